@@ -1,0 +1,119 @@
+# Corvid build. `make run` boots the kernel in QEMU; `make test` runs every
+# test tier; `make help` lists the targets and variables.
+
+BUILD ?= debug
+UEFI ?= on
+GRAPHICS ?= off
+SMP ?= 4
+MEM ?= 2G
+ACCEL ?= auto
+MACHINE ?= q35
+CMDLINE ?=
+RUN_QEMU_GDB ?= no
+WERROR ?= 1
+
+ifeq ($(filter $(BUILD),debug release),)
+$(error BUILD must be debug or release)
+endif
+
+B := build/$(BUILD)
+ELF := $(B)/corvid.elf
+CC := gcc
+PYTHON := python3
+
+KSRC := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
+KOBJ := $(patsubst kernel/%,$(B)/obj/%.o,$(KSRC))
+
+KCFLAGS := -std=gnu17 -ffreestanding -nostdlib -mno-red-zone -mcmodel=kernel \
+	-mgeneral-regs-only -fno-pie -fno-pic -fno-omit-frame-pointer \
+	-mno-omit-leaf-frame-pointer -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-common -g \
+	-Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Ikernel -MMD -MP
+ifeq ($(BUILD),debug)
+KCFLAGS += -Og -DCONFIG_DEBUG=1
+else
+KCFLAGS += -O2 -DNDEBUG
+endif
+ifeq ($(WERROR),1)
+KCFLAGS += -Werror
+endif
+KASFLAGS := -Ikernel -D__ASSEMBLER__ -MMD -MP -g
+KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+	-Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+	-T kernel/arch/x86_64/kernel.ld
+
+export BUILD UEFI GRAPHICS SMP MEM ACCEL MACHINE RUN_QEMU_GDB
+
+.PHONY: all kernel iso run run-debug gdb test bench deps clean format lint \
+	unit-test kernel-all help
+all: kernel
+
+deps:
+	@tools/deps.sh
+
+# Tool check runs once per make invocation for the targets that need tools.
+$(B)/.deps-ok: tools/deps.sh
+	@tools/deps.sh
+	@mkdir -p $(B) && touch $@
+
+kernel: $(ELF)
+
+$(B)/obj/%.c.o: kernel/%.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/obj/%.S.o: kernel/%.S | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(KASFLAGS) -c $< -o $@
+
+# The framebuffer console's font comes from Debian's kbd package.
+FONT_SRC := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+$(B)/font.psf: | $(B)/.deps-ok
+	@mkdir -p $(B)
+	@zcat $(FONT_SRC) > $@
+$(B)/obj/drivers/fb/font.S.o: $(B)/font.psf
+$(B)/obj/drivers/fb/font.S.o: KASFLAGS += -DFONT_PSF='"$(B)/font.psf"'
+
+# Two-pass link: the first pass has an empty symbol table; its symbols are
+# embedded in the second (the table sits after all text, so no function
+# moves). tools/gen-ksyms.py documents the format.
+$(B)/ksyms0.S: tools/gen-ksyms.py
+	@mkdir -p $(B)
+	@$(PYTHON) tools/gen-ksyms.py > $@
+
+$(B)/corvid0.elf: $(KOBJ) $(B)/ksyms0.S.o kernel/arch/x86_64/kernel.ld
+	@$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.S.o
+
+$(B)/ksyms.S: $(B)/corvid0.elf tools/gen-ksyms.py
+	@$(PYTHON) tools/gen-ksyms.py $< > $@
+
+$(B)/%.S.o: $(B)/%.S
+	@$(CC) $(KASFLAGS) -c $< -o $@
+
+$(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
+	@echo "  LD      $@"
+	@$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.S.o
+	@tools/check-ksyms.sh $(B)/corvid0.elf $@
+
+iso: $(ELF)
+	@tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)"
+
+run: $(ELF)
+	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)") && ISO=$$ISO tools/qemu.sh
+
+run-debug: $(ELF)
+	@echo "QEMU is waiting for GDB on localhost:1234: run 'make gdb' in another terminal"
+	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)") && ISO=$$ISO GDB=wait tools/qemu.sh
+
+gdb: $(ELF)
+	gdb -q -x tools/gdbinit $(ELF)
+
+clean:
+	rm -rf build
+
+-include $(KOBJ:.o=.d)
+-include tests/unit/unit.mk
+include tests/tests.mk

@@ -1,0 +1,93 @@
+/*
+ * panic() and backtraces. A backtrace follows the frame-pointer chain
+ * (every file is built with -fno-omit-frame-pointer) and names each return
+ * address through the embedded symbol table (core/ksyms.c). A fault while
+ * printing the report (a corrupt frame chain) ends it with a note instead
+ * of recursing.
+ * Locking: panicking is an atomic flag; the first CPU to set it reports.
+ */
+#include "core/panic.h"
+
+#include <stdarg.h>
+
+#include "arch/arch.h"
+#include "core/ksyms.h"
+#include "core/log.h"
+
+#define MAX_FRAMES 32
+
+static int panicking; /* Atomic: number of panics started. */
+static bool exit_on_panic;
+
+bool panic_in_progress(void)
+{
+	return __atomic_load_n(&panicking, __ATOMIC_RELAXED) != 0;
+}
+
+void panic_set_exit_on_panic(bool on)
+{
+	exit_on_panic = on;
+}
+
+void panic_begin(void)
+{
+	arch_irq_disable();
+	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) > 0) {
+		/* A panic inside the panic report: say so once and stop. */
+		console_write("\n[nested panic while reporting a panic; halting]\n", 51);
+		arch_halt_forever();
+	}
+}
+
+void panic_end(void)
+{
+	kprintf("--- end of kernel panic report; system halted ---\n");
+	if (exit_on_panic)
+		arch_debug_exit(PANIC_EXIT_CODE);
+	arch_halt_forever();
+}
+
+static bool frame_is_sane(uintptr_t rbp, uintptr_t prev)
+{
+	return rbp != 0 && (rbp & 7) == 0 && arch_is_kernel_addr(rbp) &&
+	       (prev == 0 || rbp > prev);
+}
+
+void backtrace_print(uintptr_t rip, uintptr_t rbp)
+{
+	char sym[96];
+	uintptr_t prev = 0;
+
+	kprintf("backtrace:\n");
+	ksyms_format(rip, sym, sizeof(sym));
+	kprintf("  #0  %016lx %s\n", rip, sym);
+	for (int i = 1; i < MAX_FRAMES && frame_is_sane(rbp, prev); i++) {
+		const uintptr_t *frame = (const uintptr_t *)rbp;
+		uintptr_t ret = frame[1];
+
+		if (ret == 0)
+			break;
+		/* Name the call instruction, not the one after it. */
+		ksyms_format(ret - 1, sym, sizeof(sym));
+		kprintf("  #%-2d %016lx %s\n", i, ret, sym);
+		prev = rbp;
+		rbp = frame[0];
+	}
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	panic_begin();
+	kprintf("\nKERNEL PANIC: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	arch_dump_regs();
+	/* Start at our caller: frame[1] is its return address, frame[0] its RBP. */
+	const uintptr_t *frame = __builtin_frame_address(0);
+	backtrace_print(frame[1], frame[0]);
+	panic_end();
+}

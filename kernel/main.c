@@ -1,0 +1,32 @@
+/*
+ * kmain: the table of contents of the kernel. boot.S arrives here on the
+ * boot CPU in 64-bit mode, on the boot stack, with interrupts off; each line
+ * brings up one subsystem, in dependency order, and logs one line.
+ */
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "boot/bootinfo.h"
+#include "core/log.h"
+#include "drivers/fb/fbcon.h"
+#include "drivers/serial.h"
+#include "shell/shell.h"
+#include "time/ktime.h"
+
+#define LOG_PREFIX "kmain: "
+
+void kmain(uint32_t magic, uint64_t info_phys);
+
+void kmain(uint32_t magic, uint64_t info_phys)
+{
+	serial_init();                       /* early console: failures are visible */
+	arch_init_cpu();                     /* GDT, TSS, IDT: exceptions reported */
+	ktime_init(arch_calibrate_cycles()); /* timestamps from the TSC */
+	log_info("Corvid starting (TSC %lu MHz)\n",
+		 (unsigned long)(ktime_cycles_hz() / 1000000));
+	bootinfo_init(magic, info_phys);     /* Multiboot2 -> struct boot_info */
+	fbcon_init(bootinfo());              /* text on the framebuffer, if any */
+
+	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
+	shell_main(bootinfo()->cmdline);     /* boot commands, then the prompt */
+}

@@ -1,0 +1,1 @@
+# Test and benchmark targets (filled in as the harness grows).

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Build a hybrid BIOS/UEFI ISO that boots KERNEL.elf through GRUB with the
+# given kernel command line. ISOs are cached by the hash of the kernel and
+# the command line, so test scenarios with different CMDLINEs share work.
+# Usage: tools/mkiso.sh KERNEL.elf OUTDIR [CMDLINE]   (prints the ISO path)
+set -eu
+
+elf=$1
+outdir=$2
+cmdline=${3:-}
+
+key=$( (sha1sum <"$elf"; sha1sum <"$0"; printf "%s" "$cmdline") | sha1sum | cut -c1-16)
+iso="$outdir/corvid-$key.iso"
+if [ -f "$iso" ]; then
+	echo "$iso"
+	exit 0
+fi
+
+# GRUB joins the multiboot2 arguments with spaces and double-quotes any that
+# contain one (and backslash-escapes quotes), so shell-split the line and pass
+# each word of the command line as its own argument,
+# single-quoted for grub.cfg (which would otherwise split at ';').
+args=$(python3 - "$cmdline" <<'PY'
+import shlex, sys
+try:
+    lex = shlex.shlex(sys.argv[1], posix=True, punctuation_chars=";")
+    lex.whitespace_split = True
+    words = list(lex)   # GRUB re-quotes words with spaces
+except ValueError:
+    words = sys.argv[1].split()
+print(" ".join("'" + w.replace("'", "'\\''") + "'" for w in words))
+PY
+)
+
+tmp=$(mktemp -d "$outdir/isotree.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/boot/grub"
+cp "$elf" "$tmp/boot/corvid.elf"
+cat >"$tmp/boot/grub/grub.cfg" <<CFG
+set timeout=0
+set timeout_style=hidden
+insmod all_video
+menuentry "Corvid" {
+	multiboot2 /boot/corvid.elf $args
+	boot
+}
+CFG
+grub-mkrescue -o "$iso.tmp" "$tmp" >/dev/null 2>&1 || {
+	echo "mkiso: grub-mkrescue failed" >&2
+	grub-mkrescue -o "$iso.tmp" "$tmp" >&2
+	exit 1
+}
+mv "$iso.tmp" "$iso"
+echo "$iso"

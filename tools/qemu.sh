@@ -1,0 +1,84 @@
+#!/bin/bash
+# Start QEMU for Corvid. Every option comes from the environment (the make
+# variables of the same names):
+#   ISO (required)  UEFI=on|off  GRAPHICS=on|off  SMP=N  MEM=SIZE
+#   ACCEL=auto|tcg|kvm  MACHINE=q35|pc  GDB=no|wait|port:N  RUN_QEMU_GDB=yes|no
+#   QEMU_EXTRA='more args'  VARS=path to a writable OVMF vars copy
+# Serial is on stdio. Prints the command line on stderr when VERBOSE=1.
+set -euo pipefail
+
+: "${ISO:?ISO must name the image to boot}"
+UEFI=${UEFI:-on}
+GRAPHICS=${GRAPHICS:-off}
+SMP=${SMP:-4}
+MEM=${MEM:-2G}
+ACCEL=${ACCEL:-auto}
+MACHINE=${MACHINE:-q35}
+GDB=${GDB:-no}
+RUN_QEMU_GDB=${RUN_QEMU_GDB:-no}
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+
+# KVM only when it is usable and the CPU really virtualizes (vmx/svm);
+# nested software KVM is slower than TCG.
+accel() {
+	case "$ACCEL" in
+	kvm) echo "-accel kvm -cpu host" ;;
+	tcg) echo "-accel tcg,thread=multi -cpu max" ;;
+	auto)
+		if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
+			echo "-accel kvm -cpu host"
+		else
+			echo "-accel tcg,thread=multi -cpu max"
+		fi ;;
+	*) echo "qemu.sh: ACCEL must be auto, tcg or kvm" >&2; exit 2 ;;
+	esac
+}
+
+args=(-M "$MACHINE" -smp "$SMP" -m "$MEM" -nic none -no-user-config)
+read -r -a acc <<<"$(accel)"
+args+=("${acc[@]}")
+args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+args+=(-drive "file=$ISO,media=cdrom,if=ide,readonly=on,format=raw" -boot d)
+
+if [ "$UEFI" = on ]; then
+	vars=${VARS:-$(dirname "$ISO")/OVMF_VARS.$$.fd}
+	[ -f "$vars" ] || cp "$OVMF_VARS" "$vars"
+	[ -n "${VARS:-}" ] || trap 'rm -f "$vars"' EXIT
+	args+=(-drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE")
+	args+=(-drive "if=pflash,format=raw,file=$vars")
+elif [ "$UEFI" != off ]; then
+	echo "qemu.sh: UEFI must be on or off" >&2; exit 2
+fi
+
+case "$GRAPHICS" in
+off) args+=(-nographic) ;;
+on) args+=(-serial stdio -monitor vc) ;;
+*) echo "qemu.sh: GRAPHICS must be on or off" >&2; exit 2 ;;
+esac
+
+case "$GDB" in
+no) ;;
+wait) args+=(-s -S) ;;
+port:*) args+=(-gdb "tcp:127.0.0.1:${GDB#port:}" -S) ;;
+*) echo "qemu.sh: GDB must be no, wait or port:N" >&2; exit 2 ;;
+esac
+
+# shellcheck disable=SC2206
+[ -n "${QEMU_EXTRA:-}" ] && args+=($QEMU_EXTRA)
+
+[ "${VERBOSE:-0}" = 1 ] && echo "qemu-system-x86_64 ${args[*]}" >&2
+if [ "$RUN_QEMU_GDB" = yes ]; then
+	exec gdb -q --args # With a caller-owned VARS file there is nothing to clean up: become QEMU,
+# so whoever started us can stop QEMU by our PID.
+if [ -n "${VARS:-}" ] || [ "$UEFI" = off ]; then
+	exec qemu-system-x86_64 "${args[@]}"
+fi
+qemu-system-x86_64 "${args[@]}"
+fi
+# With a caller-owned VARS file there is nothing to clean up: become QEMU,
+# so whoever started us can stop QEMU by our PID.
+if [ -n "${VARS:-}" ] || [ "$UEFI" = off ]; then
+	exec qemu-system-x86_64 "${args[@]}"
+fi
+qemu-system-x86_64 "${args[@]}"
