@@ -10,6 +10,7 @@
 #include "drivers/serial.h"
 #include "arch/arch.h"
 #include "lib/string.h"
+#include "time/ktime.h"
 
 #define LINE_MAX 256
 #define ARGV_MAX 32
@@ -20,6 +21,12 @@ extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 static bool in_boot_commands;
 static bool last_boot_command;
 static int last_status;
+static uint64_t first_prompt_ns;
+
+uint64_t shell_first_prompt_ns(void)
+{
+	return first_prompt_ns;
+}
 
 const struct shell_cmd *shell_cmds_begin(void)
 {
@@ -176,6 +183,8 @@ void shell_main(const char *cmdline)
 	}
 	for (;;) {
 		kprintf(PROMPT);
+		if (!first_prompt_ns)
+			first_prompt_ns = ktime_ns();
 		read_line(line, sizeof(line));
 		shell_run_line(line);
 	}

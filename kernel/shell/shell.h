@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "include/compiler.h"
 
@@ -40,6 +41,9 @@ const struct shell_cmd *shell_find(const char *name);
  * command currently running is the last of it. */
 bool shell_in_boot_commands(void);
 bool shell_is_last_boot_command(void);
+
+/* ktime_ns() when the first prompt was printed (0 before that). */
+uint64_t shell_first_prompt_ns(void);
 
 /* Begin/iterate over all commands. */
 const struct shell_cmd *shell_cmds_begin(void);
