@@ -115,5 +115,5 @@ clean:
 	rm -rf build
 
 -include $(KOBJ:.o=.d)
--include tests/unit/unit.mk
+include tests/unit/unit.mk
 include tests/tests.mk

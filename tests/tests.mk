@@ -1,1 +1,67 @@
-# Test and benchmark targets (filled in as the harness grows).
+# make test, make bench, make lint/format. Included by the top Makefile.
+#
+# `make test` runs, in order: host unit tests (sanitizers on), -Werror
+# kernel builds in debug and release, lint (format, cppcheck, header and
+# layering checks), then the QEMU scenarios. Each step appends
+# "PASS name"/"FAIL name" lines to build/test-results.txt and the run ends
+# with the line "N passed, N failed".
+
+RESULTS := build/test-results.txt
+LINT_SRCS = $(shell find kernel tests/unit -name '*.[ch]' | sort)
+QEMU_JOBS ?= 2
+
+# Record the outcome of one command as a PASS/FAIL line (log on failure).
+# $(1) = test name, $(2) = command.
+define record
+	@if { $(2); } >build/$(subst /,-,$(1)).log 2>&1; then \
+		echo "PASS $(1)"; echo "PASS $(1)" >>$(RESULTS); \
+	else \
+		echo "FAIL $(1)"; echo "FAIL $(1)" >>$(RESULTS); \
+		tail -30 build/$(subst /,-,$(1)).log; \
+	fi
+endef
+
+test:
+	@tools/deps.sh
+	@mkdir -p build && rm -f $(RESULTS)
+	@echo "== host unit tests"
+	@$(MAKE) --no-print-directory unit-test RESULTS=$(RESULTS)
+	@echo "== kernel builds (-Werror)"
+	$(call record,build/debug,$(MAKE) --no-print-directory BUILD=debug kernel)
+	$(call record,build/release,$(MAKE) --no-print-directory BUILD=release kernel)
+	@echo "== lint"
+	$(call record,lint/format,$(MAKE) --no-print-directory format-check)
+	$(call record,lint/cppcheck,$(MAKE) --no-print-directory cppcheck)
+	$(call record,lint/headers,tools/check-headers.sh "$(KCFLAGS)")
+	$(call record,lint/layering,tools/check-layering.sh)
+	@echo "== QEMU scenarios"
+	@$(PYTHON) tests/qemu/run.py --jobs $(QEMU_JOBS) --results $(RESULTS) \
+		--elf build/debug/corvid.elf || true
+	@tools/test-summary.sh $(RESULTS)
+
+# Run some scenarios: make scenario S='boot_bios ktest'
+scenario: kernel
+	@$(PYTHON) tests/qemu/run.py --elf $(ELF) $(S)
+
+format:
+	@clang-format -i $(LINT_SRCS)
+
+format-check:
+	@clang-format --dry-run -Werror $(LINT_SRCS)
+
+cppcheck:
+	@cppcheck -q --error-exitcode=1 --enable=warning,portability \
+		--inline-suppr --suppress=missingIncludeSystem \
+		--suppress=comparePointers -Ikernel \
+		-D__x86_64__ -U__clang__ kernel
+
+lint: format-check cppcheck
+	@tools/check-headers.sh "$(KCFLAGS)"
+	@tools/check-layering.sh
+
+bench:
+	@tools/deps.sh
+	@$(MAKE) --no-print-directory BUILD=release kernel
+	@$(PYTHON) tools/bench.py --elf build/release/corvid.elf
+
+.PHONY: test scenario format format-check cppcheck lint bench

@@ -53,15 +53,21 @@ static bool frame_is_sane(uintptr_t rbp, uintptr_t prev)
 	       (prev == 0 || rbp > prev);
 }
 
-void backtrace_print(uintptr_t rip, uintptr_t rbp)
+void backtrace_print(uintptr_t rip, uintptr_t leaf_ret, uintptr_t rbp)
 {
 	char sym[96];
 	uintptr_t prev = 0;
+	int i = 1;
 
 	kprintf("backtrace:\n");
 	ksyms_format(rip, sym, sizeof(sym));
 	kprintf("  #0  %016lx %s\n", rip, sym);
-	for (int i = 1; i < MAX_FRAMES && frame_is_sane(rbp, prev); i++) {
+	if (leaf_ret) {
+		ksyms_format(leaf_ret - 1, sym, sizeof(sym));
+		kprintf("  #1  %016lx %s\n", leaf_ret, sym);
+		i++;
+	}
+	for (; i < MAX_FRAMES && frame_is_sane(rbp, prev); i++) {
 		const uintptr_t *frame = (const uintptr_t *)rbp;
 		uintptr_t ret = frame[1];
 
@@ -88,6 +94,6 @@ void panic(const char *fmt, ...)
 	arch_dump_regs();
 	/* Start at our caller: frame[1] is its return address, frame[0] its RBP. */
 	const uintptr_t *frame = __builtin_frame_address(0);
-	backtrace_print(frame[1], frame[0]);
+	backtrace_print(frame[1], 0, frame[0]);
 	panic_end();
 }

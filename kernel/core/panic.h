@@ -27,8 +27,10 @@ void panic_set_exit_on_panic(bool on);
 
 /* Print "backtrace:" and one line per frame, starting at @rip with frame
  * pointer @rbp; stops at RBP 0, a non-kernel or misaligned frame, or 32
- * frames. */
-void backtrace_print(uintptr_t rip, uintptr_t rbp);
+ * frames. @leaf_ret, when not 0, is the return address of a frameless leaf
+ * function at @rip (GCC gives leaf functions no frame even with
+ * -fno-omit-frame-pointer), printed as the second frame. */
+void backtrace_print(uintptr_t rip, uintptr_t leaf_ret, uintptr_t rbp);
 
 /* Exit status used by isa-debug-exit when a panic ends a test run. */
 #define PANIC_EXIT_CODE 0x12 /* QEMU exits with 37 */

@@ -14,6 +14,7 @@
 #define __must_check __attribute__((warn_unused_result))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __noinline __attribute__((noinline))
+#undef __always_inline /* glibc defines it too (host unit tests) */
 #define __always_inline inline __attribute__((always_inline))
 #define __weak __attribute__((weak))
 

@@ -17,11 +17,11 @@ _Static_assert(sizeof(size_t) == sizeof(long), "LP64 only");
 
 /* Flag characters, C99 7.19.6.1p6. */
 enum {
-	FL_LEFT = 1 << 0,	// '-': pad on the right
-	FL_ZERO = 1 << 1,	// '0': pad numbers with zeros
-	FL_PLUS = 1 << 2,	// '+': always print a sign
-	FL_SPACE = 1 << 3,	// ' ': space where a '+' would go
-	FL_ALT = 1 << 4,	// '#': 0x prefix, or a leading 0 for %o
+	FL_LEFT = 1 << 0, // '-': pad on the right
+	FL_ZERO = 1 << 1, // '0': pad numbers with zeros
+	FL_PLUS = 1 << 2, // '+': always print a sign
+	FL_SPACE = 1 << 3, // ' ': space where a '+' would go
+	FL_ALT = 1 << 4, // '#': 0x prefix, or a leading 0 for %o
 };
 
 /* Length modifiers, C99 7.19.6.1p7. */
@@ -29,11 +29,11 @@ enum len_mod { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_J, LEN_T };
 
 /* One parsed conversion specification. */
 struct conv_spec {
-	unsigned int flags;	// FL_*
-	int width;		// minimum field width, 0 if none
-	int prec;		// precision, -1 if none
+	unsigned int flags; // FL_*
+	int width; // minimum field width, 0 if none
+	int prec; // precision, -1 if none
 	enum len_mod len;
-	char conv;		// conversion character, '\0' if fmt ended
+	char conv; // conversion character, '\0' if fmt ended
 };
 
 /* Where the text goes, and how much of it there has been. */
@@ -84,12 +84,23 @@ static unsigned int parse_flags(const char **fmt)
 
 	for (;; (*fmt)++) {
 		switch (**fmt) {
-		case '-': flags |= FL_LEFT; break;
-		case '0': flags |= FL_ZERO; break;
-		case '+': flags |= FL_PLUS; break;
-		case ' ': flags |= FL_SPACE; break;
-		case '#': flags |= FL_ALT; break;
-		default: return flags;
+		case '-':
+			flags |= FL_LEFT;
+			break;
+		case '0':
+			flags |= FL_ZERO;
+			break;
+		case '+':
+			flags |= FL_PLUS;
+			break;
+		case ' ':
+			flags |= FL_SPACE;
+			break;
+		case '#':
+			flags |= FL_ALT;
+			break;
+		default:
+			return flags;
 		}
 	}
 }
@@ -106,10 +117,17 @@ static enum len_mod parse_len(const char **fmt)
 			return c == 'h' ? LEN_H : LEN_L;
 		(*fmt)++;
 		return c == 'h' ? LEN_HH : LEN_LL;
-	case 'z': (*fmt)++; return LEN_Z;
-	case 'j': (*fmt)++; return LEN_J;
-	case 't': (*fmt)++; return LEN_T;
-	default: return LEN_NONE;
+	case 'z':
+		(*fmt)++;
+		return LEN_Z;
+	case 'j':
+		(*fmt)++;
+		return LEN_J;
+	case 't':
+		(*fmt)++;
+		return LEN_T;
+	default:
+		return LEN_NONE;
 	}
 }
 
@@ -126,7 +144,7 @@ static const char *parse_spec(const char *fmt, va_list *ap,
 		int w = va_arg(*ap, int);
 
 		fmt++;
-		if (w < 0) {	// a negative '*' width means '-' flag
+		if (w < 0) { // a negative '*' width means '-' flag
 			sp->flags |= FL_LEFT;
 			w = w == -__INT_MAX__ - 1 ? __INT_MAX__ : -w;
 		}
@@ -141,7 +159,7 @@ static const char *parse_spec(const char *fmt, va_list *ap,
 			int p = va_arg(*ap, int);
 
 			fmt++;
-			sp->prec = p < 0 ? -1 : p;	// negative: as if omitted
+			sp->prec = p < 0 ? -1 : p; // negative: as if omitted
 		} else {
 			sp->prec = parse_decimal(&fmt);
 		}
@@ -154,43 +172,62 @@ static const char *parse_spec(const char *fmt, va_list *ap,
 static unsigned long long fetch_unsigned(va_list *ap, enum len_mod len)
 {
 	switch (len) {
-	case LEN_HH: return (unsigned char)va_arg(*ap, unsigned int);
-	case LEN_H: return (unsigned short)va_arg(*ap, unsigned int);
-	case LEN_L: return va_arg(*ap, unsigned long);
-	case LEN_LL: return va_arg(*ap, unsigned long long);
-	case LEN_Z: return va_arg(*ap, size_t);
-	case LEN_J: return va_arg(*ap, uintmax_t);
-	case LEN_T: return (unsigned long long)va_arg(*ap, ptrdiff_t);
-	default: return va_arg(*ap, unsigned int);
+	case LEN_HH:
+		return (unsigned char)va_arg(*ap, unsigned int);
+	case LEN_H:
+		return (unsigned short)va_arg(*ap, unsigned int);
+	case LEN_L:
+		return va_arg(*ap, unsigned long);
+	case LEN_LL:
+		return va_arg(*ap, unsigned long long);
+	case LEN_Z:
+		return va_arg(*ap, size_t);
+	case LEN_J:
+		return va_arg(*ap, uintmax_t);
+	case LEN_T:
+		return (unsigned long long)va_arg(*ap, ptrdiff_t);
+	default:
+		return va_arg(*ap, unsigned int);
 	}
 }
 
 static long long fetch_signed(va_list *ap, enum len_mod len)
 {
 	switch (len) {
-	case LEN_HH: return (signed char)va_arg(*ap, int);
-	case LEN_H: return (short)va_arg(*ap, int);
-	case LEN_L: return va_arg(*ap, long);
-	case LEN_LL: return va_arg(*ap, long long);
-	case LEN_Z: return va_arg(*ap, long);	// the signed size_t
-	case LEN_J: return va_arg(*ap, intmax_t);
-	case LEN_T: return va_arg(*ap, ptrdiff_t);
-	default: return va_arg(*ap, int);
+	case LEN_HH:
+		return (signed char)va_arg(*ap, int);
+	case LEN_H:
+		return (short)va_arg(*ap, int);
+	case LEN_L:
+		return va_arg(*ap, long);
+	case LEN_LL:
+		return va_arg(*ap, long long);
+	case LEN_Z:
+		return va_arg(*ap, long); // the signed size_t
+	case LEN_J:
+		return va_arg(*ap, intmax_t);
+	case LEN_T:
+		return va_arg(*ap, ptrdiff_t);
+	default:
+		return va_arg(*ap, int);
 	}
 }
 
-/* Write @v in @base at the end of @buf[24]; return the digit count. */
-static size_t render_digits(char *buf, unsigned long long v, unsigned int base,
-			    bool upper)
+/* Digits of the longest number: 64-bit octal needs 22. */
+#define NUM_DIGITS_MAX 24
+
+/* Write @v in @base at the end of @buf; return the digit count. */
+static size_t render_digits(char buf[NUM_DIGITS_MAX], unsigned long long v,
+			    unsigned int base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char *p = buf + 24;
+	size_t i = NUM_DIGITS_MAX;
 
 	do {
-		*--p = digits[v % base];
+		buf[--i] = digits[v % base];
 		v /= base;
 	} while (v);
-	return (size_t)(buf + 24 - p);
+	return NUM_DIGITS_MAX - i;
 }
 
 static unsigned int conv_base(char conv)
@@ -200,6 +237,21 @@ static unsigned int conv_base(char conv)
 	return conv == 'x' || conv == 'X' || conv == 'p' ? 16 : 10;
 }
 
+/* Fill @prefix with the sign and "0x" of a number; return its length. */
+static size_t number_prefix(char prefix[3], const struct conv_spec *sp,
+			    unsigned long long v, char sign)
+{
+	size_t n = 0;
+
+	if (sign)
+		prefix[n++] = sign;
+	if (conv_base(sp->conv) == 16 && (sp->flags & FL_ALT) && v) {
+		prefix[n++] = '0';
+		prefix[n++] = sp->conv == 'X' ? 'X' : 'x';
+	}
+	return n;
+}
+
 /*
  * Emit an integer conversion: @v is the magnitude, @sign the sign character
  * ('-', '+', ' ') or 0. Layout: [spaces][sign][0x][zeros][digits][spaces].
@@ -207,25 +259,18 @@ static unsigned int conv_base(char conv)
 static void emit_integer(struct out *o, const struct conv_spec *sp,
 			 unsigned long long v, char sign)
 {
-	char buf[24];	// 64-bit octal needs 22 digits
-	unsigned int base = conv_base(sp->conv);
-	size_t ndig = render_digits(buf, v, base, sp->conv == 'X');
+	char buf[NUM_DIGITS_MAX], prefix[3];
+	size_t ndig =
+		render_digits(buf, v, conv_base(sp->conv), sp->conv == 'X');
+	size_t plen = number_prefix(prefix, sp, v, sign);
 	size_t zeros = 0, pad = 0, total;
-	char prefix[3];
-	size_t plen = 0;
 
 	if (sp->prec == 0 && v == 0)
-		ndig = 0;	// "%.0d" of 0 prints no digits
+		ndig = 0; // "%.0d" of 0 prints no digits
 	if (sp->prec >= 0 && (size_t)sp->prec > ndig)
 		zeros = (size_t)sp->prec - ndig;
 	if (sp->conv == 'o' && (sp->flags & FL_ALT) && !zeros && (v || !ndig))
-		zeros = 1;	// '#' forces a leading 0
-	if (sign)
-		prefix[plen++] = sign;
-	if (base == 16 && (sp->flags & FL_ALT) && v) {
-		prefix[plen++] = '0';
-		prefix[plen++] = sp->conv == 'X' ? 'X' : 'x';
-	}
+		zeros = 1; // '#' forces a leading 0
 	total = plen + zeros + ndig;
 	if ((size_t)sp->width > total)
 		pad = (size_t)sp->width - total;
@@ -237,7 +282,7 @@ static void emit_integer(struct out *o, const struct conv_spec *sp,
 		out_fill(o, ' ', pad);
 	out_text(o, prefix, plen);
 	out_fill(o, '0', zeros);
-	out_text(o, buf + 24 - ndig, ndig);
+	out_text(o, buf + NUM_DIGITS_MAX - ndig, ndig);
 	if (sp->flags & FL_LEFT)
 		out_fill(o, ' ', pad);
 }
@@ -258,9 +303,10 @@ static void emit_padded(struct out *o, const struct conv_spec *sp,
 static void emit_string(struct out *o, const struct conv_spec *sp,
 			const char *s)
 {
-	if (!s)	// glibc: "(null)" only if the precision lets all of it show
+	if (!s) // glibc: "(null)" only if the precision lets all of it show
 		s = sp->prec < 0 || sp->prec >= 6 ? "(null)" : "";
-	emit_padded(o, sp, s, sp->prec < 0 ? strlen(s) : strnlen(s, (size_t)sp->prec));
+	emit_padded(o, sp, s,
+		    sp->prec < 0 ? strlen(s) : strnlen(s, (size_t)sp->prec));
 }
 
 /* The sign character for a signed conversion of a value. */
@@ -273,19 +319,25 @@ static char sign_char(const struct conv_spec *sp, bool negative)
 	return sp->flags & FL_SPACE ? ' ' : 0;
 }
 
+static void emit_signed(struct out *o, const struct conv_spec *sp, long long v)
+{
+	unsigned long long mag = (unsigned long long)v;
+
+	if (v < 0)
+		mag = 0 - mag; // well defined, even for LLONG_MIN
+	emit_integer(o, sp, mag, sign_char(sp, v < 0));
+}
+
 /* Emit one parsed conversion. Returns false if it was not one we know. */
 static bool emit_conv(struct out *o, struct conv_spec *sp, va_list *ap)
 {
-	long long sv;
 	char c;
 	const void *ptr;
 
 	switch (sp->conv) {
 	case 'd':
 	case 'i':
-		sv = fetch_signed(ap, sp->len);
-		emit_integer(o, sp, sv < 0 ? 0 - (unsigned long long)sv : (unsigned long long)sv,
-			     sign_char(sp, sv < 0));
+		emit_signed(o, sp, fetch_signed(ap, sp->len));
 		return true;
 	case 'u':
 	case 'x':
@@ -299,7 +351,7 @@ static bool emit_conv(struct out *o, struct conv_spec *sp, va_list *ap)
 			emit_padded(o, sp, "(nil)", 5);
 			return true;
 		}
-		sp->flags |= FL_ALT;	// like glibc: %#lx, '+' and ' ' honoured
+		sp->flags |= FL_ALT; // like glibc: %#lx, '+' and ' ' honoured
 		emit_integer(o, sp, (uintptr_t)ptr, sign_char(sp, false));
 		return true;
 	case 's':
@@ -310,7 +362,7 @@ static bool emit_conv(struct out *o, struct conv_spec *sp, va_list *ap)
 		emit_padded(o, sp, &c, 1);
 		return true;
 	case '%':
-		out_text(o, "%", 1);	// glibc ignores flags and width here
+		out_text(o, "%", 1); // glibc ignores flags and width here
 		return true;
 	default:
 		return false;
@@ -323,7 +375,7 @@ int kvformat(printf_sink_fn sink, void *ctx, const char *fmt, va_list ap)
 	struct conv_spec sp;
 	va_list aq;
 
-	va_copy(aq, ap);	// helpers need a va_list they can point to
+	va_copy(aq, ap); // helpers need a va_list they can point to
 	while (*fmt) {
 		const char *pct = strchr(fmt, '%');
 		const char *end;
@@ -334,7 +386,7 @@ int kvformat(printf_sink_fn sink, void *ctx, const char *fmt, va_list ap)
 		}
 		out_text(&o, fmt, (size_t)(pct - fmt));
 		end = parse_spec(pct + 1, &aq, &sp);
-		if (!*end) {	// format ended inside the spec: copy it, stop
+		if (!*end) { // format ended inside the spec: copy it, stop
 			out_text(&o, pct, (size_t)(end - pct));
 			break;
 		}
@@ -357,7 +409,7 @@ static void snbuf_sink(void *ctx, const char *s, size_t n)
 {
 	struct snbuf *b = ctx;
 
-	if (b->pos + 1 < b->size) {	// room left before the NUL
+	if (b->pos + 1 < b->size) { // room left before the NUL
 		size_t room = b->size - 1 - b->pos;
 
 		memcpy(b->buf + b->pos, s, n < room ? n : room);

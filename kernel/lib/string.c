@@ -19,8 +19,8 @@
 typedef uint64_t __attribute__((may_alias, aligned(1))) uword_t;
 
 #define WSIZE sizeof(uword_t)
-#define ONES 0x0101010101010101ull	// 0x01 in every byte
-#define HIGHS 0x8080808080808080ull	// 0x80 in every byte
+#define ONES 0x0101010101010101ull // 0x01 in every byte
+#define HIGHS 0x8080808080808080ull // 0x80 in every byte
 
 /*
  * GCC turns simple copy and fill loops into calls to memcpy and memset
@@ -247,7 +247,7 @@ size_t strlcat(char *restrict dst, const char *restrict src, size_t size)
 {
 	size_t dlen = strnlen(dst, size);
 
-	if (dlen == size)	// no NUL in dst: nothing may be written
+	if (dlen == size) // no NUL in dst: nothing may be written
 		return size + strlen(src);
 	return dlen + strlcpy(dst + dlen, src, size - dlen);
 }
@@ -278,7 +278,8 @@ static unsigned int take_base_prefix(const char **sp, unsigned int base)
 }
 
 /* Parse the unsigned digits (and base prefix) that make up all of @s. */
-static int parse_digits(const char *s, unsigned int base, unsigned long long *out)
+static int parse_digits(const char *s, unsigned int base,
+			unsigned long long *out)
 {
 	const unsigned long long max = ~0ull;
 	unsigned long long val = 0;
@@ -295,7 +296,7 @@ static int parse_digits(const char *s, unsigned int base, unsigned long long *ou
 		if (d >= base)
 			return -EINVAL;
 		if (val > (max - d) / base)
-			overflow = true;	// keep going: bad chars win
+			overflow = true; // keep going: bad chars win
 		val = val * base + d;
 	}
 	if (overflow)
@@ -323,7 +324,7 @@ int kstrtoll(const char *s, unsigned int base, long long *out)
 	err = parse_digits(s, base, &mag);
 	if (err)
 		return err;
-	if (mag > max + neg)	// LLONG_MIN's magnitude is LLONG_MAX + 1
+	if (mag > max + neg) // LLONG_MIN's magnitude is LLONG_MAX + 1
 		return -ERANGE;
 	/* Negate without overflowing: -(m - 1) - 1 also reaches LLONG_MIN. */
 	*out = neg ? (mag ? -(long long)(mag - 1) - 1 : 0) : (long long)mag;

@@ -69,8 +69,8 @@ size_t strlcat(char *restrict dst, const char *restrict src, size_t size);
  * malformed or @base is invalid, or -ERANGE if the value does not fit.
  * *@out is left untouched on error.
  */
-int kstrtoull(const char *s, unsigned int base, unsigned long long *out)
-	__must_check;
+int kstrtoull(const char *s, unsigned int base,
+	      unsigned long long *out) __must_check;
 
 /* kstrtoull() for a signed value: one leading '+' or '-' is allowed.
  * -ERANGE outside [LLONG_MIN, LLONG_MAX]. */

@@ -176,6 +176,8 @@ void shell_main(const char *cmdline)
 {
 	char line[LINE_MAX];
 
+	/* The kernel is ready for commands: the end of boot for the metrics. */
+	first_prompt_ns = ktime_ns();
 	if (cmdline && *cmdline) {
 		in_boot_commands = true;
 		shell_run_line(cmdline);
@@ -183,8 +185,6 @@ void shell_main(const char *cmdline)
 	}
 	for (;;) {
 		kprintf(PROMPT);
-		if (!first_prompt_ns)
-			first_prompt_ns = ktime_ns();
 		read_line(line, sizeof(line));
 		shell_run_line(line);
 	}

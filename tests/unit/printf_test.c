@@ -18,6 +18,17 @@
 #define BUF_SIZE 1024
 #define NR_RANDOM_CASES 250000
 
+/*
+ * ASan's printf interceptors parse the format of every glibc vsnprintf call
+ * and warn about the deliberately odd ones generated here ("%-+#-%"). They
+ * never see kvsnprintf, so switching them off loses nothing.
+ */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "check_printf=0";
+}
+
 /* kvformat sink that collects the text, to check it against kvsnprintf. */
 struct collect {
 	char buf[BUF_SIZE];
@@ -98,8 +109,8 @@ static bool compare_sized(const char *file, int line, size_t size,
 }
 
 /* Compare with glibc at full size and at @small; also check kvformat. */
-static void compare_v(const char *file, int line, size_t small,
-		      const char *fmt, va_list ap)
+static void compare_v(const char *file, int line, size_t small, const char *fmt,
+		      va_list ap)
 {
 	static struct collect c;
 	char hbuf[BUF_SIZE];
@@ -118,7 +129,7 @@ static void compare_v(const char *file, int line, size_t small,
 	vsnprintf(hbuf, sizeof(hbuf), fmt, aq);
 	va_end(aq);
 	CHECKF(ret >= 0 && (size_t)ret == c.len && !c.empty_calls &&
-	       c.len < BUF_SIZE && !memcmp(c.buf, hbuf, c.len),
+		       c.len < BUF_SIZE && !memcmp(c.buf, hbuf, c.len),
 	       "%s:%d: kvformat(\"%s\") differs from kvsnprintf", file, line,
 	       escape(fmt, strlen(fmt)));
 }
@@ -147,8 +158,9 @@ static void expect_at(const char *file, int line, const char *want,
 	ret = kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (ret != (int)strlen(want) || strcmp(buf, want))
-		unit_fail(file, line, "fmt \"%s\": got \"%s\" (%d), want \"%s\"",
-			  fmt, buf, ret, want);
+		unit_fail(file, line,
+			  "fmt \"%s\": got \"%s\" (%d), want \"%s\"", fmt, buf,
+			  ret, want);
 }
 
 /* Check kvsnprintf output against a fixed string (no glibc comparison). */
@@ -156,8 +168,20 @@ static void expect_at(const char *file, int line, const char *want,
 
 /* The C type of a generated argument. */
 enum arg_kind {
-	A_INT, A_UINT, A_LONG, A_ULONG, A_LLONG, A_ULLONG, A_SSIZE, A_SIZE,
-	A_INTMAX, A_UINTMAX, A_PTRDIFF, A_STR, A_PTR, A_NONE,
+	A_INT,
+	A_UINT,
+	A_LONG,
+	A_ULONG,
+	A_LLONG,
+	A_ULLONG,
+	A_SSIZE,
+	A_SIZE,
+	A_INTMAX,
+	A_UINTMAX,
+	A_PTRDIFF,
+	A_STR,
+	A_PTR,
+	A_NONE,
 };
 
 /* One generated case: a format with at most one conversion and its args. */
@@ -172,15 +196,17 @@ struct gen_case {
 	size_t small;
 };
 
+/* clang-format off */
 static const uint64_t edge_values[] = {
 	0, 1, 2, 7, 8, 9, 10, 15, 16, 99, 100, 0x7f, 0x80, 0xff, 0x100,
 	0x7fff, 0x8000, 0xffff, 0x10000, INT_MAX, (uint64_t)INT_MIN,
 	(uint32_t)INT_MIN, UINT_MAX, (uint64_t)UINT_MAX + 1, 999999999,
 	1000000000, 0x7fffffffffffffffull, 0x8000000000000000ull,
-	0xffffffffffffffffull, (uint64_t)-1, (uint64_t)-2, (uint64_t)-128,
-	(uint64_t)-129, 10000000000000000000ull, 01234567012345670123ull,
+	0xffffffffffffffffull, (uint64_t)-2, (uint64_t)-128, (uint64_t)-129,
+	10000000000000000000ull, 01234567012345670123ull,
 	0xffffffff80000000ull, 0xffff800000000000ull,
 };
+/* clang-format on */
 
 static uint64_t gen_value(void)
 {
@@ -191,7 +217,7 @@ static uint64_t gen_value(void)
 		return edge_values[unit_rand_below(sizeof(edge_values) /
 						   sizeof(edge_values[0]))];
 	case 1:
-		return unit_rand_below(200) - 100;	// small, either sign
+		return unit_rand_below(200) - 100; // small, either sign
 	default:
 		v = unit_rand() >> unit_rand_below(64);
 		return unit_rand_below(2) ? v : 0 - v;
@@ -257,12 +283,15 @@ static char *gen_literal(char *p)
 static enum arg_kind gen_conv(char **pp)
 {
 	static const char convs[] = "diuxXopsc%";
-	static const char *const lens[] = { "", "hh", "h", "l", "ll", "z", "j", "t" };
+	static const char *const lens[] = { "",	  "hh", "h", "l",
+					    "ll", "z",	"j", "t" };
 	static const enum arg_kind signed_kind[] = {
-		A_INT, A_INT, A_INT, A_LONG, A_LLONG, A_SSIZE, A_INTMAX, A_PTRDIFF,
+		A_INT,	 A_INT,	  A_INT,    A_LONG,
+		A_LLONG, A_SSIZE, A_INTMAX, A_PTRDIFF,
 	};
 	static const enum arg_kind unsigned_kind[] = {
-		A_UINT, A_UINT, A_UINT, A_ULONG, A_ULLONG, A_SIZE, A_UINTMAX, A_SIZE,
+		A_UINT,	  A_UINT, A_UINT,    A_ULONG,
+		A_ULLONG, A_SIZE, A_UINTMAX, A_SIZE,
 	};
 	char conv = convs[unit_rand_below(sizeof(convs) - 1)];
 	unsigned int len = (unsigned int)unit_rand_below(8);
@@ -273,12 +302,19 @@ static enum arg_kind gen_conv(char **pp)
 	*p++ = conv;
 	*pp = p;
 	switch (conv) {
-	case 'd': case 'i': return signed_kind[len];
-	case 'p': return A_PTR;
-	case 's': return A_STR;
-	case 'c': return A_INT;
-	case '%': return A_NONE;
-	default: return unsigned_kind[len];
+	case 'd':
+	case 'i':
+		return signed_kind[len];
+	case 'p':
+		return A_PTR;
+	case 's':
+		return A_STR;
+	case 'c':
+		return A_INT;
+	case '%':
+		return A_NONE;
+	default:
+		return unsigned_kind[len];
 	}
 }
 
@@ -313,39 +349,67 @@ static void gen_case(struct gen_case *c)
 		c->val = 0;
 	if (c->kind == A_STR)
 		gen_string(c);
-	c->small = unit_rand_below(2) ? smalls[unit_rand_below(3)]
-				      : unit_rand_below(60);
+	c->small = unit_rand_below(2) ? smalls[unit_rand_below(3)] :
+					unit_rand_below(60);
 }
 
 /* Call compare_at with the '*' arguments, then @arg. */
-#define RUN(c, arg)							\
-	((c)->nstars == 0 ?						\
-	 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt, arg) :	\
-	 (c)->nstars == 1 ?						\
-	 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt,		\
-		    (c)->stars[0], arg) :				\
-	 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt,		\
-		    (c)->stars[0], (c)->stars[1], arg))
+#define RUN(c, arg)                                                          \
+	((c)->nstars == 0 ?                                                  \
+		 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt, arg) : \
+	 (c)->nstars == 1 ?                                                  \
+		 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt,        \
+			    (c)->stars[0], arg) :                            \
+		 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt,        \
+			    (c)->stars[0], (c)->stars[1], arg))
 
 static void run_case(const struct gen_case *c)
 {
 	uint64_t v = c->val;
 
 	switch (c->kind) {
-	case A_INT: RUN(c, (int)v); break;
-	case A_UINT: RUN(c, (unsigned int)v); break;
-	case A_LONG: RUN(c, (long)v); break;
-	case A_ULONG: RUN(c, (unsigned long)v); break;
-	case A_LLONG: RUN(c, (long long)v); break;
-	case A_ULLONG: RUN(c, (unsigned long long)v); break;
-	case A_SSIZE: RUN(c, (ssize_t)v); break;
-	case A_SIZE: RUN(c, (size_t)v); break;
-	case A_INTMAX: RUN(c, (intmax_t)v); break;
-	case A_UINTMAX: RUN(c, (uintmax_t)v); break;
-	case A_PTRDIFF: RUN(c, (ptrdiff_t)v); break;
-	case A_STR: RUN(c, c->strp); break;
-	case A_PTR: RUN(c, (void *)(uintptr_t)v); break;
-	case A_NONE: RUN(c, 0); break;
+	case A_INT:
+		RUN(c, (int)v);
+		break;
+	case A_UINT:
+		RUN(c, (unsigned int)v);
+		break;
+	case A_LONG:
+		RUN(c, (long)v);
+		break;
+	case A_ULONG:
+		RUN(c, (unsigned long)v);
+		break;
+	case A_LLONG:
+		RUN(c, (long long)v);
+		break;
+	case A_ULLONG:
+		RUN(c, (unsigned long long)v);
+		break;
+	case A_SSIZE:
+		RUN(c, (ssize_t)v);
+		break;
+	case A_SIZE:
+		RUN(c, (size_t)v);
+		break;
+	case A_INTMAX:
+		RUN(c, (intmax_t)v);
+		break;
+	case A_UINTMAX:
+		RUN(c, (uintmax_t)v);
+		break;
+	case A_PTRDIFF:
+		RUN(c, (ptrdiff_t)v);
+		break;
+	case A_STR:
+		RUN(c, c->strp);
+		break;
+	case A_PTR:
+		RUN(c, (void *)(uintptr_t)v);
+		break;
+	case A_NONE:
+		RUN(c, 0);
+		break;
 	}
 }
 
@@ -372,19 +436,19 @@ TEST(integers)
 	     42, 42);
 	SAME("[%.0d][%.0x][%#.0o][%#.0x][%5.0d][%+.0d][% .0d]", 0, 0u, 0u, 0u,
 	     0, 0, 0);
-	SAME("[%#x][%#X][%#o][%#5o][%#08x][%#-8x|][%#.5x][%#08.3o]", 255u,
-	     255u, 8u, 8u, 255u, 255u, 255u, 8u);
+	SAME("[%#x][%#X][%#o][%#5o][%#08x][%#-8x|][%#.5x][%#08.3o]", 255u, 255u,
+	     8u, 8u, 255u, 255u, 255u, 8u);
 	SAME("[%.10d][%010.5d][%-010d|][%+010d][%010u]", -42, 42, 42, 42, 42u);
-	SAME("[%*d][%-*d][%*d][%.*d][%.*d][%*.*d]", 6, 1, 6, 1, -6, 1, 3, 1,
-	     -3, 1, 5, 3, 1);
+	SAME("[%*d][%-*d][%*d][%.*d][%.*d][%*.*d]", 6, 1, 6, 1, -6, 1, 3, 1, -3,
+	     1, 5, 3, 1);
 	SAME("[%0*d][%0*.*x]", -6, 1, 8, 4, 0xabu);
 	SAME("%300d|%.300d|%-300x|", 1, -1, 0xfu);
 }
 
 TEST(strings_and_chars)
 {
-	SAME("[%s][%10s][%-10s][%.2s][%10.2s][%-10.2s][%.0s]", "hello",
-	     "hello", "hello", "hello", "hello", "hello", "hello");
+	SAME("[%s][%10s][%-10s][%.2s][%10.2s][%-10.2s][%.0s]", "hello", "hello",
+	     "hello", "hello", "hello", "hello", "hello");
 	SAME("[%s][%5s][%-5s|]", "", "", "");
 	SAME("[%c][%5c][%-5c][%05c]", 'a', 'b', 'c', 'd');
 	SAME("[%c]", 0);
@@ -419,10 +483,13 @@ TEST(percent_and_unknown)
 {
 	SAME("100%% [%5%] [%-5%] [%05%]");
 	SAME("%%d %%%%%d", 3);
-	SAME("[%y][%5y][%-08.3y][%k%d]", 7);
+	SAME("[%y][%5y][%k%d]", 7);
 	SAME("%!");
-	/* Not compared: glibc returns -1 for a '%' that ends the format. */
-	EXPECT("%y %Q %5w", "%y %Q %5w");
+	/*
+	 * Not compared: glibc re-creates unknown specs from what it parsed
+	 * ("%-8.3y"), and returns -1 for a '%' that ends the format.
+	 */
+	EXPECT("%y %Q %5w %-08.3y", "%y %Q %5w %-08.3y");
 	EXPECT("abc%", "abc%");
 	EXPECT("abc%-05.3", "abc%-05.3");
 	EXPECT("x%l", "x%l");
@@ -448,7 +515,7 @@ TEST(snprintf_truncation)
 	CHECK_STR_EQ(buf, "hello");
 	CHECK_EQ(ksnprintf(buf, sizeof(buf), "%s%d", "ab", 123456789), 11);
 	CHECK_STR_EQ(buf, "ab12345");
-	CHECK_EQ(ksnprintf(buf, sizeof(buf), ""), 0);
+	CHECK_EQ(ksnprintf(buf, sizeof(buf), "%s", ""), 0);
 	CHECK_STR_EQ(buf, "");
 }
 
@@ -456,8 +523,8 @@ TEST(kvformat_sink)
 {
 	static struct collect c;
 
-	CHECK_EQ(collect_format(&c, "a%sb%5dc%%", "xyz", 42), 13);
-	CHECK_EQ(c.len, 13);
+	CHECK_EQ(collect_format(&c, "a%sb%5dc%%", "xyz", 42), 12);
+	CHECK_EQ(c.len, 12);
 	CHECK_MEM_EQ(c.buf, "axyzb   42c%", 12);
 	CHECK_EQ(c.empty_calls, 0);
 	CHECK_EQ(collect_format(&c, ""), 0);

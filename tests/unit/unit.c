@@ -11,7 +11,7 @@
 
 #include "unit.h"
 
-#define MAX_SHOWN 20	// failure lines printed per test
+#define MAX_SHOWN 20 // failure lines printed per test
 
 static struct unit_test *tests, **tests_tail = &tests;
 static const struct unit_test *current;

@@ -39,40 +39,42 @@ static inline uint64_t unit_rand_below(uint64_t n)
 	return unit_rand() % n;
 }
 
-#define TEST(name)							\
-	static void unit_fn_##name(void);				\
-	static struct unit_test unit_desc_##name = {			\
-		.name = #name, .fn = unit_fn_##name,			\
-	};								\
-	__attribute__((constructor)) static void unit_reg_##name(void)	\
-	{								\
-		unit_register(&unit_desc_##name);			\
-	}								\
-	static void unit_fn_##name(void)
+#define TEST(tname)                                                     \
+	static void unit_fn_##tname(void);                              \
+	static struct unit_test unit_desc_##tname = {                   \
+		.name = #tname,                                         \
+		.fn = unit_fn_##tname,                                  \
+	};                                                              \
+	__attribute__((constructor)) static void unit_reg_##tname(void) \
+	{                                                               \
+		unit_register(&unit_desc_##tname);                      \
+	}                                                               \
+	static void unit_fn_##tname(void)
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond))						\
+#define CHECK(cond)                                                        \
+	do {                                                               \
+		if (!(cond))                                               \
 			unit_fail(__FILE__, __LINE__, "CHECK(%s)", #cond); \
 	} while (0)
 
 /* CHECK with a printf-style message instead of the expression. */
-#define CHECKF(cond, ...)						\
-	do {								\
-		if (!(cond))						\
-			unit_fail(__FILE__, __LINE__, __VA_ARGS__);	\
+#define CHECKF(cond, ...)                                           \
+	do {                                                        \
+		if (!(cond))                                        \
+			unit_fail(__FILE__, __LINE__, __VA_ARGS__); \
 	} while (0)
 
 /* Compare two integer (or pointer) values as long long; evaluates each once. */
-#define CHECK_EQ(a, b)							\
-	do {								\
-		long long unit_a_ = (long long)(a);			\
-		long long unit_b_ = (long long)(b);			\
-		if (unit_a_ != unit_b_)					\
-			unit_fail(__FILE__, __LINE__,			\
-				  "CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", \
-				  #a, #b, unit_a_, (unsigned long long)unit_a_, \
-				  unit_b_, (unsigned long long)unit_b_); \
+#define CHECK_EQ(a, b)                                                            \
+	do {                                                                      \
+		long long unit_a_ = (long long)(a);                               \
+		long long unit_b_ = (long long)(b);                               \
+		if (unit_a_ != unit_b_)                                           \
+			unit_fail(                                                \
+				__FILE__, __LINE__,                               \
+				"CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", \
+				#a, #b, unit_a_, (unsigned long long)unit_a_,     \
+				unit_b_, (unsigned long long)unit_b_);            \
 	} while (0)
 
 /* Compare NUL-terminated strings (NULL allowed). */

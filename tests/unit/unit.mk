@@ -1,15 +1,16 @@
-# Host unit tests: each tests/unit/<name>_test.c becomes $(BUILD_DIR)/unit/<name>_test,
-# linked with tests/unit/unit.c (the runner) and libkernel.a, a host build of
-# the pure kernel sources: kernel/lib/*.c plus every kernel .c that says
-# "Pure: host-testable." (an archive, so each test pulls in only what it uses).
-# Kernel sources get -fno-builtin and -include host_rename.h (memcpy ->
-# k_memcpy, ...) so they do not clash with glibc. Included by the top
-# Makefile, or standalone from the repository root:
+# Host unit tests. Each tests/unit/<name>_test.c becomes
+# $(BUILD_DIR)/unit/<name>_test, linked with tests/unit/unit.c (the runner)
+# and libkernel.a: a host build of kernel/lib/*.c and of every kernel .c that
+# says "Pure: host-testable." (an archive, so a test pulls in only what it
+# calls). Kernel sources get -fno-builtin and -include host_rename.h (memcpy
+# becomes k_memcpy, ...) so they do not clash with glibc. Include this from the top Makefile, or run it
+# standalone from the repository root:
 #   make -f tests/unit/unit.mk unit-test [RESULTS=file]
-# unit-test prints "PASS unit/<name>_test" or "FAIL unit/<name>_test" per binary
-# (a test that fails to build is a FAIL), appends the same line to $(RESULTS)
-# if set, and goes on. Exit status: nonzero if anything failed, except when
-# RESULTS is set (then the runner that reads RESULTS does the judging).
+# unit-test prints "PASS unit/<name>_test" or "FAIL unit/<name>_test" for each
+# binary (a test that does not build is a FAIL) and appends the same line to
+# $(RESULTS) if that is set. It runs every binary whatever happens; its exit
+# status is nonzero if anything failed, unless RESULTS is set (then whoever
+# reads RESULTS does the judging).
 
 UNIT_MK := $(lastword $(MAKEFILE_LIST))
 UNIT_SAVED_GOAL := $(.DEFAULT_GOAL)
@@ -38,10 +39,11 @@ UNIT_MAIN := $(UNIT_OUT)/unit.o
 .PHONY: unit-test unit-build unit-clean
 
 unit-build: $(UNIT_BINS)
+	@:
 
 # Build what builds (-k), then run each binary whose build is up to date.
 unit-test:
-	@-$(MAKE) -f $(UNIT_TOP_MK) --no-print-directory -k unit-build
+	@$(MAKE) -f $(UNIT_TOP_MK) --no-print-directory -k unit-build || true
 	@fail=0; \
 	for t in $(UNIT_NAMES); do \
 		bin=$(UNIT_OUT)/$$t; log=$(UNIT_OUT)/$$t.log; rm -f $$log; \
@@ -61,20 +63,24 @@ unit-test:
 
 $(UNIT_KOBJS): $(UNIT_OUT)/kobj/%.o: %.c
 	@mkdir -p $(@D)
-	$(UNIT_HOSTCC) $(UNIT_CFLAGS) -fno-builtin -include $(UNIT_DIR)/host_rename.h \
-		-MMD -MP -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(UNIT_HOSTCC) $(UNIT_CFLAGS) -fno-builtin \
+		-include $(UNIT_DIR)/host_rename.h -MMD -MP -c $< -o $@
 
 # P: members keep their paths, so lib/x.c and fs/x.c do not replace each other.
 $(UNIT_KLIB): $(UNIT_KOBJS)
+	@echo "  AR      $@"
 	@rm -f $@
-	$(UNIT_AR) rcsP $@ $^
+	@$(UNIT_AR) rcsP $@ $^
 
 $(UNIT_MAIN) $(UNIT_BINS:=.o): $(UNIT_OUT)/%.o: $(UNIT_DIR)/%.c
 	@mkdir -p $(@D)
-	$(UNIT_HOSTCC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(UNIT_HOSTCC) $(UNIT_CFLAGS) -MMD -MP -c $< -o $@
 
 $(UNIT_BINS): %: %.o $(UNIT_MAIN) $(UNIT_KLIB)
-	$(UNIT_HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+	@echo "  HOSTLD  $@"
+	@$(UNIT_HOSTCC) $(UNIT_CFLAGS) -o $@ $^
 
 unit-clean:
 	rm -rf $(UNIT_OUT)

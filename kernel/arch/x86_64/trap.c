@@ -15,6 +15,7 @@
 #include "core/ksyms.h"
 #include "core/log.h"
 #include "core/panic.h"
+#include "lib/string.h"
 
 #define LOG_PREFIX "trap: "
 
@@ -122,6 +123,26 @@ static void print_page_fault(const struct trap_frame *f, uint64_t addr)
 		(e & PF_RESERVED) ? ", reserved bit set in a page-table entry" : "");
 }
 
+/*
+ * Return address of the function at f->rip when that function set up no
+ * frame (it does not start with "push %rbp; mov %rsp,%rbp"): then its
+ * caller's return address is still on top of the stack. 0 otherwise.
+ */
+static uintptr_t frameless_leaf_return(const struct trap_frame *f)
+{
+	static const uint8_t prologue[4] = { 0x55, 0x48, 0x89, 0xe5 };
+	uintptr_t off, ret;
+	const uint8_t *fn;
+
+	if (!ksyms_lookup(f->rip, &off) || !arch_is_kernel_addr(f->rsp) || (f->rsp & 7))
+		return 0;
+	fn = (const uint8_t *)(f->rip - off);
+	if (memcmp(fn, prologue, sizeof(prologue)) == 0 && off >= sizeof(prologue))
+		return 0;
+	ret = *(const uintptr_t *)f->rsp;
+	return ksyms_lookup(ret, &off) ? ret : 0;
+}
+
 static void __noreturn fatal_exception(struct trap_frame *f, uint64_t addr)
 {
 	char sym[96];
@@ -136,7 +157,7 @@ static void __noreturn fatal_exception(struct trap_frame *f, uint64_t addr)
 	if (f->vector == VEC_DOUBLE_FAULT)
 		kprintf("  (running on the double-fault IST stack; a kernel stack overflow is the usual cause)\n");
 	trap_print_frame(f);
-	backtrace_print(f->rip, f->rbp);
+	backtrace_print(f->rip, frameless_leaf_return(f), f->rbp);
 	panic_end();
 }
 

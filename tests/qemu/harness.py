@@ -1,0 +1,201 @@
+"""Host-driven QEMU scenarios for Corvid.
+
+A scenario is a function decorated with @scenario(...) in a
+tests/qemu/test_*.py file. The harness builds (or reuses) an ISO with the
+scenario's kernel command line, boots it in QEMU with the serial port on a
+pipe, waits for the shell prompt and hands the scenario a VM object:
+
+    @scenario(uefi=False, smp=1, cmdline="", timeout=60)
+    def boot_bios(vm):
+        out = vm.run("echo hi")      # output of one command, colours stripped
+        assert out.strip() == "hi"
+        vm.shutdown()                # QEMU must exit by itself
+
+Every QEMU runs in its own process group under a deadline and is killed by
+its PID when the scenario ends, passes or not. Transcripts are kept in
+build/test-logs/<name>.log.
+"""
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ANSI_RE = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78c]")
+PROMPT_RE = r"corvid[^\n]*?> $"
+
+SCENARIOS = []
+
+DEFAULTS = dict(uefi=False, smp=1, mem="512M", machine="q35", cmdline="",
+                timeout=60, wait_prompt=True, gdb=False, extra="", build=None,
+                expect_exit=None)
+
+
+class ScenarioError(AssertionError):
+    pass
+
+
+def scenario(**opts):
+    """Register a scenario; keyword options override DEFAULTS."""
+    unknown = set(opts) - set(DEFAULTS)
+    if unknown:
+        raise TypeError(f"unknown scenario options: {sorted(unknown)}")
+
+    def wrap(fn):
+        o = dict(DEFAULTS)
+        o.update(opts)
+        SCENARIOS.append((fn.__name__, fn, o))
+        return fn
+    return wrap
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_iso(elf, cmdline):
+    out = subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), elf,
+                          os.path.dirname(elf), cmdline], check=True,
+                         capture_output=True, text=True, cwd=ROOT)
+    return out.stdout.strip()
+
+
+class VM:
+    """One QEMU process and the serial transcript it has produced so far."""
+
+    def __init__(self, name, opts, elf, logdir):
+        self.name = name
+        self.opts = opts
+        self.raw = bytearray()
+        self.pos = 0            # expect() searches the clean text from here
+        self.lock = threading.Condition()
+        self.exited = False
+        self.returncode = None
+        self.deadline = time.monotonic() + opts["timeout"]
+        self.logpath = os.path.join(logdir, name + ".log")
+        self.gdb_port = free_port() if opts["gdb"] else None
+        self._start(elf)
+
+    # ---- process -------------------------------------------------------
+    def _start(self, elf):
+        o = self.opts
+        iso = build_iso(elf, o["cmdline"])
+        env = dict(os.environ, ISO=iso, UEFI="on" if o["uefi"] else "off",
+                   SMP=str(o["smp"]), MEM=o["mem"], MACHINE=o["machine"],
+                   GRAPHICS="off", ACCEL=os.environ.get("ACCEL", "auto"),
+                   QEMU_EXTRA=("-no-reboot " + o["extra"]).strip())
+        if o["uefi"]:
+            self.vars = tempfile.NamedTemporaryFile(prefix="ovmf-vars-", suffix=".fd",
+                                                    delete=False)
+            self.vars.close()
+            subprocess.run(["cp", "/usr/share/OVMF/OVMF_VARS_4M.fd", self.vars.name],
+                           check=True)
+            env["VARS"] = self.vars.name
+        else:
+            self.vars = None
+        env["GDB"] = f"port:{self.gdb_port}" if self.gdb_port else "no"
+        self.proc = subprocess.Popen([os.path.join(ROOT, "tools/qemu.sh")], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True,
+                                     cwd=ROOT)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        fd = self.proc.stdout.fileno()
+        while True:
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            with self.lock:
+                self.raw += chunk
+                self.lock.notify_all()
+        rc = self.proc.wait()
+        with self.lock:
+            self.exited = True
+            self.returncode = rc
+            self.lock.notify_all()
+
+    def kill(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        self.reader.join(timeout=5)
+        if self.vars:
+            os.unlink(self.vars.name)
+        with open(self.logpath, "wb") as f:
+            f.write(self.raw)
+
+    # ---- output --------------------------------------------------------
+    def text(self):
+        """Everything received so far, ANSI sequences and CRs removed."""
+        with self.lock:
+            return ANSI_RE.sub(b"", bytes(self.raw)).replace(b"\r", b"").decode(
+                "utf-8", "replace")
+
+    def _remaining(self, timeout):
+        left = self.deadline - time.monotonic()
+        return min(left, timeout) if timeout is not None else left
+
+    def expect(self, pattern, timeout=None):
+        """Wait for @pattern (a regex) after the last match; return the match."""
+        rx = re.compile(pattern, re.M)
+        end = time.monotonic() + self._remaining(timeout)
+        while True:
+            m = rx.search(self.text(), self.pos)
+            if m:
+                self.pos = m.end()
+                return m
+            with self.lock:
+                if self.exited:
+                    raise ScenarioError(f"QEMU exited (status {self.returncode}) "
+                                        f"before output matched {pattern!r}")
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise ScenarioError(f"timed out waiting for {pattern!r}")
+                self.lock.wait(min(left, 0.5))
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def wait_prompt(self, timeout=None):
+        return self.expect(PROMPT_RE, timeout)
+
+    def run(self, command, timeout=30):
+        """Type @command and Enter; return its output up to the next prompt."""
+        start = self.pos
+        self.send(command + "\r")
+        m = self.wait_prompt(timeout)
+        out = self.text()[start:m.start()]
+        # Drop the echoed command line itself.
+        nl = out.find("\n")
+        out = out[nl + 1:] if nl >= 0 else ""
+        return out.rsplit("\n", 1)[0] + "\n" if "\n" in out else out
+
+    def wait_exit(self, timeout=30):
+        end = time.monotonic() + self._remaining(timeout)
+        with self.lock:
+            while not self.exited:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise ScenarioError("QEMU did not exit")
+                self.lock.wait(min(left, 0.5))
+        return self.returncode
+
+    def shutdown(self, timeout=30):
+        self.send("shutdown\r")
+        rc = self.wait_exit(timeout)
+        if rc != 0:
+            raise ScenarioError(f"shutdown: QEMU exited with status {rc}, expected 0")
