@@ -15,6 +15,13 @@ if [ -f "$iso" ]; then
 	echo "$iso"
 	exit 0
 fi
+# Concurrent builds of the same image (parallel test runs) wait for each other.
+exec 9>"$iso.lock"
+flock 9
+if [ -f "$iso" ]; then
+	echo "$iso"
+	exit 0
+fi
 
 # GRUB joins the multiboot2 arguments with spaces and double-quotes any that
 # contain one (and backslash-escapes quotes), so shell-split the line and pass
@@ -53,4 +60,5 @@ grub-mkrescue -o "$iso.tmp" "$tmp" >/dev/null 2>&1 || {
 	exit 1
 }
 mv "$iso.tmp" "$iso"
+rm -f "$iso.lock"
 echo "$iso"

@@ -59,7 +59,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+_iso_lock = threading.Lock()
+
+
 def build_iso(elf, cmdline):
+    with _iso_lock:     # scenarios run in threads; one grub-mkrescue at a time
+        return _build_iso(elf, cmdline)
+
+
+def _build_iso(elf, cmdline):
     out = subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), elf,
                           os.path.dirname(elf), cmdline], check=True,
                          capture_output=True, text=True, cwd=ROOT)

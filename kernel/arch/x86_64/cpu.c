@@ -10,6 +10,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "core/console.h"
+#include "time/ktime.h"
 
 #define ISA_DEBUG_EXIT_PORT 0xf4
 #define IST_STACK_SIZE 8192
@@ -67,9 +68,12 @@ void arch_debug_exit(uint32_t code)
 
 void arch_poweroff(void)
 {
-	/* QEMU's S5 sleep type is 0 on both machines (its DSDT's \_S5). */
+	/* QEMU's S5 sleep type is 0 on both machines (its DSDT's \_S5). QEMU
+	 * acts on the request asynchronously, so give each method time. */
 	outw(QEMU_Q35_PM1A_CNT, PM1_SLP_EN);
+	mdelay(100);
 	outw(QEMU_PIIX_PM1A_CNT, PM1_SLP_EN);
+	mdelay(100);
 	arch_debug_exit(0);
 	kprintf("poweroff: no method worked; halting\n");
 	arch_halt_forever();
