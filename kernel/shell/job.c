@@ -51,6 +51,7 @@ int shell_job_start(const struct shell_cmd *cmd, int argc, char **argv)
 {
 	int (*start)(struct shell_job *) = __atomic_load_n(&job_starter, __ATOMIC_ACQUIRE);
 	struct shell_job *job;
+	unsigned int id;
 	int err;
 
 	if (!start) {
@@ -63,7 +64,7 @@ int shell_job_start(const struct shell_cmd *cmd, int argc, char **argv)
 		kprintf("shell: too many background jobs (%d)\n", SHELL_JOBS_MAX);
 		return 1;
 	}
-	job->id = next_job_id++;
+	id = job->id = next_job_id++;
 	job->cmd = cmd;
 	strlcpy(job->name, cmd->name, sizeof(job->name));
 	copy_args(job, argc, argv);
@@ -73,7 +74,8 @@ int shell_job_start(const struct shell_cmd *cmd, int argc, char **argv)
 		release_slot(job);
 		return 1;
 	}
-	kprintf("[%u] %s started\n", job->id, job->name);
+	/* The job may have run and freed its slot already: use copies only. */
+	kprintf("[%u] %s started\n", id, cmd->name);
 	return 0;
 }
 

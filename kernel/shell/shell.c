@@ -20,6 +20,7 @@
 #define PROMPT_TEXT "corvid> "
 #define LIST_COLUMN 16	/* width of one name in a completion list */
 #define LIST_WIDTH 80	/* terminal width assumed for the list */
+#define LIST_MAX 128	/* candidates listed at most */
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
@@ -190,26 +191,40 @@ static size_t editor_complete(void *ctx, const char *line, size_t pos, char *ins
 	return n;
 }
 
-/* Candidates in columns; @ctx counts the columns used on this row. */
-static void list_candidate(void *ctx, const char *cand)
-{
-	unsigned int *col = ctx;
+/* Candidates collected for an ambiguous Tab, to print them sorted. */
+struct cand_list {
+	const char *names[LIST_MAX];
+	size_t count;
+};
 
-	if (*col + LIST_COLUMN > LIST_WIDTH) {
-		kprintf("\n");
-		*col = 0;
-	}
-	kprintf("%-*s", LIST_COLUMN - 1, cand);
-	*col += LIST_COLUMN;
-	if (*col < LIST_WIDTH)
-		kprintf(" ");
+static void collect_candidate(void *ctx, const char *cand)
+{
+	struct cand_list *l = ctx;
+	size_t i;
+
+	if (l->count == LIST_MAX)
+		return;
+	for (i = l->count++; i > 0 && strcmp(l->names[i - 1], cand) > 0; i--)
+		l->names[i] = l->names[i - 1]; /* insertion sort */
+	l->names[i] = cand;
 }
 
+/* The candidates in columns, alphabetically. */
 static void editor_list(void *ctx, const char *line, size_t pos)
 {
+	struct cand_list list;
 	unsigned int col = 0;
 
-	complete_list(&cmd_source, line, pos, list_candidate, &col);
+	list.count = 0;
+	complete_list(&cmd_source, line, pos, collect_candidate, &list);
+	for (size_t i = 0; i < list.count; i++) {
+		if (col + LIST_COLUMN > LIST_WIDTH) {
+			kprintf("\n");
+			col = 0;
+		}
+		kprintf("%-*s", LIST_COLUMN, list.names[i]);
+		col += LIST_COLUMN;
+	}
 	kprintf("\n");
 }
 
