@@ -12,6 +12,9 @@
  *             return task_create(job->name, job_entry, job) ? 0 : -ENOMEM;
  *     }
  *     shell_set_job_starter(start_job);
+ * FIXME: at the same time shell_interrupted() (shell/input.c) must answer
+ * false outside the shell's own task: it reads the console, and a job
+ * polling it would steal keystrokes from the prompt.
  */
 #pragma once
 

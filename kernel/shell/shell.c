@@ -27,6 +27,7 @@ extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 /* Shell task only: */
 static bool in_boot_commands;
 static bool last_boot_command;
+static unsigned int run_depth; /* shell_run_line() nesting (tests call it) */
 static int last_status;
 static uint64_t first_prompt_ns;
 static struct history history;
@@ -141,12 +142,14 @@ int shell_run_line(const char *line)
 	int ret = tok_check(line, &tc);
 
 	/* A syntax error anywhere refuses the whole line before it runs. */
+	run_depth++;
 	while (ret == 0 && (ret = tok_next(&line, last_status, &tc)) > 0) {
-		if (in_boot_commands)
+		if (in_boot_commands && run_depth == 1)
 			last_boot_command = tok_at_end(line);
 		last_status = exec_command(&tc);
 		ret = 0;
 	}
+	run_depth--;
 	if (ret < 0) {
 		kprintf("%sshell: %s%s\n", shell_color(SHELL_COLOR_ERROR),
 			tok_strerror(ret), shell_color(SHELL_COLOR_RESET));
