@@ -117,9 +117,9 @@ static void show_acpi(const struct boot_info *bi)
 	memcpy(&rsdt, bi->rsdp + RSDP_RSDT, sizeof(rsdt));
 	if (bi->rsdp_len >= RSDP_XSDT + sizeof(xsdt))
 		memcpy(&xsdt, bi->rsdp + RSDP_XSDT, sizeof(xsdt));
-	kprintf(" revision %u (from Multiboot2 tag %s), OEM '%s', RSDT %#x, XSDT %#lx\n",
-		bi->rsdp[RSDP_REVISION], bi->acpi_rev >= 2 ? "new" : "old", oem, rsdt,
-		(unsigned long)xsdt);
+	kprintf(" revision %u, OEM '%s', RSDT %#x, XSDT %#lx (loader's %s tag)\n",
+		bi->rsdp[RSDP_REVISION], oem, rsdt, (unsigned long)xsdt,
+		bi->acpi_rev >= 2 ? "ACPI 2.0+" : "ACPI 1.0");
 }
 
 static int cmd_bootinfo(int argc, char **argv)

@@ -332,11 +332,16 @@ static void control_key(struct lineedit *le, unsigned char c)
 		move_to(le, le->len);
 		break;
 	case CTRL('B'):
+		cursor_key(le, 'D', false);
+		break;
 	case CTRL('F'):
+		cursor_key(le, 'C', false);
+		break;
 	case CTRL('P'):
+		cursor_key(le, 'A', false);
+		break;
 	case CTRL('N'):
-		cursor_key(le, c == CTRL('B') ? 'D' : c == CTRL('F') ? 'C' :
-			       c == CTRL('P') ? 'A' : 'B', false);
+		cursor_key(le, 'B', false);
 		break;
 	case CTRL('H'):
 	case KEY_DEL:
