@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/x86_64/layout.h"
@@ -89,6 +90,37 @@ uint64_t arch_boot_entry_cycles(void);
 
 /* The first usable kernel stack (boot.S), for reporting overflows. */
 extern char boot_stack_bottom[], boot_stack_top[];
+
+/* ---- CPU identification (arch/x86_64/cpuinfo.c; the `cpu` and `regs`
+ * shell commands print these) ------------------------------------------ */
+
+struct arch_cpu_ident {
+	char vendor[16];	  /* "GenuineIntel", "AuthenticAMD", ... */
+	char brand[52];		  /* brand string, blanks trimmed; "" if none */
+	unsigned int family, model, stepping; /* extended fields folded in */
+	unsigned int phys_addr_bits, virt_addr_bits;
+	unsigned int apic_id;	  /* initial APIC ID of the calling CPU */
+	uint32_t max_leaf, max_ext_leaf;
+};
+
+/* Identify the calling CPU. */
+void arch_cpu_identify(struct arch_cpu_ident *id);
+
+/* Store in @names (up to @max) the names of the features the calling CPU
+ * has, in a fixed order ("fpu", "sse2", "nx", ...). Returns how many the CPU
+ * has, which may exceed @max. */
+size_t arch_cpu_features(const char **names, size_t max);
+
+/* A control or flags register, with its set bits decoded. */
+struct arch_reg_desc {
+	const char *name; /* "cr0", "efer", ... */
+	uint64_t value;
+	char decoded[112]; /* e.g. "PE MP ET NE WP AM PG" */
+};
+
+/* Describe the calling CPU's control registers and flags (up to @max).
+ * Returns the number filled. */
+size_t arch_describe_control_regs(struct arch_reg_desc *regs, size_t max);
 
 /* ---- Emulator and power ------------------------------------------------ */
 

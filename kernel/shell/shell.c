@@ -1,27 +1,38 @@
 /*
- * Shell core: reads a line from the serial console with basic editing,
- * splits it into ';'-separated commands and whitespace-separated words
- * (with '...' and "..." quoting), and runs each through the command table.
- * Runs on the boot CPU's task; owns no locks.
+ * Shell core: the command table, running a line (tokenize.c splits it,
+ * each command is looked up and called), the boot command line, colours,
+ * and the interactive loop that drives the line editor (lineedit.c) with
+ * history (history.c) and Tab completion (complete.c).
+ * Runs on the boot CPU's task; all state here is owned by that task (no
+ * locks). Colour state is read by other tasks' output only as a hint.
  */
 #include "shell/shell.h"
 
-#include "core/console.h"
-#include "drivers/serial.h"
 #include "arch/arch.h"
+#include "core/console.h"
 #include "lib/string.h"
+#include "shell/complete.h"
+#include "shell/lineedit.h"
+#include "shell/shell_internal.h"
+#include "shell/tokenize.h"
 #include "time/ktime.h"
 
-#define LINE_MAX 256
-#define ARGV_MAX 32
-#define PROMPT "corvid> "
+#define PROMPT_TEXT "corvid> "
+#define LIST_COLUMN 16	/* width of one name in a completion list */
+#define LIST_WIDTH 80	/* terminal width assumed for the list */
+#define LIST_MAX 128	/* candidates listed at most */
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
+/* Shell task only: */
 static bool in_boot_commands;
 static bool last_boot_command;
+static unsigned int run_depth; /* shell_run_line() nesting (tests call it) */
 static int last_status;
 static uint64_t first_prompt_ns;
+static struct history history;
+static struct lineedit editor;
+static enum shell_color_mode color_mode = SHELL_COLOR_AUTO;
 
 uint64_t shell_first_prompt_ns(void)
 {
@@ -48,6 +59,11 @@ bool shell_is_last_boot_command(void)
 	return last_boot_command;
 }
 
+struct history *shell_history(void)
+{
+	return &history;
+}
+
 const struct shell_cmd *shell_find(const char *name)
 {
 	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++)
@@ -58,134 +74,225 @@ const struct shell_cmd *shell_find(const char *name)
 
 int shell_usage(const struct shell_cmd *cmd)
 {
-	kprintf("usage: %s\n", cmd->usage);
-	return 2;
+	if (cmd)
+		kprintf("usage: %s\n", cmd->usage);
+	return SHELL_STATUS_USAGE;
 }
 
-/*
- * Split @buf in place into words. Returns the word count, or -1 for an
- * unterminated quote.
- */
-static int split_words(char *buf, char **argv, int max)
+/* ---- colours ----------------------------------------------------------- */
+
+void shell_set_color_mode(enum shell_color_mode mode)
 {
-	int argc = 0;
-	char *r = buf, *w = buf;
-
-	while (*r) {
-		char quote = 0;
-
-		while (*r == ' ' || *r == '\t')
-			r++;
-		if (!*r)
-			break;
-		if (argc == max)
-			return -1;
-		argv[argc++] = w;
-		while (*r && (quote || (*r != ' ' && *r != '\t'))) {
-			if (quote && *r == quote)
-				quote = 0;
-			else if (!quote && (*r == '\'' || *r == '"'))
-				quote = *r;
-			else
-				*w++ = *r;
-			r++;
-		}
-		if (quote)
-			return -1;
-		if (*r)
-			r++;
-		*w++ = '\0';
-	}
-	return argc;
+	color_mode = mode;
 }
 
-static int run_command(char *text)
+enum shell_color_mode shell_get_color_mode(void)
 {
-	char *argv[ARGV_MAX + 1];
-	const struct shell_cmd *cmd;
-	int argc = split_words(text, argv, ARGV_MAX);
+	return color_mode;
+}
 
-	if (argc < 0) {
-		kprintf("shell: unterminated quote or too many words\n");
-		return 2;
-	}
-	if (argc == 0)
-		return last_status;
-	argv[argc] = NULL;
-	cmd = shell_find(argv[0]);
+bool shell_terminal_seen(void)
+{
+	return lineedit_terminal_seen(&editor);
+}
+
+bool shell_colors_on(void)
+{
+	if (in_boot_commands || color_mode == SHELL_COLOR_OFF)
+		return false;
+	return color_mode == SHELL_COLOR_ON || shell_terminal_seen();
+}
+
+const char *shell_color(enum shell_color c)
+{
+	/* SGR parameters, ECMA-48 §8.3.117. */
+	static const char *const sgr[] = {
+		[SHELL_COLOR_RESET] = "\x1b[0m",    [SHELL_COLOR_PROMPT] = "\x1b[1;32m",
+		[SHELL_COLOR_HEADING] = "\x1b[1;36m", [SHELL_COLOR_NAME] = "\x1b[1m",
+		[SHELL_COLOR_ERROR] = "\x1b[1;31m", [SHELL_COLOR_WARN] = "\x1b[33m",
+		[SHELL_COLOR_DIM] = "\x1b[2m",
+	};
+
+	if (!shell_colors_on() || (unsigned int)c >= ARRAY_SIZE(sgr))
+		return "";
+	return sgr[c];
+}
+
+/* ---- running commands -------------------------------------------------- */
+
+static int exec_command(struct tok_cmd *tc)
+{
+	const struct shell_cmd *cmd = shell_find(tc->argv[0]);
+
 	if (!cmd) {
-		kprintf("shell: %s: command not found (try 'help')\n", argv[0]);
-		return 127;
+		kprintf("%sshell: %s: command not found%s (try 'help')\n",
+			shell_color(SHELL_COLOR_ERROR), tc->argv[0],
+			shell_color(SHELL_COLOR_RESET));
+		return SHELL_STATUS_NOT_FOUND;
 	}
-	return cmd->fn(argc, argv);
+	if (tc->background)
+		return shell_job_start(cmd, tc->argc, tc->argv);
+	shell_input_clear_interrupt();
+	return cmd->fn(tc->argc, tc->argv);
 }
 
 int shell_run_line(const char *line)
 {
-	char buf[LINE_MAX];
-	char *start = buf;
+	struct tok_cmd tc; /* about 800 bytes: fine on the shell's stack */
+	int ret = tok_check(line, &tc);
 
-	if (strlcpy(buf, line, sizeof(buf)) >= sizeof(buf)) {
-		kprintf("shell: line too long (max %d characters)\n", LINE_MAX - 1);
-		return last_status = 2;
+	/* A syntax error anywhere refuses the whole line before it runs. */
+	run_depth++;
+	while (ret == 0 && (ret = tok_next(&line, last_status, &tc)) > 0) {
+		if (in_boot_commands && run_depth == 1)
+			last_boot_command = tok_at_end(line);
+		last_status = exec_command(&tc);
+		ret = 0;
 	}
-	for (char *p = buf;; p++) {
-		if (*p == ';' || *p == '\0') {
-			bool end = *p == '\0';
-
-			*p = '\0';
-			if (in_boot_commands)
-				last_boot_command = end;
-			last_status = run_command(start);
-			if (end)
-				break;
-			start = p + 1;
-		}
+	run_depth--;
+	if (ret < 0) {
+		kprintf("%sshell: %s%s\n", shell_color(SHELL_COLOR_ERROR),
+			tok_strerror(ret), shell_color(SHELL_COLOR_RESET));
+		last_status = SHELL_STATUS_USAGE;
 	}
 	return last_status;
 }
 
-/* Read one line with echo and Backspace. Returns its length. */
-static size_t read_line(char *buf, size_t size)
+/* ---- the line editor's callbacks --------------------------------------- */
+
+static void editor_write(void *ctx, const char *s, size_t n)
 {
-	size_t len = 0;
+	console_write(s, n);
+}
 
-	for (;;) {
-		int c = serial_getc();
+static const char *source_command(void *ctx, size_t i)
+{
+	const struct shell_cmd *c = __shell_cmds_start + i;
 
-		if (c < 0) {
-			arch_cpu_relax();
-			continue;
+	return c < __shell_cmds_end ? c->name : NULL;
+}
+
+static const char *const *source_subcmds(void *ctx, const char *name, size_t n)
+{
+	for (const struct shell_cmd *c = __shell_cmds_start; c < __shell_cmds_end; c++)
+		if (strlen(c->name) == n && strncmp(c->name, name, n) == 0)
+			return c->subcmds;
+	return NULL;
+}
+
+static const struct complete_source cmd_source = {
+	.command = source_command,
+	.subcmds = source_subcmds,
+};
+
+static size_t editor_complete(void *ctx, const char *line, size_t pos, char *ins, size_t cap)
+{
+	struct complete_result res;
+	size_t n = complete_word(&cmd_source, line, pos, &res);
+
+	strlcpy(ins, res.insert, cap);
+	return n;
+}
+
+/* Candidates collected for an ambiguous Tab, to print them sorted. */
+struct cand_list {
+	const char *names[LIST_MAX];
+	size_t count;
+};
+
+static void collect_candidate(void *ctx, const char *cand)
+{
+	struct cand_list *l = ctx;
+	size_t i;
+
+	if (l->count == LIST_MAX)
+		return;
+	for (i = l->count++; i > 0 && strcmp(l->names[i - 1], cand) > 0; i--)
+		l->names[i] = l->names[i - 1]; /* insertion sort */
+	l->names[i] = cand;
+}
+
+/* The candidates in columns, alphabetically. */
+static void editor_list(void *ctx, const char *line, size_t pos)
+{
+	struct cand_list list;
+	unsigned int col = 0;
+
+	list.count = 0;
+	complete_list(&cmd_source, line, pos, collect_candidate, &list);
+	for (size_t i = 0; i < list.count; i++) {
+		if (col + LIST_COLUMN > LIST_WIDTH) {
+			kprintf("\n");
+			col = 0;
 		}
-		if (c == '\r' || c == '\n') {
-			console_write("\n", 1);
-			buf[len] = '\0';
-			return len;
-		}
-		if ((c == 0x7f || c == '\b') && len > 0) {
-			len--;
-			console_write("\b \b", 3);
-		} else if (c >= 0x20 && c < 0x7f && len + 1 < size) {
-			buf[len++] = (char)c;
-			console_write((char *)&c, 1);
-		}
+		kprintf("%-*s", LIST_COLUMN, list.names[i]);
+		col += LIST_COLUMN;
+	}
+	kprintf("\n");
+}
+
+static const struct lineedit_ops editor_ops = {
+	.write = editor_write,
+	.complete = editor_complete,
+	.list = editor_list,
+};
+
+/* ---- the interactive loop ---------------------------------------------- */
+
+static const char *prompt(void)
+{
+	static char buf[48];
+
+	if (!shell_colors_on())
+		return PROMPT_TEXT;
+	strlcpy(buf, shell_color(SHELL_COLOR_PROMPT), sizeof(buf));
+	strlcat(buf, PROMPT_TEXT, sizeof(buf));
+	strlcat(buf, shell_color(SHELL_COLOR_RESET), sizeof(buf));
+	return buf;
+}
+
+/* Read one line at the prompt and run it. */
+static void read_and_run(void)
+{
+	static bool probed_terminal;
+	enum lineedit_result r;
+
+	lineedit_begin(&editor, prompt());
+	if (!probed_terminal) {
+		probed_terminal = true;
+		/* DSR (VT100): a terminal answers with a cursor position report,
+		 * which turns `color auto` on; a script or a log stays plain. */
+		console_write("\x1b[6n", 4);
+	}
+	do
+		r = lineedit_feed(&editor, (unsigned char)shell_getc());
+	while (r == LINEEDIT_MORE);
+
+	if (r == LINEEDIT_DONE) {
+		(void)history_add(&history, lineedit_line(&editor));
+		shell_run_line(lineedit_line(&editor));
+	} else if (r == LINEEDIT_CANCEL) {
+		last_status = SHELL_STATUS_INTERRUPTED;
+	} else {
+		kprintf("%sshell: line too long (%zu characters, at most %d); nothing was run%s\n",
+			shell_color(SHELL_COLOR_ERROR), lineedit_typed_len(&editor),
+			LINEEDIT_MAX - 1, shell_color(SHELL_COLOR_RESET));
+		last_status = SHELL_STATUS_USAGE;
 	}
 }
 
 void shell_main(const char *cmdline)
 {
-	char line[LINE_MAX];
-
 	/* The kernel is ready for commands: the end of boot for the metrics. */
 	first_prompt_ns = ktime_ns();
+	history_init(&history);
+	lineedit_init(&editor, &editor_ops, NULL, &history);
 	if (cmdline && *cmdline) {
 		in_boot_commands = true;
 		shell_run_line(cmdline);
 		in_boot_commands = false;
+		last_boot_command = false;
 	}
-	for (;;) {
-		kprintf(PROMPT);
-		read_line(line, sizeof(line));
-		shell_run_line(line);
-	}
+	for (;;)
+		read_and_run();
 }

@@ -1,0 +1,57 @@
+/*
+ * The shell's console input, in one place. Today it polls the UART
+ * (serial_getc() returns -1 when nothing is waiting) and spins with
+ * arch_cpu_relax(); when the serial driver gains its receive interrupt and
+ * buffer, only input_try() and the wait in shell_getc() change (to a read
+ * of that buffer and a sleep on its wait queue).
+ * Bytes read while a command polls for ^C are kept in a small type-ahead
+ * ring for the next prompt. Owner: the shell task (no locks).
+ */
+#include "arch/arch.h"
+#include "drivers/serial.h"
+#include "shell/shell_internal.h"
+
+#define TYPEAHEAD_SIZE 64 /* power of two */
+#define KEY_CTRL_C 0x03
+
+/* Shell task only: */
+static unsigned char typeahead[TYPEAHEAD_SIZE];
+static unsigned int ahead_head, ahead_tail; /* free-running counters */
+static bool interrupted;
+
+/* One byte from the console if one is waiting, else -1. */
+static int input_try(void)
+{
+	return serial_getc();
+}
+
+int shell_getc(void)
+{
+	int c;
+
+	if (ahead_tail != ahead_head)
+		return typeahead[ahead_tail++ % TYPEAHEAD_SIZE];
+	while ((c = input_try()) < 0)
+		arch_cpu_relax();
+	return c;
+}
+
+bool shell_interrupted(void)
+{
+	int c;
+
+	while (!interrupted && (c = input_try()) >= 0) {
+		if (c == KEY_CTRL_C) {
+			interrupted = true;
+			ahead_tail = ahead_head; /* like a tty: ^C flushes type-ahead */
+		} else if (ahead_head - ahead_tail < TYPEAHEAD_SIZE) {
+			typeahead[ahead_head++ % TYPEAHEAD_SIZE] = (unsigned char)c;
+		}
+	}
+	return interrupted;
+}
+
+void shell_input_clear_interrupt(void)
+{
+	interrupted = false;
+}

@@ -1,0 +1,49 @@
+/*
+ * Background jobs: `CMD ARGS... &` runs a command on a task of its own so
+ * the prompt comes back at once. The shell copies the command and its
+ * arguments into a job slot and hands it to a starter function that the
+ * scheduler registers; until one is registered `&` is refused with
+ * "background jobs need the scheduler".
+ *
+ * Plugging in the scheduler (one call, from sched/ init or kmain):
+ *     static void job_entry(void *arg) { shell_job_run(arg); }
+ *     static int start_job(struct shell_job *job)
+ *     {
+ *             return task_create(job->name, job_entry, job) ? 0 : -ENOMEM;
+ *     }
+ *     shell_set_job_starter(start_job);
+ * FIXME: at the same time shell_interrupted() (shell/input.c) must answer
+ * false outside the shell's own task: it reads the console, and a job
+ * polling it would steal keystrokes from the prompt.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "shell/shell.h"
+#include "shell/tokenize.h"
+
+#define SHELL_JOBS_MAX 8
+
+struct shell_job {
+	/* Atomic: claimed by the shell, released by shell_job_run(). */
+	bool in_use;
+	/* Written by the shell before the job starts, then owned by the job: */
+	unsigned int id;     /* shown as [id] */
+	char name[32];	     /* the command name, for the task */
+	const struct shell_cmd *cmd;
+	int argc;
+	char *argv[TOK_ARGV_MAX + 1];
+	char buf[TOK_BUF_SIZE];
+};
+
+/*
+ * Register how jobs start: @start must arrange for shell_job_run(@job) to
+ * be called on a new task and return 0, or return a negative errno (the
+ * job is then dropped and the shell reports the error). NULL unregisters.
+ */
+void shell_set_job_starter(int (*start)(struct shell_job *job));
+
+/* The body of a job's task: run the command, print "[id] done: NAME
+ * (status N)" and free the slot. May sleep if the command does. */
+void shell_job_run(struct shell_job *job);

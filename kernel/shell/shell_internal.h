@@ -1,0 +1,41 @@
+/*
+ * Shell internals shared by the files of kernel/shell/ (the core, input,
+ * jobs and the built-in commands). Nothing outside kernel/shell/ includes
+ * this header.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "shell/history.h"
+#include "shell/shell.h"
+
+/* ---- shell.c ----------------------------------------------------------- */
+
+/* The interactive history (for the `history` command). */
+struct history *shell_history(void);
+
+enum shell_color_mode {
+	SHELL_COLOR_AUTO, /* on when a terminal answered, off in boot commands */
+	SHELL_COLOR_ON,	  /* on except in boot commands */
+	SHELL_COLOR_OFF,
+};
+
+void shell_set_color_mode(enum shell_color_mode mode);
+enum shell_color_mode shell_get_color_mode(void);
+
+/* Whether shell_color() currently gives colours, and whether a terminal
+ * answered the cursor position query. */
+bool shell_colors_on(void);
+bool shell_terminal_seen(void);
+
+/* ---- input.c ----------------------------------------------------------- */
+
+/* Forget an earlier ^C: called before each command starts. */
+void shell_input_clear_interrupt(void);
+
+/* ---- job.c ------------------------------------------------------------- */
+
+/* Start @cmd with @argc/@argv as a background job (`CMD ... &`). The
+ * arguments are copied. Returns the shell status: 0 when it started. */
+int shell_job_start(const struct shell_cmd *cmd, int argc, char **argv);

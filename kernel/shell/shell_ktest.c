@@ -1,0 +1,71 @@
+/*
+ * In-kernel tests of the shell core: exit statuses of real command lines,
+ * the command table's consistency (every subsystem's entries), and the
+ * background-job plumbing with a stand-in starter.
+ */
+#include "include/uapi/errno.h"
+#include "ktest/ktest.h"
+#include "lib/string.h"
+#include "shell/job.h"
+#include "shell/shell.h"
+
+KTEST(shell_status_codes)
+{
+	KASSERT_EQ(shell_run_line("echo ktest"), 0);
+	KASSERT_EQ(shell_run_line("no_such_command_x"), SHELL_STATUS_NOT_FOUND);
+	KASSERT_EQ(shell_run_line(""), SHELL_STATUS_NOT_FOUND); /* keeps $? */
+	KASSERT_EQ(shell_run_line("log bogus"), SHELL_STATUS_USAGE);
+	KASSERT_EQ(shell_run_line("log"), 0);
+	KASSERT_EQ(shell_run_line("echo 'open"), SHELL_STATUS_USAGE);
+	KASSERT_EQ(shell_run_line("prime 0"), SHELL_STATUS_USAGE);
+	KASSERT_EQ(shell_run_line("prime 10"), 0);
+	/* The status of a line is its last command's. */
+	KASSERT_EQ(shell_run_line("log bogus; echo x"), 0);
+	KASSERT_EQ(shell_run_line("echo x; log bogus"), SHELL_STATUS_USAGE);
+}
+
+/* Every registered command, from whichever subsystem, is well formed. */
+KTEST(shell_command_table)
+{
+	KASSERT(shell_cmds_begin() < shell_cmds_end());
+	for (const struct shell_cmd *c = shell_cmds_begin(); c < shell_cmds_end(); c++) {
+		KASSERT(c->name && c->name[0] && !strchr(c->name, ' '));
+		KASSERT(c->fn && c->usage && c->summary && c->group);
+		KASSERT(shell_find(c->name) == c); /* names are unique */
+	}
+	KASSERT(shell_find("help") != NULL);
+	KASSERT(shell_find("hel") == NULL);
+}
+
+static unsigned int starts;
+
+static int start_inline(struct shell_job *job)
+{
+	starts++;
+	shell_job_run(job); /* no scheduler: run the job right here */
+	return 0;
+}
+
+static int start_failing(struct shell_job *job)
+{
+	starts++;
+	return -ENOMEM;
+}
+
+KTEST(shell_background_jobs)
+{
+	KASSERT_EQ(shell_run_line("prime 5 &"), 1); /* no scheduler: refused */
+
+	shell_set_job_starter(start_inline);
+	starts = 0;
+	for (int i = 0; i < 2 * SHELL_JOBS_MAX; i++)
+		KASSERT_EQ(shell_run_line("prime 5 &"), 0);
+	KASSERT_EQ(starts, 2 * SHELL_JOBS_MAX); /* slots were given back */
+
+	shell_set_job_starter(start_failing);
+	starts = 0;
+	for (int i = 0; i < 2 * SHELL_JOBS_MAX; i++)
+		KASSERT_EQ(shell_run_line("prime 5 &"), 1);
+	KASSERT_EQ(starts, 2 * SHELL_JOBS_MAX); /* no slot leaked on failure */
+	shell_set_job_starter(NULL);
+}

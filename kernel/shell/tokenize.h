@@ -1,0 +1,48 @@
+/*
+ * The shell's command-line syntax: commands separated by ';' (or ended by
+ * '&', which asks for a background job), words separated by blanks, quoting
+ * with '...' (everything literal) and "..." (where \" \\ \$ and $? still
+ * work), a backslash outside quotes taking the next character literally,
+ * and $? replaced by the previous command's exit status. No globbing,
+ * pipes, redirection or variables: this is a debug console, not sh.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "include/compiler.h"
+
+#define TOK_ARGV_MAX 32	  /* words per command */
+#define TOK_BUF_SIZE 512  /* bytes of words per command, NULs included */
+
+/* One parsed command. argv[argc] is NULL; the words live in buf. */
+struct tok_cmd {
+	int argc;
+	char *argv[TOK_ARGV_MAX + 1];
+	bool background; /* ended by an unquoted '&' */
+	char buf[TOK_BUF_SIZE];
+};
+
+/*
+ * Parse the next non-empty command from *@line into @out and advance *@line
+ * past it and its ';' or '&'. "$?" expands to @status. Returns 1 when a
+ * command was parsed, 0 at the end of the line (only blanks and separators
+ * were left), -EINVAL for an unterminated quote, -E2BIG for more than
+ * TOK_ARGV_MAX words or TOK_BUF_SIZE bytes. On error *@line moves to the
+ * end of the line so a caller's loop stops.
+ */
+int tok_next(const char **line, int status, struct tok_cmd *out) __must_check;
+
+/*
+ * Parse all of @line without running anything (using @scratch), so a line
+ * with a syntax error can be refused before its first command runs.
+ * Returns 0 or the first error tok_next() reports.
+ */
+int tok_check(const char *line, struct tok_cmd *scratch) __must_check;
+
+/* True when nothing but blanks and separators is left in @line: the
+ * command just parsed was the last one. */
+bool tok_at_end(const char *line);
+
+/* Human-readable text for a tok_next() error. */
+const char *tok_strerror(int err);
