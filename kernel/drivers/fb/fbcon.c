@@ -24,6 +24,11 @@ static uint32_t cols, rows;
 static uint32_t fg, bg;
 static uint32_t cur_x, cur_y;
 
+/* ANSI escape sequences (the shell's colours and cursor moves) are parsed
+ * and dropped: this console draws plain text. */
+enum esc_state { ESC_NONE, ESC_START, ESC_CSI };
+static enum esc_state esc;
+
 static uint32_t rgb(uint8_t r, uint8_t g, uint8_t b)
 {
 	return (uint32_t)r << fb.red_pos | (uint32_t)g << fb.green_pos |
@@ -64,11 +69,34 @@ static void newline(void)
 	clear_row(cur_y);
 }
 
+/* Consume @c if it is part of an escape sequence; true when consumed. */
+static bool swallow_escape(unsigned char c)
+{
+	switch (esc) {
+	case ESC_NONE:
+		if (c != 0x1b)
+			return false;
+		esc = ESC_START;
+		return true;
+	case ESC_START:
+		/* ESC [ starts a CSI sequence; any other byte ends a short one. */
+		esc = c == '[' ? ESC_CSI : ESC_NONE;
+		return true;
+	case ESC_CSI:
+		if (c >= 0x40 && c <= 0x7e) /* final byte */
+			esc = ESC_NONE;
+		return true;
+	}
+	return false;
+}
+
 static void fbcon_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		if (swallow_escape(c))
+			continue;
 		if (c == '\n') {
 			newline();
 		} else if (c == '\r') {
