@@ -15,22 +15,12 @@ void bench_metric(const char *name, uint64_t value, const char *unit)
 	kprintf("METRIC %s %lu %s\n", name, (unsigned long)value, unit);
 }
 
-static bool matches(const char *name, const char *const *prefixes, int n)
-{
-	if (n == 0)
-		return true;
-	for (int i = 0; i < n; i++)
-		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return false;
-}
-
 int bench_run(const char *const *prefixes, int nprefix)
 {
 	int ran = 0;
 
 	for (const struct bench *b = __bench_start; b < __bench_end; b++) {
-		if (!matches(b->name, prefixes, nprefix))
+		if (!str_has_any_prefix(b->name, prefixes, nprefix))
 			continue;
 		b->fn();
 		ran++;

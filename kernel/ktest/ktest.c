@@ -48,16 +48,6 @@ bool ktest_expect_fault(void (*fn)(void *arg), void *arg, struct arch_fault_info
 	return false;
 }
 
-static bool matches(const char *name, const char *const *prefixes, int n)
-{
-	if (n == 0)
-		return true;
-	for (int i = 0; i < n; i++)
-		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return false;
-}
-
 static bool run_one(const struct ktest *t)
 {
 	struct arch_jmpbuf jb;
@@ -83,7 +73,7 @@ int ktest_run(const char *const *prefixes, int nprefix)
 	int passed = 0, failed = 0;
 
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++) {
-		if (!matches(t->name, prefixes, nprefix))
+		if (!str_has_any_prefix(t->name, prefixes, nprefix))
 			continue;
 		if (run_one(t))
 			passed++;

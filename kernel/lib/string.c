@@ -330,3 +330,13 @@ int kstrtoll(const char *s, unsigned int base, long long *out)
 	*out = neg ? (mag ? -(long long)(mag - 1) - 1 : 0) : (long long)mag;
 	return 0;
 }
+
+bool str_has_any_prefix(const char *s, const char *const *prefixes, int n)
+{
+	if (n == 0)
+		return true;
+	for (int i = 0; i < n; i++)
+		if (strncmp(s, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "include/compiler.h"
@@ -60,6 +61,10 @@ size_t strlcpy(char *restrict dst, const char *restrict src, size_t size);
  * strnlen(@dst, @size) + strlen(@src); a result >= @size means truncation.
  */
 size_t strlcat(char *restrict dst, const char *restrict src, size_t size);
+
+/* True when @s starts with one of the @n strings in @prefixes, or @n is 0
+ * (no filter): the name matching of `test PREFIX...` and `bench NAME...`. */
+bool str_has_any_prefix(const char *s, const char *const *prefixes, int n);
 
 /*
  * Parse all of @s as an unsigned number in @base (2..36, or 0 to take 16

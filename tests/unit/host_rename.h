@@ -22,3 +22,4 @@
 #define strstr k_strstr
 #define strlcpy k_strlcpy
 #define strlcat k_strlcat
+#define str_has_any_prefix k_str_has_any_prefix

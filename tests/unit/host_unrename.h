@@ -17,3 +17,4 @@
 #undef strstr
 #undef strlcpy
 #undef strlcat
+#undef str_has_any_prefix

@@ -504,3 +504,14 @@ TEST(kstrto_roundtrip)
 		ULL(buf, 10, u > ULLONG_MAX / 10 ? -ERANGE : 0, u * 10);
 	}
 }
+
+TEST(has_any_prefix)
+{
+	const char *const p[] = { "mm", "irq_" };
+
+	CHECK(k_str_has_any_prefix("anything", p, 0));
+	CHECK(k_str_has_any_prefix("mm_buddy", p, 2));
+	CHECK(k_str_has_any_prefix("irq_eoi", p, 2));
+	CHECK(!k_str_has_any_prefix("irq", p, 2));
+	CHECK(!k_str_has_any_prefix("m", p, 2));
+}
