@@ -5,8 +5,9 @@
  * Each frame has one state byte: unmanaged (hole or reserved), interior
  * (inside a block), or the head of a free or allocated block with its
  * order. Only heads carry an order, which makes every bad free detectable
- * in O(1). Free lists are doubly linked through the free blocks themselves,
- * so the only per-frame overhead is the state byte.
+ * in O(1). Free lists are doubly linked through the free blocks themselves
+ * (maximum-order blocks through a side array, see buddy.h), so the
+ * per-frame overhead is the state byte.
  * Pure: host-testable.
  */
 #include "mm/buddy.h"
@@ -26,20 +27,23 @@ enum {
 
 _Static_assert(BUDDY_MAX_ORDER <= ST_ORDER_MASK, "order must fit the state byte");
 
-static inline struct buddy_link *link_of(const struct buddy *b, uint64_t i)
+static inline struct buddy_link *link_of(const struct buddy *b, uint64_t i,
+					 unsigned int order)
 {
+	if (order == BUDDY_MAX_ORDER)
+		return &b->top_links[i >> BUDDY_MAX_ORDER];
 	return (struct buddy_link *)(b->link_base + i * b->link_stride);
 }
 
 static void list_push(struct buddy *b, uint64_t i, unsigned int order)
 {
-	struct buddy_link *l = link_of(b, i);
+	struct buddy_link *l = link_of(b, i, order);
 	uint64_t head = b->free_head[order];
 
 	l->prev = BUDDY_NIL;
 	l->next = head;
 	if (head != BUDDY_NIL)
-		link_of(b, head)->prev = i;
+		link_of(b, head, order)->prev = i;
 	b->free_head[order] = i;
 	b->state[i] = ST_FREE_HEAD | order;
 	b->nr_free[order]++;
@@ -48,20 +52,20 @@ static void list_push(struct buddy *b, uint64_t i, unsigned int order)
 
 static void list_remove(struct buddy *b, uint64_t i, unsigned int order)
 {
-	struct buddy_link *l = link_of(b, i);
+	struct buddy_link *l = link_of(b, i, order);
 
 	if (l->prev != BUDDY_NIL)
-		link_of(b, l->prev)->next = l->next;
+		link_of(b, l->prev, order)->next = l->next;
 	else
 		b->free_head[order] = l->next;
 	if (l->next != BUDDY_NIL)
-		link_of(b, l->next)->prev = l->prev;
+		link_of(b, l->next, order)->prev = l->prev;
 	b->nr_free[order]--;
 	b->free_pages -= 1ull << order;
 }
 
-int buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t nr_pfns,
-	       uint8_t *state, void *link_base, size_t link_stride)
+int buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t nr_pfns, uint8_t *state,
+	       struct buddy_link *top_links, void *link_base, size_t link_stride)
 {
 	if (base_pfn & ((1ull << BUDDY_MAX_ORDER) - 1))
 		return -EINVAL;
@@ -72,6 +76,7 @@ int buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t nr_pfns,
 	b->state = state;
 	b->link_base = link_base;
 	b->link_stride = link_stride;
+	b->top_links = top_links;
 	for (unsigned int o = 0; o < BUDDY_NR_ORDERS; o++) {
 		b->free_head[o] = BUDDY_NIL;
 		b->nr_free[o] = 0;

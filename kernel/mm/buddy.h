@@ -21,8 +21,11 @@
 /* "No block" in the free lists (relative frame index). */
 #define BUDDY_NIL UINT64_MAX
 
-/* Doubly-linked free-list node, stored inside each free block's first frame
- * (relative frame indices, BUDDY_NIL at the ends). */
+/* Doubly-linked free-list node (relative frame indices, BUDDY_NIL at the
+ * ends). Blocks below the maximum order keep theirs inside their first
+ * frame; maximum-order blocks use a small side array, so that handing all
+ * of memory to the allocator does not touch every 4 MiB of it (under QEMU,
+ * each first touch costs the host a fresh huge page). */
 struct buddy_link {
 	uint64_t next, prev;
 };
@@ -37,6 +40,7 @@ struct buddy {
 	uint8_t *state;	   /* nr_pfns bytes, one per frame (buddy.c encoding) */
 	uint8_t *link_base; /* link of relative frame i: link_base + i*stride */
 	size_t link_stride;
+	struct buddy_link *top_links; /* max-order links, by i >> MAX_ORDER */
 	uint64_t free_head[BUDDY_NR_ORDERS];
 	/* Statistics. */
 	uint64_t nr_free[BUDDY_NR_ORDERS]; /* free blocks of each order */
@@ -54,16 +58,23 @@ enum buddy_bad_free {
 	BUDDY_BAD_ORDER,     /* block was allocated with another order */
 };
 
+/* Entries the top_links array needs for a span of @nr_pfns frames. */
+static inline uint64_t buddy_top_links_count(uint64_t nr_pfns)
+{
+	return (nr_pfns >> BUDDY_MAX_ORDER) + 1;
+}
+
 /*
  * Set up @b for frames [@base_pfn, @base_pfn + @nr_pfns), all initially
  * unmanaged (nothing to allocate until buddy_add_range). @state must hold
- * @nr_pfns bytes; the link of frame base_pfn + i lives at
- * @link_base + i * @link_stride (in the kernel: the frame itself through the
- * direct map). Returns 0, or -EINVAL when @base_pfn is not aligned to
+ * @nr_pfns bytes and @top_links buddy_top_links_count(@nr_pfns) entries;
+ * the link of a smaller free block starting at frame base_pfn + i lives at
+ * @link_base + i * @link_stride (in the kernel: the frame itself through
+ * the direct map). Returns 0, or -EINVAL when @base_pfn is not aligned to
  * 2^BUDDY_MAX_ORDER or @link_stride is smaller than a link.
  */
-int buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t nr_pfns,
-	       uint8_t *state, void *link_base, size_t link_stride) __must_check;
+int buddy_init(struct buddy *b, uint64_t base_pfn, uint64_t nr_pfns, uint8_t *state,
+	       struct buddy_link *top_links, void *link_base, size_t link_stride) __must_check;
 
 /*
  * Hand frames [@pfn, @pfn + @count) to the allocator as free memory; they

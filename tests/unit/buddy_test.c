@@ -25,6 +25,7 @@ struct fixture {
 	struct buddy b;
 	uint8_t state[SPAN];
 	struct buddy_link links[SPAN];
+	struct buddy_link top[(SPAN >> BUDDY_MAX_ORDER) + 1];
 	int owner[SPAN]; /* the model: allocation id, FREE_FRAME or UNMANAGED */
 };
 
@@ -38,7 +39,7 @@ static struct fixture *fixture_new(void)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	CHECK(f);
-	CHECK_EQ(buddy_init(&f->b, BASE, SPAN, f->state, f->links, sizeof(f->links[0])), 0);
+	CHECK_EQ(buddy_init(&f->b, BASE, SPAN, f->state, f->top, f->links, sizeof(f->links[0])), 0);
 	for (int i = 0; i < SPAN; i++)
 		f->owner[i] = UNMANAGED;
 	return f;
@@ -61,9 +62,12 @@ static void check_consistent(struct fixture *f)
 	for (unsigned int o = 0; o <= BUDDY_MAX_ORDER; o++) {
 		uint64_t n = 0, prev = BUDDY_NIL;
 
-		for (uint64_t i = f->b.free_head[o]; i != BUDDY_NIL; i = f->links[i].next) {
+		for (uint64_t i = f->b.free_head[o]; i != BUDDY_NIL;) {
+			const struct buddy_link *l =
+				o == BUDDY_MAX_ORDER ? &f->top[i >> BUDDY_MAX_ORDER] : &f->links[i];
+
 			CHECK(i < SPAN);
-			CHECK_EQ(f->links[i].prev, prev);
+			CHECK_EQ(l->prev, prev);
 			CHECK_EQ(i & ((1u << o) - 1), 0);
 			for (uint64_t j = i; j < i + (1u << o) && j < SPAN; j++) {
 				CHECKF(f->owner[j] == FREE_FRAME && !seen[j],
@@ -73,6 +77,7 @@ static void check_consistent(struct fixture *f)
 			}
 			prev = i;
 			n++;
+			i = l->next;
 		}
 		CHECK_EQ(n, f->b.nr_free[o]);
 		pages += n << o;
@@ -257,8 +262,8 @@ TEST(buddy_init_rejects_bad_arguments)
 {
 	struct fixture *f = fixture_new();
 
-	CHECK_EQ(buddy_init(&f->b, BASE + 1, SPAN, f->state, f->links, 16), -EINVAL);
-	CHECK_EQ(buddy_init(&f->b, BASE, SPAN, f->state, f->links, 8), -EINVAL);
+	CHECK_EQ(buddy_init(&f->b, BASE + 1, SPAN, f->state, f->top, f->links, 16), -EINVAL);
+	CHECK_EQ(buddy_init(&f->b, BASE, SPAN, f->state, f->top, f->links, 8), -EINVAL);
 	free(f);
 }
 
