@@ -268,8 +268,8 @@ static void large_free_locked(struct large_alloc **link)
 	*link = node->next;
 	large_allocs--;
 	large_pages -= 1ull << node->order;
-	if (MM_DEBUG)
-		memset((void *)node->addr, MM_POISON_FREE, PAGE_SIZE << node->order);
+	/* Not poisoned: the frames go back to pmm at once, and writing up to
+	 * 4 MiB per free would make every host page of the guest resident. */
 	pmm_free_pages(virt_to_phys_direct((void *)node->addr), node->order);
 	slab_free_locked(slab_of((uintptr_t)node), idx, (void **)node);
 }

@@ -3,8 +3,8 @@
  * slab caches, each slab one page with a footer; larger ones get whole
  * buddy blocks (up to 4 MiB; use vmalloc beyond). Every object is at least
  * 16-byte aligned, and a power-of-two request up to a page is aligned to
- * its size. Debug builds poison freed objects (0x6b) and check the poison
- * on reuse; double frees and pointers kmalloc never returned go to
+ * its size. Debug builds poison freed slab objects (0x6b) and check the
+ * poison on reuse; double frees and pointers kmalloc never returned go to
  * mm_report() (panic in debug builds, logged and ignored in release).
  * All functions are IRQ-safe and never sleep.
  */
