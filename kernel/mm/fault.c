@@ -27,7 +27,9 @@ static bool in(uintptr_t a, const void *lo, const void *hi)
 
 static bool describe_guard(uintptr_t a, char *buf, size_t len)
 {
-	if (in(a, boot_stack_bottom - PAGE_SIZE, boot_stack_bottom)) {
+	uintptr_t bottom = (uintptr_t)boot_stack_bottom;
+
+	if (a >= bottom - PAGE_SIZE && a < bottom) {
 		ksnprintf(buf, len, "kernel stack overflow in 'boot' (guard page below the boot stack)");
 		return true;
 	}
