@@ -10,6 +10,9 @@
 #include "core/log.h"
 #include "drivers/fb/fbcon.h"
 #include "drivers/serial.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "mm/vmm.h"
 #include "shell/shell.h"
 #include "time/ktime.h"
 
@@ -25,6 +28,10 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	log_info("Corvid starting (TSC %lu MHz)\n",
 		 (unsigned long)(ktime_cycles_hz() / 1000000));
 	bootinfo_init(magic, info_phys);     /* Multiboot2 -> struct boot_info */
+	pmm_init(bootinfo());                /* frames from the memory map (< 4 GiB) */
+	vmm_init();                          /* kernel page tables, W^X, guard pages */
+	pmm_init_late();                     /* frames above 4 GiB, now mapped */
+	kmalloc_init();                      /* slab heap */
 	fbcon_init(bootinfo());              /* text on the framebuffer, if any */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));

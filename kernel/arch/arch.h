@@ -136,6 +136,9 @@ void arch_reboot(void) __noreturn;
 
 /* ---- Addresses --------------------------------------------------------- */
 
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ul << PAGE_SHIFT)
+
 /* Direct map: every physical address is one addition away. */
 static inline void *phys_to_virt(paddr_t pa)
 {
@@ -158,6 +161,82 @@ static inline bool arch_is_kernel_addr(uintptr_t va)
 {
 	return va >= DIRECT_MAP_BASE;
 }
+
+/* ---- Paging (arch/x86_64/paging.c) ------------------------------------ */
+
+/* Mapping flags. Every mapping is readable; the rest opt in. */
+enum {
+	ARCH_MAP_WRITE = 1u << 0,
+	ARCH_MAP_EXEC = 1u << 1,
+	ARCH_MAP_USER = 1u << 2,
+	ARCH_MAP_UNCACHED = 1u << 3, /* strong uncacheable: MMIO registers */
+	ARCH_MAP_WC = 1u << 4,	     /* write-combining: framebuffers */
+};
+
+/* A piece of the physical address space and how the direct map maps it. */
+struct arch_phys_range {
+	paddr_t start, end;
+	unsigned int flags; /* ARCH_MAP_* (EXEC and USER are ignored) */
+};
+
+/*
+ * Build the kernel page tables and switch to them: the direct map of
+ * physical [0, end of @map) at DIRECT_MAP_BASE (1 GiB pages when the CPU
+ * has them, else 2 MiB, smaller only where @map changes type), described by
+ * @map as @n sorted, disjoint, page-aligned ranges covering [0, end); the
+ * kernel image at KERNEL_VMA with text R+X, rodata R, data and bss RW
+ * (never W+X, all NX but text); top-level tables for the vmalloc area; no
+ * identity map. Programs the PAT (WB, WC, UC- and UC) and enables global
+ * pages. Page-table pages come from pmm. Boot CPU, once; panics if memory
+ * runs out.
+ */
+void arch_paging_init(const struct arch_phys_range *map, size_t n);
+
+/*
+ * Kernel page-table edits (4 KiB pages; the caller serialises them: vmm
+ * holds its lock). arch_map_page returns 0, -ENOMEM (no page-table page)
+ * or -EEXIST (already mapped, or inside a large page).
+ * arch_unmap_page and arch_protect_page return 0 or -ENOENT (not mapped)
+ * or -EINVAL (a large page); both flush this CPU's TLB entry.
+ */
+int arch_map_page(uintptr_t va, paddr_t pa, unsigned int flags) __must_check;
+int arch_unmap_page(uintptr_t va, paddr_t *pa) __must_check;
+int arch_protect_page(uintptr_t va, unsigned int flags) __must_check;
+
+/* Physical address and ARCH_MAP_* flags of @va (any page size); false when
+ * @va is not mapped. Lock-free: a racing edit may give either answer. */
+bool arch_translate(uintptr_t va, paddr_t *pa, unsigned int *flags);
+
+/* Flush this CPU's TLB entry for @va, or all entries (global ones too). */
+void arch_tlb_flush_page(uintptr_t va);
+void arch_tlb_flush_all(void);
+
+struct arch_paging_stats {
+	uint64_t table_pages;	  /* page-table pages allocated */
+	uint64_t direct_map_end;  /* physical end of the direct map */
+	uint64_t direct_pages[3]; /* direct-map leaves: 4 KiB, 2 MiB, 1 GiB */
+	bool nx, huge_1g;
+};
+void arch_paging_get_stats(struct arch_paging_stats *st);
+
+/* A kernel page fault (or a double fault, for diagnosing stack overflow),
+ * decoded from the CPU's error code. */
+struct arch_page_fault {
+	uintptr_t addr; /* CR2 */
+	uintptr_t rip, rsp;
+	bool present, write, user, instr, reserved;
+	bool double_fault; /* a #DF: only addr (stale CR2) and rsp are set */
+};
+
+/* Install mm's page-fault handler: called for kernel page faults before
+ * they are reported as fatal, and for double faults to explain them. It
+ * returns true when the fault was resolved and the access can be retried. */
+void arch_set_page_fault_handler(bool (*fn)(const struct arch_page_fault *pf));
+
+/* Call @fn(@arg) on the stack whose top is @stack_top (16-byte aligned),
+ * then return on the caller's stack. For running code on a guarded stack
+ * before threads exist. */
+void arch_call_on_stack(void (*fn)(void *arg), void *arg, uintptr_t stack_top);
 
 /* ---- Recoverable faults (for the test harness and later usercopy) ------ */
 

@@ -163,7 +163,9 @@ static void __noreturn fatal_exception(struct trap_frame *f, uint64_t addr)
 
 static void handle_exception(struct trap_frame *f)
 {
-	uint64_t addr = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+	/* CR2 also for a #DF: a stack overflow's page fault left it there. */
+	uint64_t addr = (f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT)
+				? read_cr2() : 0;
 	char sym[96];
 
 	if (f->vector == VEC_BREAKPOINT) {
@@ -178,6 +180,8 @@ static void handle_exception(struct trap_frame *f)
 		return;
 	if (f->vector == VEC_PAGE_FAULT && page_fault_hook && page_fault_hook(f, addr))
 		return;
+	if (f->vector == VEC_DOUBLE_FAULT && page_fault_hook)
+		page_fault_hook(f, addr); /* explains a stack overflow; never resolves */
 	fatal_exception(f, addr);
 }
 

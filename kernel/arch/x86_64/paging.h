@@ -1,0 +1,40 @@
+/*
+ * x86_64 four-level paging: page-table entry bits (Intel SDM Vol. 3 §4.5,
+ * Tables 4-14 to 4-20) and the PAT layout the kernel programs (§11.12).
+ * The arch/arch.h functions are the interface for generic code; this header
+ * is for arch code only (the SMP bring-up calls paging_init_cpu()).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/arch.h"
+
+enum {
+	PTE_P = 1ull << 0,
+	PTE_W = 1ull << 1,
+	PTE_U = 1ull << 2,
+	PTE_PWT = 1ull << 3,
+	PTE_PCD = 1ull << 4,
+	PTE_A = 1ull << 5,
+	PTE_D = 1ull << 6,
+	PTE_PS = 1ull << 7, /* in PDPT and PD entries: a 1 GiB or 2 MiB page */
+	PTE_G = 1ull << 8,
+};
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
+
+/*
+ * IA32_PAT: entries 0-3 are WB, WC, UC-, UC and 4-7 repeat them, so the PAT
+ * bit never matters and PWT/PCD alone pick the type: none = WB, PWT = WC,
+ * PCD|PWT = UC. (Memory type encodings: SDM Vol. 3 Table 11-10.)
+ */
+#define PAT_VALUE 0x0007010600070106ull
+
+#define CR4_PGE (1ull << 7)
+#define EFER_NXE (1ull << 11)
+
+/* Program the PAT and enable global pages and NX on the calling CPU, then
+ * load the kernel page tables. For application processors, after
+ * arch_paging_init() ran on the boot CPU. */
+void paging_init_cpu(void);

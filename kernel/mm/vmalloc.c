@@ -1,0 +1,272 @@
+/*
+ * The vmalloc area allocator: a sorted list of areas, first fit, each area
+ * reserving one unmapped guard page below its mapped pages. Backing frames
+ * come one at a time from pmm; mappings go through vmm.
+ * Locking: vmalloc_lock (interrupts off for now; an IRQ-safe spinlock with
+ * SMP) guards the area list and counters; it is dropped around mapping,
+ * which takes vm_lock and pmm_lock.
+ */
+#include "mm/vmalloc.h"
+
+#include "core/log.h"
+#include "include/uapi/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/debug.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "mm/vmm.h"
+
+#define LOG_PREFIX "vmalloc: "
+#define NAME_MAX_LEN 24
+
+enum vm_kind { VM_ALLOC, VM_STACK, VM_IOREMAP };
+
+struct vm_area {
+	struct vm_area *next; /* sorted by start */
+	uintptr_t start;      /* first mapped byte; the guard is below */
+	size_t size;	      /* mapped bytes */
+	enum vm_kind kind;
+	char name[NAME_MAX_LEN];
+};
+
+/* Protected by vmalloc_lock (read lock-free by vmalloc_describe_guard): */
+static struct vm_area *areas;
+static struct vmalloc_stats stats;
+
+static inline unsigned long vmalloc_lock(void)
+{
+	return arch_irq_save();
+}
+
+static inline void vmalloc_unlock(unsigned long flags)
+{
+	arch_irq_restore(flags);
+}
+
+static uint64_t *kind_counter(enum vm_kind kind)
+{
+	return kind == VM_ALLOC ? &stats.alloc_pages :
+	       kind == VM_STACK ? &stats.stack_pages : &stats.ioremap_pages;
+}
+
+/* First fit for guard + @size; links @a in. Returns false when full. */
+static bool insert_locked(struct vm_area *a)
+{
+	uintptr_t cur = VMALLOC_BASE;
+	struct vm_area **link = &areas;
+
+	for (; *link; link = &(*link)->next) {
+		if (cur + PAGE_SIZE + a->size <= (*link)->start - PAGE_SIZE)
+			break;
+		cur = (*link)->start + (*link)->size;
+	}
+	if (cur + PAGE_SIZE + a->size > VMALLOC_AREA_END)
+		return false;
+	a->start = cur + PAGE_SIZE;
+	a->next = *link;
+	WRITE_ONCE(*link, a); /* publish last: lock-free readers */
+	stats.areas++;
+	*kind_counter(a->kind) += a->size / PAGE_SIZE;
+	return true;
+}
+
+static struct vm_area *reserve(size_t size, enum vm_kind kind, const char *name)
+{
+	struct vm_area *a = kzalloc(sizeof(*a));
+	unsigned long flags;
+	bool ok;
+
+	if (!a)
+		return NULL;
+	a->size = ALIGN_UP(size, PAGE_SIZE);
+	a->kind = kind;
+	strlcpy(a->name, name, sizeof(a->name));
+	flags = vmalloc_lock();
+	ok = size && a->size >= size && insert_locked(a);
+	vmalloc_unlock(flags);
+	if (!ok) {
+		kfree(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void release(struct vm_area *a)
+{
+	unsigned long flags = vmalloc_lock();
+
+	for (struct vm_area **link = &areas; *link; link = &(*link)->next) {
+		if (*link == a) {
+			*link = a->next;
+			stats.areas--;
+			*kind_counter(a->kind) -= a->size / PAGE_SIZE;
+			break;
+		}
+	}
+	vmalloc_unlock(flags);
+	kfree(a);
+}
+
+/* Unmap the first @bytes of @a, returning frames to pmm unless MMIO. */
+static void unmap_pages(struct vm_area *a, size_t bytes)
+{
+	for (size_t off = 0; off < bytes; off += PAGE_SIZE) {
+		paddr_t pa;
+
+		if (vmm_unmap_page(a->start + off, &pa))
+			mm_report("vmalloc: page %#lx of '%s' was not mapped",
+				  (unsigned long)(a->start + off), a->name);
+		else if (a->kind != VM_IOREMAP)
+			pmm_free_page(pa);
+	}
+}
+
+/* Back @a with fresh zeroed frames. Returns 0 or -ENOMEM (undone). */
+static int populate(struct vm_area *a)
+{
+	for (size_t off = 0; off < a->size; off += PAGE_SIZE) {
+		paddr_t pa = pmm_alloc_zeroed_page();
+
+		if (!pa || vmm_map_page(a->start + off, pa, ARCH_MAP_WRITE)) {
+			if (pa)
+				pmm_free_page(pa);
+			unmap_pages(a, off);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The area of @kind starting at (or, with @inside, containing) @p. */
+static struct vm_area *find(uintptr_t p, enum vm_kind kind, bool inside)
+{
+	unsigned long flags = vmalloc_lock();
+	struct vm_area *a = areas;
+
+	while (a && !(inside ? (p >= a->start && p < a->start + a->size) : p == a->start))
+		a = a->next;
+	vmalloc_unlock(flags);
+	return a && a->kind == kind ? a : NULL;
+}
+
+void *vmalloc(size_t size)
+{
+	struct vm_area *a = reserve(size, VM_ALLOC, "vmalloc");
+
+	if (!a)
+		return NULL;
+	if (populate(a)) {
+		release(a);
+		return NULL;
+	}
+	return (void *)a->start;
+}
+
+void vfree(void *p)
+{
+	struct vm_area *a;
+
+	if (!p)
+		return;
+	a = find((uintptr_t)p, VM_ALLOC, false);
+	if (!a) {
+		mm_report("vfree: %p was not returned by vmalloc", p);
+		return;
+	}
+	unmap_pages(a, a->size);
+	release(a);
+}
+
+void *ioremap(paddr_t pa, size_t size)
+{
+	paddr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
+	struct vm_area *a;
+
+	if (!size || pa + size < pa)
+		return NULL;
+	a = reserve(ALIGN_UP(pa + size, PAGE_SIZE) - base, VM_IOREMAP, "ioremap");
+	if (!a)
+		return NULL;
+	for (size_t off = 0; off < a->size; off += PAGE_SIZE) {
+		if (vmm_map_page(a->start + off, base + off,
+				 ARCH_MAP_WRITE | ARCH_MAP_UNCACHED)) {
+			unmap_pages(a, off);
+			release(a);
+			return NULL;
+		}
+	}
+	return (void *)(a->start + (pa - base));
+}
+
+void iounmap(void *p)
+{
+	struct vm_area *a = find((uintptr_t)p, VM_IOREMAP, true);
+
+	if (!a) {
+		mm_report("iounmap: %p is not an ioremap mapping", p);
+		return;
+	}
+	unmap_pages(a, a->size);
+	release(a);
+}
+
+int kstack_alloc(struct kstack *ks, size_t size, const char *name)
+{
+	struct vm_area *a;
+
+	if (!size)
+		return -EINVAL;
+	a = reserve(size, VM_STACK, name);
+	if (!a)
+		return -ENOMEM;
+	if (populate(a)) {
+		release(a);
+		return -ENOMEM;
+	}
+	ks->bottom = a->start;
+	ks->top = a->start + a->size;
+	return 0;
+}
+
+void kstack_free(struct kstack *ks)
+{
+	struct vm_area *a = find(ks->bottom, VM_STACK, false);
+
+	if (!a) {
+		mm_report("kstack_free: %#lx is not a kernel stack", (unsigned long)ks->bottom);
+		return;
+	}
+	unmap_pages(a, a->size);
+	release(a);
+	ks->bottom = ks->top = 0;
+}
+
+bool vmalloc_describe_guard(uintptr_t addr, char *buf, size_t len)
+{
+	const struct vm_area *a;
+
+	for (a = READ_ONCE(areas); a; a = READ_ONCE(a->next)) {
+		if (addr >= a->start - PAGE_SIZE && addr < a->start)
+			break;
+		if (addr < a->start)
+			return false;
+	}
+	if (!a)
+		return false;
+	if (a->kind == VM_STACK)
+		ksnprintf(buf, len, "kernel stack overflow in '%s' (guard page below its stack %#lx-%#lx)",
+			  a->name, (unsigned long)a->start, (unsigned long)(a->start + a->size));
+	else
+		ksnprintf(buf, len, "guard page between vmalloc areas, below '%s' at %#lx (overrun or underrun)",
+			  a->name, (unsigned long)a->start);
+	return true;
+}
+
+void vmalloc_get_stats(struct vmalloc_stats *st)
+{
+	unsigned long flags = vmalloc_lock();
+
+	*st = stats;
+	vmalloc_unlock(flags);
+}
