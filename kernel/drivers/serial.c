@@ -158,16 +158,18 @@ bool serial_rx_pending(void)
 int serial_getc(void)
 {
 	unsigned long flags;
+	bool irqs_on;
 	int c = -1;
 
 	if (!rx_irq)
 		return poll_getc();
+	irqs_on = arch_irqs_enabled();
 	flags = arch_irq_save();
 	if (rx_tail != rx_head) {
 		c = rx_ring[rx_tail % RX_RING_SIZE];
 		rx_tail++;
-	} else {
-		c = poll_getc(); /* interrupts were off: the FIFO may hold more */
+	} else if (!irqs_on) {
+		c = poll_getc(); /* the handler cannot run for this caller */
 	}
 	arch_irq_restore(flags);
 	return c;

@@ -141,6 +141,11 @@ uint64_t tick_last_ns(void)
 	return READ_ONCE(last_tick_ns);
 }
 
+const struct clockevent *tick_device(void)
+{
+	return ce;
+}
+
 uint64_t tick_device_hz(void)
 {
 	return ce ? ce->hz : 0;

@@ -55,6 +55,10 @@ uint64_t tick_last_ns(void);
 /* The calibrated clock-event rate in Hz (0 without a device). */
 uint64_t tick_device_hz(void);
 
+/* The registered clock-event device, or NULL (tests drive it directly,
+ * with interrupts off, and restart the tick afterwards). */
+const struct clockevent *tick_device(void);
+
 /*
  * Stop the periodic tick on this CPU and fire @fn(@data) once, from the
  * timer interrupt, @ns from now. The tick stays stopped until
