@@ -114,7 +114,7 @@ static int find_root(const struct boot_info *bi)
 		return acpi_parse_rsdp(bi->rsdp, bi->rsdp_len, &root);
 	if (bi->uefi)
 		return -ENOENT; /* no BIOS areas to search */
-	area = table_map(((uint64_t)*(const uint16_t *)table_map(BDA_EBDA_SEGMENT, 2)) << 4,
+	area = table_map(((uint64_t) * (const uint16_t *)table_map(BDA_EBDA_SEGMENT, 2)) << 4,
 			 EBDA_SEARCH_LEN);
 	off = area ? acpi_find_rsdp(area, EBDA_SEARCH_LEN) : -ENOENT;
 	if (off < 0) {
@@ -161,8 +161,8 @@ static void parse_fadt(const void *t)
 	dsdt = add_table(fadt.dsdt);
 	if (!dsdt)
 		return;
-	have_s5 = acpi_find_s5((const uint8_t *)(dsdt + 1), dsdt->length - sizeof(*dsdt),
-			       &s5_typa, &s5_typb) == 0;
+	have_s5 = acpi_find_s5((const uint8_t *)(dsdt + 1), dsdt->length - sizeof(*dsdt), &s5_typa,
+			       &s5_typb) == 0;
 	if (!have_s5)
 		log_warn("no \\_S5 package in the DSDT\n");
 }
@@ -172,8 +172,8 @@ static void parse_known(const void *t)
 	if (acpi_table_is(t, "APIC") && !have_madt) {
 		have_madt = acpi_parse_madt(t, &madt) == 0 || madt.cpu_count > 0;
 		if (madt.dropped || madt.bad_entries)
-			log_warn("MADT: %u entries over the limits, %u malformed\n",
-				 madt.dropped, madt.bad_entries);
+			log_warn("MADT: %u entries over the limits, %u malformed\n", madt.dropped,
+				 madt.bad_entries);
 	} else if (acpi_table_is(t, "HPET") && !have_hpet) {
 		have_hpet = acpi_parse_hpet(t, &hpet) == 0;
 	} else if (acpi_table_is(t, "MCFG") && !have_mcfg) {
@@ -202,10 +202,10 @@ void acpi_init(const struct boot_info *bi)
 	}
 	if (!have_madt)
 		log_warn("no valid MADT: single CPU, default APIC addresses\n");
-	log_info("rev %u (%s), %zu tables, %u CPUs, %u IOAPICs, HPET %s, MCFG %s\n",
-		 root.revision, root_is_xsdt ? "XSDT" : "RSDT", table_count,
-		 have_madt ? madt.cpu_count : 0, have_madt ? madt.ioapic_count : 0,
-		 have_hpet ? "yes" : "no", have_mcfg ? "yes" : "no");
+	log_info("rev %u (%s), %zu tables, %u CPUs, %u IOAPICs, HPET %s, MCFG %s\n", root.revision,
+		 root_is_xsdt ? "XSDT" : "RSDT", table_count, have_madt ? madt.cpu_count : 0,
+		 have_madt ? madt.ioapic_count : 0, have_hpet ? "yes" : "no",
+		 have_mcfg ? "yes" : "no");
 }
 
 const struct acpi_root_info *acpi_root(void)

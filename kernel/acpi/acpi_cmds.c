@@ -18,9 +18,9 @@ static void print_tables(void)
 	for (size_t i = 0; i < acpi_table_count(); i++) {
 		const struct acpi_table_desc *t = acpi_table_get(i);
 
-		kprintf("%-4s %#018lx %6u %3u %-6s %-9s %s\n", t->signature,
-			(unsigned long)t->phys, t->length, t->revision, t->oem_id,
-			t->oem_table_id, t->valid ? "ok" : "INVALID");
+		kprintf("%-4s %#018lx %6u %3u %-6s %-9s %s\n", t->signature, (unsigned long)t->phys,
+			t->length, t->revision, t->oem_id, t->oem_table_id,
+			t->valid ? "ok" : "INVALID");
 	}
 }
 
@@ -30,8 +30,8 @@ static void print_madt(const struct acpi_madt_info *m)
 		m->cpu_count);
 	for (unsigned int i = 0; i < m->cpu_count; i++)
 		kprintf(" %u%s", m->cpus[i].apic_id, m->cpus[i].enabled ? "" : "(off)");
-	kprintf("), %u IOAPICs, %u LAPIC NMIs, PC-AT 8259s %s\n", m->ioapic_count,
-		m->nmi_count, (m->flags & MADT_PCAT_COMPAT) ? "yes" : "no");
+	kprintf("), %u IOAPICs, %u LAPIC NMIs, PC-AT 8259s %s\n", m->ioapic_count, m->nmi_count,
+		(m->flags & MADT_PCAT_COMPAT) ? "yes" : "no");
 	for (unsigned int i = 0; i < m->ioapic_count; i++)
 		kprintf("  IOAPIC id %u at %#x, GSI base %u\n", m->ioapics[i].id,
 			m->ioapics[i].address, m->ioapics[i].gsi_base);
@@ -40,8 +40,8 @@ static void print_madt(const struct acpi_madt_info *m)
 
 		kprintf("  override: ISA IRQ %u -> GSI %u, %s, %s\n", o->source, o->gsi,
 			(o->flags & MPS_TRIGGER_MASK) == MPS_TRIGGER_LEVEL ? "level" : "edge",
-			(o->flags & MPS_POLARITY_MASK) == MPS_POLARITY_LOW ? "active low" :
-									  "active high");
+			(o->flags & MPS_POLARITY_MASK) == MPS_POLARITY_LOW ? "active low"
+									   : "active high");
 	}
 }
 
@@ -54,8 +54,8 @@ static void print_fadt(const struct acpi_fadt_info *f)
 {
 	uint8_t a, b;
 
-	kprintf("FADT: revision %u, SCI IRQ %u, PM1a control %#lx (%s)", f->revision,
-		f->sci_irq, (unsigned long)f->pm1a_cnt.address, space_name(f->pm1a_cnt.space_id));
+	kprintf("FADT: revision %u, SCI IRQ %u, PM1a control %#lx (%s)", f->revision, f->sci_irq,
+		(unsigned long)f->pm1a_cnt.address, space_name(f->pm1a_cnt.space_id));
 	if (f->pm1b_cnt.address)
 		kprintf(", PM1b %#lx", (unsigned long)f->pm1b_cnt.address);
 	if (f->has_reset)

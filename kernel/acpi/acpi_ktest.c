@@ -16,7 +16,8 @@ KTEST(acpi_tables_checksummed)
 
 		KASSERT(t->valid);
 		KASSERT(mapped != NULL);
-		KASSERT_EQ(acpi_checksum(mapped, ((const struct acpi_sdt_header *)mapped)->length), 0);
+		KASSERT_EQ(acpi_checksum(mapped, ((const struct acpi_sdt_header *)mapped)->length),
+			   0);
 	}
 	KASSERT(acpi_table_get(acpi_table_count()) == NULL);
 }

@@ -64,8 +64,8 @@ static void read_gas(const uint8_t *p, struct acpi_gas *g)
 }
 
 /* A PM1 control block: the 64-bit GAS when usable, else the I/O port. */
-static void read_pm1(const uint8_t *p, uint32_t len, uint32_t x_off,
-		     uint32_t port_off, struct acpi_gas *g)
+static void read_pm1(const uint8_t *p, uint32_t len, uint32_t x_off, uint32_t port_off,
+		     struct acpi_gas *g)
 {
 	memset(g, 0, sizeof(*g));
 	if (has_field(len, x_off, sizeof(*g)))
@@ -102,8 +102,7 @@ int acpi_parse_fadt(const void *table, struct acpi_fadt_info *out)
 	if (has_field(len, FADT_RESET_VALUE, 1)) {
 		read_gas(p + FADT_RESET_REG, &out->reset_reg);
 		out->reset_value = p[FADT_RESET_VALUE];
-		out->has_reset = (out->flags & FADT_RESET_REG_SUP) &&
-				 out->reset_reg.address != 0;
+		out->has_reset = (out->flags & FADT_RESET_REG_SUP) && out->reset_reg.address != 0;
 	}
 	return 0;
 }
@@ -131,8 +130,9 @@ static size_t pkg_length(const uint8_t *p, size_t avail, uint32_t *value)
 /* Decode one integer data object. Returns its size, or 0 if it is not one. */
 static size_t aml_integer(const uint8_t *p, size_t avail, uint64_t *v)
 {
-	static const uint8_t sizes[] = { [AML_BYTE] = 1, [AML_WORD] = 2,
-					 [AML_DWORD] = 4, [AML_QWORD] = 8 };
+	static const uint8_t sizes[] = {
+		[AML_BYTE] = 1, [AML_WORD] = 2, [AML_DWORD] = 4, [AML_QWORD] = 8
+	};
 	size_t n;
 
 	if (avail < 1)
@@ -180,8 +180,7 @@ static int parse_s5_package(const uint8_t *p, size_t avail, uint8_t *a, uint8_t 
 	return 0;
 }
 
-int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa,
-		 uint8_t *slp_typb)
+int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa, uint8_t *slp_typb)
 {
 	for (size_t i = 1; i + 4 <= len; i++) {
 		bool named;

@@ -34,7 +34,7 @@ struct acpi_fadt_info {
 	uint8_t revision;
 	uint32_t flags;
 	uint16_t boot_arch;
-	uint64_t dsdt;	 /* X_DSDT when present and non-zero, else DSDT */
+	uint64_t dsdt; /* X_DSDT when present and non-zero, else DSDT */
 	uint16_t sci_irq;
 	uint32_t smi_cmd;
 	uint8_t acpi_enable, acpi_disable;
@@ -59,5 +59,4 @@ int acpi_parse_fadt(const void *table, struct acpi_fadt_info *out) __must_check;
  * header, @len bytes) and return its first two integers, SLP_TYPa and
  * SLP_TYPb. Returns 0, -ENOENT (no _S5 object) or -EINVAL (malformed).
  */
-int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa,
-		 uint8_t *slp_typb) __must_check;
+int acpi_find_s5(const uint8_t *aml, size_t len, uint8_t *slp_typa, uint8_t *slp_typb) __must_check;

@@ -22,20 +22,28 @@
 static uint8_t min_entry_len(uint8_t type)
 {
 	switch (type) {
-	case MADT_LAPIC: return 8;
-	case MADT_IOAPIC: return 12;
-	case MADT_ISO: return 10;
-	case MADT_NMI_SOURCE: return 8;
-	case MADT_LAPIC_NMI: return 6;
-	case MADT_LAPIC_ADDR: return 12;
-	case MADT_X2APIC: return 16;
-	case MADT_X2APIC_NMI: return 12;
-	default: return 0;
+	case MADT_LAPIC:
+		return 8;
+	case MADT_IOAPIC:
+		return 12;
+	case MADT_ISO:
+		return 10;
+	case MADT_NMI_SOURCE:
+		return 8;
+	case MADT_LAPIC_NMI:
+		return 6;
+	case MADT_LAPIC_ADDR:
+		return 12;
+	case MADT_X2APIC:
+		return 16;
+	case MADT_X2APIC_NMI:
+		return 12;
+	default:
+		return 0;
 	}
 }
 
-static void add_cpu(struct acpi_madt_info *m, uint32_t apic_id, uint32_t uid,
-		    uint32_t flags)
+static void add_cpu(struct acpi_madt_info *m, uint32_t apic_id, uint32_t uid, uint32_t flags)
 {
 	if (!(flags & (MADT_LAPIC_ENABLED | MADT_LAPIC_ONLINE_CAPABLE)))
 		return; /* not usable at all: firmware says ignore it */
@@ -77,15 +85,16 @@ static void add_override(struct acpi_madt_info *m, const uint8_t *e)
 	};
 }
 
-static void add_nmi(struct acpi_madt_info *m, uint32_t uid, uint16_t flags,
-		    uint8_t lint)
+static void add_nmi(struct acpi_madt_info *m, uint32_t uid, uint16_t flags, uint8_t lint)
 {
 	if (m->nmi_count == ACPI_MAX_LAPIC_NMIS) {
 		m->dropped++;
 		return;
 	}
 	m->nmis[m->nmi_count++] = (struct acpi_lapic_nmi){
-		.uid = uid, .flags = flags, .lint = lint,
+		.uid = uid,
+		.flags = flags,
+		.lint = lint,
 	};
 }
 
@@ -106,8 +115,7 @@ static void parse_entry(struct acpi_madt_info *m, const uint8_t *e)
 		m->nmi_source_count++;
 		break;
 	case MADT_LAPIC_NMI: /* uid 0xff means all processors */
-		add_nmi(m, e[2] == 0xff ? MADT_NMI_ALL_CPUS : e[2],
-			acpi_rd16(e + 3), e[5]);
+		add_nmi(m, e[2] == 0xff ? MADT_NMI_ALL_CPUS : e[2], acpi_rd16(e + 3), e[5]);
 		break;
 	case MADT_LAPIC_ADDR:
 		m->lapic_address = acpi_rd64(e + 4);
@@ -150,8 +158,7 @@ int acpi_parse_madt(const void *table, struct acpi_madt_info *out)
 	return off == len ? 0 : -EINVAL;
 }
 
-uint32_t acpi_isa_to_gsi(const struct acpi_madt_info *m, unsigned int irq,
-			 uint16_t *flags)
+uint32_t acpi_isa_to_gsi(const struct acpi_madt_info *m, unsigned int irq, uint16_t *flags)
 {
 	for (unsigned int i = 0; m && i < m->override_count; i++) {
 		const struct acpi_override *o = &m->overrides[i];

@@ -60,7 +60,7 @@ struct acpi_ioapic {
 struct acpi_override {
 	uint8_t bus, source; /* ISA IRQ */
 	uint32_t gsi;
-	uint16_t flags;	     /* MPS INTI flags */
+	uint16_t flags; /* MPS INTI flags */
 };
 
 struct acpi_lapic_nmi {
@@ -81,9 +81,9 @@ struct acpi_madt_info {
 	struct acpi_lapic_nmi nmis[ACPI_MAX_LAPIC_NMIS];
 	unsigned int nmi_count;
 	unsigned int nmi_source_count; /* type 3 (IOAPIC NMI), counted only */
-	unsigned int dropped;	 /* entries beyond a table's maximum */
-	unsigned int bad_entries; /* known type, too short: skipped */
-	unsigned int unknown;	 /* other types, skipped */
+	unsigned int dropped;	       /* entries beyond a table's maximum */
+	unsigned int bad_entries;      /* known type, too short: skipped */
+	unsigned int unknown;	       /* other types, skipped */
 };
 
 /*
@@ -98,5 +98,4 @@ int acpi_parse_madt(const void *table, struct acpi_madt_info *out) __must_check;
  * The GSI and MPS flags for ISA IRQ @irq: the override's when one exists,
  * else identity with "conforms to the bus" flags (edge, active high).
  */
-uint32_t acpi_isa_to_gsi(const struct acpi_madt_info *m, unsigned int irq,
-			 uint16_t *flags);
+uint32_t acpi_isa_to_gsi(const struct acpi_madt_info *m, unsigned int irq, uint16_t *flags);

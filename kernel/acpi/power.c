@@ -65,9 +65,9 @@ static int gas_read(const struct acpi_gas *g, uint32_t *v)
 	if (g->space_id == ACPI_GAS_IO) {
 		if (g->address > 0xffff)
 			return -EINVAL;
-		*v = n == 1 ? arch_inb((uint16_t)g->address) :
-		     n == 2 ? arch_inw((uint16_t)g->address) :
-			      arch_inl((uint16_t)g->address);
+		*v = n == 1   ? arch_inb((uint16_t)g->address)
+		     : n == 2 ? arch_inw((uint16_t)g->address)
+			      : arch_inl((uint16_t)g->address);
 		return 0;
 	}
 	if (g->space_id != ACPI_GAS_MEMORY)

@@ -54,8 +54,7 @@ int acpi_parse_rsdp(const void *buf, size_t len, struct acpi_root_info *out)
 		return 0;
 	xlen = acpi_rd32(p + 20);
 	/* A bad extended checksum only costs the XSDT: fall back to the RSDT. */
-	if (xlen >= sizeof(struct acpi_rsdp) && xlen <= len &&
-	    acpi_checksum(p, xlen) == 0)
+	if (xlen >= sizeof(struct acpi_rsdp) && xlen <= len && acpi_checksum(p, xlen) == 0)
 		out->xsdt = acpi_rd64(p + 24);
 	return 0;
 }
@@ -133,8 +132,7 @@ int acpi_parse_mcfg(const void *table, struct acpi_mcfg_info *out)
 	memset(out, 0, sizeof(*out));
 	if (len < MCFG_OFF_ENTRIES)
 		return -EINVAL;
-	for (uint32_t off = MCFG_OFF_ENTRIES; off + MCFG_ENTRY_LEN <= len;
-	     off += MCFG_ENTRY_LEN) {
+	for (uint32_t off = MCFG_OFF_ENTRIES; off + MCFG_ENTRY_LEN <= len; off += MCFG_ENTRY_LEN) {
 		struct acpi_mcfg_entry *e;
 
 		if (out->count == ACPI_MCFG_MAX) {

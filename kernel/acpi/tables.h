@@ -26,8 +26,8 @@ struct acpi_rsdp {
 	char oem_id[ACPI_OEM_ID_LEN];
 	uint8_t revision; /* 0 = ACPI 1.0, 2 = ACPI 2.0+ */
 	uint32_t rsdt_address;
-	uint32_t length;	  /* 2.0+: whole structure */
-	uint64_t xsdt_address;	  /* 2.0+ */
+	uint32_t length;	   /* 2.0+: whole structure */
+	uint64_t xsdt_address;	   /* 2.0+ */
 	uint8_t extended_checksum; /* 2.0+: over @length bytes */
 	uint8_t reserved[3];
 } __packed;

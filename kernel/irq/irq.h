@@ -26,9 +26,9 @@ struct irq_ctx;
 
 /* Trigger and polarity of a GSI for irq_route_gsi(). */
 enum irq_route_flags {
-	IRQ_EDGE_HIGH = 0,	    /* ISA default */
-	IRQ_LEVEL = 1u << 0,	    /* level triggered */
-	IRQ_ACTIVE_LOW = 1u << 1,   /* active low (PCI INTx: IRQ_LEVEL too) */
+	IRQ_EDGE_HIGH = 0,	  /* ISA default */
+	IRQ_LEVEL = 1u << 0,	  /* level triggered */
+	IRQ_ACTIVE_LOW = 1u << 1, /* active low (PCI INTx: IRQ_LEVEL too) */
 };
 
 /* Set up the interrupt controllers and install the dispatcher. Boot CPU,
@@ -44,8 +44,8 @@ int irq_alloc_vector(void) __must_check;
  * and must stay valid. Returns 0, -EINVAL (vector not allocated) or -EBUSY
  * (a handler is attached). IRQ-safe.
  */
-int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data), void *data, const char *name)
-	__must_check;
+int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data), void *data,
+	       const char *name) __must_check;
 
 /*
  * Detach @vector's handler, unroute any GSI routed to it and release the
@@ -81,8 +81,8 @@ int irq_request_isa(unsigned int isa_irq, void (*fn)(struct irq_ctx *ctx, void *
  * the device's capability. Returns 0, -EINVAL (vector not allocated or no
  * such CPU) or -ERANGE (APIC id not addressable without remapping).
  */
-int irq_msi_compose(unsigned int vector, unsigned int cpu, uint64_t *addr,
-		    uint32_t *data) __must_check;
+int irq_msi_compose(unsigned int vector, unsigned int cpu, uint64_t *addr, uint32_t *data)
+	__must_check;
 
 /* Raise @vector on this CPU (a self-IPI); delivered once interrupts are
  * enabled. For tests and benchmarks. */

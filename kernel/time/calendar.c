@@ -30,9 +30,8 @@ static int days_in_month(int y, int m)
 bool cal_is_valid(const struct cal_date *d)
 {
 	return d->year >= 1970 && d->year <= 9999 && d->month >= 1 && d->month <= 12 &&
-	       d->day >= 1 && d->day <= days_in_month(d->year, d->month) &&
-	       d->hour >= 0 && d->hour < 24 && d->min >= 0 && d->min < 60 &&
-	       d->sec >= 0 && d->sec < 60;
+	       d->day >= 1 && d->day <= days_in_month(d->year, d->month) && d->hour >= 0 &&
+	       d->hour < 24 && d->min >= 0 && d->min < 60 && d->sec >= 0 && d->sec < 60;
 }
 
 /* Decode one register: BCD unless @binary. -1 for a malformed BCD byte. */

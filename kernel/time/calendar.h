@@ -29,8 +29,8 @@ struct rtc_regs {
 
 /* Status register B bits. */
 enum {
-	RTC_B_24H = 1u << 1,	 /* hours 0-23 (else 1-12 with bit 7 = PM) */
-	RTC_B_BINARY = 1u << 2,	 /* binary values (else BCD) */
+	RTC_B_24H = 1u << 1,	/* hours 0-23 (else 1-12 with bit 7 = PM) */
+	RTC_B_BINARY = 1u << 2, /* binary values (else BCD) */
 };
 
 #define RTC_HOUR_PM 0x80

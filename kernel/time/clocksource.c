@@ -40,8 +40,7 @@ struct clocksource *clocksource_get(size_t i)
 	return i < nr_sources ? sources[i] : NULL;
 }
 
-int clocksource_calibrate(struct clocksource *cs, const struct clocksource *ref,
-			  unsigned int ms)
+int clocksource_calibrate(struct clocksource *cs, const struct clocksource *ref, unsigned int ms)
 {
 	uint64_t want, r0, r1, c0, c1, dr;
 

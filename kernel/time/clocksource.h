@@ -38,12 +38,11 @@ struct clocksource *clocksource_get(size_t i);
  * milliseconds of @ref, busy-waiting. Returns 0 or -EINVAL (@ref unknown
  * or no progress). Boot CPU, interrupts may be off.
  */
-int clocksource_calibrate(struct clocksource *cs, const struct clocksource *ref,
-			  unsigned int ms) __must_check;
+int clocksource_calibrate(struct clocksource *cs, const struct clocksource *ref, unsigned int ms)
+	__must_check;
 
 /* Ticks of @cs between two reads, modulo its width. */
-static inline uint64_t clocksource_delta(const struct clocksource *cs, uint64_t from,
-					 uint64_t to)
+static inline uint64_t clocksource_delta(const struct clocksource *cs, uint64_t from, uint64_t to)
 {
 	return (to - from) & cs->mask;
 }

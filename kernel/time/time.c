@@ -31,11 +31,11 @@ void time_init(void)
 		log_err("no periodic tick (%d)\n", err);
 	rtc_init();
 	if (rtc_boot_date(&d) == 0)
-		log_info("ktime on %s (TSC %lu kHz), tick %u Hz, RTC %04d-%02d-%02d %02d:%02d:%02d UTC\n",
-			 ktime_source_name(), (unsigned long)(ktime_cycles_hz() / 1000),
-			 tick_hz(), d.year, d.month, d.day, d.hour, d.min, d.sec);
+		log_info(
+			"ktime on %s (TSC %lu kHz), tick %u Hz, RTC %04d-%02d-%02d %02d:%02d:%02d UTC\n",
+			ktime_source_name(), (unsigned long)(ktime_cycles_hz() / 1000), tick_hz(),
+			d.year, d.month, d.day, d.hour, d.min, d.sec);
 	else
-		log_info("ktime on %s (TSC %lu kHz), tick %u Hz, no RTC\n",
-			 ktime_source_name(), (unsigned long)(ktime_cycles_hz() / 1000),
-			 tick_hz());
+		log_info("ktime on %s (TSC %lu kHz), tick %u Hz, no RTC\n", ktime_source_name(),
+			 (unsigned long)(ktime_cycles_hz() / 1000), tick_hz());
 }

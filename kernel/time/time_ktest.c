@@ -104,8 +104,8 @@ KTEST(time_tick_rate_matches_hpet)
 		if (got * 100 >= expect * 99 - 100 && got * 100 <= expect * 101 + 100)
 			return;
 	}
-	ktest_fail(__FILE__, __LINE__, "%lu ticks in %lu ns, expected %lu",
-		   (unsigned long)got, (unsigned long)window, (unsigned long)expect);
+	ktest_fail(__FILE__, __LINE__, "%lu ticks in %lu ns, expected %lu", (unsigned long)got,
+		   (unsigned long)window, (unsigned long)expect);
 }
 
 struct shot {

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_rename.h"
 #include "acpi/fadt.h"
 #include "acpi/madt.h"
 #include "acpi/tables.h"
-#include "include/uapi/errno.h"
+#include "host_rename.h"
 #include "host_unrename.h"
+#include "include/uapi/errno.h"
 #include "unit.h"
 
 /* A table under construction: header + body appended byte by byte. */
@@ -26,10 +26,22 @@ static void put(struct tbuf *t, const void *p, size_t n)
 	t->len += n;
 }
 
-static void put8(struct tbuf *t, uint8_t v) { put(t, &v, 1); }
-static void put16(struct tbuf *t, uint16_t v) { put(t, &v, 2); }
-static void put32(struct tbuf *t, uint32_t v) { put(t, &v, 4); }
-static void put64(struct tbuf *t, uint64_t v) { put(t, &v, 8); }
+static void put8(struct tbuf *t, uint8_t v)
+{
+	put(t, &v, 1);
+}
+static void put16(struct tbuf *t, uint16_t v)
+{
+	put(t, &v, 2);
+}
+static void put32(struct tbuf *t, uint32_t v)
+{
+	put(t, &v, 4);
+}
+static void put64(struct tbuf *t, uint64_t v)
+{
+	put(t, &v, 8);
+}
 
 static void begin(struct tbuf *t, const char *sig, uint8_t rev)
 {
@@ -127,7 +139,7 @@ TEST(rsdp_scan_finds_aligned_valid_copy)
 	static uint8_t area[4096];
 
 	memset(area, 0, sizeof(area));
-	memcpy(area + 0x40, "RSD PTR ", 8); /* bad checksum: skipped */
+	memcpy(area + 0x40, "RSD PTR ", 8);    /* bad checksum: skipped */
 	make_rsdp(area + 0x105, 0, 0x1000, 0); /* unaligned: skipped */
 	CHECK_EQ(acpi_find_rsdp(area, sizeof(area)), -ENOENT);
 	make_rsdp(area + 0x200, 0, 0x1000, 0);
@@ -187,22 +199,49 @@ static void make_madt(struct tbuf *t)
 	put32(t, 0xfee00000);
 	put32(t, MADT_PCAT_COMPAT);
 	for (uint8_t cpu = 0; cpu < 2; cpu++) {
-		put8(t, MADT_LAPIC); put8(t, 8); put8(t, cpu); put8(t, cpu);
+		put8(t, MADT_LAPIC);
+		put8(t, 8);
+		put8(t, cpu);
+		put8(t, cpu);
 		put32(t, MADT_LAPIC_ENABLED);
 	}
-	put8(t, MADT_LAPIC); put8(t, 8); put8(t, 9); put8(t, 9);
+	put8(t, MADT_LAPIC);
+	put8(t, 8);
+	put8(t, 9);
+	put8(t, 9);
 	put32(t, 0); /* disabled and not online-capable: ignored */
-	put8(t, MADT_IOAPIC); put8(t, 12); put8(t, 0); put8(t, 0);
-	put32(t, 0xfec00000); put32(t, 0);
-	put8(t, MADT_ISO); put8(t, 10); put8(t, 0); put8(t, 0);
-	put32(t, 2); put16(t, 0);
-	put8(t, MADT_ISO); put8(t, 10); put8(t, 0); put8(t, 9);
-	put32(t, 9); put16(t, MPS_POLARITY_HIGH | MPS_TRIGGER_LEVEL);
-	put8(t, MADT_LAPIC_NMI); put8(t, 6); put8(t, 0xff);
-	put16(t, 0); put8(t, 1);
-	put8(t, MADT_X2APIC); put8(t, 16); put16(t, 0);
-	put32(t, 300); put32(t, MADT_LAPIC_ONLINE_CAPABLE); put32(t, 42);
-	put8(t, 0x7f); put8(t, 4); put16(t, 0); /* unknown type */
+	put8(t, MADT_IOAPIC);
+	put8(t, 12);
+	put8(t, 0);
+	put8(t, 0);
+	put32(t, 0xfec00000);
+	put32(t, 0);
+	put8(t, MADT_ISO);
+	put8(t, 10);
+	put8(t, 0);
+	put8(t, 0);
+	put32(t, 2);
+	put16(t, 0);
+	put8(t, MADT_ISO);
+	put8(t, 10);
+	put8(t, 0);
+	put8(t, 9);
+	put32(t, 9);
+	put16(t, MPS_POLARITY_HIGH | MPS_TRIGGER_LEVEL);
+	put8(t, MADT_LAPIC_NMI);
+	put8(t, 6);
+	put8(t, 0xff);
+	put16(t, 0);
+	put8(t, 1);
+	put8(t, MADT_X2APIC);
+	put8(t, 16);
+	put16(t, 0);
+	put32(t, 300);
+	put32(t, MADT_LAPIC_ONLINE_CAPABLE);
+	put32(t, 42);
+	put8(t, 0x7f);
+	put8(t, 4);
+	put16(t, 0); /* unknown type */
 }
 
 TEST(madt_qemu_like)
@@ -243,13 +282,15 @@ TEST(madt_zero_length_entry_stops)
 	static struct acpi_madt_info m;
 
 	make_madt(&t);
-	put8(&t, MADT_LAPIC); put8(&t, 0); /* would loop forever if trusted */
+	put8(&t, MADT_LAPIC);
+	put8(&t, 0); /* would loop forever if trusted */
 	put(&t, "\0\0\0\0\0\0", 6);
 	finish(&t);
 	CHECK_EQ(acpi_parse_madt(t.b, &m), -EINVAL);
 	CHECK_EQ(m.cpu_count, 3); /* what came before is kept */
 	make_madt(&t);
-	put8(&t, MADT_IOAPIC); put8(&t, 1);
+	put8(&t, MADT_IOAPIC);
+	put8(&t, 1);
 	finish(&t);
 	CHECK_EQ(acpi_parse_madt(t.b, &m), -EINVAL);
 }
@@ -260,12 +301,16 @@ TEST(madt_truncated_and_short_entries)
 	static struct acpi_madt_info m;
 
 	make_madt(&t);
-	put8(&t, MADT_IOAPIC); put8(&t, 12); put16(&t, 0); /* runs past the end */
+	put8(&t, MADT_IOAPIC);
+	put8(&t, 12);
+	put16(&t, 0); /* runs past the end */
 	finish(&t);
 	CHECK_EQ(acpi_parse_madt(t.b, &m), -EINVAL);
 	CHECK_EQ(m.ioapic_count, 1);
 	make_madt(&t);
-	put8(&t, MADT_IOAPIC); put8(&t, 6); put32(&t, 0xfec01000); /* too short */
+	put8(&t, MADT_IOAPIC);
+	put8(&t, 6);
+	put32(&t, 0xfec01000); /* too short */
 	finish(&t);
 	CHECK_EQ(acpi_parse_madt(t.b, &m), 0);
 	CHECK_EQ(m.bad_entries, 1);
@@ -288,10 +333,15 @@ TEST(madt_caps_cpus_at_maximum)
 	put32(&t, 0xfee00000);
 	put32(&t, 0);
 	for (int i = 0; i < ACPI_MAX_CPUS + 5; i++) {
-		put8(&t, MADT_LAPIC); put8(&t, 8); put8(&t, (uint8_t)i);
-		put8(&t, (uint8_t)i); put32(&t, MADT_LAPIC_ENABLED);
+		put8(&t, MADT_LAPIC);
+		put8(&t, 8);
+		put8(&t, (uint8_t)i);
+		put8(&t, (uint8_t)i);
+		put32(&t, MADT_LAPIC_ENABLED);
 	}
-	put8(&t, MADT_LAPIC_ADDR); put8(&t, 12); put16(&t, 0);
+	put8(&t, MADT_LAPIC_ADDR);
+	put8(&t, 12);
+	put16(&t, 0);
 	put64(&t, 0x1fee00000ull);
 	finish(&t);
 	CHECK_EQ(acpi_parse_madt(t.b, &m), 0);
@@ -308,9 +358,14 @@ TEST(hpet_and_mcfg)
 
 	begin(&t, "HPET", 1);
 	put32(&t, 0x8086a201);
-	put8(&t, ACPI_GAS_MEMORY); put8(&t, 64); put8(&t, 0); put8(&t, 0);
+	put8(&t, ACPI_GAS_MEMORY);
+	put8(&t, 64);
+	put8(&t, 0);
+	put8(&t, 0);
 	put64(&t, 0xfed00000);
-	put8(&t, 0); put16(&t, 128); put8(&t, 0);
+	put8(&t, 0);
+	put16(&t, 128);
+	put8(&t, 0);
 	finish(&t);
 	CHECK_EQ(acpi_parse_hpet(t.b, &h), 0);
 	CHECK_EQ(h.address, 0xfed00000);
@@ -323,8 +378,16 @@ TEST(hpet_and_mcfg)
 
 	begin(&t, "MCFG", 1);
 	put64(&t, 0);
-	put64(&t, 0xb0000000); put16(&t, 0); put8(&t, 0); put8(&t, 255); put32(&t, 0);
-	put64(&t, 0xc0000000); put16(&t, 1); put8(&t, 0); put8(&t, 15); put32(&t, 0);
+	put64(&t, 0xb0000000);
+	put16(&t, 0);
+	put8(&t, 0);
+	put8(&t, 255);
+	put32(&t, 0);
+	put64(&t, 0xc0000000);
+	put16(&t, 1);
+	put8(&t, 0);
+	put8(&t, 15);
+	put32(&t, 0);
 	put64(&t, 0xd0000000); /* partial third entry */
 	finish(&t);
 	CHECK_EQ(acpi_parse_mcfg(t.b, &mc), 0);
@@ -396,17 +459,16 @@ TEST(s5_found_in_aml)
 {
 	/* DefScope noise, then Name (_S5, Package (4) { 5, Zero, Zero, Zero }). */
 	static const uint8_t aml[] = {
-		0x10, 0x05, '_', 'S', 'B', '_', 0x00, /* a scope */
-		0x70, '_', 'S', '5', '_', 0x60,	      /* a reference: not a Name */
-		0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x04, 0x0a, 0x05,
-		0x00, 0x00, 0x00,
+		0x10, 0x05, '_', 'S', 'B', '_',	 0x00, /* a scope */
+		0x70, '_',  'S', '5', '_', 0x60,       /* a reference: not a Name */
+		0x08, '_',  'S', '5', '_', 0x12, 0x07, 0x04, 0x0a, 0x05, 0x00, 0x00, 0x00,
 	};
 	static const uint8_t rooted[] = {
 		0x08, 0x5c, '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x01, 0x0b, 0x07, 0x00,
 	};
 	/* Two-byte PkgLength: 0x41 0x01 is 1 | 0x01 << 4 = 17 bytes. */
-	uint8_t longpkg[40] = { 0x08, '_', 'S', '5', '_', 0x12, 0x41, 0x01, 0x02,
-				0x0a, 0x03, 0x0a, 0x04 };
+	uint8_t longpkg[40] = { 0x08, '_',  'S',  '5',	'_',  0x12, 0x41,
+				0x01, 0x02, 0x0a, 0x03, 0x0a, 0x04 };
 	uint8_t a = 0xee, b = 0xee;
 
 	CHECK_EQ(acpi_find_s5(aml, sizeof(aml), &a, &b), 0);
@@ -425,8 +487,8 @@ TEST(s5_bad_aml)
 	static const uint8_t none[] = { 0x08, '_', 'S', '4', '_', 0x12, 0x04, 0x01, 0x00 };
 	static const uint8_t cut[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a };
 	static const uint8_t one[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x03, 0x01, 0x00 };
-	static const uint8_t notint[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02,
-					  0x0d, 'x', 0x00 };
+	static const uint8_t notint[] = { 0x08, '_',  'S',  '5', '_', 0x12,
+					  0x05, 0x02, 0x0d, 'x', 0x00 };
 	uint8_t a, b;
 
 	CHECK_EQ(acpi_find_s5(none, sizeof(none), &a, &b), -ENOENT);

@@ -3,15 +3,20 @@
  * 12- and 24-hour, century register or not, garbage) and the conversion
  * between dates and Unix seconds (known dates, leap years, round trips).
  */
-#include "time/calendar.h"
 #include "include/uapi/errno.h"
+#include "time/calendar.h"
 #include "unit.h"
 
 static struct rtc_regs bcd_regs(void)
 {
 	/* 2024-02-29 23:59:58 in BCD, 24-hour mode, century register 0x20. */
-	return (struct rtc_regs){ .sec = 0x58, .min = 0x59, .hour = 0x23, .day = 0x29,
-				  .month = 0x02, .year = 0x24, .century = 0x20,
+	return (struct rtc_regs){ .sec = 0x58,
+				  .min = 0x59,
+				  .hour = 0x23,
+				  .day = 0x29,
+				  .month = 0x02,
+				  .year = 0x24,
+				  .century = 0x20,
 				  .status_b = RTC_B_24H };
 }
 
@@ -31,8 +36,13 @@ TEST(decode_bcd_24h)
 
 TEST(decode_binary_and_12h)
 {
-	struct rtc_regs r = { .sec = 5, .min = 7, .hour = 12, .day = 1, .month = 12,
-			      .year = 25, .status_b = RTC_B_BINARY };
+	struct rtc_regs r = { .sec = 5,
+			      .min = 7,
+			      .hour = 12,
+			      .day = 1,
+			      .month = 12,
+			      .year = 25,
+			      .status_b = RTC_B_BINARY };
 	struct cal_date d;
 
 	CHECK_EQ(rtc_decode(&r, &d), 0);

@@ -51,8 +51,9 @@ static void hpet_reset(uint64_t cap)
 {
 	unsigned int timers = ((cap >> GCAP_NUM_TIM_SHIFT) & 0x1f) + 1;
 
-	mmio_write64(regs + HPET_GEN_CONF, mmio_read64(regs + HPET_GEN_CONF) &
-					   ~(uint64_t)(GEN_CONF_ENABLE | GEN_CONF_LEGACY_ROUTE));
+	mmio_write64(regs + HPET_GEN_CONF,
+		     mmio_read64(regs + HPET_GEN_CONF) &
+			     ~(uint64_t)(GEN_CONF_ENABLE | GEN_CONF_LEGACY_ROUTE));
 	for (unsigned int t = 0; t < timers; t++) {
 		volatile uint8_t *conf = regs + HPET_TIMER_CONF0 + 0x20 * t;
 

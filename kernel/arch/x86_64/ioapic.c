@@ -91,8 +91,8 @@ static void add_ioapic(uint8_t id, uint32_t address, uint32_t gsi_base)
 		reg_write(io, IOREDTBL(pin) + 1, 0);
 	}
 	nr_ioapics++;
-	log_info("id %u at %#x: GSIs %u-%u, version %#x, all masked\n", id, address,
-		 gsi_base, gsi_base + io->pins - 1, ver & 0xff);
+	log_info("id %u at %#x: GSIs %u-%u, version %#x, all masked\n", id, address, gsi_base,
+		 gsi_base + io->pins - 1, ver & 0xff);
 }
 
 void ioapic_init(void)

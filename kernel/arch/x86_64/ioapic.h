@@ -32,8 +32,7 @@ uint32_t ioapic_gsi_count(void);
  * routed), -ERANGE (@dest beyond 8 bits) or -EINVAL (vector < 0x10).
  * IRQ-safe.
  */
-int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t dest, unsigned int flags)
-	__must_check;
+int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t dest, unsigned int flags) __must_check;
 
 /* Mask @gsi and forget its route. Returns 0 or -ENOENT (not routed). */
 int ioapic_unroute(uint32_t gsi) __must_check;

@@ -61,7 +61,7 @@ static void irq_dispatch(struct trap_frame *f)
 {
 	unsigned int v = (unsigned int)f->vector, cpu = irq_this_cpu();
 	struct irq_ctx *ctx = (struct irq_ctx *)f;
-	void (*fn)(struct irq_ctx *ctx, void *data);
+	void (*fn)(struct irq_ctx * ctx, void *data);
 
 	/*
 	 * APIC spurious interrupts set no in-service bit, so they get no EOI
@@ -107,7 +107,8 @@ int irq_alloc_vector(void)
 	return vector;
 }
 
-int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data), void *data, const char *name)
+int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data), void *data,
+	       const char *name)
 {
 	unsigned long flags;
 	int err = 0;
@@ -196,8 +197,9 @@ const char *irq_vector_name(unsigned int vector)
 
 long irq_vector_gsi(unsigned int vector)
 {
-	return vector < IRQ_NR_VECTORS && (descs[vector].allocated || is_system(vector)) ?
-		       descs[vector].gsi : -1;
+	return vector < IRQ_NR_VECTORS && (descs[vector].allocated || is_system(vector))
+		       ? descs[vector].gsi
+		       : -1;
 }
 
 uintptr_t irq_ctx_pc(const struct irq_ctx *ctx)

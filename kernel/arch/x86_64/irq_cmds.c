@@ -51,5 +51,4 @@ static int cmd_irq(int argc, char **argv)
 }
 
 SHELL_COMMAND(irq, .name = "irq", .group = "hardware",
-	      .summary = "interrupt counts per vector and CPU", .usage = "irq",
-	      .fn = cmd_irq);
+	      .summary = "interrupt counts per vector and CPU", .usage = "irq", .fn = cmd_irq);

@@ -65,8 +65,7 @@ int irq_route_gsi(uint32_t gsi, unsigned int vector, unsigned int flags)
 	} else if (descs[vector].gsi >= 0) {
 		err = -EBUSY; /* one GSI per vector keeps irq_free() simple */
 	} else {
-		err = ioapic_route(gsi, (uint8_t)vector, cpu_apic_ids[0],
-				   to_ioapic_flags(flags));
+		err = ioapic_route(gsi, (uint8_t)vector, cpu_apic_ids[0], to_ioapic_flags(flags));
 		if (!err)
 			descs[vector].gsi = gsi;
 	}
@@ -97,8 +96,8 @@ uint32_t irq_isa_to_gsi(unsigned int isa_irq, unsigned int *flags)
 	return gsi;
 }
 
-int irq_request_isa(unsigned int isa_irq, void (*fn)(struct irq_ctx *ctx, void *data),
-		    void *data, const char *name)
+int irq_request_isa(unsigned int isa_irq, void (*fn)(struct irq_ctx *ctx, void *data), void *data,
+		    const char *name)
 {
 	unsigned int flags;
 	uint32_t gsi = irq_isa_to_gsi(isa_irq, &flags);
