@@ -104,18 +104,20 @@ static const void *add_table(uint64_t pa)
 	return t;
 }
 
-/* Find the RSDP: the loader's copy, else the legacy BIOS areas. */
+/* Find the RSDP: the loader's copy, else (BIOS only) the legacy areas. */
 static int find_root(const struct boot_info *bi)
 {
+	const uint16_t *ebda_seg = table_map(BDA_EBDA_SEGMENT, sizeof(*ebda_seg));
 	const uint8_t *area;
 	long off;
 
+	if (bi->rsdp_len && acpi_parse_rsdp(bi->rsdp, bi->rsdp_len, &root) == 0)
+		return 0;
 	if (bi->rsdp_len)
-		return acpi_parse_rsdp(bi->rsdp, bi->rsdp_len, &root);
+		log_warn("the loader's RSDP copy is invalid\n");
 	if (bi->uefi)
 		return -ENOENT; /* no BIOS areas to search */
-	area = table_map(((uint64_t) * (const uint16_t *)table_map(BDA_EBDA_SEGMENT, 2)) << 4,
-			 EBDA_SEARCH_LEN);
+	area = table_map((uint64_t)*ebda_seg << 4, EBDA_SEARCH_LEN);
 	off = area ? acpi_find_rsdp(area, EBDA_SEARCH_LEN) : -ENOENT;
 	if (off < 0) {
 		area = table_map(BIOS_ROM_START, BIOS_ROM_LEN);
