@@ -9,6 +9,7 @@ MEM ?= 2G
 ACCEL ?= auto
 MACHINE ?= q35
 CMDLINE ?=
+HZ ?= 1000
 RUN_QEMU_GDB ?= no
 WERROR ?= 1
 
@@ -29,7 +30,7 @@ KCFLAGS := -std=gnu17 -ffreestanding -nostdlib -mno-red-zone -mcmodel=kernel \
 	-mno-omit-leaf-frame-pointer -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-common -g \
 	-Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Ikernel -MMD -MP
+	-Wmissing-prototypes -Ikernel -MMD -MP -DCONFIG_HZ=$(HZ)
 ifeq ($(BUILD),debug)
 KCFLAGS += -Og -DCONFIG_DEBUG=1
 else
@@ -58,6 +59,12 @@ $(B)/.deps-ok: tools/deps.sh
 	@mkdir -p $(B) && touch $@
 
 kernel: $(ELF)
+
+# CONFIG_HZ (the tick rate, `make HZ=250`) is compiled in: a stamp named
+# after it makes every object rebuild when it changes.
+$(B)/.hz-$(HZ):
+	@mkdir -p $(B) && rm -f $(B)/.hz-* && touch $@
+$(KOBJ): $(B)/.hz-$(HZ)
 
 $(B)/obj/%.c.o: kernel/%.c | $(B)/.deps-ok
 	@mkdir -p $(dir $@)

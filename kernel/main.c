@@ -5,16 +5,19 @@
  */
 #include <stdint.h>
 
+#include "acpi/acpi.h"
 #include "arch/arch.h"
 #include "boot/bootinfo.h"
 #include "core/log.h"
 #include "drivers/fb/fbcon.h"
 #include "drivers/serial.h"
+#include "irq/irq.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "shell/shell.h"
 #include "time/ktime.h"
+#include "time/time.h"
 
 #define LOG_PREFIX "kmain: "
 
@@ -33,6 +36,13 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	pmm_init_late();                     /* frames above 4 GiB, now mapped */
 	kmalloc_init();                      /* slab heap */
 	fbcon_init(bootinfo());              /* text on the framebuffer, if any */
+
+	/* -- interrupts and time -- */
+	acpi_init(bootinfo());               /* ACPI tables: MADT, HPET, MCFG, FADT */
+	arch_init_irq();                     /* 8259s masked, LAPIC, IOAPICs, dispatcher */
+	time_init();                         /* HPET/TSC clocks, ktime, LAPIC tick, RTC */
+	serial_init_irq();                   /* COM1 receive interrupt via the IOAPIC */
+	arch_irq_enable();                   /* interrupts on from here */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline);     /* boot commands, then the prompt */

@@ -276,6 +276,11 @@ void arch_fault_catch_end(void);
  * otherwise measured against the PIT (about 10 ms). Boot CPU. */
 uint64_t arch_calibrate_cycles(void);
 
+/* Register the platform's clock sources (HPET, TSC) and its clock-event
+ * device (local APIC timer) with time/. Boot CPU, after arch_init_irq();
+ * called by time_init(). */
+void arch_init_clocks(void);
+
 /* ---- Port I/O (x86 I/O space; portable drivers such as the 16550 and the
  * PCI 0xCF8 mechanism reach it only through these) --------------------- */
 

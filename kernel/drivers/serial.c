@@ -1,8 +1,14 @@
 /*
- * COM1 16550 UART. Polled transmit, polled receive (an interrupt-driven
- * receive path arrives with the IOAPIC). The loopback self-test at init
- * tells whether a UART is there at all; without one output is dropped.
- * Reference: PC16550D data sheet, register map §8.
+ * COM1 16550 UART. Polled transmit. Receive is polled until
+ * serial_init_irq() routes ISA IRQ 4 through the IOAPIC; from then on the
+ * interrupt handler drains the receive FIFO into rx_ring and serial_getc()
+ * reads the ring, so an idle reader can halt instead of spinning. The
+ * loopback self-test at init tells whether a UART is there at all; without
+ * one output is dropped.
+ * Locking: rx_ring is filled by the IRQ handler (on the boot CPU) and
+ * emptied with interrupts disabled. FIXME: an IRQ-safe rx_lock once readers
+ * can run on other CPUs.
+ * Reference: PC16550D data sheet, register map §8, IER/IIR §8.4-8.6.
  */
 #include "drivers/serial.h"
 
@@ -10,6 +16,10 @@
 
 #include "arch/arch.h"
 #include "core/console.h"
+#include "core/log.h"
+#include "irq/irq.h"
+
+#define LOG_PREFIX "serial: "
 
 #define COM1 0x3f8
 
@@ -31,8 +41,17 @@ enum {
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 #define BAUD_DIVISOR_115200 1
+#define IER_RX_AVAILABLE 0x01
+#define COM1_ISA_IRQ 4
+#define RX_RING_SIZE 256 /* a power of two */
 
 static bool present;
+
+/* Receive ring (see Locking): head written by the handler, tail by readers. */
+static uint8_t rx_ring[RX_RING_SIZE];
+static unsigned int rx_head, rx_tail;
+static unsigned long rx_dropped;
+static bool rx_irq;
 
 static void serial_console_write(const char *s, size_t n)
 {
@@ -85,9 +104,73 @@ void serial_write(const char *s, size_t n)
 	}
 }
 
-int serial_getc(void)
+static int poll_getc(void)
 {
 	if (!present || !(arch_inb(COM1 + UART_LSR) & LSR_DATA_READY))
 		return -1;
 	return arch_inb(COM1 + UART_DATA);
+}
+
+/* IRQ 4: move every byte in the FIFO into the ring (reading them clears
+ * the "received data available" interrupt). */
+static void serial_rx_interrupt(struct irq_ctx *ctx, void *data)
+{
+	int c;
+
+	while ((c = poll_getc()) >= 0) {
+		if (rx_head - READ_ONCE(rx_tail) == RX_RING_SIZE) {
+			rx_dropped++;
+			continue;
+		}
+		rx_ring[rx_head % RX_RING_SIZE] = (uint8_t)c;
+		WRITE_ONCE(rx_head, rx_head + 1);
+	}
+}
+
+void serial_init_irq(void)
+{
+	int vector;
+
+	if (!present)
+		return;
+	vector = irq_request_isa(COM1_ISA_IRQ, serial_rx_interrupt, NULL, "serial");
+	if (vector < 0) {
+		log_warn("no receive interrupt (%d): input stays polled\n", vector);
+		return;
+	}
+	rx_irq = true;
+	arch_outb(COM1 + UART_IER, IER_RX_AVAILABLE);
+	log_info("COM1 receive on IRQ %d, vector %#x\n", COM1_ISA_IRQ, vector);
+}
+
+bool serial_has_irq(void)
+{
+	return rx_irq;
+}
+
+bool serial_rx_pending(void)
+{
+	if (!rx_irq)
+		return present && (arch_inb(COM1 + UART_LSR) & LSR_DATA_READY);
+	return READ_ONCE(rx_head) != rx_tail;
+}
+
+int serial_getc(void)
+{
+	unsigned long flags;
+	bool irqs_on;
+	int c = -1;
+
+	if (!rx_irq)
+		return poll_getc();
+	irqs_on = arch_irqs_enabled();
+	flags = arch_irq_save();
+	if (rx_tail != rx_head) {
+		c = rx_ring[rx_tail % RX_RING_SIZE];
+		rx_tail++;
+	} else if (!irqs_on) {
+		c = poll_getc(); /* the handler cannot run for this caller */
+	}
+	arch_irq_restore(flags);
+	return c;
 }

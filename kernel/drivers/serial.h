@@ -17,5 +17,19 @@ void serial_write(const char *s, size_t n);
 /* Next received byte, or -1 if none is waiting. IRQ-safe. */
 int serial_getc(void);
 
+/* Take COM1 input by interrupt (ISA IRQ 4 through the IOAPIC) into a ring
+ * that serial_getc() reads. Logged and left polled on failure. Boot CPU,
+ * after arch_init_irq(). */
+void serial_init_irq(void);
+
+/* True once input arrives by interrupt: a reader with nothing to read may
+ * then sleep (arch_wait_for_interrupt) instead of polling. */
+bool serial_has_irq(void);
+
+/* True when serial_getc() would return a byte. To sleep without losing a
+ * wakeup: disable interrupts, test this, then arch_wait_for_interrupt()
+ * (its sti;hlt pair cannot be split by the interrupt). IRQ-safe. */
+bool serial_rx_pending(void);
+
 /* True when the UART answered the loopback probe at init. */
 bool serial_present(void);

@@ -1,11 +1,13 @@
 /*
  * Boot-CPU setup and machine-level services behind arch/arch.h: descriptor
  * tables, halting, register dumps, QEMU's isa-debug-exit, power off and
- * reset. ACPI-based power control replaces the fixed QEMU ports once the
- * FADT is parsed (acpi/).
+ * reset. Power control tries ACPI first (acpi/power.c: FADT PM1 control
+ * with \_S5, the FADT reset register); this file holds the fallbacks:
+ * QEMU's fixed PM1a ports, the 8042 reset line and a triple fault.
  */
 #include "arch/arch.h"
 
+#include "acpi/power.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
@@ -20,7 +22,9 @@
 #define QEMU_PIIX_PM1A_CNT 0xb004
 #define PM1_SLP_EN (1u << 13)
 #define KBC_COMMAND 0x64
+#define KBC_STATUS_INPUT_FULL 0x02
 #define KBC_PULSE_RESET 0xfe
+#define KBC_WAIT_LOOPS 100000
 
 extern uint64_t boot_entry_tsc;
 
@@ -68,8 +72,12 @@ void arch_debug_exit(uint32_t code)
 
 void arch_poweroff(void)
 {
-	/* QEMU's S5 sleep type is 0 on both machines (its DSDT's \_S5). QEMU
-	 * acts on the request asynchronously, so give each method time. */
+	int err = acpi_poweroff();
+
+	kprintf("poweroff: ACPI S5 failed (%d), trying QEMU's PM1a ports\n", err);
+	/* Fallback, QEMU-specific: its S5 sleep type is 0 on both machines
+	 * (its DSDT's \_S5), at the PM1a ports of ICH9 and PIIX4. QEMU acts on
+	 * the request asynchronously, so give each method time. */
 	outw(QEMU_Q35_PM1A_CNT, PM1_SLP_EN);
 	mdelay(100);
 	outw(QEMU_PIIX_PM1A_CNT, PM1_SLP_EN);
@@ -85,8 +93,14 @@ void arch_reboot(void)
 		uint16_t limit;
 		uint64_t base;
 	} __packed null_idt = { 0, 0 };
+	int err = acpi_reboot();
 
+	kprintf("reboot: ACPI reset register failed (%d), trying the 8042\n", err);
+	for (int i = 0; i < KBC_WAIT_LOOPS && (inb(KBC_COMMAND) & KBC_STATUS_INPUT_FULL); i++)
+		cpu_pause();
 	outb(KBC_COMMAND, KBC_PULSE_RESET);
+	for (int i = 0; i < KBC_WAIT_LOOPS; i++)
+		cpu_pause();
 	/* Triple fault: no IDT, then an exception. */
 	lidt(&null_idt);
 	int3();

@@ -199,6 +199,7 @@ static inline void io_wait(void)
 enum {
 	CPUID1_ECX_X2APIC = 1u << 21,
 	CPUID1_ECX_TSC_DEADLINE = 1u << 24,
+	CPUID1_ECX_HYPERVISOR = 1u << 31,
 	CPUID1_EDX_APIC = 1u << 9,
 	CPUID1_EDX_PAT = 1u << 16,
 	CPUID81_EDX_NX = 1u << 20,

@@ -1,0 +1,228 @@
+/*
+ * The interrupt dispatcher and vector table. entry.S sends every vector
+ * >= 32 here (through trap_set_irq_handler): spurious vectors are counted
+ * and dropped without EOI; anything else is counted per vector and per
+ * CPU, its handler (if any) runs, then the dispatcher sends the one EOI and
+ * calls irq_exit(). doc/interrupts.md explains the policy.
+ * Locking: `descs` is changed only with interrupts disabled; the dispatcher
+ * reads it with interrupts disabled on the same CPU. FIXME: take an
+ * IRQ-safe irq_lock in the mutators once SMP and sync/ land. Counters are
+ * owner-CPU only (each CPU bumps its own row).
+ * Reference: Intel SDM Vol. 3 §6.3 (vectors), §11.8.5 (EOI), §11.9.
+ */
+#include "irq/irq.h"
+
+#include "arch/arch.h"
+#include "arch/x86_64/ioapic.h"
+#include "arch/x86_64/irq_internal.h"
+#include "arch/x86_64/irq_vectors.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/pic.h"
+#include "arch/x86_64/trap.h"
+#include "core/log.h"
+#include "include/uapi/errno.h"
+
+#define LOG_PREFIX "irq: "
+
+/* The vector table (see Locking above). */
+struct irq_desc descs[IRQ_NR_VECTORS];
+
+/* Owner CPU only: row c is written only by CPU c. */
+static uint64_t counts[IRQ_MAX_CPUS][IRQ_NR_VECTORS];
+static uint64_t spurious[IRQ_MAX_CPUS];
+static uint64_t unhandled[IRQ_MAX_CPUS];
+static uint64_t apic_errors;
+
+_Static_assert(IRQ_VEC_DYNAMIC_FIRST >= PIC_VECTOR_BASE + PIC_VECTOR_COUNT,
+	       "dynamic vectors must not overlap the PIC range");
+
+unsigned int irq_this_cpu(void)
+{
+	return 0; /* FIXME: per-CPU index once SMP brings per-CPU data */
+}
+
+static bool is_dynamic(unsigned int v)
+{
+	return v >= IRQ_VEC_DYNAMIC_FIRST && v <= IRQ_VEC_DYNAMIC_LAST;
+}
+
+static bool is_system(unsigned int v)
+{
+	return v >= IRQ_VEC_SYSTEM_FIRST && v < IRQ_VEC_SPURIOUS;
+}
+
+void irq_exit(struct irq_ctx *ctx)
+{
+	/* The scheduler's preemption point goes here (see irq/irq.h). */
+	(void)ctx;
+}
+
+static void irq_dispatch(struct trap_frame *f)
+{
+	unsigned int v = (unsigned int)f->vector, cpu = irq_this_cpu();
+	struct irq_ctx *ctx = (struct irq_ctx *)f;
+	void (*fn)(struct irq_ctx * ctx, void *data);
+
+	/*
+	 * APIC spurious interrupts set no in-service bit, so they get no EOI
+	 * (SDM §11.9); nor do the masked 8259s' spurious IRQ 7/15, which
+	 * never reached the local APIC's in-service register either.
+	 */
+	if (v == IRQ_VEC_SPURIOUS || pic_is_vector(v)) {
+		spurious[cpu]++;
+		return;
+	}
+	counts[cpu][v]++;
+	fn = descs[v].fn;
+	if (fn)
+		fn(ctx, descs[v].data);
+	else
+		unhandled[cpu]++;
+	lapic_eoi(); /* the one EOI: before irq_exit() may switch threads */
+	irq_exit(ctx);
+}
+
+static void apic_error_handler(struct irq_ctx *ctx, void *data)
+{
+	uint32_t esr = lapic_read_esr();
+
+	if (apic_errors++ < 10)
+		log_warn("local APIC error, ESR %#x\n", esr);
+}
+
+int irq_alloc_vector(void)
+{
+	unsigned long flags = arch_irq_save();
+	int vector = -ENOSPC;
+
+	for (unsigned int v = IRQ_VEC_DYNAMIC_FIRST; v <= IRQ_VEC_DYNAMIC_LAST; v++) {
+		if (!descs[v].allocated) {
+			descs[v].allocated = true;
+			descs[v].gsi = -1;
+			vector = (int)v;
+			break;
+		}
+	}
+	arch_irq_restore(flags);
+	return vector;
+}
+
+int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data), void *data,
+	       const char *name)
+{
+	unsigned long flags;
+	int err = 0;
+
+	if (vector >= IRQ_NR_VECTORS || !fn)
+		return -EINVAL;
+	flags = arch_irq_save();
+	if (!(is_system(vector) || (is_dynamic(vector) && descs[vector].allocated)))
+		err = -EINVAL;
+	else if (descs[vector].fn)
+		err = -EBUSY;
+	if (!err) {
+		descs[vector].data = data;
+		descs[vector].name = name;
+		descs[vector].fn = fn; /* last: the dispatcher tests fn */
+	}
+	arch_irq_restore(flags);
+	return err;
+}
+
+int irq_free(unsigned int vector)
+{
+	unsigned long flags;
+	struct irq_desc *d;
+	int err = 0;
+
+	if (vector >= IRQ_NR_VECTORS)
+		return -EINVAL;
+	flags = arch_irq_save();
+	d = &descs[vector];
+	if (!is_system(vector) && !(is_dynamic(vector) && d->allocated)) {
+		err = -EINVAL;
+	} else {
+		if (d->gsi >= 0 && ioapic_unroute((uint32_t)d->gsi) != 0)
+			log_warn("vector %#x: GSI %ld was not routed\n", vector, d->gsi);
+		*d = (struct irq_desc){ .gsi = -1 };
+	}
+	arch_irq_restore(flags);
+	return err;
+}
+
+void irq_raise_self(unsigned int vector)
+{
+	lapic_send_self_ipi((uint8_t)vector);
+}
+
+uint64_t irq_cpu_vector_count(unsigned int cpu, unsigned int vector)
+{
+	if (cpu >= IRQ_MAX_CPUS || vector >= IRQ_NR_VECTORS)
+		return 0;
+	return READ_ONCE(counts[cpu][vector]);
+}
+
+uint64_t irq_vector_count(unsigned int vector)
+{
+	uint64_t n = 0;
+
+	for (unsigned int c = 0; c < IRQ_MAX_CPUS; c++)
+		n += irq_cpu_vector_count(c, vector);
+	return n;
+}
+
+static uint64_t sum(const uint64_t *per_cpu)
+{
+	uint64_t n = 0;
+
+	for (unsigned int c = 0; c < IRQ_MAX_CPUS; c++)
+		n += READ_ONCE(per_cpu[c]);
+	return n;
+}
+
+uint64_t irq_spurious_count(void)
+{
+	return sum(spurious);
+}
+
+uint64_t irq_unhandled_count(void)
+{
+	return sum(unhandled);
+}
+
+const char *irq_vector_name(unsigned int vector)
+{
+	return vector < IRQ_NR_VECTORS && descs[vector].fn ? descs[vector].name : NULL;
+}
+
+long irq_vector_gsi(unsigned int vector)
+{
+	return vector < IRQ_NR_VECTORS && (descs[vector].allocated || is_system(vector))
+		       ? descs[vector].gsi
+		       : -1;
+}
+
+uintptr_t irq_ctx_pc(const struct irq_ctx *ctx)
+{
+	return ((const struct trap_frame *)ctx)->rip;
+}
+
+bool irq_ctx_from_user(const struct irq_ctx *ctx)
+{
+	return ((const struct trap_frame *)ctx)->cs & 3;
+}
+
+void arch_init_irq(void)
+{
+	pic_init();
+	lapic_init();
+	ioapic_init();
+	irq_init_cpu_map();
+	for (unsigned int v = 0; v < IRQ_NR_VECTORS; v++)
+		descs[v].gsi = -1;
+	trap_set_irq_handler(irq_dispatch);
+	if (irq_attach(IRQ_VEC_APIC_ERROR, apic_error_handler, NULL, "apic-error"))
+		log_warn("cannot attach the APIC error handler\n");
+	log_info("8259s masked, dispatcher on vectors %#x-%#x, %u IOAPIC(s) with %u GSIs\n",
+		 VEC_FIRST_IRQ, IRQ_NR_VECTORS - 1, ioapic_count(), ioapic_gsi_count());
+}

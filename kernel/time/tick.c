@@ -1,0 +1,152 @@
+/*
+ * The tick: the clock-event device calibrated against ktime, then run
+ * periodically at CONFIG_HZ (jiffies) or armed one-shot. The timer's
+ * interrupt handler is the driver's; it calls tick_event() via ce->event,
+ * after which the dispatcher sends the EOI and runs irq_exit() (where the
+ * scheduler will preempt).
+ * Locking: `ce` and its hz are immutable after tick_init(). jiffies and
+ * last_tick_ns are written only by the boot CPU's tick handler (atomic
+ * 64-bit stores) and read anywhere. The one-shot slot is owner-CPU state,
+ * changed with interrupts off.
+ */
+#include "time/tick.h"
+
+#include "arch/arch.h"
+#include "core/log.h"
+#include "include/uapi/errno.h"
+#include "lib/muldiv.h"
+#include "time/ktime.h"
+
+#define LOG_PREFIX "tick: "
+
+#define CALIBRATE_NS (20 * NSEC_PER_MSEC)
+
+_Static_assert(CONFIG_HZ >= 10 && CONFIG_HZ <= 10000, "CONFIG_HZ out of range");
+
+static struct clockevent *ce;
+static uint64_t period_count;
+static uint64_t jiffies;
+static uint64_t last_tick_ns;
+
+/* One-shot state (owner CPU, interrupts off). */
+static bool periodic;
+static void (*oneshot_fn)(void *data);
+static void *oneshot_data;
+
+static void tick_event(void)
+{
+	void (*fn)(void *data);
+
+	if (periodic) {
+		WRITE_ONCE(jiffies, jiffies + 1);
+		WRITE_ONCE(last_tick_ns, ktime_ns());
+		return;
+	}
+	fn = oneshot_fn;
+	oneshot_fn = NULL;
+	if (fn)
+		fn(oneshot_data);
+}
+
+void clockevent_register(struct clockevent *dev)
+{
+	ce = dev;
+}
+
+/* Count the device down for CALIBRATE_NS of ktime, interrupts masked. */
+static int calibrate(void)
+{
+	unsigned long flags = arch_irq_save();
+	uint64_t t0, t1, c0, c1;
+
+	ce->program(ce->max_count, false);
+	t0 = ktime_ns();
+	c0 = ce->remaining();
+	while (ktime_ns() - t0 < CALIBRATE_NS)
+		arch_cpu_relax();
+	c1 = ce->remaining();
+	t1 = ktime_ns();
+	ce->program(0, false);
+	arch_irq_restore(flags);
+	if (c1 >= c0)
+		return -EIO;
+	ce->hz = mul_div_u64(c0 - c1, NSEC_PER_SEC, t1 - t0);
+	return 0;
+}
+
+int tick_start_periodic(void)
+{
+	unsigned long flags;
+
+	if (!ce || !period_count)
+		return -ENODEV;
+	flags = arch_irq_save();
+	oneshot_fn = NULL;
+	periodic = true;
+	ce->program(period_count, true);
+	arch_irq_restore(flags);
+	return 0;
+}
+
+int tick_init(void)
+{
+	int err;
+
+	if (!ce)
+		return -ENODEV;
+	err = calibrate();
+	if (err)
+		return err;
+	period_count = (ce->hz + CONFIG_HZ / 2) / CONFIG_HZ;
+	if (!period_count || period_count > ce->max_count)
+		return -EIO;
+	ce->event = tick_event;
+	log_info("%s at %lu kHz, period %lu counts, HZ=%u\n", ce->name,
+		 (unsigned long)(ce->hz / 1000), (unsigned long)period_count, CONFIG_HZ);
+	return tick_start_periodic();
+}
+
+void tick_init_cpu(void)
+{
+	if (tick_start_periodic())
+		log_warn("no clock-event device on this CPU\n");
+}
+
+int tick_oneshot(uint64_t ns, void (*fn)(void *data), void *data)
+{
+	uint64_t count;
+	unsigned long flags;
+
+	if (!ce || !ce->hz)
+		return -ENODEV;
+	count = mul_div_u64(ns, ce->hz, NSEC_PER_SEC);
+	if (count > ce->max_count)
+		return -ERANGE;
+	flags = arch_irq_save();
+	periodic = false;
+	oneshot_fn = fn;
+	oneshot_data = data;
+	ce->program(count ? count : 1, false);
+	arch_irq_restore(flags);
+	return 0;
+}
+
+uint64_t tick_jiffies(void)
+{
+	return READ_ONCE(jiffies);
+}
+
+uint64_t tick_last_ns(void)
+{
+	return READ_ONCE(last_tick_ns);
+}
+
+const struct clockevent *tick_device(void)
+{
+	return ce;
+}
+
+uint64_t tick_device_hz(void)
+{
+	return ce ? ce->hz : 0;
+}
