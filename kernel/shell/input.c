@@ -25,6 +25,25 @@ static int input_try(void)
 	return serial_getc();
 }
 
+/*
+ * Wait until input may have arrived. With the serial receive interrupt the
+ * CPU halts: interrupts go off for the check so a byte arriving between it
+ * and the halt still wakes us ("sti; hlt" takes the interrupt after hlt
+ * starts). Without it (before interrupts are set up), spin politely.
+ */
+static void wait_for_input(void)
+{
+	if (!serial_has_irq()) {
+		arch_cpu_relax();
+		return;
+	}
+	arch_irq_disable();
+	if (serial_rx_pending())
+		arch_irq_enable();
+	else
+		arch_wait_for_interrupt();
+}
+
 int shell_getc(void)
 {
 	int c;
@@ -32,7 +51,7 @@ int shell_getc(void)
 	if (ahead_tail != ahead_head)
 		return typeahead[ahead_tail++ % TYPEAHEAD_SIZE];
 	while ((c = input_try()) < 0)
-		arch_cpu_relax();
+		wait_for_input();
 	return c;
 }
 
