@@ -25,25 +25,24 @@ void kmain(uint32_t magic, uint64_t info_phys);
 
 void kmain(uint32_t magic, uint64_t info_phys)
 {
-	serial_init();                       /* early console: failures are visible */
-	arch_init_cpu();                     /* GDT, TSS, IDT: exceptions reported */
+	serial_init();			     /* early console: failures are visible */
+	arch_init_cpu();		     /* GDT, TSS, IDT: exceptions reported */
 	ktime_init(arch_calibrate_cycles()); /* timestamps from the TSC */
-	log_info("Corvid starting (TSC %lu MHz)\n",
-		 (unsigned long)(ktime_cycles_hz() / 1000000));
-	bootinfo_init(magic, info_phys);     /* Multiboot2 -> struct boot_info */
-	pmm_init(bootinfo());                /* frames from the memory map (< 4 GiB) */
-	vmm_init();                          /* kernel page tables, W^X, guard pages */
-	pmm_init_late();                     /* frames above 4 GiB, now mapped */
-	kmalloc_init();                      /* slab heap */
-	fbcon_init(bootinfo());              /* text on the framebuffer, if any */
+	log_info("Corvid starting (TSC %lu MHz)\n", (unsigned long)(ktime_cycles_hz() / 1000000));
+	bootinfo_init(magic, info_phys); /* Multiboot2 -> struct boot_info */
+	pmm_init(bootinfo());		 /* frames from the memory map (< 4 GiB) */
+	vmm_init();			 /* kernel page tables, W^X, guard pages */
+	pmm_init_late();		 /* frames above 4 GiB, now mapped */
+	kmalloc_init();			 /* slab heap */
+	fbcon_init(bootinfo());		 /* text on the framebuffer, if any */
 
 	/* -- interrupts and time -- */
-	acpi_init(bootinfo());               /* ACPI tables: MADT, HPET, MCFG, FADT */
-	arch_init_irq();                     /* 8259s masked, LAPIC, IOAPICs, dispatcher */
-	time_init();                         /* HPET/TSC clocks, ktime, LAPIC tick, RTC */
-	serial_init_irq();                   /* COM1 receive interrupt via the IOAPIC */
-	arch_irq_enable();                   /* interrupts on from here */
+	acpi_init(bootinfo()); /* ACPI tables: MADT, HPET, MCFG, FADT */
+	arch_init_irq();       /* 8259s masked, LAPIC, IOAPICs, dispatcher */
+	time_init();	       /* HPET/TSC clocks, ktime, LAPIC tick, RTC */
+	serial_init_irq();     /* COM1 receive interrupt via the IOAPIC */
+	arch_irq_enable();     /* interrupts on from here */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
-	shell_main(bootinfo()->cmdline);     /* boot commands, then the prompt */
+	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */
 }

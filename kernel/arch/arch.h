@@ -95,11 +95,11 @@ extern char boot_stack_bottom[], boot_stack_top[];
  * shell commands print these) ------------------------------------------ */
 
 struct arch_cpu_ident {
-	char vendor[16];	  /* "GenuineIntel", "AuthenticAMD", ... */
-	char brand[52];		  /* brand string, blanks trimmed; "" if none */
+	char vendor[16];		      /* "GenuineIntel", "AuthenticAMD", ... */
+	char brand[52];			      /* brand string, blanks trimmed; "" if none */
 	unsigned int family, model, stepping; /* extended fields folded in */
 	unsigned int phys_addr_bits, virt_addr_bits;
-	unsigned int apic_id;	  /* initial APIC ID of the calling CPU */
+	unsigned int apic_id; /* initial APIC ID of the calling CPU */
 	uint32_t max_leaf, max_ext_leaf;
 };
 

@@ -37,7 +37,8 @@ static int cmd_bench(int argc, char **argv)
 	return 0;
 }
 
-SHELL_COMMAND(bench, .name = "bench", .group = "debug",
-	      .summary = "run in-kernel benchmarks (METRIC lines)",
-	      .usage = "bench [NAME...]   run the benchmarks whose names start with a NAME (all if none)",
-	      .fn = cmd_bench);
+SHELL_COMMAND(
+	bench, .name = "bench", .group = "debug",
+	.summary = "run in-kernel benchmarks (METRIC lines)",
+	.usage = "bench [NAME...]   run the benchmarks whose names start with a NAME (all if none)",
+	.fn = cmd_bench);

@@ -16,10 +16,10 @@ struct bench {
 	void (*fn)(void);
 };
 
-#define BENCH(bname)                                                        \
-	static void bench_fn_##bname(void);                                 \
-	static const struct bench bench_##bname __used __section(".bench")  \
-		__aligned(8) = { #bname, bench_fn_##bname };                \
+#define BENCH(bname)                                                       \
+	static void bench_fn_##bname(void);                                \
+	static const struct bench bench_##bname __used __section(".bench") \
+		__aligned(8) = { #bname, bench_fn_##bname };               \
 	static void bench_fn_##bname(void)
 
 /* Print "METRIC @name @value @unit". */

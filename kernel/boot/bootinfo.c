@@ -53,7 +53,7 @@ void bootinfo_init(uint32_t magic, uint64_t info_phys)
 	for (size_t i = 0; i < info.mmap_count; i++)
 		if (info.mmap[i].type == BOOT_MEM_USABLE)
 			usable += info.mmap[i].length;
-	log_info("loader '%s', %s, %lu MiB usable in %zu regions, cmdline '%s'\n",
-		 info.loader, info.uefi ? "UEFI" : "BIOS",
-		 (unsigned long)(usable >> 20), info.mmap_count, info.cmdline);
+	log_info("loader '%s', %s, %lu MiB usable in %zu regions, cmdline '%s'\n", info.loader,
+		 info.uefi ? "UEFI" : "BIOS", (unsigned long)(usable >> 20), info.mmap_count,
+		 info.cmdline);
 }

@@ -18,8 +18,8 @@
 #define RSDP_XSDT 24
 #define RSDP_V1_LEN 20
 
-static const char *const bootinfo_subcmds[] = { "loader", "cmdline", "mmap", "fb",
-						"modules", "acpi", NULL };
+static const char *const bootinfo_subcmds[] = { "loader",  "cmdline", "mmap", "fb",
+						"modules", "acpi",    NULL };
 
 /* "640 KiB", "2047 MiB", "4 GiB": the largest unit that keeps it exact-ish. */
 static const char *format_size(uint64_t bytes, char *buf, size_t size)
@@ -37,8 +37,7 @@ static const char *format_size(uint64_t bytes, char *buf, size_t size)
 
 static void heading(const char *text)
 {
-	kprintf("%s%s%s", shell_color(SHELL_COLOR_HEADING), text,
-		shell_color(SHELL_COLOR_RESET));
+	kprintf("%s%s%s", shell_color(SHELL_COLOR_HEADING), text, shell_color(SHELL_COLOR_RESET));
 }
 
 static void show_loader(const struct boot_info *bi)

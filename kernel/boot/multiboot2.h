@@ -57,14 +57,14 @@ struct boot_info {
 	size_t module_count;
 	/* A copy of the ACPI RSDP (36 bytes for 2.0+, 20 for 1.0). */
 	uint8_t rsdp[36];
-	uint8_t rsdp_len;  /* 0 when the loader gave none */
-	uint8_t acpi_rev;  /* 1 (tag 14) or 2 (tag 15) */
+	uint8_t rsdp_len; /* 0 when the loader gave none */
+	uint8_t acpi_rev; /* 1 (tag 14) or 2 (tag 15) */
 	bool has_fb;
 	struct boot_framebuffer fb;
-	bool uefi;	   /* an EFI system table tag was present */
+	bool uefi; /* an EFI system table tag was present */
 	uint64_t efi_system_table;
 	uint32_t mem_lower_kb, mem_upper_kb; /* basic meminfo, if given */
-	uint64_t info_phys;  /* where the raw information lies, to reserve it */
+	uint64_t info_phys;		     /* where the raw information lies, to reserve it */
 	uint32_t info_size;
 	unsigned int bad_tags; /* malformed tags skipped */
 };

@@ -28,10 +28,8 @@ static int cmd_log(int argc, char **argv)
 	return 0;
 }
 
-SHELL_COMMAND(log, .name = "log", .group = "core",
-	      .summary = "show or set the kernel log level",
-	      .usage = "log [err|warn|info|debug]", .fn = cmd_log,
-	      .subcmds = log_subcmds);
+SHELL_COMMAND(log, .name = "log", .group = "core", .summary = "show or set the kernel log level",
+	      .usage = "log [err|warn|info|debug]", .fn = cmd_log, .subcmds = log_subcmds);
 
 static int cmd_panic(int argc, char **argv)
 {
@@ -49,5 +47,5 @@ static int cmd_panic(int argc, char **argv)
 }
 
 SHELL_COMMAND(panic, .name = "panic", .group = "core",
-	      .summary = "panic on purpose (to test the panic path)",
-	      .usage = "panic [MESSAGE...]", .fn = cmd_panic);
+	      .summary = "panic on purpose (to test the panic path)", .usage = "panic [MESSAGE...]",
+	      .fn = cmd_panic);

@@ -47,17 +47,17 @@ static int cmd_cpu(int argc, char **argv)
 	kprintf("%sbrand%s   %s\n", name, reset, id.brand[0] ? id.brand : "(none)");
 	kprintf("%smodel%s   family %u (%#x), model %u (%#x), stepping %u\n", name, reset,
 		id.family, id.family, id.model, id.model, id.stepping);
-	kprintf("%saddr%s    %u bits physical, %u bits virtual\n", name, reset,
-		id.phys_addr_bits, id.virt_addr_bits);
-	kprintf("%scpuid%s   max leaf %#x, max extended leaf %#x, APIC ID %u\n", name,
-		reset, id.max_leaf, id.max_ext_leaf, id.apic_id);
+	kprintf("%saddr%s    %u bits physical, %u bits virtual\n", name, reset, id.phys_addr_bits,
+		id.virt_addr_bits);
+	kprintf("%scpuid%s   max leaf %#x, max extended leaf %#x, APIC ID %u\n", name, reset,
+		id.max_leaf, id.max_ext_leaf, id.apic_id);
 	print_features();
 	return 0;
 }
 
 SHELL_COMMAND(cpu, .name = "cpu", .group = "arch",
-	      .summary = "CPU identification and feature flags (CPUID)",
-	      .usage = "cpu", .fn = cmd_cpu);
+	      .summary = "CPU identification and feature flags (CPUID)", .usage = "cpu",
+	      .fn = cmd_cpu);
 
 static int cmd_regs(int argc, char **argv)
 {
@@ -75,5 +75,4 @@ static int cmd_regs(int argc, char **argv)
 }
 
 SHELL_COMMAND(regs, .name = "regs", .group = "arch",
-	      .summary = "control registers and flags, decoded",
-	      .usage = "regs", .fn = cmd_regs);
+	      .summary = "control registers and flags, decoded", .usage = "regs", .fn = cmd_regs);

@@ -18,8 +18,8 @@ const char *ksyms_lookup(uintptr_t addr, uintptr_t *offset)
 {
 	size_t lo = 0, hi = ksyms_count;
 
-	if (addr < (uintptr_t)__text_start || addr >= (uintptr_t)__text_end ||
-	    hi == 0 || addr < ksyms_addrs[0])
+	if (addr < (uintptr_t)__text_start || addr >= (uintptr_t)__text_end || hi == 0 ||
+	    addr < ksyms_addrs[0])
 		return NULL;
 	/* Last entry with address <= addr. */
 	while (hi - lo > 1) {

@@ -48,7 +48,9 @@ void log_printf(enum log_level level, const char *fmt, ...)
 		return;
 	n = ksnprintf(line, sizeof(line), "[%5lu.%06lu] %s", (unsigned long)(ns / 1000000000),
 		      (unsigned long)(ns / 1000 % 1000000),
-		      level == LOG_ERR ? "error: " : level == LOG_WARN ? "warning: " : "");
+		      level == LOG_ERR	  ? "error: "
+		      : level == LOG_WARN ? "warning: "
+					  : "");
 	va_start(ap, fmt);
 	if (n < sizeof(line))
 		kvsnprintf(line + n, sizeof(line) - n, fmt, ap);

@@ -49,8 +49,7 @@ void panic_end(void)
 
 static bool frame_is_sane(uintptr_t rbp, uintptr_t prev)
 {
-	return rbp != 0 && (rbp & 7) == 0 && arch_is_kernel_addr(rbp) &&
-	       (prev == 0 || rbp > prev);
+	return rbp != 0 && (rbp & 7) == 0 && arch_is_kernel_addr(rbp) && (prev == 0 || rbp > prev);
 }
 
 void backtrace_print(uintptr_t rip, uintptr_t leaf_ret, uintptr_t rbp)

@@ -39,10 +39,9 @@ void backtrace_print(uintptr_t rip, uintptr_t leaf_ret, uintptr_t rbp);
 #ifdef NDEBUG
 #define assert(x) ((void)0)
 #else
-#define assert(x)                                                            \
-	do {                                                                 \
-		if (unlikely(!(x)))                                          \
-			panic("assertion failed: %s (%s:%d)", #x, __FILE__, \
-			      __LINE__);                                     \
+#define assert(x)                                                                      \
+	do {                                                                           \
+		if (unlikely(!(x)))                                                    \
+			panic("assertion failed: %s (%s:%d)", #x, __FILE__, __LINE__); \
 	} while (0)
 #endif

@@ -25,12 +25,12 @@
 
 /* Register offsets from the base port (DLAB=0 unless noted). */
 enum {
-	UART_DATA = 0,   /* RBR/THR; DLL when DLAB=1 */
-	UART_IER = 1,    /* interrupt enable; DLM when DLAB=1 */
-	UART_FCR = 2,    /* FIFO control (write) */
-	UART_LCR = 3,    /* line control */
-	UART_MCR = 4,    /* modem control */
-	UART_LSR = 5,    /* line status */
+	UART_DATA = 0, /* RBR/THR; DLL when DLAB=1 */
+	UART_IER = 1,  /* interrupt enable; DLM when DLAB=1 */
+	UART_FCR = 2,  /* FIFO control (write) */
+	UART_LCR = 3,  /* line control */
+	UART_MCR = 4,  /* modem control */
+	UART_LSR = 5,  /* line status */
 };
 
 #define LCR_8N1 0x03

@@ -96,7 +96,7 @@ static int cmd_test(int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
-SHELL_COMMAND(test, .name = "test", .group = "debug",
-	      .summary = "run in-kernel tests",
-	      .usage = "test [PREFIX...]   run the tests whose names start with a PREFIX (all if none)",
-	      .fn = cmd_test);
+SHELL_COMMAND(
+	test, .name = "test", .group = "debug", .summary = "run in-kernel tests",
+	.usage = "test [PREFIX...]   run the tests whose names start with a PREFIX (all if none)",
+	.fn = cmd_test);

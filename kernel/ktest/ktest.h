@@ -22,29 +22,27 @@ struct ktest {
 	void (*fn)(void);
 };
 
-#define KTEST(tname)                                                        \
-	static void ktest_fn_##tname(void);                                 \
-	static const struct ktest ktest_##tname __used __section(".ktest")  \
-		__aligned(8) = { #tname, __FILE__, ktest_fn_##tname };      \
+#define KTEST(tname)                                                       \
+	static void ktest_fn_##tname(void);                                \
+	static const struct ktest ktest_##tname __used __section(".ktest") \
+		__aligned(8) = { #tname, __FILE__, ktest_fn_##tname };     \
 	static void ktest_fn_##tname(void)
 
 /* Fail the running test with a message (does not return). */
-void ktest_fail(const char *file, int line, const char *fmt, ...)
-	__printf(3, 4) __noreturn;
+void ktest_fail(const char *file, int line, const char *fmt, ...) __printf(3, 4) __noreturn;
 
-#define KASSERT(cond)                                                       \
-	do {                                                                \
-		if (!(cond))                                                \
+#define KASSERT(cond)                                                         \
+	do {                                                                  \
+		if (!(cond))                                                  \
 			ktest_fail(__FILE__, __LINE__, "KASSERT(%s)", #cond); \
 	} while (0)
 
-#define KASSERT_EQ(a, b)                                                    \
-	do {                                                                \
-		long long _a = (long long)(a), _b = (long long)(b);         \
-		if (_a != _b)                                               \
-			ktest_fail(__FILE__, __LINE__,                       \
-				   "%s == %s: %lld != %lld (%#llx != %#llx)", #a, \
-				   #b, _a, _b, _a, _b);                       \
+#define KASSERT_EQ(a, b)                                                                          \
+	do {                                                                                      \
+		long long _a = (long long)(a), _b = (long long)(b);                               \
+		if (_a != _b)                                                                     \
+			ktest_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld (%#llx != %#llx)", \
+				   #a, #b, _a, _b, _a, _b);                                       \
 	} while (0)
 
 /*

@@ -17,11 +17,11 @@ _Static_assert(sizeof(size_t) == sizeof(long), "LP64 only");
 
 /* Flag characters, C99 7.19.6.1p6. */
 enum {
-	FL_LEFT = 1 << 0, // '-': pad on the right
-	FL_ZERO = 1 << 1, // '0': pad numbers with zeros
-	FL_PLUS = 1 << 2, // '+': always print a sign
+	FL_LEFT = 1 << 0,  // '-': pad on the right
+	FL_ZERO = 1 << 1,  // '0': pad numbers with zeros
+	FL_PLUS = 1 << 2,  // '+': always print a sign
 	FL_SPACE = 1 << 3, // ' ': space where a '+' would go
-	FL_ALT = 1 << 4, // '#': 0x prefix, or a leading 0 for %o
+	FL_ALT = 1 << 4,   // '#': 0x prefix, or a leading 0 for %o
 };
 
 /* Length modifiers, C99 7.19.6.1p7. */
@@ -30,8 +30,8 @@ enum len_mod { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_Z, LEN_J, LEN_T };
 /* One parsed conversion specification. */
 struct conv_spec {
 	unsigned int flags; // FL_*
-	int width; // minimum field width, 0 if none
-	int prec; // precision, -1 if none
+	int width;	    // minimum field width, 0 if none
+	int prec;	    // precision, -1 if none
 	enum len_mod len;
 	char conv; // conversion character, '\0' if fmt ended
 };
@@ -135,8 +135,7 @@ static enum len_mod parse_len(const char **fmt)
  * Parse the specification after a '%' at @fmt into @sp, taking '*' widths
  * and precisions from @ap. Returns a pointer to the conversion character.
  */
-static const char *parse_spec(const char *fmt, va_list *ap,
-			      struct conv_spec *sp)
+static const char *parse_spec(const char *fmt, va_list *ap, struct conv_spec *sp)
 {
 	sp->flags = parse_flags(&fmt);
 	sp->width = 0;
@@ -217,8 +216,8 @@ static long long fetch_signed(va_list *ap, enum len_mod len)
 #define NUM_DIGITS_MAX 24
 
 /* Write @v in @base at the end of @buf; return the digit count. */
-static size_t render_digits(char buf[NUM_DIGITS_MAX], unsigned long long v,
-			    unsigned int base, bool upper)
+static size_t render_digits(char buf[NUM_DIGITS_MAX], unsigned long long v, unsigned int base,
+			    bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	size_t i = NUM_DIGITS_MAX;
@@ -238,8 +237,8 @@ static unsigned int conv_base(char conv)
 }
 
 /* Fill @prefix with the sign and "0x" of a number; return its length. */
-static size_t number_prefix(char prefix[3], const struct conv_spec *sp,
-			    unsigned long long v, char sign)
+static size_t number_prefix(char prefix[3], const struct conv_spec *sp, unsigned long long v,
+			    char sign)
 {
 	size_t n = 0;
 
@@ -256,12 +255,10 @@ static size_t number_prefix(char prefix[3], const struct conv_spec *sp,
  * Emit an integer conversion: @v is the magnitude, @sign the sign character
  * ('-', '+', ' ') or 0. Layout: [spaces][sign][0x][zeros][digits][spaces].
  */
-static void emit_integer(struct out *o, const struct conv_spec *sp,
-			 unsigned long long v, char sign)
+static void emit_integer(struct out *o, const struct conv_spec *sp, unsigned long long v, char sign)
 {
 	char buf[NUM_DIGITS_MAX], prefix[3];
-	size_t ndig =
-		render_digits(buf, v, conv_base(sp->conv), sp->conv == 'X');
+	size_t ndig = render_digits(buf, v, conv_base(sp->conv), sp->conv == 'X');
 	size_t plen = number_prefix(prefix, sp, v, sign);
 	size_t zeros = 0, pad = 0, total;
 
@@ -288,8 +285,7 @@ static void emit_integer(struct out *o, const struct conv_spec *sp,
 }
 
 /* Emit @n bytes of text padded with spaces to the field width. */
-static void emit_padded(struct out *o, const struct conv_spec *sp,
-			const char *s, size_t n)
+static void emit_padded(struct out *o, const struct conv_spec *sp, const char *s, size_t n)
 {
 	size_t pad = (size_t)sp->width > n ? (size_t)sp->width - n : 0;
 
@@ -300,13 +296,11 @@ static void emit_padded(struct out *o, const struct conv_spec *sp,
 		out_fill(o, ' ', pad);
 }
 
-static void emit_string(struct out *o, const struct conv_spec *sp,
-			const char *s)
+static void emit_string(struct out *o, const struct conv_spec *sp, const char *s)
 {
 	if (!s) // glibc: "(null)" only if the precision lets all of it show
 		s = sp->prec < 0 || sp->prec >= 6 ? "(null)" : "";
-	emit_padded(o, sp, s,
-		    sp->prec < 0 ? strlen(s) : strnlen(s, (size_t)sp->prec));
+	emit_padded(o, sp, s, sp->prec < 0 ? strlen(s) : strnlen(s, (size_t)sp->prec));
 }
 
 /* The sign character for a signed conversion of a value. */

@@ -25,16 +25,14 @@ typedef void (*printf_sink_fn)(void *ctx, const char *s, size_t n);
  * (saturating at INT_MAX). Reentrant, takes no locks; its context is the
  * sink's.
  */
-int kvformat(printf_sink_fn sink, void *ctx, const char *fmt, va_list ap)
-	__printf(3, 0);
+int kvformat(printf_sink_fn sink, void *ctx, const char *fmt, va_list ap) __printf(3, 0);
 
 /*
  * C99 vsnprintf: write at most @size - 1 characters to @buf and a NUL
  * (nothing at all if @size is 0). Returns the length the whole output would
  * have had; a result >= @size means it was truncated. Safe in any context.
  */
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-	__printf(3, 0);
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) __printf(3, 0);
 
 /* kvsnprintf() with the arguments inline, like C99 snprintf. */
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);

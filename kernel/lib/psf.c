@@ -123,9 +123,8 @@ static int parse_psf2(const uint8_t *d, size_t size, struct psf_font *f)
 	f->height = rd32(d + 24);
 	f->width = rd32(d + 28);
 	f->bytes_per_row = (f->width + 7) / 8;
-	if (hdr < 32 || hdr > size || !f->count || !f->width || !f->height ||
-	    f->width > 64 || f->height > 64 ||
-	    f->bytes_per_glyph != f->bytes_per_row * f->height ||
+	if (hdr < 32 || hdr > size || !f->count || !f->width || !f->height || f->width > 64 ||
+	    f->height > 64 || f->bytes_per_glyph != f->bytes_per_row * f->height ||
 	    (size - hdr) / f->bytes_per_glyph < f->count)
 		return -EINVAL;
 	f->glyphs = d + hdr;

@@ -9,12 +9,12 @@
 #include <stdint.h>
 
 struct psf_font {
-	const uint8_t *glyphs;   /* glyph 0; each glyph is height rows */
-	uint32_t count;          /* number of glyphs */
-	uint32_t width, height;  /* pixels */
-	uint32_t bytes_per_row;  /* (width + 7) / 8 */
+	const uint8_t *glyphs;	/* glyph 0; each glyph is height rows */
+	uint32_t count;		/* number of glyphs */
+	uint32_t width, height; /* pixels */
+	uint32_t bytes_per_row; /* (width + 7) / 8 */
 	uint32_t bytes_per_glyph;
-	uint16_t ascii[128];     /* glyph index for each ASCII code point */
+	uint16_t ascii[128]; /* glyph index for each ASCII code point */
 };
 
 /*

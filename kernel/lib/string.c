@@ -19,7 +19,7 @@
 typedef uint64_t __attribute__((may_alias, aligned(1))) uword_t;
 
 #define WSIZE sizeof(uword_t)
-#define ONES 0x0101010101010101ull // 0x01 in every byte
+#define ONES 0x0101010101010101ull  // 0x01 in every byte
 #define HIGHS 0x8080808080808080ull // 0x80 in every byte
 
 /*
@@ -40,8 +40,7 @@ static inline bool is_word_aligned(const void *p)
 }
 
 /* Copy low to high addresses: correct for any overlap with dst <= src. */
-static NO_LIBCALL void copy_forward(unsigned char *d, const unsigned char *s,
-				    size_t n)
+static NO_LIBCALL void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 {
 	while (n && !is_word_aligned(d)) {
 		*d++ = *s++;
@@ -65,8 +64,7 @@ static NO_LIBCALL void copy_forward(unsigned char *d, const unsigned char *s,
 }
 
 /* Copy high to low addresses: correct for any overlap with dst > src. */
-static NO_LIBCALL void copy_backward(unsigned char *d, const unsigned char *s,
-				     size_t n)
+static NO_LIBCALL void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
 {
 	d += n;
 	s += n;
@@ -278,8 +276,7 @@ static unsigned int take_base_prefix(const char **sp, unsigned int base)
 }
 
 /* Parse the unsigned digits (and base prefix) that make up all of @s. */
-static int parse_digits(const char *s, unsigned int base,
-			unsigned long long *out)
+static int parse_digits(const char *s, unsigned int base, unsigned long long *out)
 {
 	const unsigned long long max = ~0ull;
 	unsigned long long val = 0;

@@ -74,8 +74,7 @@ bool str_has_any_prefix(const char *s, const char *const *prefixes, int n);
  * malformed or @base is invalid, or -ERANGE if the value does not fit.
  * *@out is left untouched on error.
  */
-int kstrtoull(const char *s, unsigned int base,
-	      unsigned long long *out) __must_check;
+int kstrtoull(const char *s, unsigned int base, unsigned long long *out) __must_check;
 
 /* kstrtoull() for a signed value: one leading '+' or '-' is allowed.
  * -ERANGE outside [LLONG_MIN, LLONG_MAX]. */

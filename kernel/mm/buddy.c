@@ -27,8 +27,7 @@ enum {
 
 _Static_assert(BUDDY_MAX_ORDER <= ST_ORDER_MASK, "order must fit the state byte");
 
-static inline struct buddy_link *link_of(const struct buddy *b, uint64_t i,
-					 unsigned int order)
+static inline struct buddy_link *link_of(const struct buddy *b, uint64_t i, unsigned int order)
 {
 	if (order == BUDDY_MAX_ORDER)
 		return &b->top_links[i >> BUDDY_MAX_ORDER];
@@ -110,8 +109,7 @@ int buddy_add_range(struct buddy *b, uint64_t pfn, uint64_t count)
 {
 	uint64_t i, end;
 
-	if (pfn < b->base_pfn || count > b->nr_pfns ||
-	    pfn - b->base_pfn > b->nr_pfns - count)
+	if (pfn < b->base_pfn || count > b->nr_pfns || pfn - b->base_pfn > b->nr_pfns - count)
 		return -EINVAL;
 	i = pfn - b->base_pfn;
 	end = i + count;
@@ -157,8 +155,7 @@ int buddy_alloc(struct buddy *b, unsigned int order, uint64_t *pfn)
 	return 0;
 }
 
-enum buddy_bad_free buddy_check_free(const struct buddy *b, uint64_t pfn,
-				     unsigned int order)
+enum buddy_bad_free buddy_check_free(const struct buddy *b, uint64_t pfn, unsigned int order)
 {
 	uint64_t i = pfn - b->base_pfn;
 	uint8_t st;

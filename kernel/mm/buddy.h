@@ -35,9 +35,9 @@ struct buddy_link {
  * which callers may read (under whatever lock guards the allocator).
  */
 struct buddy {
-	uint64_t base_pfn; /* first frame of the span, 2^MAX_ORDER aligned */
-	uint64_t nr_pfns;  /* frames in the span (holes included) */
-	uint8_t *state;	   /* nr_pfns bytes, one per frame (buddy.c encoding) */
+	uint64_t base_pfn;  /* first frame of the span, 2^MAX_ORDER aligned */
+	uint64_t nr_pfns;   /* frames in the span (holes included) */
+	uint8_t *state;	    /* nr_pfns bytes, one per frame (buddy.c encoding) */
 	uint8_t *link_base; /* link of relative frame i: link_base + i*stride */
 	size_t link_stride;
 	struct buddy_link *top_links; /* max-order links, by i >> MAX_ORDER */
@@ -95,8 +95,7 @@ int buddy_alloc(struct buddy *b, unsigned int order, uint64_t *pfn) __must_check
  * Would freeing (@pfn, @order) be valid? BUDDY_FREE_OK when @pfn starts a
  * block allocated with exactly @order, otherwise the reason.
  */
-enum buddy_bad_free buddy_check_free(const struct buddy *b, uint64_t pfn,
-				     unsigned int order);
+enum buddy_bad_free buddy_check_free(const struct buddy *b, uint64_t pfn, unsigned int order);
 
 /* Human-readable reason for a refused free ("double free ..."). */
 const char *buddy_bad_free_name(enum buddy_bad_free why);

@@ -30,7 +30,8 @@ static bool describe_guard(uintptr_t a, char *buf, size_t len)
 	uintptr_t bottom = (uintptr_t)boot_stack_bottom;
 
 	if (a >= bottom - PAGE_SIZE && a < bottom) {
-		ksnprintf(buf, len, "kernel stack overflow in 'boot' (guard page below the boot stack)");
+		ksnprintf(buf, len,
+			  "kernel stack overflow in 'boot' (guard page below the boot stack)");
 		return true;
 	}
 	return vmalloc_describe_guard(a, buf, len);
@@ -39,7 +40,8 @@ static bool describe_guard(uintptr_t a, char *buf, size_t len)
 static void describe_image(uintptr_t a, bool write, char *buf, size_t len)
 {
 	if (in(a, __text_start, __text_end))
-		ksnprintf(buf, len, "%s kernel text", write ? "write to read-only (W^X)" : "access to");
+		ksnprintf(buf, len, "%s kernel text",
+			  write ? "write to read-only (W^X)" : "access to");
 	else if (in(a, __rodata_start, __rodata_end))
 		ksnprintf(buf, len, "%s kernel rodata", write ? "write to read-only" : "access to");
 	else if (in(a, __data_start, __kernel_end))

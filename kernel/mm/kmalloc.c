@@ -27,8 +27,8 @@ struct slab {
 	uint32_t magic;
 	uint16_t cls;
 	uint16_t inuse;
-	void *free;		  /* first free object, NULL when full */
-	struct slab *next, *prev; /* in the cache's partial list */
+	void *free;		     /* first free object, NULL when full */
+	struct slab *next, *prev;    /* in the cache's partial list */
 	uint64_t used[BITMAP_WORDS]; /* allocated objects */
 };
 
@@ -142,8 +142,9 @@ static void check_poison(const struct kmem_cache *c, const uint8_t *obj)
 {
 	for (size_t i = sizeof(void *); i < c->size; i++) {
 		if (obj[i] != MM_POISON_FREE) {
-			mm_report("kmalloc: free object %p (size %u) was written at offset %zu after free",
-				  obj, c->size, i);
+			mm_report(
+				"kmalloc: free object %p (size %u) was written at offset %zu after free",
+				obj, c->size, i);
 			return;
 		}
 	}
@@ -183,7 +184,8 @@ static struct slab *slab_lookup(uintptr_t p, int *idx)
 	if (p < DIRECT_MAP_BASE || p >= DIRECT_MAP_BASE + st.direct_map_end)
 		return NULL;
 	/* Debug builds: only read the footer of a page pmm handed out. */
-	if (MM_DEBUG && pmm_allocated_order(virt_to_phys_direct((void *)ALIGN_DOWN(p, PAGE_SIZE))) != 0)
+	if (MM_DEBUG &&
+	    pmm_allocated_order(virt_to_phys_direct((void *)ALIGN_DOWN(p, PAGE_SIZE))) != 0)
 		return NULL;
 	s = slab_of(p);
 	if (s->magic != SLAB_MAGIC || s->cls >= SLAB_NR_CLASSES)
@@ -245,9 +247,10 @@ static void *large_alloc_locked(size_t size)
 		return NULL;
 	pa = pmm_alloc_pages(order);
 	if (!pa) {
-		slab_free_locked(slab_of((uintptr_t)node),
-				 slab_obj_index(large_node_class, (uintptr_t)node & (PAGE_SIZE - 1)),
-				 (void **)node);
+		slab_free_locked(
+			slab_of((uintptr_t)node),
+			slab_obj_index(large_node_class, (uintptr_t)node & (PAGE_SIZE - 1)),
+			(void **)node);
 		return NULL;
 	}
 	node->addr = (uintptr_t)phys_to_virt(pa);

@@ -43,17 +43,17 @@ void kfree(void *p);
 size_t ksize(const void *p);
 
 struct kmalloc_class_stats {
-	uint32_t size;	    /* object size */
-	uint32_t per_slab;  /* objects per slab page */
-	uint64_t slabs;	    /* slab pages */
-	uint64_t inuse;	    /* objects allocated */
+	uint32_t size;	   /* object size */
+	uint32_t per_slab; /* objects per slab page */
+	uint64_t slabs;	   /* slab pages */
+	uint64_t inuse;	   /* objects allocated */
 };
 
 struct kmalloc_stats {
 	struct kmalloc_class_stats cls[SLAB_NR_CLASSES];
 	uint64_t large_allocs; /* page-backed allocations */
 	uint64_t large_pages;
-	uint64_t heap_pages;   /* slab pages + large pages */
+	uint64_t heap_pages; /* slab pages + large pages */
 };
 
 /* A consistent snapshot of the counters. */

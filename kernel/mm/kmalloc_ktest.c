@@ -49,7 +49,8 @@ static void churn_round(void **batch, uint64_t *bytes)
 {
 	for (int i = 0; i < CHURN_BATCH; i++) {
 		/* Mostly small, some multi-page. */
-		size_t size = (i % 16 == 15) ? PAGE_SIZE * (1 + i % 5) : (size_t)(16 + (i * 37) % 2000);
+		size_t size =
+			(i % 16 == 15) ? PAGE_SIZE * (1 + i % 5) : (size_t)(16 + (i * 37) % 2000);
 
 		batch[i] = kmalloc(size);
 		KASSERT(batch[i]);
@@ -139,8 +140,8 @@ KTEST(mm_kfree_detects_double_and_bad_frees)
 	KASSERT_EQ(mm_report_capture_end(msg, sizeof(msg)), 1);
 	KASSERT(strstr(msg, "double free"));
 	mm_report_capture_begin();
-	kfree(not_heap);     /* kernel image */
-	kfree(big + 16);     /* inside a large block */
+	kfree(not_heap); /* kernel image */
+	kfree(big + 16); /* inside a large block */
 	kfree(big + PAGE_SIZE);
 	KASSERT_EQ(mm_report_capture_end(msg, sizeof(msg)), 3);
 	KASSERT(strstr(msg, "not returned by kmalloc"));

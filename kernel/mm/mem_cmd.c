@@ -91,8 +91,8 @@ static int overflow(void)
 		kprintf("mem: no memory for the stack\n");
 		return 1;
 	}
-	kprintf("mem: recursing on stack %#lx-%#lx until it overflows\n",
-		(unsigned long)ks.bottom, (unsigned long)ks.top);
+	kprintf("mem: recursing on stack %#lx-%#lx until it overflows\n", (unsigned long)ks.bottom,
+		(unsigned long)ks.top);
 	arch_call_on_stack(recurse, NULL, ks.top);
 	kstack_free(&ks);
 	return 1; /* not reached */
@@ -119,8 +119,7 @@ static int cmd_mem(int argc, char **argv)
 
 static const char *const mem_subcmds[] = { "overflow", NULL };
 
-SHELL_COMMAND(mem, .name = "mem", .group = "mm",
-	      .summary = "memory statistics",
+SHELL_COMMAND(mem, .name = "mem", .group = "mm", .summary = "memory statistics",
 	      .usage = "mem             totals, free blocks per order, kernel use, heap\n"
 		       "       mem overflow    overflow a guarded kernel stack on purpose (panics)",
 	      .fn = cmd_mem, .subcmds = mem_subcmds);

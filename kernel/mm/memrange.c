@@ -10,8 +10,7 @@
 #include "include/uapi/errno.h"
 
 /* Type at @x: the last range containing it, else @deftype. */
-static unsigned int type_at(const struct memrange *in, size_t n, uint64_t x,
-			    unsigned int deftype)
+static unsigned int type_at(const struct memrange *in, size_t n, uint64_t x, unsigned int deftype)
 {
 	unsigned int t = deftype;
 
@@ -22,8 +21,7 @@ static unsigned int type_at(const struct memrange *in, size_t n, uint64_t x,
 }
 
 /* Smallest range boundary strictly above @x and below @hi, else @hi. */
-static uint64_t next_boundary(const struct memrange *in, size_t n, uint64_t x,
-			      uint64_t hi)
+static uint64_t next_boundary(const struct memrange *in, size_t n, uint64_t x, uint64_t hi)
 {
 	uint64_t best = hi;
 

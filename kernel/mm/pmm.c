@@ -18,7 +18,7 @@
 
 #define LOG_PREFIX "pmm: "
 
-#define LOW_RESERVE (1ull << 20) /* first MiB: BIOS data, real-mode vectors */
+#define LOW_RESERVE (1ull << 20)     /* first MiB: BIOS data, real-mode vectors */
 #define BOOT_MAPPED_END (4ull << 30) /* what the boot page tables map */
 #define MAX_RANGES (BOOT_MMAP_MAX + BOOT_MODULES_MAX + 4)
 #define MAX_SEGMENTS (2 * MAX_RANGES + 1)
@@ -86,8 +86,8 @@ static size_t collect_ranges(const struct boot_info *bi, uint64_t *top)
 	}
 	for (size_t i = 0; i < bi->mmap_count; i++)
 		if (bi->mmap[i].type != BOOT_MEM_USABLE)
-			n = add_range(n, bi->mmap[i].base,
-				      bi->mmap[i].base + bi->mmap[i].length, RANGE_RESERVED);
+			n = add_range(n, bi->mmap[i].base, bi->mmap[i].base + bi->mmap[i].length,
+				      RANGE_RESERVED);
 	n = add_range(n, 0, LOW_RESERVE, RANGE_RESERVED);
 	n = add_range(n, kstart, kend, RANGE_RESERVED);
 	boot_stats.image_bytes = kend - kstart;
@@ -95,8 +95,8 @@ static size_t collect_ranges(const struct boot_info *bi, uint64_t *top)
 	boot_stats.boot_bytes = ALIGN_UP(bi->info_size, PAGE_SIZE);
 	for (size_t i = 0; i < bi->module_count; i++) {
 		n = add_range(n, bi->modules[i].start, bi->modules[i].end, RANGE_RESERVED);
-		boot_stats.boot_bytes += ALIGN_UP(bi->modules[i].end - bi->modules[i].start,
-						  PAGE_SIZE);
+		boot_stats.boot_bytes +=
+			ALIGN_UP(bi->modules[i].end - bi->modules[i].start, PAGE_SIZE);
 	}
 	return n;
 }
@@ -117,8 +117,7 @@ static paddr_t carve_state_map(int nseg, uint64_t bytes)
 		boot_stats.map_bytes = need;
 		return s->start - need;
 	}
-	panic("pmm: no room for the %lu KiB frame map below 4 GiB",
-	      (unsigned long)(need >> 10));
+	panic("pmm: no room for the %lu KiB frame map below 4 GiB", (unsigned long)(need >> 10));
 }
 
 /* Give [start, end) to the buddy core. */
@@ -137,14 +136,13 @@ void pmm_init(const struct boot_info *bi)
 	paddr_t map;
 	int nseg;
 
-	nseg = memrange_paint(ranges, nranges, 0, top, RANGE_RESERVED, segments,
-			      MAX_SEGMENTS);
+	nseg = memrange_paint(ranges, nranges, 0, top, RANGE_RESERVED, segments, MAX_SEGMENTS);
 	if (nseg < 0 || top == 0)
 		panic("pmm: no usable memory in the boot memory map");
 	nr_pfns = top >> PAGE_SHIFT;
 	links_off = ALIGN_UP(nr_pfns, sizeof(struct buddy_link));
 	map = carve_state_map(nseg, links_off + buddy_top_links_count(nr_pfns) *
-					       sizeof(struct buddy_link));
+							sizeof(struct buddy_link));
 	if (buddy_init(&buddy, 0, nr_pfns, phys_to_virt(map), phys_to_virt(map + links_off),
 		       phys_to_virt(0), PAGE_SIZE))
 		panic("pmm: buddy_init failed");

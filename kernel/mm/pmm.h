@@ -50,14 +50,14 @@ static inline void pmm_free_page(paddr_t pa)
 paddr_t pmm_alloc_zeroed_page(void) __must_check;
 
 struct pmm_stats {
-	uint64_t total_pages;	/* frames the allocator manages */
-	uint64_t free_pages;	/* of those, free now */
+	uint64_t total_pages;		       /* frames the allocator manages */
+	uint64_t free_pages;		       /* of those, free now */
 	uint64_t free_blocks[BUDDY_NR_ORDERS]; /* free blocks per order */
-	uint64_t usable_bytes;	/* usable RAM in the loader's map */
-	uint64_t image_bytes;	/* the kernel image (text, data, bss) */
-	uint64_t map_bytes;	/* the allocator's per-frame state */
-	uint64_t boot_bytes;	/* boot information and modules, reserved */
-	uint64_t deferred_pages; /* above 4 GiB, not yet added */
+	uint64_t usable_bytes;		       /* usable RAM in the loader's map */
+	uint64_t image_bytes;		       /* the kernel image (text, data, bss) */
+	uint64_t map_bytes;		       /* the allocator's per-frame state */
+	uint64_t boot_bytes;		       /* boot information and modules, reserved */
+	uint64_t deferred_pages;	       /* above 4 GiB, not yet added */
 };
 
 /* A consistent snapshot of the counters. */

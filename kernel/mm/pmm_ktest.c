@@ -61,7 +61,8 @@ KTEST(mm_pmm_exhaust_and_return_everything)
 		free_all(big, nbig, PMM_MAX_ORDER);
 		pmm_get_stats(&after);
 		KASSERT_EQ(after.free_pages, before.free_pages);
-		KASSERT(memcmp(after.free_blocks, before.free_blocks, sizeof(after.free_blocks)) == 0);
+		KASSERT(memcmp(after.free_blocks, before.free_blocks, sizeof(after.free_blocks)) ==
+			0);
 	}
 	vfree(small);
 	vfree(big);
@@ -119,9 +120,9 @@ KTEST(mm_pmm_bad_frees_are_detected)
 	KASSERT_EQ(mm_report_capture_end(msg, sizeof(msg)), 1);
 	KASSERT(strstr(msg, "double free"));
 	mm_report_capture_begin();
-	pmm_free_page(b + PAGE_SIZE / 2); /* not a frame address */
+	pmm_free_page(b + PAGE_SIZE / 2);			      /* not a frame address */
 	pmm_free_page(kernel_virt_to_phys(__kernel_end) - PAGE_SIZE); /* kernel image */
-	pmm_free_page(0x1000);		  /* first MiB */
+	pmm_free_page(0x1000);					      /* first MiB */
 	KASSERT_EQ(mm_report_capture_end(msg, sizeof(msg)), 3);
 	pmm_free_page(b);
 }

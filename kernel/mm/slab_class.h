@@ -11,11 +11,11 @@
 #include <stddef.h>
 
 #define SLAB_PAGE_SIZE 4096
-#define SLAB_FOOTER_SIZE 64   /* struct slab, at the end of each slab page */
+#define SLAB_FOOTER_SIZE 64 /* struct slab, at the end of each slab page */
 #define SLAB_NR_CLASSES 13
-#define SLAB_MAX_SIZE 2016    /* larger requests get whole pages */
+#define SLAB_MAX_SIZE 2016 /* larger requests get whole pages */
 #define SLAB_MIN_ALIGN 16
-#define SLAB_MAX_OBJS 252     /* objects in the smallest class's page */
+#define SLAB_MAX_OBJS 252 /* objects in the smallest class's page */
 
 /* Object size of class @cls (< SLAB_NR_CLASSES). */
 size_t slab_class_size(unsigned int cls);

@@ -46,8 +46,9 @@ static inline void vmalloc_unlock(unsigned long flags)
 
 static uint64_t *kind_counter(enum vm_kind kind)
 {
-	return kind == VM_ALLOC ? &stats.alloc_pages :
-	       kind == VM_STACK ? &stats.stack_pages : &stats.ioremap_pages;
+	return kind == VM_ALLOC	  ? &stats.alloc_pages
+	       : kind == VM_STACK ? &stats.stack_pages
+				  : &stats.ioremap_pages;
 }
 
 /* First fit for guard + @size; links @a in. Returns false when full. */
@@ -189,8 +190,7 @@ void *ioremap(paddr_t pa, size_t size)
 	if (!a)
 		return NULL;
 	for (size_t off = 0; off < a->size; off += PAGE_SIZE) {
-		if (vmm_map_page(a->start + off, base + off,
-				 ARCH_MAP_WRITE | ARCH_MAP_UNCACHED)) {
+		if (vmm_map_page(a->start + off, base + off, ARCH_MAP_WRITE | ARCH_MAP_UNCACHED)) {
 			unmap_pages(a, off);
 			release(a);
 			return NULL;
@@ -255,11 +255,14 @@ bool vmalloc_describe_guard(uintptr_t addr, char *buf, size_t len)
 	if (!a)
 		return false;
 	if (a->kind == VM_STACK)
-		ksnprintf(buf, len, "kernel stack overflow in '%s' (guard page below its stack %#lx-%#lx)",
+		ksnprintf(buf, len,
+			  "kernel stack overflow in '%s' (guard page below its stack %#lx-%#lx)",
 			  a->name, (unsigned long)a->start, (unsigned long)(a->start + a->size));
 	else
-		ksnprintf(buf, len, "guard page between vmalloc areas, below '%s' at %#lx (overrun or underrun)",
-			  a->name, (unsigned long)a->start);
+		ksnprintf(
+			buf, len,
+			"guard page between vmalloc areas, below '%s' at %#lx (overrun or underrun)",
+			a->name, (unsigned long)a->start);
 	return true;
 }
 

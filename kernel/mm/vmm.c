@@ -67,7 +67,8 @@ static size_t describe_memory(const struct boot_info *bi, uint64_t *end)
 		ranges[n++] = (struct memrange){
 			ALIGN_DOWN(bi->fb.addr, PAGE_SIZE),
 			ALIGN_UP(bi->fb.addr + (uint64_t)bi->fb.pitch * bi->fb.height, PAGE_SIZE),
-			ARCH_MAP_WRITE | ARCH_MAP_WC };
+			ARCH_MAP_WRITE | ARCH_MAP_WC
+		};
 	return n;
 }
 
@@ -75,8 +76,8 @@ void vmm_init(void)
 {
 	uint64_t end;
 	size_t n = describe_memory(bootinfo(), &end);
-	int nseg = memrange_paint(ranges, n, 0, end, ARCH_MAP_WRITE | ARCH_MAP_UNCACHED,
-				  segments, MAX_SEGMENTS);
+	int nseg = memrange_paint(ranges, n, 0, end, ARCH_MAP_WRITE | ARCH_MAP_UNCACHED, segments,
+				  MAX_SEGMENTS);
 
 	if (nseg <= 0)
 		panic("vmm: cannot describe physical memory");

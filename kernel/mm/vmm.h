@@ -41,5 +41,4 @@ bool vmm_handle_page_fault(const struct arch_page_fault *pf);
  * Returns true when the cause is a kernel stack overflow. Lock-free, for
  * use in fault context.
  */
-bool vmm_describe_fault(uintptr_t addr, uintptr_t rsp, bool write, char *buf,
-			size_t len);
+bool vmm_describe_fault(uintptr_t addr, uintptr_t rsp, bool write, char *buf, size_t len);

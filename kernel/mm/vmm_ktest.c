@@ -148,7 +148,7 @@ KTEST(mm_vmalloc_has_guard_pages)
 	for (size_t i = 0; i < 3 * PAGE_SIZE; i++)
 		KASSERT_EQ(a[i], 0);
 	expect_page_fault(write_byte, a + 3 * PAGE_SIZE, PF_WRITE_BIT); /* overrun */
-	expect_page_fault(write_byte, a - 1, PF_WRITE_BIT);		  /* underrun */
+	expect_page_fault(write_byte, a - 1, PF_WRITE_BIT);		/* underrun */
 	KASSERT(!vmm_describe_fault((uintptr_t)(a - 1), 0, true, why, sizeof(why)));
 	KASSERT(strstr(why, "guard page"));
 	vfree(b);

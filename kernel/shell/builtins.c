@@ -57,8 +57,7 @@ static void help_list(void)
 	kprintf("Commands by subsystem ('help COMMAND' shows its usage):\n");
 	for (const char *g = next_group(NULL); g; g = next_group(g)) {
 		kprintf("%s%s%s\n", heading, g, reset);
-		for (const struct shell_cmd *c = next_in_group(g, NULL); c;
-		     c = next_in_group(g, c))
+		for (const struct shell_cmd *c = next_in_group(g, NULL); c; c = next_in_group(g, c))
 			kprintf("  %s%-*s%s %s\n", name, NAME_COLUMN, c->name, reset,
 				c->summary ? c->summary : "");
 	}
@@ -98,8 +97,8 @@ static int cmd_help(int argc, char **argv)
 }
 
 SHELL_COMMAND(help, .name = "help", .group = "shell",
-	      .summary = "list commands, or show one command's usage",
-	      .usage = "help [COMMAND]", .fn = cmd_help);
+	      .summary = "list commands, or show one command's usage", .usage = "help [COMMAND]",
+	      .fn = cmd_help);
 
 /* ---- echo, clear ------------------------------------------------------- */
 
@@ -112,8 +111,8 @@ static int cmd_echo(int argc, char **argv)
 }
 
 SHELL_COMMAND(echo, .name = "echo", .group = "shell",
-	      .summary = "print the arguments ($? is the last status)",
-	      .usage = "echo [WORD...]", .fn = cmd_echo);
+	      .summary = "print the arguments ($? is the last status)", .usage = "echo [WORD...]",
+	      .fn = cmd_echo);
 
 static int cmd_clear(int argc, char **argv)
 {
@@ -123,8 +122,8 @@ static int cmd_clear(int argc, char **argv)
 	return 0;
 }
 
-SHELL_COMMAND(clear, .name = "clear", .group = "shell",
-	      .summary = "clear the terminal", .usage = "clear", .fn = cmd_clear);
+SHELL_COMMAND(clear, .name = "clear", .group = "shell", .summary = "clear the terminal",
+	      .usage = "clear", .fn = cmd_clear);
 
 /* ---- history ----------------------------------------------------------- */
 
@@ -146,9 +145,8 @@ static int cmd_history(int argc, char **argv)
 }
 
 SHELL_COMMAND(history, .name = "history", .group = "shell",
-	      .summary = "list the lines typed (Up/Down recall them)",
-	      .usage = "history [clear]", .fn = cmd_history,
-	      .subcmds = history_subcmds);
+	      .summary = "list the lines typed (Up/Down recall them)", .usage = "history [clear]",
+	      .fn = cmd_history, .subcmds = history_subcmds);
 
 /* ---- color ------------------------------------------------------------- */
 

@@ -9,7 +9,7 @@
 
 /* The word being completed. */
 struct word_at {
-	size_t start;	   /* where it starts in the line */
+	size_t start;	    /* where it starts in the line */
 	unsigned int index; /* 0 = command name, 1 = first argument, ... */
 	size_t cmd_start;   /* the command name (valid when index > 0) */
 	size_t cmd_len;
@@ -52,8 +52,8 @@ static void locate(const char *line, size_t pos, struct word_at *w)
 
 /* Call @fn on every candidate for @w's position (prefix not yet checked). */
 static void for_each_candidate(const struct complete_source *src, const char *line,
-			       const struct word_at *w,
-			       void (*fn)(void *arg, const char *cand), void *arg)
+			       const struct word_at *w, void (*fn)(void *arg, const char *cand),
+			       void *arg)
 {
 	const char *const *subs;
 	const char *name;
@@ -98,8 +98,8 @@ static void match_one(void *arg, const char *cand)
 	m->common = n;
 }
 
-size_t complete_word(const struct complete_source *src, const char *line,
-		     size_t pos, struct complete_result *res)
+size_t complete_word(const struct complete_source *src, const char *line, size_t pos,
+		     struct complete_result *res)
 {
 	struct word_at w;
 	struct matcher m = { .res = res };

@@ -21,7 +21,7 @@ struct complete_source {
 };
 
 struct complete_result {
-	size_t matches;	 /* candidates that start with the word */
+	size_t matches; /* candidates that start with the word */
 	/* What Tab inserts at the cursor: the common part of all candidates
 	 * beyond what is typed, plus a space when the match is unique. */
 	char insert[COMPLETE_INSERT_MAX];
@@ -32,8 +32,8 @@ struct complete_result {
  * what counts; words are split at blanks, ';' and '&', quotes are not
  * understood). Returns the number of candidates and fills @res.
  */
-size_t complete_word(const struct complete_source *src, const char *line,
-		     size_t pos, struct complete_result *res);
+size_t complete_word(const struct complete_source *src, const char *line, size_t pos,
+		     struct complete_result *res);
 
 /*
  * Call @emit for each candidate of the word that ends at @pos (in the

@@ -31,8 +31,8 @@ static int cmd_sleep(int argc, char **argv)
 }
 
 SHELL_COMMAND(sleep, .name = "sleep", .group = "time",
-	      .summary = "wait MS milliseconds (^C stops it)",
-	      .usage = "sleep MS   (0..86400000)", .fn = cmd_sleep);
+	      .summary = "wait MS milliseconds (^C stops it)", .usage = "sleep MS   (0..86400000)",
+	      .fn = cmd_sleep);
 
 static bool prime_should_stop(void *ctx)
 {
@@ -59,5 +59,4 @@ static int cmd_prime(int argc, char **argv)
 
 SHELL_COMMAND(prime, .name = "prime", .group = "demo",
 	      .summary = "find the N-th prime (with & in the background)",
-	      .usage = "prime N [&]   (1 <= N <= 100000000; ^C stops it)",
-	      .fn = cmd_prime);
+	      .usage = "prime N [&]   (1 <= N <= 100000000; ^C stops it)", .fn = cmd_prime);

@@ -8,15 +8,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define HISTORY_MAX 64	  /* entries kept; older ones drop off */
-#define HISTORY_LINE 512  /* bytes per entry, NUL included */
+#define HISTORY_MAX 64	 /* entries kept; older ones drop off */
+#define HISTORY_LINE 512 /* bytes per entry, NUL included */
 
 /* A ring of lines. Owned by one shell; not shared between CPUs. */
 struct history {
 	char lines[HISTORY_MAX][HISTORY_LINE];
-	unsigned int count;   /* entries held, <= HISTORY_MAX */
-	unsigned int next;    /* slot the next line goes to */
-	unsigned long total;  /* lines ever added (numbers them) */
+	unsigned int count;  /* entries held, <= HISTORY_MAX */
+	unsigned int next;   /* slot the next line goes to */
+	unsigned long total; /* lines ever added (numbers them) */
 };
 
 /* Empty @h. */

@@ -29,8 +29,8 @@ struct shell_job {
 	/* Atomic: claimed by the shell, released by shell_job_run(). */
 	bool in_use;
 	/* Written by the shell before the job starts, then owned by the job: */
-	unsigned int id;     /* shown as [id] */
-	char name[32];	     /* the command name, for the task */
+	unsigned int id; /* shown as [id] */
+	char name[32];	 /* the command name, for the task */
 	const struct shell_cmd *cmd;
 	int argc;
 	char *argv[TOK_ARGV_MAX + 1];

@@ -12,7 +12,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 #define KEY_ESC 0x1b
 #define KEY_DEL 0x7f
 

@@ -27,14 +27,14 @@
 
 #include "shell/history.h"
 
-#define LINEEDIT_MAX 512	/* buffer size: lines of up to 511 characters */
-#define LINEEDIT_SEQ_MAX 16	/* longest escape sequence we keep parsing */
+#define LINEEDIT_MAX 512    /* buffer size: lines of up to 511 characters */
+#define LINEEDIT_SEQ_MAX 16 /* longest escape sequence we keep parsing */
 
 enum lineedit_result {
-	LINEEDIT_MORE,	    /* keep feeding bytes */
-	LINEEDIT_DONE,	    /* Enter: lineedit_line() holds the line */
-	LINEEDIT_CANCEL,    /* ^C: the line was abandoned */
-	LINEEDIT_TOO_LONG,  /* Enter after the line outgrew the buffer */
+	LINEEDIT_MORE,	   /* keep feeding bytes */
+	LINEEDIT_DONE,	   /* Enter: lineedit_line() holds the line */
+	LINEEDIT_CANCEL,   /* ^C: the line was abandoned */
+	LINEEDIT_TOO_LONG, /* Enter after the line outgrew the buffer */
 };
 
 struct lineedit_ops {
@@ -48,10 +48,10 @@ struct lineedit_ops {
 };
 
 enum lineedit_esc {
-	ESC_NONE,	/* not in a sequence */
-	ESC_START,	/* after ESC */
-	ESC_CSI,	/* after ESC [ */
-	ESC_SS3,	/* after ESC O */
+	ESC_NONE,  /* not in a sequence */
+	ESC_START, /* after ESC */
+	ESC_CSI,   /* after ESC [ */
+	ESC_SS3,   /* after ESC O */
 };
 
 /* One editor. Owned by one shell; not shared between CPUs. */
@@ -66,11 +66,11 @@ struct lineedit {
 	enum lineedit_esc esc;
 	char seq[LINEEDIT_SEQ_MAX]; /* CSI parameter bytes so far */
 	size_t seq_len;
-	bool seq_overflow;	    /* an over-long sequence, swallowed whole */
-	unsigned int hist_pos;	    /* 0 = own line, k = k-th newest entry */
-	char stash[LINEEDIT_MAX];   /* own line while walking the history */
-	bool after_cr;		    /* swallow the LF of a CR LF */
-	bool terminal_seen;	    /* a cursor position report arrived */
+	bool seq_overflow;	  /* an over-long sequence, swallowed whole */
+	unsigned int hist_pos;	  /* 0 = own line, k = k-th newest entry */
+	char stash[LINEEDIT_MAX]; /* own line while walking the history */
+	bool after_cr;		  /* swallow the LF of a CR LF */
+	bool terminal_seen;	  /* a cursor position report arrived */
 };
 
 /* Set @le up; @hist may be NULL. The history must outlive @le. */

@@ -18,9 +18,9 @@
 #include "time/ktime.h"
 
 #define PROMPT_TEXT "corvid> "
-#define LIST_COLUMN 16	/* width of one name in a completion list */
-#define LIST_WIDTH 80	/* terminal width assumed for the list */
-#define LIST_MAX 128	/* candidates listed at most */
+#define LIST_COLUMN 16 /* width of one name in a completion list */
+#define LIST_WIDTH 80  /* terminal width assumed for the list */
+#define LIST_MAX 128   /* candidates listed at most */
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
@@ -107,9 +107,9 @@ const char *shell_color(enum shell_color c)
 {
 	/* SGR parameters, ECMA-48 §8.3.117. */
 	static const char *const sgr[] = {
-		[SHELL_COLOR_RESET] = "\x1b[0m",    [SHELL_COLOR_PROMPT] = "\x1b[1;32m",
+		[SHELL_COLOR_RESET] = "\x1b[0m",      [SHELL_COLOR_PROMPT] = "\x1b[1;32m",
 		[SHELL_COLOR_HEADING] = "\x1b[1;36m", [SHELL_COLOR_NAME] = "\x1b[1m",
-		[SHELL_COLOR_ERROR] = "\x1b[1;31m", [SHELL_COLOR_WARN] = "\x1b[33m",
+		[SHELL_COLOR_ERROR] = "\x1b[1;31m",   [SHELL_COLOR_WARN] = "\x1b[33m",
 		[SHELL_COLOR_DIM] = "\x1b[2m",
 	};
 
@@ -151,8 +151,8 @@ int shell_run_line(const char *line)
 	}
 	run_depth--;
 	if (ret < 0) {
-		kprintf("%sshell: %s%s\n", shell_color(SHELL_COLOR_ERROR),
-			tok_strerror(ret), shell_color(SHELL_COLOR_RESET));
+		kprintf("%sshell: %s%s\n", shell_color(SHELL_COLOR_ERROR), tok_strerror(ret),
+			shell_color(SHELL_COLOR_RESET));
 		last_status = SHELL_STATUS_USAGE;
 	}
 	return last_status;

@@ -19,16 +19,16 @@
 
 struct shell_cmd {
 	const char *name;
-	const char *group;   /* subsystem, for `help` grouping */
-	const char *summary; /* one line for `help` */
-	const char *usage;   /* printed by `help CMD` and on bad arguments */
+	const char *group;		  /* subsystem, for `help` grouping */
+	const char *summary;		  /* one line for `help` */
+	const char *usage;		  /* printed by `help CMD` and on bad arguments */
 	int (*fn)(int argc, char **argv); /* returns the exit status */
-	const char *const *subcmds; /* NULL-terminated, for completion; or NULL */
+	const char *const *subcmds;	  /* NULL-terminated, for completion; or NULL */
 };
 
-#define SHELL_COMMAND(id, ...)                                                \
-	static const struct shell_cmd shell_cmd_##id __used                   \
-		__section(".shell_cmds") __aligned(8) = { __VA_ARGS__ }
+#define SHELL_COMMAND(id, ...)                                                       \
+	static const struct shell_cmd shell_cmd_##id __used __section(".shell_cmds") \
+		__aligned(8) = { __VA_ARGS__ }
 
 /* Exit statuses the shell itself produces (the usual Unix values). */
 enum {
@@ -84,7 +84,7 @@ enum shell_color {
 	SHELL_COLOR_NAME,    /* names: commands, registers, devices */
 	SHELL_COLOR_ERROR,
 	SHELL_COLOR_WARN,
-	SHELL_COLOR_DIM,     /* secondary detail */
+	SHELL_COLOR_DIM, /* secondary detail */
 };
 
 const char *shell_color(enum shell_color c);

@@ -16,9 +16,9 @@
 /* The command being built. */
 struct tok_state {
 	struct tok_cmd *out;
-	size_t used;	/* bytes of out->buf in use */
+	size_t used; /* bytes of out->buf in use */
 	bool in_word;
-	int err;	/* first error, 0 if none */
+	int err; /* first error, 0 if none */
 };
 
 static void put_char(struct tok_state *st, char c)

@@ -12,8 +12,8 @@
 
 #include "include/compiler.h"
 
-#define TOK_ARGV_MAX 32	  /* words per command */
-#define TOK_BUF_SIZE 512  /* bytes of words per command, NULs included */
+#define TOK_ARGV_MAX 32	 /* words per command */
+#define TOK_BUF_SIZE 512 /* bytes of words per command, NULs included */
 
 /* One parsed command. argv[argc] is NULL; the words live in buf. */
 struct tok_cmd {

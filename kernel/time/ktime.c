@@ -50,8 +50,7 @@ void ktime_set_cycles_hz(uint64_t hz)
 	cycles_ns_q32 = ns_q32(hz);
 }
 
-void ktime_set_source(uint64_t (*read)(void), uint64_t mask, uint64_t hz,
-		      const char *name)
+void ktime_set_source(uint64_t (*read)(void), uint64_t mask, uint64_t hz, const char *name)
 {
 	uint64_t now = ktime_ns();
 

@@ -34,8 +34,7 @@ void ktime_set_cycles_hz(uint64_t hz);
  * on, continuing from the current value so time never jumps back. Boot
  * CPU, before other CPUs read ktime, interrupts off (time_init).
  */
-void ktime_set_source(uint64_t (*read)(void), uint64_t mask, uint64_t hz,
-		      const char *name);
+void ktime_set_source(uint64_t (*read)(void), uint64_t mask, uint64_t hz, const char *name);
 
 /* Name of the counter ktime runs on ("tsc" at boot). */
 const char *ktime_source_name(void);

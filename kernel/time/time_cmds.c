@@ -22,13 +22,13 @@ static int cmd_uptime(int argc, char **argv)
 	return 0;
 }
 
-SHELL_COMMAND(uptime, .name = "uptime", .group = "time",
-	      .summary = "time since boot", .usage = "uptime", .fn = cmd_uptime);
+SHELL_COMMAND(uptime, .name = "uptime", .group = "time", .summary = "time since boot",
+	      .usage = "uptime", .fn = cmd_uptime);
 
 static void print_date(const struct cal_date *d)
 {
-	kprintf("%04d-%02d-%02d %02d:%02d:%02d UTC\n", d->year, d->month, d->day,
-		d->hour, d->min, d->sec);
+	kprintf("%04d-%02d-%02d %02d:%02d:%02d UTC\n", d->year, d->month, d->day, d->hour, d->min,
+		d->sec);
 }
 
 /* `date`: boot RTC time advanced by ktime; `date rtc`: read the RTC now. */
@@ -61,9 +61,8 @@ static int cmd_date(int argc, char **argv)
 
 static const char *const date_subcmds[] = { "rtc", NULL };
 
-SHELL_COMMAND(date, .name = "date", .group = "time",
-	      .summary = "print the date and time (UTC)", .usage = "date [rtc]",
-	      .fn = cmd_date, .subcmds = date_subcmds);
+SHELL_COMMAND(date, .name = "date", .group = "time", .summary = "print the date and time (UTC)",
+	      .usage = "date [rtc]", .fn = cmd_date, .subcmds = date_subcmds);
 
 static int cmd_shutdown(int argc, char **argv)
 {
@@ -73,9 +72,8 @@ static int cmd_shutdown(int argc, char **argv)
 	arch_poweroff();
 }
 
-SHELL_COMMAND(shutdown, .name = "shutdown", .group = "power",
-	      .summary = "power the machine off", .usage = "shutdown",
-	      .fn = cmd_shutdown);
+SHELL_COMMAND(shutdown, .name = "shutdown", .group = "power", .summary = "power the machine off",
+	      .usage = "shutdown", .fn = cmd_shutdown);
 
 static int cmd_reboot(int argc, char **argv)
 {
@@ -85,5 +83,5 @@ static int cmd_reboot(int argc, char **argv)
 	arch_reboot();
 }
 
-SHELL_COMMAND(reboot, .name = "reboot", .group = "power",
-	      .summary = "reset the machine", .usage = "reboot", .fn = cmd_reboot);
+SHELL_COMMAND(reboot, .name = "reboot", .group = "power", .summary = "reset the machine",
+	      .usage = "reboot", .fn = cmd_reboot);

@@ -120,8 +120,10 @@ KTEST(time_tick_delivery_never_too_fast)
 		KASSERT(got > 0);
 		/* One tick of slack for the window's ragged end. */
 		if (got * 100 > expect * 101 + 100)
-			ktest_fail(__FILE__, __LINE__, "%lu ticks in %lu ns, more than the %lu expected",
-				   (unsigned long)got, (unsigned long)window, (unsigned long)expect);
+			ktest_fail(__FILE__, __LINE__,
+				   "%lu ticks in %lu ns, more than the %lu expected",
+				   (unsigned long)got, (unsigned long)window,
+				   (unsigned long)expect);
 	}
 }
 

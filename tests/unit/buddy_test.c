@@ -16,8 +16,8 @@
 #include "mm/buddy.h"
 #include "unit.h"
 
-#define SPAN 8192     /* frames in the test span (8 max-order blocks) */
-#define BASE 0x40000  /* a base frame number that is 2^MAX_ORDER aligned */
+#define SPAN 8192    /* frames in the test span (8 max-order blocks) */
+#define BASE 0x40000 /* a base frame number that is 2^MAX_ORDER aligned */
 #define FREE_FRAME -1
 #define UNMANAGED -2
 

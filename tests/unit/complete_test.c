@@ -8,8 +8,8 @@
 #include "shell/complete.h"
 #include "unit.h"
 
-static const char *const commands[] = { "help", "history", "prime", "panic",
-					"log", "bootinfo", "echo" };
+static const char *const commands[] = { "help", "history",  "prime", "panic",
+					"log",	"bootinfo", "echo" };
 static const char *const log_subs[] = { "err", "warn", "info", "debug", NULL };
 static const char *const boot_subs[] = { "mmap", "modules", "fb", NULL };
 
@@ -38,19 +38,19 @@ static void check_end(const char *line, size_t want_n, const char *want_ins)
 	size_t n = complete_word(&src, line, strlen(line), &res);
 
 	CHECKF(n == want_n, "<%s>: %zu matches, want %zu", line, n, want_n);
-	CHECKF(strcmp(res.insert, want_ins) == 0, "<%s>: insert <%s>, want <%s>", line,
-	       res.insert, want_ins);
+	CHECKF(strcmp(res.insert, want_ins) == 0, "<%s>: insert <%s>, want <%s>", line, res.insert,
+	       want_ins);
 }
 
 TEST(complete_commands)
 {
 	check_end("pri", 1, "me ");
 	check_end("pa", 1, "nic ");
-	check_end("p", 2, "");		/* prime, panic: nothing in common */
-	check_end("h", 2, "");		/* help, history */
+	check_end("p", 2, ""); /* prime, panic: nothing in common */
+	check_end("h", 2, ""); /* help, history */
 	check_end("hi", 1, "story ");
 	check_end("he", 1, "lp ");
-	check_end("prime", 1, " ");	/* complete word: just the space */
+	check_end("prime", 1, " "); /* complete word: just the space */
 	check_end("zzz", 0, "");
 	check_end("", 7, "");
 	check_end("  ec", 1, "ho ");
@@ -63,7 +63,7 @@ TEST(complete_subcommands)
 	check_end("log  w", 1, "arn ");
 	check_end("bootinfo m", 2, "");
 	check_end("bootinfo mo", 1, "dules ");
-	check_end("echo x", 0, "");	/* echo has no sub-commands */
+	check_end("echo x", 0, "");	 /* echo has no sub-commands */
 	check_end("log debug x", 0, ""); /* third word */
 	check_end("nosuch a", 0, "");
 }

@@ -111,7 +111,7 @@ TEST(le_enter_variants)
 	CHECK_EQ(feed("b\n"), LINEEDIT_DONE); /* a lone LF ends a line */
 	CHECK_STR_EQ(lineedit_line(&le), "b");
 	lineedit_begin(&le, PROMPT);
-	CHECK_EQ(feed("\n"), LINEEDIT_DONE);  /* an empty line */
+	CHECK_EQ(feed("\n"), LINEEDIT_DONE); /* an empty line */
 	CHECK_STR_EQ(lineedit_line(&le), "");
 }
 
@@ -125,7 +125,11 @@ TEST(le_fix_typo)
 	feed("o");
 	CHECK_EQ(feed("\r"), LINEEDIT_DONE);
 	CHECK_STR_EQ(lineedit_line(&le), "echo hi");
-	CHECK_STR_EQ(echoed, "echp hi" "\b\b\b" "\b hi\x1b[K\x1b[3D" "o hi\x1b[3D" "\n");
+	CHECK_STR_EQ(echoed, "echp hi"
+			     "\b\b\b"
+			     "\b hi\x1b[K\x1b[3D"
+			     "o hi\x1b[3D"
+			     "\n");
 }
 
 TEST(le_home_end_forms)
@@ -148,14 +152,16 @@ TEST(le_home_end_forms)
 TEST(le_delete_keys)
 {
 	start();
-	feed("abcd\x01");   /* home */
-	feed("\x1b[3~");     /* Delete: a */
-	feed("\x04");        /* ^D: b */
+	feed("abcd\x01"); /* home */
+	feed("\x1b[3~");  /* Delete: a */
+	feed("\x04");	  /* ^D: b */
 	CHECK_STR_EQ(le.buf, "cd");
-	CHECK_STR_EQ(echoed, "abcd\x1b[4D" "bcd\x1b[K\x1b[3D" "cd\x1b[K\x1b[2D");
+	CHECK_STR_EQ(echoed, "abcd\x1b[4D"
+			     "bcd\x1b[K\x1b[3D"
+			     "cd\x1b[K\x1b[2D");
 	feed("\x05\x1b[3~\x04"); /* at the end both do nothing */
 	CHECK_STR_EQ(le.buf, "cd");
-	feed("\x08\x08\x08");    /* ^H as Backspace; the third is a no-op */
+	feed("\x08\x08\x08"); /* ^H as Backspace; the third is a no-op */
 	CHECK_STR_EQ(le.buf, "");
 	CHECK_EQ(le.pos, 0);
 }
@@ -169,10 +175,10 @@ TEST(le_kill_keys)
 	feed("\x17");
 	CHECK_STR_EQ(le.buf, "one ");
 	feed("x y\x1b[D\x1b[D"); /* cursor before 'y' minus one: "one x| y" */
-	feed("\x0b");	/* ^K */
+	feed("\x0b");		 /* ^K */
 	CHECK_STR_EQ(le.buf, "one x");
 	feed("\x02\x02"); /* ^B ^B */
-	feed("\x15");	/* ^U kills "one " ... up to the cursor */
+	feed("\x15");	  /* ^U kills "one " ... up to the cursor */
 	CHECK_STR_EQ(le.buf, " x");
 	CHECK_EQ(le.pos, 0);
 	feed("\r");
@@ -183,13 +189,15 @@ TEST(le_word_moves)
 {
 	start();
 	feed("aa bb cc");
-	feed("\x1b" "b");		/* Alt-B */
+	feed("\x1b"
+	     "b"); /* Alt-B */
 	CHECK_EQ(le.pos, 6);
-	feed("\x1b[1;5D");		/* Ctrl-Left */
+	feed("\x1b[1;5D"); /* Ctrl-Left */
 	CHECK_EQ(le.pos, 3);
-	feed("\x1b" "f");		/* Alt-F */
+	feed("\x1b"
+	     "f"); /* Alt-F */
 	CHECK_EQ(le.pos, 5);
-	feed("\x1b[1;5C");		/* Ctrl-Right */
+	feed("\x1b[1;5C"); /* Ctrl-Right */
 	CHECK_EQ(le.pos, 8);
 }
 
@@ -215,9 +223,13 @@ TEST(le_ctrl_l)
 TEST(le_swallow_garbage)
 {
 	static const char *const junk[] = {
-		"\x1b[99z", "\x1b[?25h", "\x1bOx", "\x1b[2~", "\x1b[15~", "\x1b[1;2P",
-		"\x07", "\x00", "\x1f", "\x80", "\xff\xfe", "\x1bz", "\x1b\x1b[5~",
-		"\x1b[1;2;3;4;5;6;7;8;9;10;11;12;13C", /* over-long: dropped whole */
+		"\x1b[99z",    "\x1b[?25h",
+		"\x1bOx",      "\x1b[2~",
+		"\x1b[15~",    "\x1b[1;2P",
+		"\x07",	       "\x00",
+		"\x1f",	       "\x80",
+		"\xff\xfe",    "\x1bz",
+		"\x1b\x1b[5~", "\x1b[1;2;3;4;5;6;7;8;9;10;11;12;13C", /* over-long: dropped whole */
 	};
 
 	start();
@@ -353,9 +365,31 @@ static void screen_apply(struct screen *s, const char *b, size_t n)
 TEST(le_random_keys_keep_screen_in_step)
 {
 	static const char *const keys[] = {
-		"a", "b", " ", "x", "\x7f", "\x1b[D", "\x1b[C", "\x1b[H", "\x1b[F",
-		"\x1b[3~", "\x01", "\x05", "\x15", "\x0b", "\x17", "\x1b[A", "\x1b[B",
-		"\x1b" "b", "\x1b[1;5C", "\x0c", "\t", "\x04", "\x1b[99q", "\x80",
+		"a",
+		"b",
+		" ",
+		"x",
+		"\x7f",
+		"\x1b[D",
+		"\x1b[C",
+		"\x1b[H",
+		"\x1b[F",
+		"\x1b[3~",
+		"\x01",
+		"\x05",
+		"\x15",
+		"\x0b",
+		"\x17",
+		"\x1b[A",
+		"\x1b[B",
+		"\x1b"
+		"b",
+		"\x1b[1;5C",
+		"\x0c",
+		"\t",
+		"\x04",
+		"\x1b[99q",
+		"\x80",
 	};
 	struct screen scr = { .len = 0 };
 
@@ -378,9 +412,9 @@ TEST(le_random_keys_keep_screen_in_step)
 		CHECK_EQ(strlen(le.buf), le.len);
 		if (scr.len != strlen(want) || memcmp(scr.row, want, scr.len) ||
 		    scr.col != strlen(PROMPT) + le.pos) {
-			CHECKF(0, "step %d key %s: screen <%.*s> col %zu, want <%s> col %zu",
-			       step, k[0] == 0x1b ? "ESC" : k, (int)scr.len, scr.row, scr.col,
-			       want, strlen(PROMPT) + le.pos);
+			CHECKF(0, "step %d key %s: screen <%.*s> col %zu, want <%s> col %zu", step,
+			       k[0] == 0x1b ? "ESC" : k, (int)scr.len, scr.row, scr.col, want,
+			       strlen(PROMPT) + le.pos);
 			break;
 		}
 		if (le.len > 300) { /* keep lines short */

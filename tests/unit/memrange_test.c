@@ -13,8 +13,7 @@
 #define UNIVERSE 300
 #define MAX_IN 40
 
-static void check_against_model(const struct memrange *in, size_t n, uint64_t lo,
-				uint64_t hi)
+static void check_against_model(const struct memrange *in, size_t n, uint64_t lo, uint64_t hi)
 {
 	unsigned int model[UNIVERSE];
 	struct memrange out[2 * MAX_IN + 1];

@@ -213,9 +213,9 @@ TEST(bad_tags_are_counted_and_skipped)
 	uint8_t short_rsdp[10] = { 0 };
 
 	b_init(&b);
-	add_mmap(&b, 2, 16);             /* entry size below 24 */
-	b_tag(&b, 8, small_fb, 8);       /* framebuffer tag too short */
-	b_tag(&b, 15, short_rsdp, 10);   /* RSDP truncated */
+	add_mmap(&b, 2, 16);	       /* entry size below 24 */
+	b_tag(&b, 8, small_fb, 8);     /* framebuffer tag too short */
+	b_tag(&b, 15, short_rsdp, 10); /* RSDP truncated */
 	b_tag(&b, 2, "still parsed", 13);
 	b_end(&b);
 	CHECK_EQ(parse(&b, b.len, &bi), 0);

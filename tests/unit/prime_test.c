@@ -7,8 +7,10 @@
 
 TEST(prime_known_values)
 {
-	static const struct { uint64_t n, p; } known[] = {
-		{ 1, 2 }, { 2, 3 }, { 3, 5 }, { 6, 13 }, { 25, 97 },
+	static const struct {
+		uint64_t n, p;
+	} known[] = {
+		{ 1, 2 },     { 2, 3 },	      { 3, 5 },	       { 6, 13 },	  { 25, 97 },
 		{ 100, 541 }, { 1000, 7919 }, { 2000, 17389 }, { 10000, 104729 },
 	};
 

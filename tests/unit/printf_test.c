@@ -80,8 +80,7 @@ static const char *escape(const char *s, size_t n)
 
 /* Run kvsnprintf and glibc's vsnprintf with @size; compare all of both
  * buffers (so bytes past the end must be untouched) and the results. */
-static bool compare_sized(const char *file, int line, size_t size,
-			  const char *fmt, va_list ap)
+static bool compare_sized(const char *file, int line, size_t size, const char *fmt, va_list ap)
 {
 	char kbuf[BUF_SIZE], hbuf[BUF_SIZE];
 	va_list ak, ah;
@@ -97,8 +96,8 @@ static bool compare_sized(const char *file, int line, size_t size,
 	va_end(ah);
 	if (kret == hret && !memcmp(kbuf, hbuf, sizeof(kbuf)))
 		return true;
-	unit_fail(file, line, "fmt \"%s\" size %zu: ret %d vs glibc %d",
-		  escape(fmt, strlen(fmt)), size, kret, hret);
+	unit_fail(file, line, "fmt \"%s\" size %zu: ret %d vs glibc %d", escape(fmt, strlen(fmt)),
+		  size, kret, hret);
 	if (size && hret >= 0) {
 		size_t n = (size_t)hret < size ? (size_t)hret : size - 1;
 
@@ -109,8 +108,7 @@ static bool compare_sized(const char *file, int line, size_t size,
 }
 
 /* Compare with glibc at full size and at @small; also check kvformat. */
-static void compare_v(const char *file, int line, size_t small, const char *fmt,
-		      va_list ap)
+static void compare_v(const char *file, int line, size_t small, const char *fmt, va_list ap)
 {
 	static struct collect c;
 	char hbuf[BUF_SIZE];
@@ -128,14 +126,13 @@ static void compare_v(const char *file, int line, size_t small, const char *fmt,
 	va_copy(aq, ap);
 	vsnprintf(hbuf, sizeof(hbuf), fmt, aq);
 	va_end(aq);
-	CHECKF(ret >= 0 && (size_t)ret == c.len && !c.empty_calls &&
-		       c.len < BUF_SIZE && !memcmp(c.buf, hbuf, c.len),
+	CHECKF(ret >= 0 && (size_t)ret == c.len && !c.empty_calls && c.len < BUF_SIZE &&
+		       !memcmp(c.buf, hbuf, c.len),
 	       "%s:%d: kvformat(\"%s\") differs from kvsnprintf", file, line,
 	       escape(fmt, strlen(fmt)));
 }
 
-static void compare_at(const char *file, int line, size_t small,
-		       const char *fmt, ...)
+static void compare_at(const char *file, int line, size_t small, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -147,8 +144,7 @@ static void compare_at(const char *file, int line, size_t small,
 /* Not format-checked on purpose: formats here include odd ones. */
 #define SAME(...) compare_at(__FILE__, __LINE__, 5, __VA_ARGS__)
 
-static void expect_at(const char *file, int line, const char *want,
-		      const char *fmt, ...)
+static void expect_at(const char *file, int line, const char *want, const char *fmt, ...)
 {
 	char buf[BUF_SIZE];
 	va_list ap;
@@ -158,9 +154,8 @@ static void expect_at(const char *file, int line, const char *want,
 	ret = kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (ret != (int)strlen(want) || strcmp(buf, want))
-		unit_fail(file, line,
-			  "fmt \"%s\": got \"%s\" (%d), want \"%s\"", fmt, buf,
-			  ret, want);
+		unit_fail(file, line, "fmt \"%s\": got \"%s\" (%d), want \"%s\"", fmt, buf, ret,
+			  want);
 }
 
 /* Check kvsnprintf output against a fixed string (no glibc comparison). */
@@ -214,8 +209,7 @@ static uint64_t gen_value(void)
 
 	switch (unit_rand_below(4)) {
 	case 0:
-		return edge_values[unit_rand_below(sizeof(edge_values) /
-						   sizeof(edge_values[0]))];
+		return edge_values[unit_rand_below(sizeof(edge_values) / sizeof(edge_values[0]))];
 	case 1:
 		return unit_rand_below(200) - 100; // small, either sign
 	default:
@@ -283,15 +277,12 @@ static char *gen_literal(char *p)
 static enum arg_kind gen_conv(char **pp)
 {
 	static const char convs[] = "diuxXopsc%";
-	static const char *const lens[] = { "",	  "hh", "h", "l",
-					    "ll", "z",	"j", "t" };
+	static const char *const lens[] = { "", "hh", "h", "l", "ll", "z", "j", "t" };
 	static const enum arg_kind signed_kind[] = {
-		A_INT,	 A_INT,	  A_INT,    A_LONG,
-		A_LLONG, A_SSIZE, A_INTMAX, A_PTRDIFF,
+		A_INT, A_INT, A_INT, A_LONG, A_LLONG, A_SSIZE, A_INTMAX, A_PTRDIFF,
 	};
 	static const enum arg_kind unsigned_kind[] = {
-		A_UINT,	  A_UINT, A_UINT,    A_ULONG,
-		A_ULLONG, A_SIZE, A_UINTMAX, A_SIZE,
+		A_UINT, A_UINT, A_UINT, A_ULONG, A_ULLONG, A_SIZE, A_UINTMAX, A_SIZE,
 	};
 	char conv = convs[unit_rand_below(sizeof(convs) - 1)];
 	unsigned int len = (unsigned int)unit_rand_below(8);
@@ -349,19 +340,16 @@ static void gen_case(struct gen_case *c)
 		c->val = 0;
 	if (c->kind == A_STR)
 		gen_string(c);
-	c->small = unit_rand_below(2) ? smalls[unit_rand_below(3)] :
-					unit_rand_below(60);
+	c->small = unit_rand_below(2) ? smalls[unit_rand_below(3)] : unit_rand_below(60);
 }
 
 /* Call compare_at with the '*' arguments, then @arg. */
-#define RUN(c, arg)                                                          \
-	((c)->nstars == 0 ?                                                  \
-		 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt, arg) : \
-	 (c)->nstars == 1 ?                                                  \
-		 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt,        \
-			    (c)->stars[0], arg) :                            \
-		 compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt,        \
-			    (c)->stars[0], (c)->stars[1], arg))
+#define RUN(c, arg)                                                                         \
+	((c)->nstars == 0 ? compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt, arg)       \
+	 : (c)->nstars == 1                                                                 \
+		 ? compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt, (c)->stars[0], arg) \
+		 : compare_at(__FILE__, __LINE__, (c)->small, (c)->fmt, (c)->stars[0],      \
+			      (c)->stars[1], arg))
 
 static void run_case(const struct gen_case *c)
 {
@@ -427,39 +415,34 @@ TEST(integers)
 {
 	SAME("%d %i %u %x %X %o", 42, -42, 42u, 0xbeefu, 0xbeefu, 0755u);
 	SAME("[%d][%d][%lld][%lld]", INT_MIN, INT_MAX, LLONG_MIN, LLONG_MAX);
-	SAME("[%llu][%llx][%llo][%#llo]", ULLONG_MAX, ULLONG_MAX, ULLONG_MAX,
-	     ULLONG_MAX);
+	SAME("[%llu][%llx][%llo][%#llo]", ULLONG_MAX, ULLONG_MAX, ULLONG_MAX, ULLONG_MAX);
 	SAME("[%hhd][%hhu][%hd][%hu]", 0x1ff, 0x1ff, 0x1ffff, 0x1ffff);
-	SAME("[%zu][%zd][%jd][%ju][%td]", (size_t)-1, (ssize_t)-5,
-	     (intmax_t)INT64_MIN, (uintmax_t)UINT64_MAX, (ptrdiff_t)-7);
-	SAME("[%5d][%-5d][%05d][%+d][% d][%+ d][%- 05d]", 42, 42, -42, 42, 42,
-	     42, 42);
-	SAME("[%.0d][%.0x][%#.0o][%#.0x][%5.0d][%+.0d][% .0d]", 0, 0u, 0u, 0u,
-	     0, 0, 0);
-	SAME("[%#x][%#X][%#o][%#5o][%#08x][%#-8x|][%#.5x][%#08.3o]", 255u, 255u,
-	     8u, 8u, 255u, 255u, 255u, 8u);
+	SAME("[%zu][%zd][%jd][%ju][%td]", (size_t)-1, (ssize_t)-5, (intmax_t)INT64_MIN,
+	     (uintmax_t)UINT64_MAX, (ptrdiff_t)-7);
+	SAME("[%5d][%-5d][%05d][%+d][% d][%+ d][%- 05d]", 42, 42, -42, 42, 42, 42, 42);
+	SAME("[%.0d][%.0x][%#.0o][%#.0x][%5.0d][%+.0d][% .0d]", 0, 0u, 0u, 0u, 0, 0, 0);
+	SAME("[%#x][%#X][%#o][%#5o][%#08x][%#-8x|][%#.5x][%#08.3o]", 255u, 255u, 8u, 8u, 255u, 255u,
+	     255u, 8u);
 	SAME("[%.10d][%010.5d][%-010d|][%+010d][%010u]", -42, 42, 42, 42, 42u);
-	SAME("[%*d][%-*d][%*d][%.*d][%.*d][%*.*d]", 6, 1, 6, 1, -6, 1, 3, 1, -3,
-	     1, 5, 3, 1);
+	SAME("[%*d][%-*d][%*d][%.*d][%.*d][%*.*d]", 6, 1, 6, 1, -6, 1, 3, 1, -3, 1, 5, 3, 1);
 	SAME("[%0*d][%0*.*x]", -6, 1, 8, 4, 0xabu);
 	SAME("%300d|%.300d|%-300x|", 1, -1, 0xfu);
 }
 
 TEST(strings_and_chars)
 {
-	SAME("[%s][%10s][%-10s][%.2s][%10.2s][%-10.2s][%.0s]", "hello", "hello",
-	     "hello", "hello", "hello", "hello", "hello");
+	SAME("[%s][%10s][%-10s][%.2s][%10.2s][%-10.2s][%.0s]", "hello", "hello", "hello", "hello",
+	     "hello", "hello", "hello");
 	SAME("[%s][%5s][%-5s|]", "", "", "");
 	SAME("[%c][%5c][%-5c][%05c]", 'a', 'b', 'c', 'd');
 	SAME("[%c]", 0);
 	SAME("[%05s][%+s][% s][%#s]", "ab", "ab", "ab", "ab");
 	SAME("[%*s][%-*s][%.*s][%.*s]", 8, "ab", 8, "ab", 1, "ab", -1, "ab");
 	/* glibc: "(null)" unless the precision would cut it. */
-	SAME("[%s][%10s][%-10s][%.6s][%.5s][%.0s][%8.3s]", NULL, NULL, NULL,
-	     NULL, NULL, NULL, NULL);
+	SAME("[%s][%10s][%-10s][%.6s][%.5s][%.0s][%8.3s]", NULL, NULL, NULL, NULL, NULL, NULL,
+	     NULL);
 	EXPECT("(null)|(null)|", "%s|%.6s|", (char *)NULL, (char *)NULL);
-	EXPECT("||  ", "%.5s|%.1s|%2.5s", (char *)NULL, (char *)NULL,
-	       (char *)NULL);
+	EXPECT("||  ", "%.5s|%.1s|%2.5s", (char *)NULL, (char *)NULL, (char *)NULL);
 	SAME("%s", "\xff\x80 high bytes");
 }
 
@@ -467,11 +450,10 @@ TEST(pointers)
 {
 	int x;
 
-	SAME("[%p][%20p][%-20p|][%020p][%.20p][%+p][% p][%#p]", (void *)&x,
-	     (void *)&x, (void *)&x, (void *)&x, (void *)&x, (void *)&x,
-	     (void *)&x, (void *)&x);
-	SAME("[%p][%10p][%-10p|][%010p][%.10p][%+p][%3p]", NULL, NULL, NULL,
-	     NULL, NULL, NULL, NULL);
+	SAME("[%p][%20p][%-20p|][%020p][%.20p][%+p][% p][%#p]", (void *)&x, (void *)&x, (void *)&x,
+	     (void *)&x, (void *)&x, (void *)&x, (void *)&x, (void *)&x);
+	SAME("[%p][%10p][%-10p|][%010p][%.10p][%+p][%3p]", NULL, NULL, NULL, NULL, NULL, NULL,
+	     NULL);
 	SAME("%p %p", (void *)1, (void *)UINTPTR_MAX);
 	EXPECT("(nil)", "%p", NULL);
 	EXPECT("     (nil)|(nil)     |", "%10p|%-10p|", NULL, NULL);

@@ -27,7 +27,8 @@ TEST(slab_class_every_size)
 			continue;
 		CHECK(slab_class_size(c) >= (size ? size : 1));
 		if (c > 0)
-			CHECKF(slab_class_size(c - 1) < size, "size %zu could use a smaller class", size);
+			CHECKF(slab_class_size(c - 1) < size, "size %zu could use a smaller class",
+			       size);
 		CHECK(alignment_of(slab_class_size(c)) >= SLAB_MIN_ALIGN);
 		if (size >= 1 && (size & (size - 1)) == 0)
 			CHECKF(alignment_of(slab_class_size(c)) >= size,

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "host_rename.h"
-#include "lib/string.h"
 #include "host_unrename.h"
+#include "lib/string.h"
 #include "unit.h"
 
 #define MAX_LEN 300
@@ -55,8 +55,7 @@ TEST(memcpy_all_alignments)
 			ret = k_memcpy(kdst + GUARD + da, sa, len);
 			memcpy(hdst + GUARD + da, sa, len);
 			CHECK(ret == kdst + GUARD + da);
-			CHECKF(!memcmp(kdst, hdst, SIZE),
-			       "memcpy len %zu dst+%zu", len, da);
+			CHECKF(!memcmp(kdst, hdst, SIZE), "memcpy len %zu dst+%zu", len, da);
 			free(src);
 		}
 	}
@@ -73,8 +72,7 @@ TEST(memcpy_src_alignments)
 		for (size_t sa = 0; sa < MAX_ALIGN; sa++) {
 			memset(dst, 0, sizeof(dst));
 			k_memcpy(dst, src + sa, len);
-			CHECKF(!memcmp(dst, src + sa, len), "len %zu src+%zu",
-			       len, sa);
+			CHECKF(!memcmp(dst, src + sa, len), "len %zu src+%zu", len, sa);
 			CHECK(len == sizeof(dst) || !dst[len]);
 		}
 		free(src);
@@ -98,9 +96,8 @@ TEST(memmove_overlapping)
 			ret = k_memmove(kbuf + dst, kbuf + src, len);
 			memmove(hbuf + dst, hbuf + src, len);
 			CHECK(ret == kbuf + dst);
-			CHECKF(!memcmp(kbuf, hbuf, SIZE),
-			       "memmove len %zu src %zu dst %zu", len, src,
-			       dst);
+			CHECKF(!memcmp(kbuf, hbuf, SIZE), "memmove len %zu src %zu dst %zu", len,
+			       src, dst);
 		}
 	}
 	free(kbuf);
@@ -113,8 +110,7 @@ TEST(memmove_far_and_random)
 	unsigned char *kbuf = malloc(SIZE), *hbuf = malloc(SIZE);
 
 	for (int i = 0; i < 20000; i++) {
-		size_t len =
-			unit_rand_below(unit_rand_below(4) ? MAX_LEN : 2048);
+		size_t len = unit_rand_below(unit_rand_below(4) ? MAX_LEN : 2048);
 		size_t src = unit_rand_below(SIZE - len + 1);
 		size_t dst = unit_rand_below(SIZE - len + 1);
 
@@ -122,8 +118,7 @@ TEST(memmove_far_and_random)
 		memcpy(hbuf, kbuf, SIZE);
 		k_memmove(kbuf + dst, kbuf + src, len);
 		memmove(hbuf + dst, hbuf + src, len);
-		CHECKF(!memcmp(kbuf, hbuf, SIZE),
-		       "memmove len %zu src %zu dst %zu", len, src, dst);
+		CHECKF(!memcmp(kbuf, hbuf, SIZE), "memmove len %zu src %zu dst %zu", len, src, dst);
 	}
 	free(kbuf);
 	free(hbuf);
@@ -145,8 +140,7 @@ TEST(memset_all_alignments)
 			ret = k_memset(kbuf + GUARD + a, c, len);
 			memset(hbuf + GUARD + a, c, len);
 			CHECK(ret == kbuf + GUARD + a);
-			CHECKF(!memcmp(kbuf, hbuf, SIZE),
-			       "memset len %zu +%zu c %#x", len, a, c);
+			CHECKF(!memcmp(kbuf, hbuf, SIZE), "memset len %zu +%zu c %#x", len, a, c);
 		}
 	}
 }
@@ -177,11 +171,9 @@ TEST(memcmp_random)
 			if (n && unit_rand_below(4)) // differ at one spot
 				flip_random_bit(b + off, n);
 			want = sign(memcmp(a + off, b + off, n));
-			CHECKF(sign(k_memcmp(a + off, b + off, n)) == want,
-			       "memcmp len %zu", n);
+			CHECKF(sign(k_memcmp(a + off, b + off, n)) == want, "memcmp len %zu", n);
 			want = sign(memcmp(b, a, len));
-			CHECKF(sign(k_memcmp(b, a, len)) == want,
-			       "memcmp len %zu", len);
+			CHECKF(sign(k_memcmp(b, a, len)) == want, "memcmp len %zu", len);
 			free(a);
 			free(b);
 		}
@@ -203,11 +195,9 @@ TEST(memchr_random)
 			for (size_t k = 0; k < len; k++) { // sparse matches
 				unsigned char b = (unsigned char)unit_rand();
 
-				p[k] = unit_rand_below(64) ? b :
-							     (unsigned char)c;
+				p[k] = unit_rand_below(64) ? b : (unsigned char)c;
 			}
-			CHECKF(k_memchr(p + off, c, len - off) ==
-				       memchr(p + off, c, len - off),
+			CHECKF(k_memchr(p + off, c, len - off) == memchr(p + off, c, len - off),
 			       "memchr len %zu off %zu c %d", len, off, c);
 			free(p);
 		}
@@ -243,10 +233,9 @@ TEST(strcmp_strncmp)
 			b = strdup(a);
 			b[unit_rand_below(la + 1)] = '\0';
 		}
-		CHECKF(sign(k_strcmp(a, b)) == sign(strcmp(a, b)),
-		       "strcmp %s %s", a, b);
-		CHECKF(sign(k_strncmp(a, b, n)) == sign(strncmp(a, b, n)),
-		       "strncmp %s %s %zu", a, b, n);
+		CHECKF(sign(k_strcmp(a, b)) == sign(strcmp(a, b)), "strcmp %s %s", a, b);
+		CHECKF(sign(k_strncmp(a, b, n)) == sign(strncmp(a, b, n)), "strncmp %s %s %zu", a,
+		       b, n);
 		free(a);
 		free(b);
 	}
@@ -255,18 +244,15 @@ TEST(strcmp_strncmp)
 TEST(strchr_strrchr)
 {
 	for (int i = 0; i < 50000; i++) {
-		const char *alphabet = unit_rand_below(2) ? "abcdefgh" :
-							    "ab\x80";
+		const char *alphabet = unit_rand_below(2) ? "abcdefgh" : "ab\x80";
 		size_t len = unit_rand_below(MAX_LEN);
 		char *s = random_string(len, alphabet);
 		int c = unit_rand_below(8) ? "abz\x80"[unit_rand_below(4)] : 0;
 
 		if (unit_rand_below(4) == 0)
 			c += 256; // only (char)c counts
-		CHECKF(k_strchr(s, c) == strchr(s, c), "strchr len %zu c %d",
-		       len, c);
-		CHECKF(k_strrchr(s, c) == strrchr(s, c), "strrchr len %zu c %d",
-		       len, c);
+		CHECKF(k_strchr(s, c) == strchr(s, c), "strchr len %zu c %d", len, c);
+		CHECKF(k_strrchr(s, c) == strrchr(s, c), "strrchr len %zu c %d", len, c);
 		free(s);
 	}
 }
@@ -277,8 +263,7 @@ TEST(strstr_random)
 		char *h = random_string(unit_rand_below(60), "aab");
 		char *n = random_string(unit_rand_below(6), "ab");
 
-		CHECKF(k_strstr(h, n) == strstr(h, n), "strstr \"%s\" \"%s\"",
-		       h, n);
+		CHECKF(k_strstr(h, n) == strstr(h, n), "strstr \"%s\" \"%s\"", h, n);
 		free(h);
 		free(n);
 	}
@@ -373,32 +358,29 @@ TEST(strlcpy_strlcat_random)
 	}
 }
 
-static void check_ull(const char *file, int line, const char *s, unsigned base,
-		      int want_err, unsigned long long want)
+static void check_ull(const char *file, int line, const char *s, unsigned base, int want_err,
+		      unsigned long long want)
 {
 	unsigned long long v = 0xdeadbeef;
 	int err = kstrtoull(s, base, &v);
 
 	if (err != want_err || v != (want_err ? 0xdeadbeef : want))
-		unit_fail(file, line,
-			  "kstrtoull(\"%s\", %u): %d %llu, want %d %llu", s,
-			  base, err, v, want_err, want);
+		unit_fail(file, line, "kstrtoull(\"%s\", %u): %d %llu, want %d %llu", s, base, err,
+			  v, want_err, want);
 }
 
-static void check_ll(const char *file, int line, const char *s, unsigned base,
-		     int want_err, long long want)
+static void check_ll(const char *file, int line, const char *s, unsigned base, int want_err,
+		     long long want)
 {
 	long long v = 0xdeadbeef;
 	int err = kstrtoll(s, base, &v);
 
 	if (err != want_err || v != (want_err ? 0xdeadbeef : want))
-		unit_fail(file, line,
-			  "kstrtoll(\"%s\", %u): %d %lld, want %d %lld", s,
-			  base, err, v, want_err, want);
+		unit_fail(file, line, "kstrtoll(\"%s\", %u): %d %lld, want %d %lld", s, base, err,
+			  v, want_err, want);
 }
 
-#define ULL(s, base, err, want) \
-	check_ull(__FILE__, __LINE__, s, base, err, want)
+#define ULL(s, base, err, want) check_ull(__FILE__, __LINE__, s, base, err, want)
 #define LL(s, base, err, want) check_ll(__FILE__, __LINE__, s, base, err, want)
 
 /* The kernel's errno numbers equal the host's: both are Linux's. */
@@ -416,10 +398,8 @@ TEST(kstrtoull_cases)
 	ULL("0x10000000000000000", 0, -ERANGE, 0);
 	ULL("1777777777777777777777", 8, 0, ULLONG_MAX);
 	ULL("2000000000000000000000", 8, -ERANGE, 0);
-	ULL("1111111111111111111111111111111111111111111111111111111111111111",
-	    2, 0, ULLONG_MAX);
-	ULL("11111111111111111111111111111111111111111111111111111111111111111",
-	    2, -ERANGE, 0);
+	ULL("1111111111111111111111111111111111111111111111111111111111111111", 2, 0, ULLONG_MAX);
+	ULL("11111111111111111111111111111111111111111111111111111111111111111", 2, -ERANGE, 0);
 	ULL("3w5e11264sgsf", 36, 0, ULLONG_MAX);
 	ULL("3w5e11264sgsg", 36, -ERANGE, 0);
 	ULL("99999999999999999999x", 10, -EINVAL, 0); // bad char beats range

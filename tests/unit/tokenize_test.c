@@ -100,8 +100,7 @@ TEST(tok_status)
 
 TEST(tok_unterminated)
 {
-	const char *bad[] = { "echo 'abc", "echo \"abc", "echo ok; echo 'x",
-			      "'", "echo \"a\\\"" };
+	const char *bad[] = { "echo 'abc", "echo \"abc", "echo ok; echo 'x", "'", "echo \"a\\\"" };
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *p = bad[i];

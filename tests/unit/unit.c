@@ -39,18 +39,18 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 	fflush(stdout);
 }
 
-bool unit_check_str(const char *file, int line, const char *ea, const char *eb,
-		    const char *a, const char *b)
+bool unit_check_str(const char *file, int line, const char *ea, const char *eb, const char *a,
+		    const char *b)
 {
 	if (a == b || (a && b && !strcmp(a, b)))
 		return true;
-	unit_fail(file, line, "CHECK_STR_EQ(%s, %s): \"%s\" != \"%s\"", ea, eb,
-		  a ? a : "(NULL)", b ? b : "(NULL)");
+	unit_fail(file, line, "CHECK_STR_EQ(%s, %s): \"%s\" != \"%s\"", ea, eb, a ? a : "(NULL)",
+		  b ? b : "(NULL)");
 	return false;
 }
 
-bool unit_check_mem(const char *file, int line, const char *ea, const char *eb,
-		    const void *a, const void *b, size_t n)
+bool unit_check_mem(const char *file, int line, const char *ea, const char *eb, const void *a,
+		    const void *b, size_t n)
 {
 	const unsigned char *p = a, *q = b;
 	size_t i;
@@ -59,8 +59,8 @@ bool unit_check_mem(const char *file, int line, const char *ea, const char *eb,
 		;
 	if (i == n)
 		return true;
-	unit_fail(file, line, "CHECK_MEM_EQ(%s, %s, %zu): byte %zu: %#x != %#x",
-		  ea, eb, n, i, p[i], q[i]);
+	unit_fail(file, line, "CHECK_MEM_EQ(%s, %s, %zu): byte %zu: %#x != %#x", ea, eb, n, i, p[i],
+		  q[i]);
 	return false;
 }
 
@@ -97,13 +97,12 @@ int main(int argc, char **argv)
 		current->fn();
 		ran++;
 		if (current_failures > MAX_SHOWN)
-			printf("FAIL %s: %lu more failures not shown\n",
-			       current->name, current_failures - MAX_SHOWN);
+			printf("FAIL %s: %lu more failures not shown\n", current->name,
+			       current_failures - MAX_SHOWN);
 		if (current_failures)
 			failed++;
 	}
 	current = NULL;
-	printf("%s: %lu tests, %lu passed, %lu failed\n", argv[0], ran,
-	       ran - failed, failed);
+	printf("%s: %lu tests, %lu passed, %lu failed\n", argv[0], ran, ran - failed, failed);
 	return failed || !ran ? EXIT_FAILURE : EXIT_SUCCESS;
 }

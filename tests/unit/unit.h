@@ -25,10 +25,10 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Helpers behind CHECK_STR_EQ/CHECK_MEM_EQ; return true if equal. */
-bool unit_check_str(const char *file, int line, const char *ea, const char *eb,
-		    const char *a, const char *b);
-bool unit_check_mem(const char *file, int line, const char *ea, const char *eb,
-		    const void *a, const void *b, size_t n);
+bool unit_check_str(const char *file, int line, const char *ea, const char *eb, const char *a,
+		    const char *b);
+bool unit_check_mem(const char *file, int line, const char *ea, const char *eb, const void *a,
+		    const void *b, size_t n);
 
 /* Next value of the test's PRNG (splitmix64). */
 uint64_t unit_rand(void);
@@ -65,22 +65,19 @@ static inline uint64_t unit_rand_below(uint64_t n)
 	} while (0)
 
 /* Compare two integer (or pointer) values as long long; evaluates each once. */
-#define CHECK_EQ(a, b)                                                            \
-	do {                                                                      \
-		long long unit_a_ = (long long)(a);                               \
-		long long unit_b_ = (long long)(b);                               \
-		if (unit_a_ != unit_b_)                                           \
-			unit_fail(                                                \
-				__FILE__, __LINE__,                               \
-				"CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", \
-				#a, #b, unit_a_, (unsigned long long)unit_a_,     \
-				unit_b_, (unsigned long long)unit_b_);            \
+#define CHECK_EQ(a, b)                                                                      \
+	do {                                                                                \
+		long long unit_a_ = (long long)(a);                                         \
+		long long unit_b_ = (long long)(b);                                         \
+		if (unit_a_ != unit_b_)                                                     \
+			unit_fail(__FILE__, __LINE__,                                       \
+				  "CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", #a, #b, \
+				  unit_a_, (unsigned long long)unit_a_, unit_b_,            \
+				  (unsigned long long)unit_b_);                             \
 	} while (0)
 
 /* Compare NUL-terminated strings (NULL allowed). */
-#define CHECK_STR_EQ(a, b) \
-	((void)unit_check_str(__FILE__, __LINE__, #a, #b, (a), (b)))
+#define CHECK_STR_EQ(a, b) ((void)unit_check_str(__FILE__, __LINE__, #a, #b, (a), (b)))
 
 /* Compare @n bytes. */
-#define CHECK_MEM_EQ(a, b, n) \
-	((void)unit_check_mem(__FILE__, __LINE__, #a, #b, (a), (b), (n)))
+#define CHECK_MEM_EQ(a, b, n) ((void)unit_check_mem(__FILE__, __LINE__, #a, #b, (a), (b), (n)))

@@ -58,10 +58,9 @@ void arch_halt_forever(void)
 
 void arch_dump_regs(void)
 {
-	kprintf("  RSP=%016lx RBP=%016lx RFLAGS=%08lx\n", read_rsp(), read_rbp(),
-		read_rflags());
-	kprintf("  CR0=%016lx CR2=%016lx CR3=%016lx CR4=%016lx\n", read_cr0(),
-		read_cr2(), read_cr3(), read_cr4());
+	kprintf("  RSP=%016lx RBP=%016lx RFLAGS=%08lx\n", read_rsp(), read_rbp(), read_rflags());
+	kprintf("  CR0=%016lx CR2=%016lx CR3=%016lx CR4=%016lx\n", read_cr0(), read_cr2(),
+		read_cr3(), read_cr4());
 	kprintf("  EFER=%016lx\n", rdmsr(MSR_EFER));
 }
 

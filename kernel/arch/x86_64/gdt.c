@@ -12,7 +12,7 @@
 
 /* Segment descriptor access bytes and flags (SDM Vol. 3 §3.4.5). */
 #define SEG_CODE64 0x00af9a000000ffffull /* P, DPL0, code, L */
-#define SEG_DATA 0x00cf92000000ffffull   /* P, DPL0, data, writable */
+#define SEG_DATA 0x00cf92000000ffffull	 /* P, DPL0, data, writable */
 #define SEG_DPL3 (3ull << 45)
 #define TSS_TYPE_AVAILABLE 0x9ull
 
@@ -26,9 +26,8 @@ static void set_tss_descriptor(uint64_t *slot, const struct tss *tss)
 	uint64_t base = (uintptr_t)tss;
 	uint64_t limit = sizeof(*tss) - 1;
 
-	slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-		  (TSS_TYPE_AVAILABLE << 40) | (1ull << 47) |
-		  (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	slot[0] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (TSS_TYPE_AVAILABLE << 40) |
+		  (1ull << 47) | (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
 	slot[1] = base >> 32;
 }
 

@@ -19,7 +19,7 @@
 
 #define LOG_PREFIX "paging: "
 
-#define LEVEL_SHIFT(l) (PAGE_SHIFT + 9 * ((l) - 1))
+#define LEVEL_SHIFT(l) (PAGE_SHIFT + 9 * ((l)-1))
 #define LEVEL_SIZE(l) (1ull << LEVEL_SHIFT(l))
 #define CPUID_EDX_PGE (1u << 13)
 
@@ -219,8 +219,7 @@ struct map_cursor {
 };
 
 /* Does one range cover [pa, pa + size)? Its flags go to *flags. */
-static bool is_uniform(struct map_cursor *c, paddr_t pa, uint64_t size,
-		       unsigned int *flags)
+static bool is_uniform(struct map_cursor *c, paddr_t pa, uint64_t size, unsigned int *flags)
 {
 	while (c->i < c->n && c->r[c->i].end <= pa)
 		c->i++;
@@ -311,10 +310,11 @@ void arch_paging_init(const struct arch_phys_range *map, size_t n)
 	if (!walk(VMALLOC_BASE, true, &level))
 		panic("paging: out of memory for the vmalloc tables");
 	paging_init_cpu();
-	log_info("direct map 0-%#lx: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB; %lu table pages; NX %s\n",
-		 (unsigned long)direct_map_end, (unsigned long)direct_pages[2],
-		 (unsigned long)direct_pages[1], (unsigned long)direct_pages[0],
-		 (unsigned long)table_pages, nx_bit ? "on" : "unsupported");
+	log_info(
+		"direct map 0-%#lx: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB; %lu table pages; NX %s\n",
+		(unsigned long)direct_map_end, (unsigned long)direct_pages[2],
+		(unsigned long)direct_pages[1], (unsigned long)direct_pages[0],
+		(unsigned long)table_pages, nx_bit ? "on" : "unsupported");
 }
 
 /* ---- Page faults ------------------------------------------------------- */

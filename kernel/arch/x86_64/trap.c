@@ -26,16 +26,38 @@ _Static_assert(offsetof(struct arch_jmpbuf, rsp) == 48, "jmp.S layout");
 _Static_assert(offsetof(struct arch_jmpbuf, rip) == 56, "jmp.S layout");
 
 static const char *const vector_names[32] = {
-	"Divide Error", "Debug", "Non-Maskable Interrupt", "Breakpoint",
-	"Overflow", "BOUND Range Exceeded", "Invalid Opcode",
-	"Device Not Available", "Double Fault", "Coprocessor Segment Overrun",
-	"Invalid TSS", "Segment Not Present", "Stack-Segment Fault",
-	"General Protection", "Page Fault", "Reserved (15)",
-	"x87 Floating-Point Error", "Alignment Check", "Machine Check",
-	"SIMD Floating-Point", "Virtualization", "Control Protection",
-	"Reserved (22)", "Reserved (23)", "Reserved (24)", "Reserved (25)",
-	"Reserved (26)", "Reserved (27)", "Hypervisor Injection",
-	"VMM Communication", "Security", "Reserved (31)",
+	"Divide Error",
+	"Debug",
+	"Non-Maskable Interrupt",
+	"Breakpoint",
+	"Overflow",
+	"BOUND Range Exceeded",
+	"Invalid Opcode",
+	"Device Not Available",
+	"Double Fault",
+	"Coprocessor Segment Overrun",
+	"Invalid TSS",
+	"Segment Not Present",
+	"Stack-Segment Fault",
+	"General Protection",
+	"Page Fault",
+	"Reserved (15)",
+	"x87 Floating-Point Error",
+	"Alignment Check",
+	"Machine Check",
+	"SIMD Floating-Point",
+	"Virtualization",
+	"Control Protection",
+	"Reserved (22)",
+	"Reserved (23)",
+	"Reserved (24)",
+	"Reserved (25)",
+	"Reserved (26)",
+	"Reserved (27)",
+	"Hypervisor Injection",
+	"VMM Communication",
+	"Security",
+	"Reserved (31)",
 };
 
 /* Installed once during init, before interrupts are enabled. */
@@ -98,18 +120,13 @@ static bool try_catch(struct trap_frame *f, uint64_t addr)
 
 void trap_print_frame(const struct trap_frame *f)
 {
-	kprintf("  RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n", f->rax, f->rbx,
-		f->rcx, f->rdx);
-	kprintf("  RSI=%016lx RDI=%016lx RBP=%016lx RSP=%016lx\n", f->rsi, f->rdi,
-		f->rbp, f->rsp);
-	kprintf("  R8 =%016lx R9 =%016lx R10=%016lx R11=%016lx\n", f->r8, f->r9,
-		f->r10, f->r11);
-	kprintf("  R12=%016lx R13=%016lx R14=%016lx R15=%016lx\n", f->r12, f->r13,
-		f->r14, f->r15);
-	kprintf("  RIP=%016lx CS=%04lx RFLAGS=%08lx SS=%04lx\n", f->rip, f->cs,
-		f->rflags, f->ss);
-	kprintf("  CR0=%016lx CR2=%016lx CR3=%016lx CR4=%016lx\n", read_cr0(),
-		read_cr2(), read_cr3(), read_cr4());
+	kprintf("  RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+	kprintf("  RSI=%016lx RDI=%016lx RBP=%016lx RSP=%016lx\n", f->rsi, f->rdi, f->rbp, f->rsp);
+	kprintf("  R8 =%016lx R9 =%016lx R10=%016lx R11=%016lx\n", f->r8, f->r9, f->r10, f->r11);
+	kprintf("  R12=%016lx R13=%016lx R14=%016lx R15=%016lx\n", f->r12, f->r13, f->r14, f->r15);
+	kprintf("  RIP=%016lx CS=%04lx RFLAGS=%08lx SS=%04lx\n", f->rip, f->cs, f->rflags, f->ss);
+	kprintf("  CR0=%016lx CR2=%016lx CR3=%016lx CR4=%016lx\n", read_cr0(), read_cr2(),
+		read_cr3(), read_cr4());
 }
 
 static void print_page_fault(const struct trap_frame *f, uint64_t addr)
@@ -118,7 +135,9 @@ static void print_page_fault(const struct trap_frame *f, uint64_t addr)
 
 	kprintf("  page fault at %016lx: %s, %s access, %s mode%s\n", addr,
 		(e & PF_PRESENT) ? "protection violation" : "page not present",
-		(e & PF_INSTR) ? "instruction fetch" : (e & PF_WRITE) ? "write" : "read",
+		(e & PF_INSTR)	 ? "instruction fetch"
+		: (e & PF_WRITE) ? "write"
+				 : "read",
 		(e & PF_USER) ? "user" : "kernel",
 		(e & PF_RESERVED) ? ", reserved bit set in a page-table entry" : "");
 }
@@ -150,8 +169,7 @@ static void __noreturn fatal_exception(struct trap_frame *f, uint64_t addr)
 	panic_begin();
 	ksyms_format(f->rip, sym, sizeof(sym));
 	kprintf("\nFATAL EXCEPTION: #%u %s, error code %#lx, RIP %016lx <%s>\n",
-		(unsigned int)f->vector, vector_names[f->vector], f->error_code,
-		f->rip, sym);
+		(unsigned int)f->vector, vector_names[f->vector], f->error_code, f->rip, sym);
 	if (f->vector == VEC_PAGE_FAULT)
 		print_page_fault(f, addr);
 	if (f->vector == VEC_DOUBLE_FAULT)
@@ -164,14 +182,13 @@ static void __noreturn fatal_exception(struct trap_frame *f, uint64_t addr)
 static void handle_exception(struct trap_frame *f)
 {
 	/* CR2 also for a #DF: a stack overflow's page fault left it there. */
-	uint64_t addr = (f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT)
-				? read_cr2() : 0;
+	uint64_t addr =
+		(f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT) ? read_cr2() : 0;
 	char sym[96];
 
 	if (f->vector == VEC_BREAKPOINT) {
 		ksyms_format(f->rip - 1, sym, sizeof(sym));
-		log_info("int3 breakpoint at %016lx <%s>, resuming\n",
-			 f->rip - 1, sym);
+		log_info("int3 breakpoint at %016lx <%s>, resuming\n", f->rip - 1, sym);
 		return;
 	}
 	if (f->vector == VEC_NMI && panic_in_progress())

@@ -59,7 +59,6 @@ static int cmd_trap(int argc, char **argv)
 	return 1;
 }
 
-SHELL_COMMAND(trap, .name = "trap", .group = "debug",
-	      .summary = "raise a CPU exception on purpose",
+SHELL_COMMAND(trap, .name = "trap", .group = "debug", .summary = "raise a CPU exception on purpose",
 	      .usage = "trap int3|pf|gp|ud|de   (int3 resumes; the others stop the kernel)",
 	      .fn = cmd_trap, .subcmds = trap_kinds);

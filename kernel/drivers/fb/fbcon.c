@@ -31,8 +31,7 @@ static enum esc_state esc;
 
 static uint32_t rgb(uint8_t r, uint8_t g, uint8_t b)
 {
-	return (uint32_t)r << fb.red_pos | (uint32_t)g << fb.green_pos |
-	       (uint32_t)b << fb.blue_pos;
+	return (uint32_t)r << fb.red_pos | (uint32_t)g << fb.green_pos | (uint32_t)b << fb.blue_pos;
 }
 
 static void draw_cell(uint32_t cx, uint32_t cy, unsigned char c)
@@ -46,8 +45,8 @@ static void draw_cell(uint32_t cx, uint32_t cy, unsigned char c)
 	const uint8_t *glyph = psf_glyph(&font, c);
 
 	for (uint32_t y = 0; y < font.height; y++) {
-		uint32_t *row = (uint32_t *)(pixels + (cy * font.height + y) * fb.pitch) +
-				cx * font.width;
+		uint32_t *row =
+			(uint32_t *)(pixels + (cy * font.height + y) * fb.pitch) + cx * font.width;
 		const uint8_t *bits = glyph + y * font.bytes_per_row;
 
 		for (uint32_t x = 0; x < font.width; x++)
