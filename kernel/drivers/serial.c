@@ -50,7 +50,7 @@ static bool present;
 /* Receive ring (see Locking): head written by the handler, tail by readers. */
 static uint8_t rx_ring[RX_RING_SIZE];
 static unsigned int rx_head, rx_tail;
-static unsigned long rx_dropped;
+static bool rx_throttled; /* receive interrupt masked: the ring is full */
 static bool rx_irq;
 
 static void serial_console_write(const char *s, size_t n)
@@ -111,17 +111,26 @@ static int poll_getc(void)
 	return arch_inb(COM1 + UART_DATA);
 }
 
-/* IRQ 4: move every byte in the FIFO into the ring (reading them clears
- * the "received data available" interrupt). */
+/*
+ * IRQ 4: move the bytes in the FIFO into the ring (reading them clears the
+ * "received data available" interrupt). When the ring is full, stop
+ * draining and mask the receive interrupt instead of dropping input: the
+ * bytes wait in the UART, which holds off the sender (QEMU stops reading
+ * its side), and serial_getc() unmasks once there is room again.
+ */
 static void serial_rx_interrupt(struct irq_ctx *ctx, void *data)
 {
 	int c;
 
-	while ((c = poll_getc()) >= 0) {
+	for (;;) {
 		if (rx_head - READ_ONCE(rx_tail) == RX_RING_SIZE) {
-			rx_dropped++;
-			continue;
+			rx_throttled = true;
+			arch_outb(COM1 + UART_IER, 0);
+			return;
 		}
+		c = poll_getc();
+		if (c < 0)
+			return;
 		rx_ring[rx_head % RX_RING_SIZE] = (uint8_t)c;
 		WRITE_ONCE(rx_head, rx_head + 1);
 	}
@@ -168,6 +177,10 @@ int serial_getc(void)
 	if (rx_tail != rx_head) {
 		c = rx_ring[rx_tail % RX_RING_SIZE];
 		rx_tail++;
+		if (rx_throttled && rx_head - rx_tail <= RX_RING_SIZE / 2) {
+			rx_throttled = false;
+			arch_outb(COM1 + UART_IER, IER_RX_AVAILABLE);
+		}
 	} else if (!irqs_on) {
 		c = poll_getc(); /* the handler cannot run for this caller */
 	}

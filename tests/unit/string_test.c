@@ -11,9 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Order matters: rename, declare the kernel's k_* versions, unrename. */
 #include "host_rename.h"
-#include "host_unrename.h"
+// clang-format off
 #include "lib/string.h"
+#include "host_unrename.h"
+// clang-format on
+
 #include "unit.h"
 
 #define MAX_LEN 300
