@@ -319,3 +319,50 @@ static inline uint32_t arch_inl(uint16_t port)
 	__asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
+
+/* ---- Tasks and per-CPU data (arch/x86_64/switch.S, percpu.c) ----------- */
+
+/* A task's saved CPU state while it is not running: callee-saved registers
+ * live on its stack, and only the stack pointer is kept here. */
+struct arch_context {
+	uint64_t rsp;
+};
+
+/*
+ * Save the callee-saved registers (rbx, rbp, r12-r15) and the stack
+ * pointer of the caller into @from, load @to's and return on @to's stack.
+ * Called with interrupts disabled; returns (in the switched-from task)
+ * when something switches back to @from.
+ */
+void arch_switch_to(struct arch_context *from, struct arch_context *to);
+
+/* Prepare @ctx so that the first arch_switch_to() into it runs @entry() on
+ * the stack ending at @stack_top (16-byte aligned) with interrupts still
+ * disabled. @entry must not return. */
+void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*entry)(void));
+
+struct percpu;
+struct task;
+
+/* Point this CPU's GS base at @c (c->self must equal c). */
+void arch_set_percpu(struct percpu *c);
+
+/* The calling CPU's per-CPU data and running task (single %gs loads). */
+static inline struct percpu *arch_this_cpu(void)
+{
+	struct percpu *c;
+	__asm__ __volatile__("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+static inline struct task *arch_current_task(void)
+{
+	struct task *t;
+	__asm__ __volatile__("movq %%gs:8, %0" : "=r"(t));
+	return t;
+}
+
+static inline void arch_set_current_task(struct task *t)
+{
+	__asm__ __volatile__("movq %0, %%gs:8" : : "r"(t) : "memory");
+}

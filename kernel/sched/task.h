@@ -1,0 +1,114 @@
+/*
+ * Kernel tasks: a function running on its own guarded kernel stack,
+ * scheduled preemptively (sched/sched.h has the policy). A task is created
+ * ready to run, runs fn(arg), and exits with fn's return value or through
+ * task_exit(). Exactly one other task collects it with task_join() (which
+ * frees it), unless it was detached, in which case it is freed when it
+ * exits.
+ *
+ * Locking: the task table is guarded by task_table_lock (sched/task.c);
+ * a task's scheduling fields by its CPU's run-queue lock.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "include/compiler.h"
+#include "include/list.h"
+#include "mm/vmalloc.h"
+
+#define TASK_NAME_MAX 24
+#define TASK_STACK_SIZE (16u * 1024)
+
+enum task_state {
+	TASK_RUNNING,  /* on a CPU now */
+	TASK_READY,    /* in a run queue */
+	TASK_BLOCKED,  /* on a wait queue */
+	TASK_SLEEPING, /* on the sleep-timer list */
+	TASK_EXITED,   /* finished, waiting to be joined */
+};
+
+struct waitqueue;
+
+struct task {
+	struct arch_context ctx; /* saved registers while not running */
+	/* Owner task only (read by others for `ps`): */
+	int preempt_count;  /* > 0: no involuntary switch (spinlocks held) */
+	bool need_resched;  /* set by the tick or a wakeup; checked on exit paths */
+	/* Immutable after task_create(): */
+	uint64_t id;
+	char name[TASK_NAME_MAX];
+	struct kstack stack;
+	int (*fn)(void *arg);
+	void *arg;
+	bool is_idle;
+	/* Protected by the run-queue lock of the CPU in `cpu`: */
+	enum task_state state;
+	unsigned int cpu;	  /* CPU it runs or is queued on */
+	struct list_head rq_link; /* run queue, wait queue or sleep list */
+	uint64_t runtime_ns;	  /* CPU time consumed */
+	uint64_t slice_start_ns;  /* when it last got the CPU */
+	uint64_t wake_ns;	  /* sleeping: when to wake */
+	/* Protected by task_table_lock: */
+	struct list_head all_link; /* the task table */
+	bool detached;		   /* freed on exit; cannot be joined */
+	bool joining;		   /* a task_join() is in progress */
+	int exit_code;
+	struct waitqueue *exit_wq; /* woken when it exits */
+};
+
+/*
+ * Create a task running @fn(@arg) named @name (truncated to 23 chars), on
+ * the least loaded online CPU. It starts with interrupts enabled. Returns
+ * the task, or NULL when memory runs out. May sleep.
+ */
+struct task *task_create(int (*fn)(void *arg), void *arg, const char *name);
+
+/* Like task_create() but queued on CPU @cpu (tests; no balancing moves it
+ * before it first runs). Returns NULL for an offline CPU too. */
+struct task *task_create_on(unsigned int cpu, int (*fn)(void *arg), void *arg, const char *name);
+
+/* End the calling task with @code. */
+void task_exit(int code) __noreturn;
+
+/*
+ * Wait until @t exits, store its exit code in @code (if non-NULL) and free
+ * it. Returns 0, -EINVAL (@t is the caller, detached, or already being
+ * joined). May sleep.
+ */
+int task_join(struct task *t, int *code) __must_check;
+
+/* Let @t free itself when it exits (no join). If it has already exited it
+ * is freed now. */
+void task_detach(struct task *t);
+
+/* Give the CPU to another ready task, if any. May sleep. */
+void task_yield(void);
+
+/* Sleep at least @ns nanoseconds. May sleep (obviously). */
+void task_sleep_ns(uint64_t ns);
+
+/* The calling task. */
+struct task *task_current(void);
+
+/* One-letter and long names of a state ("R", "running"). */
+const char *task_state_name(enum task_state s);
+
+/* Snapshot of a task for `ps`. */
+struct task_info {
+	uint64_t id;
+	char name[TASK_NAME_MAX];
+	enum task_state state;
+	unsigned int cpu;
+	uint64_t runtime_ns;
+};
+
+/* Fill up to @max snapshots of live tasks in id order; returns how many
+ * tasks there are (may exceed @max). */
+size_t task_list(struct task_info *out, size_t max);
+
+/* Number of tasks in the task table (all states). */
+size_t task_count(void);

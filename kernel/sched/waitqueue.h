@@ -1,0 +1,85 @@
+/*
+ * Wait queues: a task waits for a condition; whoever makes the condition
+ * true wakes one or all waiters. No lost wake-ups: the waiter marks itself
+ * blocked and enqueues under the queue's lock before re-testing the
+ * condition, so a wake between the test and the sleep leaves it ready.
+ * Before the scheduler starts, waits poll the condition with interrupts
+ * on (halting between interrupts).
+ *
+ * Locking: each queue's `lock` (IRQ-safe: interrupt handlers may wake).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "include/compiler.h"
+#include "include/list.h"
+#include "sync/spinlock.h"
+
+struct task;
+
+struct waitqueue {
+	struct spinlock lock;
+	/* Protected by lock: */
+	struct list_head waiters; /* struct wait_entry, FIFO */
+};
+
+/* One waiter (on the waiter's stack). */
+struct wait_entry {
+	struct task *task;
+	struct list_head link; /* Protected by the queue's lock */
+	bool woken;
+};
+
+#define WAITQUEUE_INIT(wq, n) { SPINLOCK_INIT(n, LOCK_RANK_WAITQ), LIST_HEAD_INIT((wq).waiters) }
+
+void waitqueue_init(struct waitqueue *wq, const char *name);
+
+/* The building blocks of wait_event(): enqueue @w and mark the caller
+ * blocked; then sleep if the condition is still false; then dequeue. */
+void waitq_prepare(struct waitqueue *wq, struct wait_entry *w);
+void waitq_sleep(struct wait_entry *w);
+void waitq_finish(struct waitqueue *wq, struct wait_entry *w);
+
+/* Like waitq_sleep() but gives up at ktime_ns() >= @deadline_ns. */
+void waitq_sleep_until(struct wait_entry *w, uint64_t deadline_ns);
+
+/* Wait until @cond (an expression re-evaluated after every wake-up) is
+ * true. May sleep. */
+#define wait_event(wq, cond)                             \
+	do {                                             \
+		struct wait_entry __we;                  \
+		for (;;) {                               \
+			waitq_prepare((wq), &__we);      \
+			if (cond)                        \
+				break;                   \
+			waitq_sleep(&__we);              \
+		}                                        \
+		waitq_finish((wq), &__we);               \
+	} while (0)
+
+/* wait_event() with a timeout of @ns: evaluates to true if @cond became
+ * true, false on timeout. May sleep. */
+#define wait_event_timeout(wq, cond, ns)                                      \
+	({                                                                    \
+		struct wait_entry __we;                                       \
+		uint64_t __dl = ktime_ns() + (ns);                            \
+		bool __ok;                                                    \
+		for (;;) {                                                    \
+			waitq_prepare((wq), &__we);                           \
+			if ((__ok = (cond)) || ktime_ns() >= __dl)            \
+				break;                                        \
+			waitq_sleep_until(&__we, __dl);                       \
+		}                                                             \
+		waitq_finish((wq), &__we);                                    \
+		__ok;                                                         \
+	})
+
+/* Wake the first waiter / every waiter. IRQ-safe. Return how many were
+ * woken. */
+unsigned int waitq_wake_one(struct waitqueue *wq);
+unsigned int waitq_wake_all(struct waitqueue *wq);
+
+/* Does @wq have waiters? (A hint: may change at once.) */
+bool waitq_has_waiters(struct waitqueue *wq);
