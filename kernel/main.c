@@ -15,6 +15,8 @@
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
+#include "sched/percpu.h"
+#include "sched/sched.h"
 #include "shell/shell.h"
 #include "time/ktime.h"
 #include "time/time.h"
@@ -25,6 +27,7 @@ void kmain(uint32_t magic, uint64_t info_phys);
 
 void kmain(uint32_t magic, uint64_t info_phys)
 {
+	percpu_init_boot();		     /* CPU 0's per-CPU data: locks work */
 	serial_init();			     /* early console: failures are visible */
 	arch_init_cpu();		     /* GDT, TSS, IDT: exceptions reported */
 	ktime_init(arch_calibrate_cycles()); /* timestamps from the TSC */
@@ -42,6 +45,9 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	time_init();	       /* HPET/TSC clocks, ktime, LAPIC tick, RTC */
 	serial_init_irq();     /* COM1 receive interrupt via the IOAPIC */
 	arch_irq_enable();     /* interrupts on from here */
+
+	/* -- tasks -- */
+	sched_init(); /* kmain becomes a task; idle task; preemption on */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

@@ -344,6 +344,10 @@ void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*ent
 struct percpu;
 struct task;
 
+/* Interrupt logical CPU @cpu so it looks at its run queue (an IPI whose
+ * handler does nothing: the reschedule happens at interrupt exit). */
+void arch_send_reschedule(unsigned int cpu);
+
 /* Point this CPU's GS base at @c (c->self must equal c). */
 void arch_set_percpu(struct percpu *c);
 

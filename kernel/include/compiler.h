@@ -18,6 +18,13 @@
 #define __always_inline inline __attribute__((always_inline))
 #define __weak __attribute__((weak))
 
+/* Debug build? (a constant, so .c files test it with `if`, not #ifdef) */
+#ifdef CONFIG_DEBUG
+#define CONFIG_DEBUG_ENABLED 1
+#else
+#define CONFIG_DEBUG_ENABLED 0
+#endif
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

@@ -52,6 +52,9 @@ struct percpu {
  * until it runs no lock may be taken. */
 void percpu_init_boot(void);
 
+/* Record the boot CPU's local APIC id once the APIC is known. */
+void percpu_set_apic_id(struct percpu *c, uint32_t apic_id);
+
 /* Allocate and register per-CPU data for logical CPU @id (> 0) with local
  * APIC id @apic_id. Returns NULL when memory runs out or @id >= MAX_CPUS.
  * Boot CPU, during SMP bring-up. */

@@ -14,7 +14,8 @@
  * Invariants. A task is on at most one list through rq_link (a run queue,
  * a wait queue or the sleep list) and its state says which. Only the CPU
  * that owns a run queue dequeues from it, except the pull in balancing,
- * which holds both queue locks (in CPU-id order). A task is switched away
+ * which holds its own queue's lock and only
+ * trylocks the other (so two pulling CPUs cannot deadlock). A task is switched away
  * from only with its preempt_count equal to the one run-queue lock held by
  * the switch path. The running task is never in a run queue.
  */

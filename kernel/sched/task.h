@@ -31,8 +31,6 @@ enum task_state {
 	TASK_EXITED,   /* finished, waiting to be joined */
 };
 
-struct waitqueue;
-
 struct task {
 	struct arch_context ctx; /* saved registers while not running */
 	/* Owner task only (read by others for `ps`): */
@@ -45,10 +43,12 @@ struct task {
 	int (*fn)(void *arg);
 	void *arg;
 	bool is_idle;
+	bool pinned; /* never moved to another CPU (idle, task_create_on) */
 	/* Protected by the run-queue lock of the CPU in `cpu`: */
 	enum task_state state;
 	unsigned int cpu;	  /* CPU it runs or is queued on */
-	struct list_head rq_link; /* run queue, wait queue or sleep list */
+	struct list_head rq_link;    /* run queue (READY) */
+	struct list_head sleep_link; /* the CPU's sleep list (timed waits) */
 	uint64_t runtime_ns;	  /* CPU time consumed */
 	uint64_t slice_start_ns;  /* when it last got the CPU */
 	uint64_t wake_ns;	  /* sleeping: when to wake */
@@ -56,8 +56,8 @@ struct task {
 	struct list_head all_link; /* the task table */
 	bool detached;		   /* freed on exit; cannot be joined */
 	bool joining;		   /* a task_join() is in progress */
+	bool zombie;		   /* exited and off its stack: may be freed */
 	int exit_code;
-	struct waitqueue *exit_wq; /* woken when it exits */
 };
 
 /*
@@ -67,8 +67,8 @@ struct task {
  */
 struct task *task_create(int (*fn)(void *arg), void *arg, const char *name);
 
-/* Like task_create() but queued on CPU @cpu (tests; no balancing moves it
- * before it first runs). Returns NULL for an offline CPU too. */
+/* Like task_create() but pinned to CPU @cpu for its whole life (per-CPU
+ * work, tests). Returns NULL for an offline CPU too. */
 struct task *task_create_on(unsigned int cpu, int (*fn)(void *arg), void *arg, const char *name);
 
 /* End the calling task with @code. */

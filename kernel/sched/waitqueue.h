@@ -16,6 +16,7 @@
 #include "include/compiler.h"
 #include "include/list.h"
 #include "sync/spinlock.h"
+#include "time/ktime.h"
 
 struct task;
 
@@ -25,7 +26,7 @@ struct waitqueue {
 	struct list_head waiters; /* struct wait_entry, FIFO */
 };
 
-/* One waiter (on the waiter's stack). */
+/* One waiter (on the waiter's stack; zero-initialise it). */
 struct wait_entry {
 	struct task *task;
 	struct list_head link; /* Protected by the queue's lock */
@@ -49,7 +50,7 @@ void waitq_sleep_until(struct wait_entry *w, uint64_t deadline_ns);
  * true. May sleep. */
 #define wait_event(wq, cond)                             \
 	do {                                             \
-		struct wait_entry __we;                  \
+		struct wait_entry __we = {0};            \
 		for (;;) {                               \
 			waitq_prepare((wq), &__we);      \
 			if (cond)                        \
@@ -63,7 +64,7 @@ void waitq_sleep_until(struct wait_entry *w, uint64_t deadline_ns);
  * true, false on timeout. May sleep. */
 #define wait_event_timeout(wq, cond, ns)                                      \
 	({                                                                    \
-		struct wait_entry __we;                                       \
+		struct wait_entry __we = {0};                                 \
 		uint64_t __dl = ktime_ns() + (ns);                            \
 		bool __ok;                                                    \
 		for (;;) {                                                    \

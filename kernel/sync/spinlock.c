@@ -13,11 +13,7 @@
 #include "sched/percpu.h"
 #include "sched/sched.h"
 
-#ifdef CONFIG_DEBUG
-#define SPIN_DEBUG 1
-#else
-#define SPIN_DEBUG 0
-#endif
+#define SPIN_DEBUG CONFIG_DEBUG_ENABLED
 
 void spin_init(struct spinlock *l, const char *name, unsigned int rank)
 {

@@ -25,6 +25,7 @@ enum lock_rank {
 	LOCK_RANK_DRIVER = 20, /* a device's own lock (virtqueue submit) */
 	LOCK_RANK_BCACHE = 30, /* buffer cache */
 	LOCK_RANK_WAITQ = 40,  /* wait queues, mutex/semaphore internals */
+	LOCK_RANK_TASKS = 45,  /* the task table */
 	LOCK_RANK_SCHED = 50,  /* run queues, sleep timers, task table */
 	LOCK_RANK_IRQ = 60,    /* interrupt controller state */
 	LOCK_RANK_MM = 70,     /* pmm, vmalloc, kmalloc */

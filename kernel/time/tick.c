@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "include/uapi/errno.h"
 #include "lib/muldiv.h"
+#include "sched/sched.h"
 #include "time/ktime.h"
 
 #define LOG_PREFIX "tick: "
@@ -40,6 +41,7 @@ static void tick_event(void)
 	if (periodic) {
 		WRITE_ONCE(jiffies, jiffies + 1);
 		WRITE_ONCE(last_tick_ns, ktime_ns());
+		sched_tick();
 		return;
 	}
 	fn = oneshot_fn;

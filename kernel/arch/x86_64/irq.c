@@ -21,6 +21,8 @@
 #include "arch/x86_64/trap.h"
 #include "core/log.h"
 #include "include/uapi/errno.h"
+#include "sched/percpu.h"
+#include "sched/sched.h"
 
 #define LOG_PREFIX "irq: "
 
@@ -53,8 +55,8 @@ static bool is_system(unsigned int v)
 
 void irq_exit(struct irq_ctx *ctx)
 {
-	/* The scheduler's preemption point goes here (see irq/irq.h). */
 	(void)ctx;
+	sched_irq_exit(); /* the preemption point (see irq/irq.h) */
 }
 
 static void irq_dispatch(struct trap_frame *f)
@@ -74,10 +76,12 @@ static void irq_dispatch(struct trap_frame *f)
 	}
 	counts[cpu][v]++;
 	fn = descs[v].fn;
+	this_cpu()->irq_depth++;
 	if (fn)
 		fn(ctx, descs[v].data);
 	else
 		unhandled[cpu]++;
+	this_cpu()->irq_depth--;
 	lapic_eoi(); /* the one EOI: before irq_exit() may switch threads */
 	irq_exit(ctx);
 }

@@ -1,0 +1,184 @@
+/*
+ * Scheduler start-up on each CPU and task placement: sched_init() turns
+ * the boot flow into CPU 0's first task, sched_init_cpu() prepares an
+ * application processor's run queue and idle task, sched_ap_main() is
+ * where that CPU joins, and idle_loop() is what every CPU runs when it has
+ * nothing else. Also the per-CPU statistics behind `ps`.
+ * Locking: run-queue locks as in sched.c.
+ */
+#include "arch/arch.h"
+#include "core/log.h"
+#include "core/panic.h"
+#include "include/atomic.h"
+#include "lib/printf.h"
+#include "mm/kmalloc.h"
+#include "sched/percpu.h"
+#include "sched/sched.h"
+#include "sched/sched_internal.h"
+#include "sched/task.h"
+#include "time/ktime.h"
+
+#define LOG_PREFIX "sched: "
+
+static struct runqueue boot_rq;
+
+/* Is there a ready task this CPU could pull? (A hint, read without locks.) */
+static bool work_elsewhere(struct runqueue *self)
+{
+	for (unsigned int i = 0; i < percpu_count(); i++) {
+		struct percpu *c = percpu_get(i);
+
+		if (c && c->rq && c->rq != self && READ_ONCE(c->rq->nr_ready))
+			return true;
+	}
+	return false;
+}
+
+/* Every CPU's idle task: halt until an interrupt, switch when there is work
+ * here or to pull from elsewhere. The check and the halt are atomic
+ * (interrupts stay off until `sti; hlt`), so a wake-up cannot slip in
+ * between them unnoticed. */
+static int idle_loop(void *arg)
+{
+	struct runqueue *rq = arg;
+
+	for (;;) {
+		arch_irq_disable();
+		if (READ_ONCE(rq->nr_ready) || work_elsewhere(rq)) {
+			arch_irq_enable();
+			current_task()->need_resched = true;
+			preempt_disable();
+			preempt_enable(); /* switches: need_resched with count 0 */
+			continue;
+		}
+		arch_wait_for_interrupt();
+	}
+	return 0;
+}
+
+static struct runqueue *rq_alloc(struct percpu *c)
+{
+	struct runqueue *rq = c->id == 0 ? &boot_rq : kzalloc(sizeof(*rq));
+
+	if (!rq)
+		return NULL;
+	spin_init(&rq->lock, "runq", LOCK_RANK_SCHED);
+	list_init(&rq->ready);
+	list_init(&rq->sleepers);
+	rq->cpu = c;
+	return rq;
+}
+
+/* The idle task of @c, set up to start in idle_loop(). */
+static struct task *idle_create(struct percpu *c)
+{
+	char name[TASK_NAME_MAX];
+	struct task *t;
+
+	ksnprintf(name, sizeof(name), "idle%u", c->id);
+	t = task_alloc(idle_loop, c->rq, name);
+	if (!t)
+		return NULL;
+	t->is_idle = true;
+	t->pinned = true;
+	t->cpu = c->id;
+	t->state = TASK_RUNNING;
+	c->idle = t;
+	task_publish(t);
+	return t;
+}
+
+uintptr_t sched_init_cpu(struct percpu *c)
+{
+	struct task *idle;
+
+	c->rq = rq_alloc(c);
+	if (!c->rq)
+		return 0;
+	idle = idle_create(c);
+	if (!idle)
+		return 0;
+	/* The CPU starts directly on this stack in sched_ap_main(), not
+	 * through a switch, so nothing will release a run-queue lock. */
+	idle->preempt_count = 0;
+	c->current = idle;
+	return idle->stack.top;
+}
+
+void sched_init(void)
+{
+	struct percpu *c = this_cpu();
+	struct task *boot = current_task();
+
+	c->rq = rq_alloc(c); /* CPU 0's is static: cannot fail */
+	task_publish(boot);
+	if (!idle_create(c))
+		panic("sched: no memory for CPU 0's idle task");
+	c->idle->state = TASK_READY; /* first entered through a switch */
+	boot->slice_start_ns = ktime_ns();
+	sched_set_running();
+	log_info("round-robin, %lu ms slices, per-CPU run queues\n",
+		 (unsigned long)(SCHED_SLICE_NS / 1000000));
+}
+
+void sched_ap_main(void)
+{
+	struct percpu *c = this_cpu();
+	struct task *idle = c->idle;
+
+	idle->slice_start_ns = ktime_ns();
+	atomic_store_release(&c->online, true);
+	arch_irq_enable();
+	idle_loop(c->rq);
+	panic("sched: idle loop returned");
+}
+
+/* Load of a CPU for placement: ready tasks plus the one running. */
+static unsigned int cpu_load(struct percpu *c)
+{
+	struct task *cur = READ_ONCE(c->current);
+
+	return READ_ONCE(c->rq->nr_ready) + (cur && !cur->is_idle);
+}
+
+unsigned int sched_enqueue_new(struct task *t, int cpu)
+{
+	struct percpu *best = NULL;
+	struct runqueue *rq;
+	unsigned long flags;
+
+	if (cpu >= 0) {
+		best = percpu_get((unsigned int)cpu);
+	} else {
+		for (unsigned int i = 0; i < percpu_count(); i++) {
+			struct percpu *c = percpu_get(i);
+
+			if (!c || !c->rq || !atomic_load_acquire(&c->online))
+				continue;
+			if (!best || cpu_load(c) < cpu_load(best))
+				best = c;
+		}
+	}
+	rq = best->rq;
+	flags = spin_lock_irqsave(&rq->lock);
+	sched_enqueue_locked(rq, t);
+	spin_unlock_irqrestore(&rq->lock, flags);
+	return best->id;
+}
+
+void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st)
+{
+	struct percpu *c = percpu_get(cpu);
+	struct runqueue *rq = c ? c->rq : NULL;
+	unsigned long flags;
+
+	*st = (struct sched_cpu_stats){0};
+	if (!rq)
+		return;
+	flags = spin_lock_irqsave(&rq->lock);
+	st->switches = rq->switches;
+	st->busy_ns = rq->busy_ns;
+	st->nr_ready = rq->nr_ready;
+	st->tasks_run = rq->tasks_run;
+	spin_unlock_irqrestore(&rq->lock, flags);
+}

@@ -1,0 +1,69 @@
+/*
+ * Scheduler internals shared by the files of sched/ only (task.c, sched.c,
+ * waitqueue.c, percpu.c): the run queue, the switch path and wake-ups.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "include/list.h"
+#include "sched/task.h"
+#include "sync/spinlock.h"
+
+struct percpu;
+
+struct runqueue {
+	struct spinlock lock;
+	/* Protected by lock: */
+	struct list_head ready;	   /* READY tasks, FIFO */
+	unsigned int nr_ready;	   /* length of ready */
+	struct list_head sleepers; /* tasks with a wake time, by wake_ns */
+	struct task *dead;	   /* exited task to reap after the switch */
+	uint64_t switches, busy_ns, tasks_run;
+	/* Immutable after init: */
+	struct percpu *cpu;
+};
+
+/* CPU 0's boot task (the kmain flow), valid before the scheduler runs. */
+struct task *sched_boot_task(void);
+
+/* Make @t runnable (from BLOCKED or SLEEPING): queue it on its CPU, or,
+ * when it has not switched out yet, leave it running. Returns true when
+ * it was woken. IRQ-safe. */
+bool sched_wake(struct task *t);
+
+/* Block the caller: switch away unless it was woken since it set its
+ * state to BLOCKED. With @deadline_ns != 0 it is also woken then. */
+void sched_block(uint64_t deadline_ns);
+
+/* Queue a new task on @cpu's run queue (or the least loaded CPU when
+ * @cpu is -1); returns the CPU chosen. */
+unsigned int sched_enqueue_new(struct task *t, int cpu);
+
+/* Make @t READY on @rq and kick @rq's CPU if it idles. */
+void sched_enqueue_locked(struct runqueue *rq, struct task *t) REQUIRES(&rq->lock);
+
+/* Mark the scheduler as running (sched_init's last step). */
+void sched_set_running(void);
+
+/* Allocate a task (stack, context set to start in sched_task_entry, one
+ * preemption level held for the switch that starts it), not yet in the
+ * task table or any run queue. Returns NULL when memory runs out. */
+struct task *task_alloc(int (*fn)(void *arg), void *arg, const char *name);
+
+/* Add @t to the task table (ps). */
+void task_publish(struct task *t);
+
+/* The switch: called with interrupts disabled, rq->lock held by the
+ * caller, current already requeued or parked. */
+void sched_switch_locked(struct runqueue *rq) REQUIRES(&rq->lock);
+
+/* First code a new task runs (finishes the switch into it). */
+void sched_task_entry(void) __noreturn;
+
+/* End the calling task: mark it EXITED and switch away for good. */
+void sched_exit_current(void) __noreturn;
+
+/* Reap a task whose stack is no longer in use (task.c). */
+void task_reap(struct task *t);
