@@ -18,6 +18,7 @@
 #include "core/console.h"
 #include "core/log.h"
 #include "irq/irq.h"
+#include "sched/waitqueue.h"
 
 #define LOG_PREFIX "serial: "
 
@@ -111,6 +112,14 @@ static int poll_getc(void)
 	return arch_inb(COM1 + UART_DATA);
 }
 
+/* Woken when bytes arrive (readers: shell_getc). */
+static struct waitqueue serial_rx_wq = WAITQUEUE_INIT(serial_rx_wq, "serial_rx");
+
+struct waitqueue *serial_rx_waitqueue(void)
+{
+	return &serial_rx_wq;
+}
+
 /*
  * IRQ 4: move the bytes in the FIFO into the ring (reading them clears the
  * "received data available" interrupt). When the ring is full, stop
@@ -126,14 +135,16 @@ static void serial_rx_interrupt(struct irq_ctx *ctx, void *data)
 		if (rx_head - READ_ONCE(rx_tail) == RX_RING_SIZE) {
 			rx_throttled = true;
 			arch_outb(COM1 + UART_IER, 0);
-			return;
+			break;
 		}
 		c = poll_getc();
 		if (c < 0)
-			return;
+			break;
 		rx_ring[rx_head % RX_RING_SIZE] = (uint8_t)c;
 		WRITE_ONCE(rx_head, rx_head + 1);
 	}
+	if (rx_head != READ_ONCE(rx_tail))
+		waitq_wake_all(&serial_rx_wq);
 }
 
 void serial_init_irq(void)

@@ -31,5 +31,11 @@ bool serial_has_irq(void);
  * (its sti;hlt pair cannot be split by the interrupt). IRQ-safe. */
 bool serial_rx_pending(void);
 
+struct waitqueue;
+
+/* Woken (all waiters) from the receive interrupt when bytes arrive: wait
+ * with wait_event(serial_rx_waitqueue(), serial_rx_pending()). */
+struct waitqueue *serial_rx_waitqueue(void);
+
 /* True when the UART answered the loopback probe at init. */
 bool serial_present(void);

@@ -13,7 +13,10 @@ typedef struct {
 	int64_t v;
 } atomic_t;
 
-#define ATOMIC_INIT(x) { (x) }
+#define ATOMIC_INIT(x) \
+	{              \
+		(x)    \
+	}
 
 static inline int64_t atomic_read(const atomic_t *a)
 {

@@ -15,7 +15,10 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)     \
+	{                        \
+		&(name), &(name) \
+	}
 
 static inline void list_init(struct list_head *h)
 {
@@ -71,6 +74,6 @@ static inline bool list_is_linked(const struct list_head *n)
 #define list_for_each(pos, h) for (pos = (h)->next; pos != (h); pos = pos->next)
 #define list_for_each_safe(pos, tmp, h) \
 	for (pos = (h)->next, tmp = pos->next; pos != (h); pos = tmp, tmp = pos->next)
-#define list_for_each_entry(pos, h, member)                                   \
+#define list_for_each_entry(pos, h, member)                                              \
 	for (pos = list_entry((h)->next, __typeof__(*pos), member); &pos->member != (h); \
 	     pos = list_entry(pos->member.next, __typeof__(*pos), member))

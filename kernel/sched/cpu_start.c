@@ -172,7 +172,7 @@ void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st)
 	struct runqueue *rq = c ? c->rq : NULL;
 	unsigned long flags;
 
-	*st = (struct sched_cpu_stats){0};
+	*st = (struct sched_cpu_stats){ 0 };
 	if (!rq)
 		return;
 	flags = spin_lock_irqsave(&rq->lock);

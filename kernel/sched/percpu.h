@@ -35,8 +35,8 @@ struct percpu {
 	struct percpu *self;  /* PERCPU_SELF: this struct's own address */
 	struct task *current; /* PERCPU_CURRENT: owner CPU writes, anyone reads */
 	/* Immutable after percpu_alloc(): */
-	unsigned int id;  /* logical index: 0 = boot CPU, then MADT order */
-	uint32_t apic_id; /* the CPU's local APIC id */
+	unsigned int id;	  /* logical index: 0 = boot CPU, then MADT order */
+	uint32_t apic_id;	  /* the CPU's local APIC id */
 	struct arch_percpu *arch; /* GDT, TSS, IST stacks, fault catcher */
 	struct runqueue *rq;	  /* this CPU's run queue (sched/sched.c) */
 	struct task *idle;	  /* this CPU's idle task */

@@ -76,7 +76,7 @@ static void rq_add_sleeper_locked(struct runqueue *rq, struct task *t) REQUIRES(
 	struct list_head *pos;
 
 	spin_assert_held(&rq->lock);
-	list_for_each(pos, &rq->sleepers) {
+	list_for_each (pos, &rq->sleepers) {
 		if (list_entry(pos, struct task, sleep_link)->wake_ns > t->wake_ns)
 			break;
 	}
@@ -117,7 +117,7 @@ static struct task *rq_pull_locked(struct runqueue *rq) REQUIRES(&rq->lock)
 			continue;
 		if (!spin_trylock(&other->lock))
 			continue;
-		list_for_each_entry(t, &other->ready, rq_link) {
+		list_for_each_entry (t, &other->ready, rq_link) {
 			if (!t->pinned) {
 				found = t;
 				break;
@@ -173,6 +173,8 @@ void sched_switch_locked(struct runqueue *rq)
 	if (!prev->is_idle)
 		rq->busy_ns += now - prev->slice_start_ns;
 	prev->need_resched = false;
+	if (prev->is_idle)
+		prev->state = TASK_READY; /* waits off-queue for an empty queue */
 	next->slice_start_ns = now;
 	next->state = TASK_RUNNING;
 	next->cpu = c->id;

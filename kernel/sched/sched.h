@@ -68,9 +68,9 @@ void might_sleep_at(const char *where);
 
 /* Per-CPU statistics for `ps` and the tests. */
 struct sched_cpu_stats {
-	uint64_t switches;    /* context switches on this CPU */
-	uint64_t busy_ns;     /* time spent in non-idle tasks */
+	uint64_t switches;     /* context switches on this CPU */
+	uint64_t busy_ns;      /* time spent in non-idle tasks */
 	unsigned int nr_ready; /* tasks in its run queue now */
-	uint64_t tasks_run;   /* distinct non-idle task slices started */
+	uint64_t tasks_run;    /* distinct non-idle task slices started */
 };
 void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st);

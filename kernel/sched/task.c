@@ -172,7 +172,7 @@ struct task *task_current(void)
 const char *task_state_name(enum task_state s)
 {
 	static const char *const names[] = {
-		[TASK_RUNNING] = "running",   [TASK_READY] = "ready", [TASK_BLOCKED] = "blocked",
+		[TASK_RUNNING] = "running",   [TASK_READY] = "ready",	[TASK_BLOCKED] = "blocked",
 		[TASK_SLEEPING] = "sleeping", [TASK_EXITED] = "exited",
 	};
 	return (unsigned int)s < ARRAY_SIZE(names) ? names[s] : "?";
@@ -185,7 +185,7 @@ size_t task_list(struct task_info *out, size_t max)
 	struct task *t;
 	size_t n = 0;
 
-	list_for_each_entry(t, &task_table, all_link) {
+	list_for_each_entry (t, &task_table, all_link) {
 		if (n < max) {
 			struct task_info *ti = &out[n];
 			ti->id = t->id;

@@ -34,8 +34,8 @@ enum task_state {
 struct task {
 	struct arch_context ctx; /* saved registers while not running */
 	/* Owner task only (read by others for `ps`): */
-	int preempt_count;  /* > 0: no involuntary switch (spinlocks held) */
-	bool need_resched;  /* set by the tick or a wakeup; checked on exit paths */
+	int preempt_count; /* > 0: no involuntary switch (spinlocks held) */
+	bool need_resched; /* set by the tick or a wakeup; checked on exit paths */
 	/* Immutable after task_create(): */
 	uint64_t id;
 	char name[TASK_NAME_MAX];
@@ -46,12 +46,12 @@ struct task {
 	bool pinned; /* never moved to another CPU (idle, task_create_on) */
 	/* Protected by the run-queue lock of the CPU in `cpu`: */
 	enum task_state state;
-	unsigned int cpu;	  /* CPU it runs or is queued on */
+	unsigned int cpu;	     /* CPU it runs or is queued on */
 	struct list_head rq_link;    /* run queue (READY) */
 	struct list_head sleep_link; /* the CPU's sleep list (timed waits) */
-	uint64_t runtime_ns;	  /* CPU time consumed */
-	uint64_t slice_start_ns;  /* when it last got the CPU */
-	uint64_t wake_ns;	  /* sleeping: when to wake */
+	uint64_t runtime_ns;	     /* CPU time consumed */
+	uint64_t slice_start_ns;     /* when it last got the CPU */
+	uint64_t wake_ns;	     /* sleeping: when to wake */
 	/* Protected by task_table_lock: */
 	struct list_head all_link; /* the task table */
 	bool detached;		   /* freed on exit; cannot be joined */

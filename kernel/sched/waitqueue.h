@@ -33,7 +33,10 @@ struct wait_entry {
 	bool woken;
 };
 
-#define WAITQUEUE_INIT(wq, n) { SPINLOCK_INIT(n, LOCK_RANK_WAITQ), LIST_HEAD_INIT((wq).waiters) }
+#define WAITQUEUE_INIT(wq, n)                                                   \
+	{                                                                       \
+		SPINLOCK_INIT(n, LOCK_RANK_WAITQ), LIST_HEAD_INIT((wq).waiters) \
+	}
 
 void waitqueue_init(struct waitqueue *wq, const char *name);
 
@@ -48,33 +51,33 @@ void waitq_sleep_until(struct wait_entry *w, uint64_t deadline_ns);
 
 /* Wait until @cond (an expression re-evaluated after every wake-up) is
  * true. May sleep. */
-#define wait_event(wq, cond)                             \
-	do {                                             \
-		struct wait_entry __we = {0};            \
-		for (;;) {                               \
-			waitq_prepare((wq), &__we);      \
-			if (cond)                        \
-				break;                   \
-			waitq_sleep(&__we);              \
-		}                                        \
-		waitq_finish((wq), &__we);               \
+#define wait_event(wq, cond)                        \
+	do {                                        \
+		struct wait_entry __we = { 0 };     \
+		for (;;) {                          \
+			waitq_prepare((wq), &__we); \
+			if (cond)                   \
+				break;              \
+			waitq_sleep(&__we);         \
+		}                                   \
+		waitq_finish((wq), &__we);          \
 	} while (0)
 
 /* wait_event() with a timeout of @ns: evaluates to true if @cond became
  * true, false on timeout. May sleep. */
-#define wait_event_timeout(wq, cond, ns)                                      \
-	({                                                                    \
-		struct wait_entry __we = {0};                                 \
-		uint64_t __dl = ktime_ns() + (ns);                            \
-		bool __ok;                                                    \
-		for (;;) {                                                    \
-			waitq_prepare((wq), &__we);                           \
-			if ((__ok = (cond)) || ktime_ns() >= __dl)            \
-				break;                                        \
-			waitq_sleep_until(&__we, __dl);                       \
-		}                                                             \
-		waitq_finish((wq), &__we);                                    \
-		__ok;                                                         \
+#define wait_event_timeout(wq, cond, ns)                           \
+	({                                                         \
+		struct wait_entry __we = { 0 };                    \
+		uint64_t __dl = ktime_ns() + (ns);                 \
+		bool __ok;                                         \
+		for (;;) {                                         \
+			waitq_prepare((wq), &__we);                \
+			if ((__ok = (cond)) || ktime_ns() >= __dl) \
+				break;                             \
+			waitq_sleep_until(&__we, __dl);            \
+		}                                                  \
+		waitq_finish((wq), &__we);                         \
+		__ok;                                              \
 	})
 
 /* Wake the first waiter / every waiter. IRQ-safe. Return how many were

@@ -1,16 +1,18 @@
 /*
- * Commands that keep the shell busy on purpose: `sleep MS` (busy-waits
- * until the scheduler can put the task to sleep) and `prime N` (the N-th
+ * Commands that keep the shell busy on purpose: `sleep MS` (sleeps on the
+ * scheduler's timer) and `prime N` (the N-th
  * prime by trial division, the scheduling demo; `prime N &` runs it as a
- * background job once the scheduler exists, see shell/job.h). Both stop at
- * ^C through shell_interrupted(). Shell task only.
+ * background job, see shell/job.h). Both stop at ^C through
+ * shell_interrupted() when run in the foreground.
  */
 #include "core/console.h"
 #include "lib/string.h"
+#include "sched/task.h"
 #include "shell/prime.h"
 #include "shell/shell.h"
 #include "time/ktime.h"
 
+#define SLEEP_STEP_NS (20 * NSEC_PER_MSEC)
 #define SLEEP_MS_MAX (24ull * 3600 * 1000) /* one day */
 
 static int cmd_sleep(int argc, char **argv)
@@ -19,13 +21,16 @@ static int cmd_sleep(int argc, char **argv)
 
 	if (argc != 2 || kstrtoull(argv[1], 10, &ms) < 0 || ms > SLEEP_MS_MAX)
 		return shell_usage(shell_find("sleep"));
-	/* FIXME: sleep on a timer once sched/ exists instead of spinning. */
-	for (unsigned long long i = 0; i < ms; i++) {
+	/* Sleep on the timer in short steps so ^C is noticed promptly. */
+	uint64_t start = ktime_ns(), end = start + ms * NSEC_PER_MSEC, now;
+
+	while ((now = ktime_ns()) < end) {
 		if (shell_interrupted()) {
-			kprintf("sleep: interrupted after %llu ms\n", i);
+			kprintf("sleep: interrupted after %llu ms\n",
+				(unsigned long long)((now - start) / NSEC_PER_MSEC));
 			return SHELL_STATUS_INTERRUPTED;
 		}
-		mdelay(1);
+		task_sleep_ns(MIN(end - now, SLEEP_STEP_NS));
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
  */
 #include "arch/arch.h"
 #include "drivers/serial.h"
+#include "sched/waitqueue.h"
 #include "shell/shell_internal.h"
 
 #define TYPEAHEAD_SIZE 64 /* power of two */
@@ -26,10 +27,9 @@ static int input_try(void)
 }
 
 /*
- * Wait until input may have arrived. With the serial receive interrupt the
- * CPU halts: interrupts go off for the check so a byte arriving between it
- * and the halt still wakes us ("sti; hlt" takes the interrupt after hlt
- * starts). Without it (before interrupts are set up), spin politely.
+ * Wait until input may have arrived: sleep on the serial receive wait
+ * queue (other tasks run meanwhile). Without the receive interrupt (before
+ * interrupts are set up, or if routing failed), poll politely.
  */
 static void wait_for_input(void)
 {
@@ -37,11 +37,7 @@ static void wait_for_input(void)
 		arch_cpu_relax();
 		return;
 	}
-	arch_irq_disable();
-	if (serial_rx_pending())
-		arch_irq_enable();
-	else
-		arch_wait_for_interrupt();
+	wait_event(serial_rx_waitqueue(), serial_rx_pending());
 }
 
 int shell_getc(void)
@@ -59,6 +55,10 @@ bool shell_interrupted(void)
 {
 	int c;
 
+	/* Only the shell reads the console: a background job polling here
+	 * would steal the prompt's keystrokes. */
+	if (!shell_is_shell_task())
+		return false;
 	while (!interrupted && (c = input_try()) >= 0) {
 		if (c == KEY_CTRL_C) {
 			interrupted = true;

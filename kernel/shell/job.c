@@ -7,7 +7,9 @@
 #include "shell/job.h"
 
 #include "core/console.h"
+#include "include/uapi/errno.h"
 #include "lib/string.h"
+#include "sched/task.h"
 #include "shell/shell_internal.h"
 
 /* The job slots; see struct shell_job for who owns which field. */
@@ -18,6 +20,22 @@ static int (*job_starter)(struct shell_job *job);
 void shell_set_job_starter(int (*start)(struct shell_job *job))
 {
 	__atomic_store_n(&job_starter, start, __ATOMIC_RELEASE);
+}
+
+static int job_task_main(void *arg)
+{
+	shell_job_run(arg);
+	return 0;
+}
+
+int shell_job_start_task(struct shell_job *job)
+{
+	struct task *t = task_create(job_task_main, job, job->name);
+
+	if (!t)
+		return -ENOMEM;
+	task_detach(t);
+	return 0;
 }
 
 static struct shell_job *claim_slot(void)

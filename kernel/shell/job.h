@@ -1,20 +1,12 @@
 /*
  * Background jobs: `CMD ARGS... &` runs a command on a task of its own so
  * the prompt comes back at once. The shell copies the command and its
- * arguments into a job slot and hands it to a starter function that the
- * scheduler registers; until one is registered `&` is refused with
- * "background jobs need the scheduler".
- *
- * Plugging in the scheduler (one call, from sched/ init or kmain):
- *     static void job_entry(void *arg) { shell_job_run(arg); }
- *     static int start_job(struct shell_job *job)
- *     {
- *             return task_create(job->name, job_entry, job) ? 0 : -ENOMEM;
- *     }
- *     shell_set_job_starter(start_job);
- * FIXME: at the same time shell_interrupted() (shell/input.c) must answer
- * false outside the shell's own task: it reads the console, and a job
- * polling it would steal keystrokes from the prompt.
+ * arguments into a job slot and hands it to a starter function;
+ * shell_main() registers shell_job_start_task() (a detached task per job),
+ * and tests may register stand-ins. With no starter, `&` is refused with
+ * "background jobs need the scheduler". A job cannot be stopped with ^C:
+ * shell_interrupted() answers false outside the shell's own task, because
+ * it reads the console and a job would steal the prompt's keystrokes.
  */
 #pragma once
 

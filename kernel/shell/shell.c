@@ -11,7 +11,9 @@
 #include "arch/arch.h"
 #include "core/console.h"
 #include "lib/string.h"
+#include "sched/percpu.h"
 #include "shell/complete.h"
+#include "shell/job.h"
 #include "shell/lineedit.h"
 #include "shell/shell_internal.h"
 #include "shell/tokenize.h"
@@ -30,6 +32,7 @@ static bool last_boot_command;
 static unsigned int run_depth; /* shell_run_line() nesting (tests call it) */
 static int last_status;
 static uint64_t first_prompt_ns;
+static struct task *shell_task; /* Written once by shell_main() */
 static struct history history;
 static struct lineedit editor;
 static enum shell_color_mode color_mode = SHELL_COLOR_AUTO;
@@ -281,10 +284,17 @@ static void read_and_run(void)
 	}
 }
 
+bool shell_is_shell_task(void)
+{
+	return current_task() == READ_ONCE(shell_task);
+}
+
 void shell_main(const char *cmdline)
 {
 	/* The kernel is ready for commands: the end of boot for the metrics. */
 	first_prompt_ns = ktime_ns();
+	shell_task = current_task();
+	shell_set_job_starter(shell_job_start_task);
 	history_init(&history);
 	lineedit_init(&editor, &editor_ops, NULL, &history);
 	if (cmdline && *cmdline) {

@@ -10,6 +10,8 @@
 #include "shell/history.h"
 #include "shell/shell.h"
 
+struct shell_job;
+
 /* ---- shell.c ----------------------------------------------------------- */
 
 /* The interactive history (for the `history` command). */
@@ -33,6 +35,13 @@ bool shell_terminal_seen(void);
 
 /* Forget an earlier ^C: called before each command starts. */
 void shell_input_clear_interrupt(void);
+
+/* Is the caller the shell's own task (the one that ran shell_main)? */
+bool shell_is_shell_task(void);
+
+/* The job starter shell_main() registers: runs the job on a new detached
+ * task. Returns 0 or -ENOMEM. */
+int shell_job_start_task(struct shell_job *job);
 
 /* ---- job.c ------------------------------------------------------------- */
 

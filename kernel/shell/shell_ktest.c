@@ -6,8 +6,11 @@
 #include "include/uapi/errno.h"
 #include "ktest/ktest.h"
 #include "lib/string.h"
+#include "sched/task.h"
 #include "shell/job.h"
 #include "shell/shell.h"
+#include "shell/shell_internal.h"
+#include "time/ktime.h"
 
 KTEST(shell_status_codes)
 {
@@ -54,7 +57,8 @@ static int start_failing(struct shell_job *job)
 
 KTEST(shell_background_jobs)
 {
-	KASSERT_EQ(shell_run_line("prime 5 &"), 1); /* no scheduler: refused */
+	shell_set_job_starter(NULL);
+	KASSERT_EQ(shell_run_line("prime 5 &"), 1); /* no starter: refused */
 
 	shell_set_job_starter(start_inline);
 	starts = 0;
@@ -67,5 +71,30 @@ KTEST(shell_background_jobs)
 	for (int i = 0; i < 2 * SHELL_JOBS_MAX; i++)
 		KASSERT_EQ(shell_run_line("prime 5 &"), 1);
 	KASSERT_EQ(starts, 2 * SHELL_JOBS_MAX); /* no slot leaked on failure */
-	shell_set_job_starter(NULL);
+	shell_set_job_starter(shell_job_start_task);
+}
+
+static bool job_finished(const char *name)
+{
+	struct task_info tasks[64];
+	size_t n = task_list(tasks, ARRAY_SIZE(tasks));
+
+	for (size_t i = 0; i < MIN(n, ARRAY_SIZE(tasks)); i++)
+		if (!strcmp(tasks[i].name, name))
+			return false;
+	return true;
+}
+
+/* With the real starter a job runs on its own task, which frees itself. */
+KTEST(shell_background_job_task)
+{
+	size_t before = task_count();
+	uint64_t deadline = ktime_ns() + 5 * NSEC_PER_SEC;
+
+	KASSERT_EQ(shell_run_line("sleep 50 &"), 0);
+	KASSERT(!job_finished("sleep")); /* the prompt came back first */
+	while (!job_finished("sleep") && ktime_ns() < deadline)
+		task_sleep_ns(10 * NSEC_PER_MSEC);
+	KASSERT(job_finished("sleep"));
+	KASSERT_EQ(task_count(), before);
 }

@@ -50,8 +50,8 @@ void mutex_unlock(struct mutex *m)
 	struct task *was = atomic_exchange(&m->owner, NULL);
 
 	if (was != me)
-		panic("mutex: '%s' unlocked by task '%s' but owned by %s", m->name,
-		      me->name, was ? was->name : "nobody");
+		panic("mutex: '%s' unlocked by task '%s' but owned by %s", m->name, me->name,
+		      was ? was->name : "nobody");
 	if (waitq_has_waiters(&m->wq))
 		waitq_wake_one(&m->wq);
 }

@@ -20,7 +20,7 @@
 
 /* Lock ranks, outermost first (doc/locking.md has the table). */
 enum lock_rank {
-	LOCK_RANK_NONE = 0, /* checked for recursion only, never for order */
+	LOCK_RANK_NONE = 0,    /* checked for recursion only, never for order */
 	LOCK_RANK_SUBSYS = 10, /* subsystem registries (pci, block devices) */
 	LOCK_RANK_DRIVER = 20, /* a device's own lock (virtqueue submit) */
 	LOCK_RANK_BCACHE = 30, /* buffer cache */
@@ -42,7 +42,10 @@ struct spinlock {
 	uintptr_t owner_pc;
 };
 
-#define SPINLOCK_INIT(n, r) { .locked = 0, .name = (n), .rank = (r), .owner_cpu = -1 }
+#define SPINLOCK_INIT(n, r)                                            \
+	{                                                              \
+		.locked = 0, .name = (n), .rank = (r), .owner_cpu = -1 \
+	}
 
 void spin_init(struct spinlock *l, const char *name, unsigned int rank);
 

@@ -29,7 +29,7 @@ void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*ent
 
 	/* At entry rsp = stack_top - 8, as after a call from a 16-byte aligned
 	 * frame (System V ABI §3.2.2). */
-	*f = (struct switch_frame){.ret = (uint64_t)(uintptr_t)entry};
+	*f = (struct switch_frame){ .ret = (uint64_t)(uintptr_t)entry };
 	ctx->rsp = (uint64_t)(uintptr_t)f;
 }
 

@@ -43,8 +43,8 @@ struct blk_request {
 	/* Called exactly once when the request finishes, possibly in interrupt
 	 * context (must not sleep). */
 	void (*done)(struct blk_request *rq);
-	void *priv;		  /* the submitter's */
-	struct list_head link;	  /* the driver's, while in flight */
+	void *priv;	       /* the submitter's */
+	struct list_head link; /* the driver's, while in flight */
 };
 
 struct blkdev;
@@ -58,10 +58,10 @@ struct blkdev_ops {
 
 struct blkdev {
 	/* Filled by the driver before blkdev_register(): */
-	uint64_t nr_sectors;	 /* capacity in 512-byte sectors */
-	uint32_t block_size;	 /* device's logical block size (>= 512) */
-	uint32_t max_sectors;	 /* largest request the driver accepts */
-	bool has_flush;		 /* BLK_OP_FLUSH does something */
+	uint64_t nr_sectors;	     /* capacity in 512-byte sectors */
+	uint32_t block_size;	     /* device's logical block size (>= 512) */
+	uint32_t max_sectors;	     /* largest request the driver accepts */
+	bool has_flush;		     /* BLK_OP_FLUSH does something */
 	char serial[BLK_SERIAL_MAX]; /* "" if unknown */
 	const struct blkdev_ops *ops;
 	void *priv; /* the driver's */
@@ -89,7 +89,6 @@ int blkdev_submit(struct blkdev *dev, struct blk_request *rq) __must_check;
  * may exceed max_sectors (split here). Return 0 or a negative errno
  * (-EIO for device errors and for ranges beyond the end). May sleep. */
 int blk_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf) __must_check;
-int blk_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf)
-	__must_check;
+int blk_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf) __must_check;
 /* Flush the device's write cache (0 at once without has_flush). */
 int blk_flush(struct blkdev *dev) __must_check;
