@@ -59,3 +59,30 @@ def sched_sleep_lets_jobs_run(vm):
     m = re.search(r"^\s*\d+\s+prime\s+\S+\s+\d+\s+([\d.]+)$", out, re.M)
     assert m and float(m.group(1)) >= 300, out  # it got most of the 500 ms
     vm.shutdown()
+
+
+def lockcheck(vm, kind, message):
+    vm.send(f"lockcheck {kind}\r")
+    vm.expect(message, timeout=20)
+    vm.expect(r"system halted", timeout=20)
+
+
+@scenario(uefi=False, smp=1, mem="256M", timeout=60)
+def sched_lockcheck_recursion(vm):
+    lockcheck(vm, "recursion", r"spinlock: recursive lock of 'lockcheck_outer' on CPU 0")
+
+
+@scenario(uefi=False, smp=1, mem="256M", timeout=60)
+def sched_lockcheck_order(vm):
+    lockcheck(vm, "order", r"spinlock: lock order: 'lockcheck_inner' \(rank 10\) taken while "
+              r"holding 'lockcheck_outer' \(rank 50\)")
+
+
+@scenario(uefi=False, smp=1, mem="256M", timeout=60)
+def sched_lockcheck_unlock(vm):
+    lockcheck(vm, "unlock", r"spinlock: unlock of 'lockcheck_inner' on CPU 0, which does not hold it")
+
+
+@scenario(uefi=False, smp=1, mem="256M", timeout=60)
+def sched_lockcheck_sleep(vm):
+    lockcheck(vm, "sleep", r"sched: task_sleep_ns may sleep but task 'kmain' holds a spinlock")
