@@ -17,7 +17,7 @@ static void check_against(struct list_head *h, const int *model, int n)
 	struct list_head *pos;
 	int i = 0;
 
-	list_for_each(pos, h) {
+	list_for_each (pos, h) {
 		CHECK(i < n);
 		CHECK_EQ(list_entry(pos, struct item, link)->value, model[i]);
 		i++;
@@ -79,11 +79,12 @@ TEST(list_safe_iteration_deletes)
 		items[i].value = i;
 		list_add_tail(&items[i].link, &head);
 	}
-	list_for_each_safe(pos, tmp, &head) {
+	list_for_each_safe(pos, tmp, &head)
+	{
 		if (list_entry(pos, struct item, link)->value % 2)
 			list_del(pos);
 	}
-	list_for_each_entry(it, &head, link) {
+	list_for_each_entry (it, &head, link) {
 		CHECK_EQ(it->value % 2, 0);
 		seen++;
 	}
