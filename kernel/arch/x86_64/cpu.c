@@ -20,6 +20,7 @@
 #define PM1_SLP_EN (1u << 13)
 #define KBC_COMMAND 0x64
 #define KBC_PULSE_RESET 0xfe
+#define POWEROFF_WAIT_CYCLES 200000000ull /* about 0.1 s at 2 GHz */
 
 extern uint64_t boot_entry_tsc;
 
@@ -68,8 +69,15 @@ void arch_debug_exit(uint32_t code)
 void arch_poweroff(void)
 {
 	/* QEMU's S5 sleep type is 0 on both machines (its DSDT's \_S5). */
+	uint64_t start;
+
 	outw(QEMU_Q35_PM1A_CNT, PM1_SLP_EN);
 	outw(QEMU_PIIX_PM1A_CNT, PM1_SLP_EN);
+	/* QEMU acts on the sleep request asynchronously (its main loop stops
+	 * the vCPUs): give it time before the debug-exit fallback. */
+	start = rdtsc();
+	while (rdtsc() - start < POWEROFF_WAIT_CYCLES)
+		cpu_pause();
 	arch_debug_exit(0);
 	kprintf("poweroff: no method worked; halting\n");
 	arch_halt_forever();
