@@ -47,7 +47,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	arch_irq_enable();     /* interrupts on from here */
 
 	/* -- tasks -- */
-	sched_init(); /* kmain becomes a task; idle task; preemption on */
+	sched_init();	 /* kmain becomes a task; idle task; preemption on */
+	arch_smp_init(); /* start the other CPUs; each joins the scheduler */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

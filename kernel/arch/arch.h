@@ -344,6 +344,24 @@ void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*ent
 struct percpu;
 struct task;
 
+/* Start every other processor in the ACPI MADT (each joins the scheduler
+ * through sched_init_cpu/sched_ap_main) and attach the IPI handlers. Boot
+ * CPU, after sched_init(). Logs how many CPUs are online. */
+void arch_smp_init(void);
+
+/* How long arch_smp_init() took, in ns (for `make bench`). */
+uint64_t arch_smp_bringup_ns(void);
+
+/* Make every other online CPU drop its TLB entries for the kernel
+ * mappings [@va, @va + @pages pages) before returning (this CPU flushes
+ * its own in the unmap/protect call). Call with no spinlock held:
+ * the other CPUs must be able to take the IPI (interrupts may be off
+ * here; a CPU waiting here still answers others' requests). */
+void arch_tlb_shootdown(uintptr_t va, size_t pages);
+
+/* Shootdowns this kernel has sent (for tests). */
+uint64_t arch_tlb_shootdown_count(void);
+
 /* Interrupt logical CPU @cpu so it looks at its run queue (an IPI whose
  * handler does nothing: the reschedule happens at interrupt exit). */
 void arch_send_reschedule(unsigned int cpu);

@@ -5,9 +5,9 @@
  * reads the ring, so an idle reader can halt instead of spinning. The
  * loopback self-test at init tells whether a UART is there at all; without
  * one output is dropped.
- * Locking: rx_ring is filled by the IRQ handler (on the boot CPU) and
- * emptied with interrupts disabled. FIXME: an IRQ-safe rx_lock once readers
- * can run on other CPUs.
+ * Locking: rx_lock (IRQ-safe leaf) guards rx_ring, its indexes and the
+ * throttle state: the handler fills it on the CPU the IRQ is routed to,
+ * readers empty it from any CPU.
  * Reference: PC16550D data sheet, register map §8, IER/IIR §8.4-8.6.
  */
 #include "drivers/serial.h"
@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "irq/irq.h"
 #include "sched/waitqueue.h"
+#include "sync/spinlock.h"
 
 #define LOG_PREFIX "serial: "
 
@@ -50,6 +51,7 @@ static bool present;
 
 /* Receive ring (see Locking): head written by the handler, tail by readers. */
 static uint8_t rx_ring[RX_RING_SIZE];
+static struct spinlock rx_lock = SPINLOCK_INIT("serial_rx", LOCK_RANK_LEAF);
 static unsigned int rx_head, rx_tail;
 static bool rx_throttled; /* receive interrupt masked: the ring is full */
 static bool rx_irq;
@@ -131,6 +133,7 @@ static void serial_rx_interrupt(struct irq_ctx *ctx, void *data)
 {
 	int c;
 
+	spin_lock(&rx_lock);
 	for (;;) {
 		if (rx_head - READ_ONCE(rx_tail) == RX_RING_SIZE) {
 			rx_throttled = true;
@@ -143,7 +146,9 @@ static void serial_rx_interrupt(struct irq_ctx *ctx, void *data)
 		rx_ring[rx_head % RX_RING_SIZE] = (uint8_t)c;
 		WRITE_ONCE(rx_head, rx_head + 1);
 	}
-	if (rx_head != READ_ONCE(rx_tail))
+	c = rx_head != rx_tail;
+	spin_unlock(&rx_lock);
+	if (c)
 		waitq_wake_all(&serial_rx_wq);
 }
 
@@ -184,7 +189,7 @@ int serial_getc(void)
 	if (!rx_irq)
 		return poll_getc();
 	irqs_on = arch_irqs_enabled();
-	flags = arch_irq_save();
+	flags = spin_lock_irqsave(&rx_lock);
 	if (rx_tail != rx_head) {
 		c = rx_ring[rx_tail % RX_RING_SIZE];
 		rx_tail++;
@@ -195,6 +200,6 @@ int serial_getc(void)
 	} else if (!irqs_on) {
 		c = poll_getc(); /* the handler cannot run for this caller */
 	}
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&rx_lock, flags);
 	return c;
 }

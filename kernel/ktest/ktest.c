@@ -11,6 +11,8 @@
 #include "core/log.h"
 #include "core/panic.h"
 #include "lib/string.h"
+#include "sched/sched.h"
+#include "sched/task.h"
 #include "shell/shell.h"
 #include "time/ktime.h"
 
@@ -39,12 +41,16 @@ bool ktest_expect_fault(void (*fn)(void *arg), void *arg, struct arch_fault_info
 {
 	struct arch_jmpbuf jb;
 
+	/* The catcher is per CPU: stay on this one while it is armed. */
+	preempt_disable();
 	if (arch_setjmp(&jb)) {
+		preempt_enable();
 		return true; /* the catcher disarmed itself */
 	}
 	arch_fault_catch_begin(&jb, info);
 	fn(arg);
 	arch_fault_catch_end();
+	preempt_enable();
 	return false;
 }
 
@@ -52,6 +58,7 @@ static bool run_one(const struct ktest *t)
 {
 	struct arch_jmpbuf jb;
 	uint64_t start = ktime_ns();
+	int preempt_count = task_current()->preempt_count;
 	bool ok;
 
 	abort_jb = &jb;
@@ -60,6 +67,8 @@ static bool run_one(const struct ktest *t)
 		ok = true;
 	} else {
 		ok = false;
+		/* A failed KASSERT may have left preemption off: restore it. */
+		task_current()->preempt_count = preempt_count;
 	}
 	abort_jb = NULL;
 	arch_fault_catch_end();

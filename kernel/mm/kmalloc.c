@@ -7,8 +7,7 @@
  * in a small hash table so kfree can tell them from slab objects (a
  * page-aligned pointer may be either). At most one empty slab per class is
  * kept; the others go back to pmm at once.
- * Locking: heap_lock (interrupts off for now; an IRQ-safe spinlock with
- * SMP) guards caches, slabs and the large table; pmm_lock nests inside.
+ * Locking: heap_lock (an IRQ-safe spinlock, LOCK_RANK_MM) guards caches, slabs and the large table; pmm_lock nests inside.
  */
 #include "mm/kmalloc.h"
 
@@ -17,6 +16,7 @@
 #include "lib/string.h"
 #include "mm/debug.h"
 #include "mm/pmm.h"
+#include "sync/spinlock.h"
 
 #define LOG_PREFIX "kmalloc: "
 #define SLAB_MAGIC 0x51ab0c0du
@@ -56,14 +56,16 @@ static uint64_t large_allocs, large_pages;
 static uint8_t class_of_16[SLAB_MAX_SIZE / 16 + 1];
 static int large_node_class;
 
+static struct spinlock heap_spin = SPINLOCK_INIT("heap", LOCK_RANK_MM);
+
 static inline unsigned long heap_lock(void)
 {
-	return arch_irq_save();
+	return spin_lock_irqsave(&heap_spin);
 }
 
 static inline void heap_unlock(unsigned long flags)
 {
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&heap_spin, flags);
 }
 
 void kmalloc_init(void)

@@ -4,7 +4,7 @@
  * mm/memrange.c), places the buddy core's per-frame state map in the first
  * free space below 4 GiB, and wraps the core in a lock. Memory above 4 GiB
  * joins only after vmm_init() has mapped it (pmm_init_late()).
- * Locking: pmm_lock (interrupts off for now; a spinlock once SMP exists),
+ * Locking: pmm_lock (an IRQ-safe spinlock, LOCK_RANK_MM + 3),
  * a leaf lock: nothing else is taken while holding it.
  */
 #include "mm/pmm.h"
@@ -15,6 +15,7 @@
 #include "lib/string.h"
 #include "mm/debug.h"
 #include "mm/memrange.h"
+#include "sync/spinlock.h"
 
 #define LOG_PREFIX "pmm: "
 
@@ -39,16 +40,16 @@ static int nr_deferred;
 static struct memrange ranges[MAX_RANGES];
 static struct memrange segments[MAX_SEGMENTS];
 
-/* The lock helpers: interrupts off is enough on one CPU. The SMP issue
- * replaces them with a real IRQ-safe spinlock. */
+static struct spinlock pmm_spin = SPINLOCK_INIT("pmm", LOCK_RANK_MM + 3);
+
 static inline unsigned long pmm_lock(void)
 {
-	return arch_irq_save();
+	return spin_lock_irqsave(&pmm_spin);
 }
 
 static inline void pmm_unlock(unsigned long flags)
 {
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&pmm_spin, flags);
 }
 
 static size_t add_range(size_t n, uint64_t start, uint64_t end, unsigned int type)

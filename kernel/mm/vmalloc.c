@@ -2,8 +2,7 @@
  * The vmalloc area allocator: a sorted list of areas, first fit, each area
  * reserving one unmapped guard page below its mapped pages. Backing frames
  * come one at a time from pmm; mappings go through vmm.
- * Locking: vmalloc_lock (interrupts off for now; an IRQ-safe spinlock with
- * SMP) guards the area list and counters; it is dropped around mapping,
+ * Locking: vmalloc_lock (an IRQ-safe spinlock, LOCK_RANK_MM + 1) guards the area list and counters; it is dropped around mapping,
  * which takes vm_lock and pmm_lock.
  */
 #include "mm/vmalloc.h"
@@ -16,6 +15,7 @@
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
+#include "sync/spinlock.h"
 
 #define LOG_PREFIX "vmalloc: "
 #define NAME_MAX_LEN 24
@@ -31,17 +31,21 @@ struct vm_area {
 };
 
 /* Protected by vmalloc_lock (read lock-free by vmalloc_describe_guard): */
+#define UNMAP_BATCH 16
+
 static struct vm_area *areas;
 static struct vmalloc_stats stats;
 
+static struct spinlock vmalloc_spin = SPINLOCK_INIT("vmalloc", LOCK_RANK_MM + 1);
+
 static inline unsigned long vmalloc_lock(void)
 {
-	return arch_irq_save();
+	return spin_lock_irqsave(&vmalloc_spin);
 }
 
 static inline void vmalloc_unlock(unsigned long flags)
 {
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&vmalloc_spin, flags);
 }
 
 static uint64_t *kind_counter(enum vm_kind kind)
@@ -109,17 +113,25 @@ static void release(struct vm_area *a)
 	kfree(a);
 }
 
-/* Unmap the first @bytes of @a, returning frames to pmm unless MMIO. */
+/* Unmap the first @bytes of @a, returning frames to pmm unless MMIO. In
+ * batches: one TLB shootdown per batch, and a frame is freed only after
+ * no CPU can still reach it through a stale TLB entry. */
 static void unmap_pages(struct vm_area *a, size_t bytes)
 {
-	for (size_t off = 0; off < bytes; off += PAGE_SIZE) {
-		paddr_t pa;
+	paddr_t pas[UNMAP_BATCH];
 
-		if (vmm_unmap_page(a->start + off, &pa))
+	for (size_t off = 0; off < bytes;) {
+		size_t want = MIN((bytes - off) / PAGE_SIZE, (size_t)UNMAP_BATCH);
+		size_t got = vmm_unmap_range(a->start + off, want, pas);
+
+		for (size_t i = 0; i < got && a->kind != VM_IOREMAP; i++)
+			pmm_free_page(pas[i]);
+		off += got * PAGE_SIZE;
+		if (got < want) {
 			mm_report("vmalloc: page %#lx of '%s' was not mapped",
 				  (unsigned long)(a->start + off), a->name);
-		else if (a->kind != VM_IOREMAP)
-			pmm_free_page(pa);
+			off += PAGE_SIZE;
+		}
 	}
 }
 

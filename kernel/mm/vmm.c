@@ -4,7 +4,7 @@
  * and rodata read-only even in the direct map, everything else uncached),
  * switches to the kernel page tables, serialises page-table edits and
  * explains kernel page faults.
- * Locking: vm_lock (interrupts off for now; an IRQ-safe spinlock with SMP)
+ * Locking: vm_lock (an IRQ-safe spinlock, LOCK_RANK_MM + 2)
  * guards every kernel page-table edit. It nests inside the vmalloc lock
  * and takes pmm_lock for page-table pages.
  */
@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/panic.h"
 #include "mm/memrange.h"
+#include "sync/spinlock.h"
 
 #define LOG_PREFIX "vmm: "
 
@@ -28,14 +29,16 @@ static struct memrange ranges[MAX_RANGES];
 static struct memrange segments[MAX_SEGMENTS];
 static struct arch_phys_range direct_map[MAX_SEGMENTS];
 
+static struct spinlock vm_spin = SPINLOCK_INIT("vm", LOCK_RANK_MM + 2);
+
 static inline unsigned long vm_lock(void)
 {
-	return arch_irq_save();
+	return spin_lock_irqsave(&vm_spin);
 }
 
 static inline void vm_unlock(unsigned long flags)
 {
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&vm_spin, flags);
 }
 
 static bool is_ram(uint32_t type)
@@ -108,7 +111,22 @@ int vmm_unmap_page(uintptr_t va, paddr_t *pa)
 	int err = arch_unmap_page(va, pa);
 
 	vm_unlock(f);
+	if (!err)
+		arch_tlb_shootdown(va, 1);
 	return err;
+}
+
+size_t vmm_unmap_range(uintptr_t va, size_t pages, paddr_t *pas)
+{
+	unsigned long f = vm_lock();
+	size_t done = 0;
+
+	for (; done < pages; done++)
+		if (arch_unmap_page(va + done * PAGE_SIZE, &pas[done]))
+			break;
+	vm_unlock(f);
+	arch_tlb_shootdown(va, done); /* other CPUs; after the lock (see arch.h) */
+	return done;
 }
 
 int vmm_protect_page(uintptr_t va, unsigned int flags)
@@ -117,6 +135,8 @@ int vmm_protect_page(uintptr_t va, unsigned int flags)
 	int err = arch_protect_page(va, flags);
 
 	vm_unlock(f);
+	if (!err)
+		arch_tlb_shootdown(va, 1);
 	return err;
 }
 

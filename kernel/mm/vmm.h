@@ -23,6 +23,12 @@ void vmm_init(void);
  * 0 or the negative errno of the arch_* call (arch/arch.h). IRQ-safe; the
  * TLB of this CPU is flushed (others: with SMP). */
 int vmm_map_page(uintptr_t va, paddr_t pa, unsigned int flags) __must_check;
+/* Unmap up to @pages consecutive pages from @va, storing each frame in
+ * @pas, stopping at the first page that is not mapped; every CPU's TLB is
+ * flushed for them before it returns. Returns how many were unmapped.
+ * No spinlock may be held (TLB shootdown); interrupts may be off. */
+size_t vmm_unmap_range(uintptr_t va, size_t pages, paddr_t *pas) __must_check;
+
 int vmm_unmap_page(uintptr_t va, paddr_t *pa) __must_check;
 int vmm_protect_page(uintptr_t va, unsigned int flags) __must_check;
 

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "include/uapi/errno.h"
 #include "lib/muldiv.h"
+#include "sched/percpu.h"
 #include "sched/sched.h"
 #include "time/ktime.h"
 
@@ -29,25 +30,33 @@ static uint64_t period_count;
 static uint64_t jiffies;
 static uint64_t last_tick_ns;
 
-/* One-shot state (owner CPU, interrupts off). */
-static bool periodic;
-static void (*oneshot_fn)(void *data);
-static void *oneshot_data;
+/* Each CPU's device state (owner CPU only, interrupts off). */
+struct tick_cpu {
+	bool periodic;
+	uint64_t ticks; /* periodic ticks taken on this CPU */
+	void (*oneshot_fn)(void *data);
+	void *oneshot_data;
+};
+static struct tick_cpu tick_cpus[MAX_CPUS];
 
 static void tick_event(void)
 {
+	struct tick_cpu *tc = &tick_cpus[this_cpu_id()];
 	void (*fn)(void *data);
 
-	if (periodic) {
-		WRITE_ONCE(jiffies, jiffies + 1);
-		WRITE_ONCE(last_tick_ns, ktime_ns());
+	if (tc->periodic) {
+		tc->ticks++;
+		if (this_cpu_id() == 0) { /* one CPU keeps the jiffies */
+			WRITE_ONCE(jiffies, jiffies + 1);
+			WRITE_ONCE(last_tick_ns, ktime_ns());
+		}
 		sched_tick();
 		return;
 	}
-	fn = oneshot_fn;
-	oneshot_fn = NULL;
+	fn = tc->oneshot_fn;
+	tc->oneshot_fn = NULL;
 	if (fn)
-		fn(oneshot_data);
+		fn(tc->oneshot_data);
 }
 
 void clockevent_register(struct clockevent *dev)
@@ -83,8 +92,8 @@ int tick_start_periodic(void)
 	if (!ce || !period_count)
 		return -ENODEV;
 	flags = arch_irq_save();
-	oneshot_fn = NULL;
-	periodic = true;
+	tick_cpus[this_cpu_id()].oneshot_fn = NULL;
+	tick_cpus[this_cpu_id()].periodic = true;
 	ce->program(period_count, true);
 	arch_irq_restore(flags);
 	return 0;
@@ -125,12 +134,17 @@ int tick_oneshot(uint64_t ns, void (*fn)(void *data), void *data)
 	if (count > ce->max_count)
 		return -ERANGE;
 	flags = arch_irq_save();
-	periodic = false;
-	oneshot_fn = fn;
-	oneshot_data = data;
+	tick_cpus[this_cpu_id()].periodic = false;
+	tick_cpus[this_cpu_id()].oneshot_fn = fn;
+	tick_cpus[this_cpu_id()].oneshot_data = data;
 	ce->program(count ? count : 1, false);
 	arch_irq_restore(flags);
 	return 0;
+}
+
+uint64_t tick_cpu_ticks(void)
+{
+	return READ_ONCE(tick_cpus[this_cpu_id()].ticks);
 }
 
 uint64_t tick_jiffies(void)

@@ -43,6 +43,9 @@ void tick_init_cpu(void);
 /* Ticks since tick_init() (the boot CPU's tick). IRQ-safe. */
 uint64_t tick_jiffies(void);
 
+/* Periodic ticks the calling CPU has taken (call with preemption off). */
+uint64_t tick_cpu_ticks(void);
+
 /* The tick rate in Hz (CONFIG_HZ). */
 static inline unsigned int tick_hz(void)
 {
@@ -63,7 +66,7 @@ const struct clockevent *tick_device(void);
  * Stop the periodic tick on this CPU and fire @fn(@data) once, from the
  * timer interrupt, @ns from now. The tick stays stopped until
  * tick_start_periodic(). Returns 0, -ENODEV or -ERANGE (@ns too long for
- * the device). Call with interrupts off or on; boot CPU for now.
+ * the device). Acts on the calling CPU: call with preemption disabled.
  */
 int tick_oneshot(uint64_t ns, void (*fn)(void *data), void *data) __must_check;
 

@@ -4,8 +4,8 @@
  * (low) and 0x11 + 2n (high). Which GSIs are routed is tracked here so a
  * second route of the same GSI is refused.
  * Locking: the tables are immutable after ioapic_init() except `routed`,
- * which, like each IOREGSEL/IOWIN pair, is used with interrupts disabled.
- * FIXME: add an IRQ-safe spinlock (ioapic_lock) when SMP brings sync/.
+ * which, like each IOREGSEL/IOWIN pair, is guarded by ioapic_lock
+ * (IRQ-safe, LOCK_RANK_IRQ + 1: taken inside irq_desc_lock).
  * Reference: 82093AA data sheet §3.2.1-3.2.4; ACPI 6.5 §5.2.12.3.
  */
 #include "arch/x86_64/ioapic.h"
@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "include/mmio.h"
 #include "include/uapi/errno.h"
+#include "sync/spinlock.h"
 
 #define LOG_PREFIX "ioapic: "
 
@@ -38,6 +39,8 @@ struct ioapic {
 	uint8_t id;
 	uint64_t routed[MAX_PINS / 64]; /* Interrupts disabled. */
 };
+
+static struct spinlock ioapic_lock = SPINLOCK_INIT("ioapic", LOCK_RANK_IRQ + 1);
 
 static struct ioapic ioapics[ACPI_MAX_IOAPICS];
 static unsigned int nr_ioapics;
@@ -143,7 +146,7 @@ int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t dest, unsigned int flags
 		low |= RTE_LEVEL;
 	if (flags & IOAPIC_ACTIVE_LOW)
 		low |= RTE_ACTIVE_LOW;
-	irqf = arch_irq_save();
+	irqf = spin_lock_irqsave(&ioapic_lock);
 	io = find_gsi(gsi, &pin);
 	if (!io) {
 		err = -ENODEV;
@@ -154,13 +157,13 @@ int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t dest, unsigned int flags
 		reg_write(io, IOREDTBL(pin) + 1, dest << 24);
 		reg_write(io, IOREDTBL(pin), low); /* unmasks last */
 	}
-	arch_irq_restore(irqf);
+	spin_unlock_irqrestore(&ioapic_lock, irqf);
 	return err;
 }
 
 int ioapic_unroute(uint32_t gsi)
 {
-	unsigned long irqf = arch_irq_save();
+	unsigned long irqf = spin_lock_irqsave(&ioapic_lock);
 	unsigned int pin;
 	struct ioapic *io = find_gsi(gsi, &pin);
 	int err = 0;
@@ -171,7 +174,7 @@ int ioapic_unroute(uint32_t gsi)
 		reg_write(io, IOREDTBL(pin), RTE_MASKED);
 		io->routed[pin / 64] &= ~(1ull << (pin % 64));
 	}
-	arch_irq_restore(irqf);
+	spin_unlock_irqrestore(&ioapic_lock, irqf);
 	return err;
 }
 

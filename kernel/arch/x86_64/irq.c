@@ -4,10 +4,9 @@
  * and dropped without EOI; anything else is counted per vector and per
  * CPU, its handler (if any) runs, then the dispatcher sends the one EOI and
  * calls irq_exit(). doc/interrupts.md explains the policy.
- * Locking: `descs` is changed only with interrupts disabled; the dispatcher
- * reads it with interrupts disabled on the same CPU. FIXME: take an
- * IRQ-safe irq_lock in the mutators once SMP and sync/ land. Counters are
- * owner-CPU only (each CPU bumps its own row).
+ * Locking: irq_desc_lock (IRQ-safe, LOCK_RANK_IRQ) guards changes to
+ * `descs`; the dispatcher reads a descriptor without it (fn is published
+ * last). Counters are owner-CPU only (each CPU bumps its own row).
  * Reference: Intel SDM Vol. 3 §6.3 (vectors), §11.8.5 (EOI), §11.9.
  */
 #include "irq/irq.h"
@@ -23,6 +22,7 @@
 #include "include/uapi/errno.h"
 #include "sched/percpu.h"
 #include "sched/sched.h"
+#include "sync/spinlock.h"
 
 #define LOG_PREFIX "irq: "
 
@@ -35,12 +35,14 @@ static uint64_t spurious[IRQ_MAX_CPUS];
 static uint64_t unhandled[IRQ_MAX_CPUS];
 static uint64_t apic_errors;
 
+struct spinlock irq_desc_lock = SPINLOCK_INIT("irq_desc", LOCK_RANK_IRQ);
+
 _Static_assert(IRQ_VEC_DYNAMIC_FIRST >= PIC_VECTOR_BASE + PIC_VECTOR_COUNT,
 	       "dynamic vectors must not overlap the PIC range");
 
 unsigned int irq_this_cpu(void)
 {
-	return 0; /* FIXME: per-CPU index once SMP brings per-CPU data */
+	return this_cpu_id();
 }
 
 static bool is_dynamic(unsigned int v)
@@ -96,7 +98,7 @@ static void apic_error_handler(struct irq_ctx *ctx, void *data)
 
 int irq_alloc_vector(void)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = spin_lock_irqsave(&irq_desc_lock);
 	int vector = -ENOSPC;
 
 	for (unsigned int v = IRQ_VEC_DYNAMIC_FIRST; v <= IRQ_VEC_DYNAMIC_LAST; v++) {
@@ -107,7 +109,7 @@ int irq_alloc_vector(void)
 			break;
 		}
 	}
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&irq_desc_lock, flags);
 	return vector;
 }
 
@@ -119,7 +121,7 @@ int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data),
 
 	if (vector >= IRQ_NR_VECTORS || !fn)
 		return -EINVAL;
-	flags = arch_irq_save();
+	flags = spin_lock_irqsave(&irq_desc_lock);
 	if (!(is_system(vector) || (is_dynamic(vector) && descs[vector].allocated)))
 		err = -EINVAL;
 	else if (descs[vector].fn)
@@ -129,7 +131,7 @@ int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data),
 		descs[vector].name = name;
 		descs[vector].fn = fn; /* last: the dispatcher tests fn */
 	}
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&irq_desc_lock, flags);
 	return err;
 }
 
@@ -141,7 +143,7 @@ int irq_free(unsigned int vector)
 
 	if (vector >= IRQ_NR_VECTORS)
 		return -EINVAL;
-	flags = arch_irq_save();
+	flags = spin_lock_irqsave(&irq_desc_lock);
 	d = &descs[vector];
 	if (!is_system(vector) && !(is_dynamic(vector) && d->allocated)) {
 		err = -EINVAL;
@@ -150,7 +152,7 @@ int irq_free(unsigned int vector)
 			log_warn("vector %#x: GSI %ld was not routed\n", vector, d->gsi);
 		*d = (struct irq_desc){ .gsi = -1 };
 	}
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&irq_desc_lock, flags);
 	return err;
 }
 

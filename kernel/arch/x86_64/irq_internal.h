@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sync/spinlock.h"
+
 #include "irq/irq.h"
 
 struct irq_desc {
@@ -27,3 +29,6 @@ void irq_init_cpu_map(void);
 
 /* APIC id of CPU index @cpu; -1 when there is no such CPU. */
 long irq_cpu_apic_id(unsigned int cpu);
+
+/* Guards changes to the vector descriptors (irq.c, irq_route.c). */
+extern struct spinlock irq_desc_lock;

@@ -2,7 +2,7 @@
  * Where interrupts come from: GSIs through the IOAPICs (ISA IRQs translated
  * by the MADT's source overrides), and MSI/MSI-X messages composed for a
  * vector and a CPU. Also the CPU index -> APIC id map the destinations use.
- * Locking: as irq.c (descs changed with interrupts disabled); cpu_apic_ids
+ * Locking: irq_desc_lock as in irq.c; cpu_apic_ids
  * is immutable after irq_init_cpu_map().
  * Reference: ACPI 6.5 §5.2.12.5 (overrides); Intel SDM Vol. 3 §11.11
  * (MSI address and data formats).
@@ -59,7 +59,7 @@ int irq_route_gsi(uint32_t gsi, unsigned int vector, unsigned int flags)
 	unsigned long irqf;
 	int err;
 
-	irqf = arch_irq_save();
+	irqf = spin_lock_irqsave(&irq_desc_lock);
 	if (!vector_usable(vector)) {
 		err = -EINVAL;
 	} else if (descs[vector].gsi >= 0) {
@@ -69,19 +69,19 @@ int irq_route_gsi(uint32_t gsi, unsigned int vector, unsigned int flags)
 		if (!err)
 			descs[vector].gsi = gsi;
 	}
-	arch_irq_restore(irqf);
+	spin_unlock_irqrestore(&irq_desc_lock, irqf);
 	return err;
 }
 
 int irq_unroute_gsi(uint32_t gsi)
 {
-	unsigned long irqf = arch_irq_save();
+	unsigned long irqf = spin_lock_irqsave(&irq_desc_lock);
 	int err = ioapic_unroute(gsi);
 
 	for (unsigned int v = 0; !err && v < IRQ_NR_VECTORS; v++)
 		if (descs[v].gsi == (long)gsi)
 			descs[v].gsi = -1;
-	arch_irq_restore(irqf);
+	spin_unlock_irqrestore(&irq_desc_lock, irqf);
 	return err;
 }
 

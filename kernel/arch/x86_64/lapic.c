@@ -53,6 +53,9 @@ enum {
 #define ICR_LEVEL_ASSERT (1u << 14)
 #define ICR_PENDING (1u << 12)
 #define ICR_DEST_SELF (1u << 18)
+#define ICR_DELIVERY_INIT (5u << 8) /* SDM Vol. 3 Table 11-5 (ICR) */
+#define ICR_DELIVERY_STARTUP (6u << 8)
+#define RFLAGS_IF (1ull << 9)
 #define TIMER_DIV_16 0x3
 #define LAPIC_MMIO_SIZE 0x1000
 
@@ -98,16 +101,33 @@ uint32_t lapic_read_esr(void)
 	return lapic_read(LAPIC_ESR);
 }
 
+/* Interrupts off: a handler sending an IPI between the two xAPIC writes
+ * would change the destination under us. */
 static void send_icr(uint32_t dest, uint32_t low)
 {
+	uint64_t flags = read_rflags();
+
+	cli();
 	if (x2apic) {
 		wrmsr(X2APIC_MSR_BASE + (LAPIC_ICR_LO >> 4), ((uint64_t)dest << 32) | low);
-		return;
+	} else {
+		lapic_write(LAPIC_ICR_HI, dest << 24);
+		lapic_write(LAPIC_ICR_LO, low);
+		while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING)
+			cpu_pause();
 	}
-	lapic_write(LAPIC_ICR_HI, dest << 24);
-	lapic_write(LAPIC_ICR_LO, low);
-	while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING)
-		cpu_pause();
+	if (flags & RFLAGS_IF)
+		sti();
+}
+
+void lapic_send_init(uint32_t apic_id)
+{
+	send_icr(apic_id, ICR_LEVEL_ASSERT | ICR_DELIVERY_INIT);
+}
+
+void lapic_send_startup(uint32_t apic_id, uint8_t page)
+{
+	send_icr(apic_id, ICR_LEVEL_ASSERT | ICR_DELIVERY_STARTUP | page);
 }
 
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector)

@@ -279,6 +279,11 @@ static void detect_features(void)
 	has_1g = d & CPUID81_EDX_PDPE1GB;
 }
 
+uint64_t paging_kernel_root(void)
+{
+	return kernel_pml4;
+}
+
 void paging_init_cpu(void)
 {
 	if (has_pat)

@@ -38,3 +38,6 @@ enum {
  * load the kernel page tables. For application processors, after
  * arch_paging_init() ran on the boot CPU. */
 void paging_init_cpu(void);
+
+/* Physical address of the kernel's top-level page table (below 4 GiB). */
+uint64_t paging_kernel_root(void);

@@ -12,6 +12,7 @@
 
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/smp.h"
 #include "core/ksyms.h"
 #include "core/log.h"
 #include "core/panic.h"
@@ -64,12 +65,8 @@ static const char *const vector_names[32] = {
 static void (*irq_handler)(struct trap_frame *f);
 static bool (*page_fault_hook)(struct trap_frame *f, uint64_t addr);
 
-/*
- * The armed fault catcher. FIXME: one per CPU once per-CPU data exists;
- * until then only the boot CPU may arm it.
- */
-static struct arch_jmpbuf *catch_jb;
-static struct arch_fault_info *catch_info;
+/* The armed fault catcher is per CPU (struct arch_percpu); whoever arms
+ * it keeps preemption off until it is disarmed, so the task cannot move. */
 
 const char *trap_vector_name(unsigned int v)
 {
@@ -88,13 +85,15 @@ void trap_set_page_fault_hook(bool (*fn)(struct trap_frame *f, uint64_t addr))
 
 void arch_fault_catch_begin(struct arch_jmpbuf *jb, struct arch_fault_info *info)
 {
-	catch_info = info;
-	WRITE_ONCE(catch_jb, jb);
+	struct arch_percpu *a = smp_this_arch();
+
+	a->catch_info = info;
+	WRITE_ONCE(a->catch_jb, jb);
 }
 
 void arch_fault_catch_end(void)
 {
-	WRITE_ONCE(catch_jb, NULL);
+	WRITE_ONCE(smp_this_arch()->catch_jb, NULL);
 }
 
 /* Resume an armed catcher: iretq "returns" into arch_longjmp(jb, 1) on the
@@ -102,15 +101,16 @@ void arch_fault_catch_end(void)
  * back as it was). Works for IST exceptions and overflowed stacks too. */
 static bool try_catch(struct trap_frame *f, uint64_t addr)
 {
-	struct arch_jmpbuf *jb = catch_jb;
+	struct arch_percpu *a = smp_this_arch();
+	struct arch_jmpbuf *jb = a->catch_jb;
 
 	if (!jb || (f->cs & 3))
 		return false;
-	catch_jb = NULL;
-	catch_info->vector = f->vector;
-	catch_info->error_code = f->error_code;
-	catch_info->rip = f->rip;
-	catch_info->addr = addr;
+	a->catch_jb = NULL;
+	a->catch_info->vector = f->vector;
+	a->catch_info->error_code = f->error_code;
+	a->catch_info->rip = f->rip;
+	a->catch_info->addr = addr;
 	f->rip = (uintptr_t)arch_longjmp;
 	f->rdi = (uintptr_t)jb;
 	f->rsi = 1;

@@ -1,0 +1,31 @@
+/*
+ * x86_64 multiprocessor support: per-CPU architecture state, AP bring-up
+ * (smp.c, ap_boot.S) and the inter-processor interrupts (ipi.c).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "arch/x86_64/gdt.h"
+#include "mm/vmalloc.h"
+
+/* The architecture's part of struct percpu (percpu->arch). */
+struct arch_percpu {
+	struct gdt_cpu gdt;	      /* APs only: CPU 0 uses cpu.c's */
+	struct kstack ist[IST_COUNT]; /* APs only */
+	/* Owner CPU only (trap.c's fault catcher, armed with preemption off): */
+	struct arch_jmpbuf *catch_jb;
+	struct arch_fault_info *catch_info;
+};
+
+/* The 64-bit C entry of an AP, called by the trampoline on its idle
+ * task's stack with interrupts off. */
+void smp_ap_entry(void) __noreturn;
+
+/* Attach the reschedule and TLB-shootdown vectors (ipi.c). */
+void smp_init_ipis(void);
+
+/* The calling CPU's architecture state (never NULL after arch_smp_init()
+ * started on the boot CPU). */
+struct arch_percpu *smp_this_arch(void);
