@@ -232,8 +232,9 @@ void arch_smp_init(void)
 	}
 out:
 	bringup_ns = ktime_ns() - t0;
-	log_info("%u CPUs online in %lu ms (trampoline at %#lx)\n", percpu_online_count(),
-		 (unsigned long)(bringup_ns / NSEC_PER_MSEC), (unsigned long)tramp_base);
+	log_info("%u CPU%s online in %lu ms (trampoline at %#lx)\n", percpu_online_count(),
+		 percpu_online_count() == 1 ? "" : "s", (unsigned long)(bringup_ns / NSEC_PER_MSEC),
+		 (unsigned long)tramp_base);
 }
 
 uint64_t arch_smp_bringup_ns(void)
