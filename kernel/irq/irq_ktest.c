@@ -14,6 +14,7 @@
 #include "include/uapi/errno.h"
 #include "ktest/ktest.h"
 #include "lib/string.h"
+#include "sched/sched.h"
 #include "time/ktime.h"
 #include "time/tick.h"
 
@@ -150,12 +151,16 @@ KTEST(irq_timer_vector_counts)
 		if (irq_vector_name(v) && strcmp(irq_vector_name(v), "timer") == 0)
 			timer_vec = v;
 	KASSERT(timer_vec != 0);
+	preempt_disable(); /* count on one CPU */
 	before = irq_cpu_vector_count(irq_this_cpu(), timer_vec);
 	end = ktime_ns() + WAIT_NS;
 	while (ktime_ns() < end)
 		arch_cpu_relax();
 	after = irq_cpu_vector_count(irq_this_cpu(), timer_vec);
-	/* 100 ms at HZ: at least half the ticks must have arrived. */
-	KASSERT(after - before >= tick_hz() / 10 / 2);
+	preempt_enable();
+	/* 100 ms at HZ. QEMU under host load coalesces timer interrupts
+	 * (doc/time.md), more so with many vCPUs per host core: require a
+	 * tenth of them, which a stopped or misrouted timer cannot give. */
+	KASSERT(after - before >= tick_hz() / 10 / 10);
 	KASSERT_EQ(irq_vector_count(timer_vec) >= after, 1);
 }

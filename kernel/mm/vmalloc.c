@@ -241,6 +241,19 @@ int kstack_alloc(struct kstack *ks, size_t size, const char *name)
 	return 0;
 }
 
+void kstack_rename(struct kstack *ks, const char *name)
+{
+	unsigned long flags = vmalloc_lock();
+
+	for (struct vm_area *a = areas; a; a = a->next) {
+		if (a->start == ks->bottom && a->kind == VM_STACK) {
+			strlcpy(a->name, name, sizeof(a->name));
+			break;
+		}
+	}
+	vmalloc_unlock(flags);
+}
+
 void kstack_free(struct kstack *ks)
 {
 	struct vm_area *a = find(ks->bottom, VM_STACK, false);

@@ -43,6 +43,9 @@ struct kstack {
 int kstack_alloc(struct kstack *ks, size_t size, const char *name) __must_check;
 void kstack_free(struct kstack *ks);
 
+/* Give the stack @ks a new owner's name (a stack reused for another task). */
+void kstack_rename(struct kstack *ks, const char *name);
+
 /* If @addr is in a guard page, describe it into @buf ("kernel stack
  * overflow in 'name'" for a stack) and return true. Lock-free. */
 bool vmalloc_describe_guard(uintptr_t addr, char *buf, size_t len);

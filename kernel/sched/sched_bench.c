@@ -4,6 +4,7 @@
  * create+join, and an uncontended mutex lock+unlock. Targets under TCG
  * (issue 5): same-CPU switch <= 3 us, create+join <= 50 us, mutex <= 100 ns.
  */
+#include "arch/arch.h"
 #include "bench/bench.h"
 #include "core/console.h"
 #include "sched/percpu.h"
@@ -122,4 +123,11 @@ BENCH(sched_yield)
 		return;
 	}
 	bench_metric("sched_yield_switch_ns", (ktime_ns() - t0) / (2 * PINGPONG_ROUNDS), "ns");
+}
+
+/* What starting the other CPUs added to boot (target: <= 50 ms for 4). */
+BENCH(smp_bringup)
+{
+	bench_metric("smp_bringup_ms", arch_smp_bringup_ns() / 1000000, "ms");
+	bench_metric("smp_cpus_online", percpu_online_count(), "cpus");
 }

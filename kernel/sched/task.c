@@ -27,6 +27,41 @@ static size_t nr_tasks GUARDED_BY(&task_table_lock);
 static struct waitqueue exit_wq = WAITQUEUE_INIT(exit_wq, "task_exit");
 static uint64_t next_id = 1; /* Atomic */
 
+/* Stacks of freed tasks, kept mapped for the next task: freeing a stack
+ * unmaps it, which costs a TLB shootdown to every CPU (a long wait on an
+ * overcommitted host), and task churn would pay that every time. */
+#define STACK_CACHE_MAX 32
+static struct kstack stack_cache[STACK_CACHE_MAX] GUARDED_BY(&task_table_lock);
+static unsigned int nr_cached_stacks GUARDED_BY(&task_table_lock);
+
+/* A stack for @name, from the cache or new. Returns 0 or -ENOMEM. */
+static int stack_get(struct kstack *ks, const char *name)
+{
+	unsigned long flags = spin_lock_irqsave(&task_table_lock);
+	bool hit = nr_cached_stacks > 0;
+
+	if (hit)
+		*ks = stack_cache[--nr_cached_stacks];
+	spin_unlock_irqrestore(&task_table_lock, flags);
+	if (hit) {
+		kstack_rename(ks, name);
+		return 0;
+	}
+	return kstack_alloc(ks, TASK_STACK_SIZE, name);
+}
+
+static void stack_put(struct kstack *ks)
+{
+	unsigned long flags = spin_lock_irqsave(&task_table_lock);
+	bool kept = nr_cached_stacks < STACK_CACHE_MAX;
+
+	if (kept)
+		stack_cache[nr_cached_stacks++] = *ks;
+	spin_unlock_irqrestore(&task_table_lock, flags);
+	if (!kept)
+		kstack_free(ks);
+}
+
 struct task *task_alloc(int (*fn)(void *arg), void *arg, const char *name)
 {
 	struct task *t = kzalloc(sizeof(*t));
@@ -34,7 +69,7 @@ struct task *task_alloc(int (*fn)(void *arg), void *arg, const char *name)
 	if (!t)
 		return NULL;
 	strlcpy(t->name, name, sizeof(t->name));
-	if (kstack_alloc(&t->stack, TASK_STACK_SIZE, t->name)) {
+	if (stack_get(&t->stack, t->name)) {
 		kfree(t);
 		return NULL;
 	}
@@ -99,7 +134,7 @@ void task_exit(int code)
 
 static void task_free(struct task *t)
 {
-	kstack_free(&t->stack);
+	stack_put(&t->stack);
 	kfree(t);
 }
 

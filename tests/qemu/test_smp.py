@@ -1,0 +1,51 @@
+"""Multiprocessor scenarios (issue 5): boot with 1, 4 and 8 CPUs under
+SeaBIOS and with 4 under OVMF, and run the whole in-kernel test suite on
+each (it includes the scheduler, lock and SMP tests), checking the log
+line that counts the CPUs."""
+import re
+
+from harness import scenario
+
+
+def run_suite(vm, ncpu):
+    out = vm.run("test", timeout=vm_timeout(ncpu))
+    m = re.search(r"ktest: (\d+) passed, (\d+) failed", out)
+    assert m, out[-3000:]
+    assert m.group(2) == "0", out[-3000:]
+    assert int(m.group(1)) > 50, out[-3000:]
+    vm.shutdown()
+
+
+def vm_timeout(ncpu):
+    return 120 + 30 * ncpu  # 8 virtual CPUs share 2 host cores here
+
+
+def check_online(vm, ncpu):
+    out = vm.run("ps")
+    online = re.findall(r"^cpu\d+: online", out, re.M)
+    assert len(online) == ncpu, out
+    assert len(re.findall(r"^\s*\d+\s+idle\d+\s", out, re.M)) == ncpu, out
+
+
+@scenario(uefi=False, smp=1, mem="1G", timeout=200)
+def smp1_bios_suite(vm):
+    check_online(vm, 1)
+    run_suite(vm, 1)
+
+
+@scenario(uefi=False, smp=4, mem="1G", timeout=300)
+def smp4_bios_suite(vm):
+    check_online(vm, 4)
+    run_suite(vm, 4)
+
+
+@scenario(uefi=False, smp=8, mem="1G", timeout=420)
+def smp8_bios_suite(vm):
+    check_online(vm, 8)
+    run_suite(vm, 8)
+
+
+@scenario(uefi=True, smp=4, mem="1G", timeout=300)
+def smp4_uefi_suite(vm):
+    check_online(vm, 4)
+    run_suite(vm, 4)
