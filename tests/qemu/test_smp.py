@@ -1,5 +1,5 @@
 """Multiprocessor scenarios (issue 5): boot with 1, 4 and 8 CPUs under
-SeaBIOS and with 4 under OVMF, and run the whole in-kernel test suite on
+both SeaBIOS and OVMF, and run the whole in-kernel test suite on
 each (it includes the scheduler, lock and SMP tests), checking the log
 line that counts the CPUs."""
 import re
@@ -49,3 +49,15 @@ def smp8_bios_suite(vm):
 def smp4_uefi_suite(vm):
     check_online(vm, 4)
     run_suite(vm, 4)
+
+
+@scenario(uefi=True, smp=1, mem="1G", timeout=200)
+def smp1_uefi_suite(vm):
+    check_online(vm, 1)
+    run_suite(vm, 1)
+
+
+@scenario(uefi=True, smp=8, mem="1G", timeout=420)
+def smp8_uefi_suite(vm):
+    check_online(vm, 8)
+    run_suite(vm, 8)
