@@ -10,6 +10,7 @@
 #include "boot/bootinfo.h"
 #include "core/log.h"
 #include "drivers/fb/fbcon.h"
+#include "drivers/pci/pci.h"
 #include "drivers/serial.h"
 #include "irq/irq.h"
 #include "mm/kmalloc.h"
@@ -49,6 +50,9 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	/* -- tasks -- */
 	sched_init();	 /* kmain becomes a task; idle task; preemption on */
 	arch_smp_init(); /* start the other CPUs; each joins the scheduler */
+
+	/* -- devices -- */
+	pci_init(); /* enumerate buses, bind drivers */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

@@ -1,0 +1,86 @@
+/*
+ * Tests for kernel/drivers/pci/pci_core.c: class names, BAR decoding for
+ * I/O, 32-bit, 64-bit and unimplemented BARs (values as QEMU's devices
+ * return them), and the capability walk over a fake config space,
+ * including a looping list.
+ */
+#include <string.h>
+
+#include "drivers/pci/pci_core.h"
+#include "unit.h"
+
+TEST(pci_class_names)
+{
+	CHECK_STR_EQ(pci_class_name(0x06, 0x00, 0), "Host bridge");
+	CHECK_STR_EQ(pci_class_name(0x01, 0x08, 0x02), "NVM Express");
+	CHECK_STR_EQ(pci_class_name(0x01, 0x08, 0x01), "Mass storage controller");
+	CHECK_STR_EQ(pci_class_name(0x0c, 0x03, 0x30), "USB controller (xHCI)");
+	CHECK_STR_EQ(pci_class_name(0x0c, 0x03, 0x20), "USB controller");
+	CHECK_STR_EQ(pci_class_name(0x42, 0, 0), "Unknown class");
+}
+
+TEST(pci_bar_io)
+{
+	struct pci_bar_info b;
+
+	/* A 32-byte I/O BAR at 0xc040 (bits 15..5 writable). */
+	CHECK_EQ(pci_bar_decode(0xc041, 0xffffffe1, 0, 0, &b), 0);
+	CHECK(b.is_io && !b.is_64);
+	CHECK_EQ(b.base, 0xc040);
+	CHECK_EQ(b.size, 32);
+}
+
+TEST(pci_bar_mem32_and_absent)
+{
+	struct pci_bar_info b;
+
+	CHECK_EQ(pci_bar_decode(0xfebd1000, 0xfffff000, 0, 0, &b), 0);
+	CHECK(!b.is_io && !b.is_64 && !b.prefetchable);
+	CHECK_EQ(b.base, 0xfebd1000);
+	CHECK_EQ(b.size, 4096);
+	CHECK_EQ(pci_bar_decode(0, 0, 0, 0, &b), 0);
+	CHECK_EQ(b.size, 0);
+	CHECK_EQ(pci_bar_decode(0x2, 0xfffff002, 0, 0, &b), -22); /* reserved type */
+}
+
+TEST(pci_bar_mem64)
+{
+	struct pci_bar_info b;
+
+	/* 16 KiB prefetchable 64-bit BAR at 0x8_0000_4000 (virtio modern). */
+	CHECK(pci_bar_is_64(0x0000400c));
+	CHECK_EQ(pci_bar_decode(0x0000400c, 0xffffc00c, 0x8, 0xffffffff, &b), 0);
+	CHECK(b.is_64 && b.prefetchable);
+	CHECK_EQ(b.base, 0x800004000ull);
+	CHECK_EQ(b.size, 16384);
+	/* A BAR bigger than 4 GiB: the size comes from the upper half too. */
+	CHECK_EQ(pci_bar_decode(0xc, 0xc, 0x10, 0xfffffff0, &b), 0);
+	CHECK_EQ(b.size, 0x1000000000ull);
+}
+
+static uint8_t cfg[256];
+
+static uint8_t read_cfg(void *ctx, uint16_t off)
+{
+	return ((uint8_t *)ctx)[off & 0xff];
+}
+
+TEST(pci_capability_walk)
+{
+	memset(cfg, 0, sizeof(cfg));
+	cfg[0x34] = 0x40;
+	cfg[0x40] = 0x09;
+	cfg[0x41] = 0x50; /* vendor-specific */
+	cfg[0x50] = 0x11;
+	cfg[0x51] = 0x60; /* MSI-X */
+	cfg[0x60] = 0x09;
+	cfg[0x61] = 0x00;
+	CHECK_EQ(pci_cap_find(read_cfg, cfg, 0x11, 0), 0x50);
+	CHECK_EQ(pci_cap_find(read_cfg, cfg, 0x09, 0), 0x40);
+	CHECK_EQ(pci_cap_find(read_cfg, cfg, 0x09, 0x40), 0x60); /* the next one */
+	CHECK_EQ(pci_cap_find(read_cfg, cfg, 0x05, 0), 0);
+	cfg[0x61] = 0x40; /* a loop: must still end */
+	CHECK_EQ(pci_cap_find(read_cfg, cfg, 0x05, 0), 0);
+	cfg[0x34] = 0x10; /* points into the header: no list */
+	CHECK_EQ(pci_cap_find(read_cfg, cfg, 0x09, 0), 0);
+}
