@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "drivers/pci/pci_core.h"
+#include "lib/pci_core.h"
 #include "unit.h"
 
 TEST(pci_class_names)

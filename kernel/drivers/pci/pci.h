@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "drivers/pci/pci_core.h"
+#include "lib/pci_core.h"
 #include "include/compiler.h"
 #include "include/list.h"
 

@@ -1,9 +1,9 @@
 /*
- * PCI logic without hardware (drivers/pci/pci_core.h): class names, BAR
+ * PCI logic without hardware (lib/pci_core.h): class names, BAR
  * decoding, the capability walk.
  * Pure: host-testable.
  */
-#include "drivers/pci/pci_core.h"
+#include "lib/pci_core.h"
 
 #include <stddef.h>
 
