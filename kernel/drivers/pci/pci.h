@@ -13,9 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/pci_core.h"
 #include "include/compiler.h"
 #include "include/list.h"
+#include "lib/pci_core.h"
 
 #define PCI_MAX_BARS 6
 
