@@ -12,6 +12,7 @@
 #include "drivers/fb/fbcon.h"
 #include "drivers/pci/pci.h"
 #include "drivers/serial.h"
+#include "drivers/virtio/rng.h"
 #include "irq/irq.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
@@ -52,7 +53,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	arch_smp_init(); /* start the other CPUs; each joins the scheduler */
 
 	/* -- devices -- */
-	pci_init(); /* enumerate buses, bind drivers */
+	virtio_rng_register(); /* drivers first, then the bus binds them */
+	pci_init();	       /* enumerate buses, bind drivers */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

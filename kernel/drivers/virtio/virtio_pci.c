@@ -1,0 +1,223 @@
+/*
+ * VirtIO PCI transport (drivers/virtio/virtio_pci.h). Every structure is
+ * mapped on its own (base of its BAR + offset, its length), after checking
+ * it lies inside the BAR; a device that says otherwise is refused.
+ * References: VirtIO 1.2 §4.1.4 (capabilities), §4.1.4.3 (common
+ * configuration layout), §3.1.1 (initialisation sequence).
+ * Locking: used by one driver during probe; notify is a single write.
+ */
+#include "drivers/virtio/virtio_pci.h"
+
+#include "core/log.h"
+#include "include/mmio.h"
+#include "include/uapi/errno.h"
+#include "time/ktime.h"
+
+#define LOG_PREFIX "virtio: "
+
+/* Capability layout (struct virtio_pci_cap). */
+enum {
+	CAP_CFG_TYPE = 3,
+	CAP_BAR = 4,
+	CAP_OFFSET = 8,
+	CAP_LENGTH = 12,
+	CAP_NOTIFY_MULT = 16,
+};
+
+enum { CFG_COMMON = 1, CFG_NOTIFY = 2, CFG_ISR = 3, CFG_DEVICE = 4 };
+
+/* struct virtio_pci_common_cfg offsets. */
+enum {
+	COMMON_DFSELECT = 0x00,
+	COMMON_DF = 0x04,
+	COMMON_GFSELECT = 0x08,
+	COMMON_GF = 0x0c,
+	COMMON_MSIX = 0x10,
+	COMMON_NUMQ = 0x12,
+	COMMON_STATUS = 0x14,
+	COMMON_Q_SELECT = 0x16,
+	COMMON_Q_SIZE = 0x18,
+	COMMON_Q_MSIX = 0x1a,
+	COMMON_Q_ENABLE = 0x1c,
+	COMMON_Q_NOFF = 0x1e,
+	COMMON_Q_DESC = 0x20,
+	COMMON_Q_DRIVER = 0x28,
+	COMMON_Q_DEVICE = 0x30,
+};
+
+enum {
+	STATUS_ACKNOWLEDGE = 1,
+	STATUS_DRIVER = 2,
+	STATUS_DRIVER_OK = 4,
+	STATUS_FEATURES_OK = 8,
+	STATUS_FAILED = 128,
+};
+
+#define NO_VECTOR 0xffff
+#define RESET_TIMEOUT_NS (100 * NSEC_PER_MSEC)
+
+/* Map the structure described by the capability at @cap. */
+static int map_cap(struct pci_dev *d, uint8_t cap, volatile uint8_t **out)
+{
+	uint8_t bar = pci_read8(d, (uint16_t)(cap + CAP_BAR));
+	uint32_t off = pci_read32(d, (uint16_t)(cap + CAP_OFFSET));
+	uint32_t len = pci_read32(d, (uint16_t)(cap + CAP_LENGTH));
+	const struct pci_bar_info *b = bar < PCI_MAX_BARS ? &d->bars[bar] : NULL;
+
+	if (!b || b->is_io || !b->base || !len || (uint64_t)off + len > b->size) {
+		log_warn("%02x:%02x.%x: capability at %#x points outside BAR%u, device refused\n",
+			 d->bus, d->dev, d->fn, cap, bar);
+		return -EINVAL;
+	}
+	*out = mmio_map(b->base + off, len);
+	return *out ? 0 : -ENOMEM;
+}
+
+static int map_structures(struct virtio_dev *vd, struct pci_dev *d)
+{
+	for (uint8_t cap = pci_find_cap(d, PCI_CAP_VENDOR, 0); cap;
+	     cap = pci_find_cap(d, PCI_CAP_VENDOR, cap)) {
+		uint8_t type = pci_read8(d, (uint16_t)(cap + CAP_CFG_TYPE));
+		volatile uint8_t **slot = type == CFG_COMMON   ? &vd->common
+					  : type == CFG_NOTIFY ? &vd->notify
+					  : type == CFG_ISR    ? &vd->isr
+					  : type == CFG_DEVICE ? &vd->device_cfg
+							       : NULL;
+		int err;
+
+		if (!slot || *slot)
+			continue; /* other types, or a later duplicate */
+		err = map_cap(d, cap, slot);
+		if (err)
+			return err;
+		if (type == CFG_NOTIFY)
+			vd->notify_mult = pci_read32(d, (uint16_t)(cap + CAP_NOTIFY_MULT));
+	}
+	return vd->common && vd->notify ? 0 : -ENODEV;
+}
+
+static uint64_t read_features(volatile uint8_t *c)
+{
+	uint64_t f;
+
+	mmio_write32(c + COMMON_DFSELECT, 0);
+	f = mmio_read32(c + COMMON_DF);
+	mmio_write32(c + COMMON_DFSELECT, 1);
+	return f | ((uint64_t)mmio_read32(c + COMMON_DF) << 32);
+}
+
+static void write_features(volatile uint8_t *c, uint64_t f)
+{
+	mmio_write32(c + COMMON_GFSELECT, 0);
+	mmio_write32(c + COMMON_GF, (uint32_t)f);
+	mmio_write32(c + COMMON_GFSELECT, 1);
+	mmio_write32(c + COMMON_GF, (uint32_t)(f >> 32));
+}
+
+static int reset(volatile uint8_t *c)
+{
+	uint64_t deadline = ktime_ns() + RESET_TIMEOUT_NS;
+
+	mmio_write8(c + COMMON_STATUS, 0);
+	while (mmio_read8(c + COMMON_STATUS) != 0)
+		if (ktime_ns() > deadline)
+			return -EIO;
+	return 0;
+}
+
+int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d, uint64_t wanted)
+{
+	volatile uint8_t *c;
+	uint64_t offered;
+	int err;
+
+	*vd = (struct virtio_dev){ .pci = d };
+	pci_enable(d, true);
+	err = map_structures(vd, d);
+	if (err)
+		return err;
+	c = vd->common;
+	if (reset(c))
+		return -EIO;
+	mmio_write8(c + COMMON_STATUS, STATUS_ACKNOWLEDGE);
+	mmio_write8(c + COMMON_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+	offered = read_features(c);
+	if (!(offered & (1ull << VIRTIO_F_VERSION_1))) {
+		log_warn("%02x:%02x.%x: no VIRTIO_F_VERSION_1 (legacy only), refused\n", d->bus,
+			 d->dev, d->fn);
+		virtio_pci_fail(vd);
+		return -EOPNOTSUPP;
+	}
+	vd->features = offered & (wanted | (1ull << VIRTIO_F_VERSION_1));
+	write_features(c, vd->features);
+	mmio_write8(c + COMMON_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
+	if (!(mmio_read8(c + COMMON_STATUS) & STATUS_FEATURES_OK)) {
+		virtio_pci_fail(vd);
+		return -EOPNOTSUPP;
+	}
+	mmio_write16(c + COMMON_MSIX, NO_VECTOR); /* no config-change interrupts */
+	return 0;
+}
+
+int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *q,
+			   unsigned int entry, unsigned int vector, unsigned int cpu)
+{
+	volatile uint8_t *c = vd->common;
+	uint16_t size;
+	int err;
+
+	if (index >= mmio_read16(c + COMMON_NUMQ))
+		return -ENODEV;
+	mmio_write16(c + COMMON_Q_SELECT, index);
+	size = mmio_read16(c + COMMON_Q_SIZE);
+	if (!size) {
+		log_warn("%02x:%02x.%x: queue %u has size 0, device refused\n", vd->pci->bus,
+			 vd->pci->dev, vd->pci->fn, index);
+		return -ENODEV;
+	}
+	while (size > VIRTQ_MAX_SIZE || (size & (size - 1)))
+		size = (uint16_t)(size > VIRTQ_MAX_SIZE ? VIRTQ_MAX_SIZE : size & (size - 1));
+	err = virtq_init(q, size);
+	if (err)
+		return err;
+	err = pci_msix_set(&vd->msix, entry, vector, cpu);
+	if (err)
+		goto err_free;
+	mmio_write16(c + COMMON_Q_SIZE, size);
+	mmio_write16(c + COMMON_Q_MSIX, (uint16_t)entry);
+	if (mmio_read16(c + COMMON_Q_MSIX) != entry) {
+		err = -EIO; /* the device could not allocate the vector */
+		goto err_free;
+	}
+	mmio_write64(c + COMMON_Q_DESC, q->desc_pa);
+	mmio_write64(c + COMMON_Q_DRIVER, q->avail_pa);
+	mmio_write64(c + COMMON_Q_DEVICE, q->used_pa);
+	q->notify_off = mmio_read16(c + COMMON_Q_NOFF);
+	mmio_write16(c + COMMON_Q_ENABLE, 1);
+	return 0;
+err_free:
+	virtq_free(q);
+	return err;
+}
+
+void virtio_pci_ready(struct virtio_dev *vd)
+{
+	mmio_write8(vd->common + COMMON_STATUS,
+		    (uint8_t)(mmio_read8(vd->common + COMMON_STATUS) | STATUS_DRIVER_OK));
+}
+
+void virtio_pci_fail(struct virtio_dev *vd)
+{
+	mmio_write8(vd->common + COMMON_STATUS,
+		    (uint8_t)(mmio_read8(vd->common + COMMON_STATUS) | STATUS_FAILED));
+}
+
+void virtio_pci_notify(struct virtio_dev *vd, uint16_t index, const struct virtq *q)
+{
+	mmio_write16(vd->notify + (uint32_t)q->notify_off * vd->notify_mult, index);
+}
+
+bool virtio_has_feature(const struct virtio_dev *vd, unsigned int bit)
+{
+	return vd->features & (1ull << bit);
+}

@@ -1,0 +1,61 @@
+/*
+ * The VirtIO 1.x PCI transport (VirtIO 1.2 §4.1): the vendor-specific
+ * capabilities that locate the common, notify, ISR and device
+ * configuration structures in the BARs, the status handshake, feature
+ * negotiation, and queue setup with an MSI-X vector per queue.
+ * Works for non-transitional (1af4:1040+) and transitional (1af4:1000-
+ * 103f) devices through their modern interface.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/pci/msix.h"
+#include "drivers/pci/pci.h"
+#include "drivers/virtio/virtqueue.h"
+#include "include/compiler.h"
+
+/* Feature bits (VirtIO 1.2 §6). */
+#define VIRTIO_F_INDIRECT_DESC 28
+#define VIRTIO_F_EVENT_IDX 29
+#define VIRTIO_F_VERSION_1 32
+
+struct virtio_dev {
+	struct pci_dev *pci;
+	volatile uint8_t *common, *notify, *isr, *device_cfg;
+	uint32_t notify_mult;
+	uint64_t features; /* negotiated: what both sides accepted */
+	struct pci_msix msix;
+};
+
+/*
+ * Find and map the structures, reset the device and negotiate: offer the
+ * device's features masked by @wanted (VERSION_1 is always required).
+ * Leaves the device in FEATURES_OK. Returns 0, or -ENODEV (not a modern
+ * device), -EINVAL (a capability outside its BAR: refused and logged),
+ * -EOPNOTSUPP (no VERSION_1, or FEATURES_OK refused). May sleep.
+ */
+int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d, uint64_t wanted) __must_check;
+
+/*
+ * Set up queue @index: allocate @q (the device's size, at most
+ * VIRTQ_MAX_SIZE), program its rings, route it to MSI-X entry @entry
+ * (vector @vector on CPU @cpu) and enable it. Returns 0, -ENODEV (no such
+ * queue or size 0: refused and logged), -EIO (vector not accepted) or
+ * -ENOMEM.
+ */
+int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *q,
+			   unsigned int entry, unsigned int vector, unsigned int cpu) __must_check;
+
+/* Tell the device the driver is ready (DRIVER_OK). */
+void virtio_pci_ready(struct virtio_dev *vd);
+
+/* Mark the device FAILED (after a setup error). */
+void virtio_pci_fail(struct virtio_dev *vd);
+
+/* Notify the device that queue @index (@q) has new buffers. */
+void virtio_pci_notify(struct virtio_dev *vd, uint16_t index, const struct virtq *q);
+
+/* Is the negotiated feature @bit on? */
+bool virtio_has_feature(const struct virtio_dev *vd, unsigned int bit);

@@ -1,0 +1,125 @@
+/*
+ * Split virtqueues (drivers/virtio/virtqueue.h). Memory layout in one
+ * block: descriptors (16-byte aligned), then the available ring (2-byte
+ * aligned), then, at the next 4 KiB, the used ring (4-byte aligned).
+ * Ordering (VirtIO 1.2 §2.7.13): descriptors and the ring slot are written
+ * before the index is published (a release store plus a full barrier
+ * before the notify decision); the used index is read with acquire before
+ * the entries it covers.
+ */
+#include "drivers/virtio/virtqueue.h"
+
+#include "include/atomic.h"
+#include "include/uapi/errno.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+
+#define AVAIL_IDX 1 /* in uint16_t units: flags, idx, ring... */
+#define AVAIL_RING 2
+#define USED_IDX 2 /* in bytes: flags (2), idx (2), ring at 4 */
+#define USED_RING 4
+
+static size_t avail_bytes(uint16_t size)
+{
+	return 2 * (3 + (size_t)size);
+}
+
+int virtq_init(struct virtq *q, uint16_t size)
+{
+	size_t used_off, total;
+	unsigned int order = 0;
+	paddr_t pa;
+
+	if (!size || (size & (size - 1)) || size > VIRTQ_MAX_SIZE)
+		return -EINVAL;
+	used_off = ALIGN_UP(16 * (size_t)size + avail_bytes(size), PAGE_SIZE);
+	total = used_off + 4 * 2 + 8 * (size_t)size;
+	while ((PAGE_SIZE << order) < total)
+		order++;
+	pa = pmm_alloc_pages(order);
+	if (!pa)
+		return -ENOMEM;
+	memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
+	memset(q, 0, sizeof(*q));
+	q->size = size;
+	q->order = order;
+	q->desc_pa = pa;
+	q->avail_pa = pa + 16 * (size_t)size;
+	q->used_pa = pa + used_off;
+	q->desc = phys_to_virt(q->desc_pa);
+	q->avail = phys_to_virt(q->avail_pa);
+	q->used = phys_to_virt(q->used_pa);
+	for (uint16_t i = 0; i < size; i++)
+		q->desc[i].next = (uint16_t)(i + 1);
+	q->free_head = 0;
+	q->nr_free = size;
+	return 0;
+}
+
+void virtq_free(struct virtq *q)
+{
+	if (q->desc_pa)
+		pmm_free_pages(q->desc_pa, q->order);
+	q->desc_pa = 0;
+}
+
+int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned int n, void *cookie)
+{
+	uint16_t head = q->free_head, i = head, last = head;
+
+	if (!n || n > q->nr_free)
+		return -ENOSPC;
+	for (unsigned int k = 0; k < n; k++) {
+		struct virtq_desc *d = &q->desc[i];
+
+		d->addr = bufs[k].pa;
+		d->len = bufs[k].len;
+		d->flags = (uint16_t)((bufs[k].device_writes ? VIRTQ_DESC_F_WRITE : 0) |
+				      (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+		last = i;
+		i = d->next;
+	}
+	q->free_head = q->desc[last].next;
+	q->nr_free = (uint16_t)(q->nr_free - n);
+	q->cookie[head] = cookie;
+	q->avail[AVAIL_RING + (q->avail_idx & (q->size - 1))] = head;
+	q->avail_idx++;
+	/* The slot and descriptors before the index the device reads. */
+	atomic_store_release(&q->avail[AVAIL_IDX], q->avail_idx);
+	smp_mb(); /* the index is visible before any notify decision */
+	return 0;
+}
+
+bool virtq_has_used(struct virtq *q)
+{
+	uint16_t idx = atomic_load_acquire((volatile uint16_t *)(q->used + USED_IDX));
+
+	return idx != q->last_used;
+}
+
+void *virtq_get_used(struct virtq *q, uint32_t *len)
+{
+	volatile struct virtq_used_elem *e;
+	uint16_t id, i;
+	void *cookie;
+
+	if (!virtq_has_used(q))
+		return NULL;
+	e = (volatile struct virtq_used_elem *)(q->used + USED_RING) +
+	    (q->last_used & (q->size - 1));
+	id = (uint16_t)e->id;
+	if (len)
+		*len = e->len;
+	q->last_used++;
+	if (id >= q->size)
+		return NULL; /* a device bug; the descriptor is lost, not reused */
+	cookie = q->cookie[id];
+	q->cookie[id] = NULL;
+	/* Return the chain to the free list. */
+	for (i = id; q->desc[i].flags & VIRTQ_DESC_F_NEXT; i = q->desc[i].next)
+		q->nr_free++;
+	q->nr_free++;
+	q->desc[i].next = q->free_head;
+	q->free_head = id;
+	return cookie;
+}

@@ -1,0 +1,76 @@
+/*
+ * Split virtqueues (VirtIO 1.2 §2.7): the descriptor table, the available
+ * ring the driver fills and the used ring the device fills, in one
+ * physically contiguous, zeroed block with the spec's alignments. Free
+ * descriptors are chained through `next`, so one the device still owns is
+ * never handed out again.
+ * Locking: the caller serialises virtq_add and virtq_get_used (the
+ * transport's queue lock); virtq_has_used may be called anywhere.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "include/compiler.h"
+
+struct virtq_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+} __packed;
+_Static_assert(sizeof(struct virtq_desc) == 16, "VirtIO 1.2 §2.7.5");
+
+enum {
+	VIRTQ_DESC_F_NEXT = 1,
+	VIRTQ_DESC_F_WRITE = 2, /* device writes (driver reads) */
+};
+
+struct virtq_used_elem {
+	uint32_t id;
+	uint32_t len;
+} __packed;
+
+struct virtq {
+	uint16_t size; /* power of two */
+	struct virtq_desc *desc;
+	volatile uint16_t *avail;	    /* flags, idx, ring[size], used_event */
+	volatile uint8_t *used;		    /* flags, idx, ring[size], avail_event */
+	paddr_t desc_pa, avail_pa, used_pa; /* for the transport */
+	unsigned int order;		    /* pmm block order */
+	uint16_t notify_off;		    /* set by the transport */
+	/* Protected by the caller's lock: */
+	uint16_t free_head, nr_free;
+	uint16_t avail_idx; /* next avail slot (our copy) */
+	uint16_t last_used; /* next used entry to read */
+	void *cookie[256];  /* per head descriptor: the caller's request */
+};
+
+#define VIRTQ_MAX_SIZE 256
+
+/* A buffer of a request chain: @len bytes at physical @pa. */
+struct virtq_buf {
+	paddr_t pa;
+	uint32_t len;
+	bool device_writes;
+};
+
+/* Allocate a queue of @size (a power of two, <= VIRTQ_MAX_SIZE). Returns
+ * 0, -EINVAL or -ENOMEM. */
+int virtq_init(struct virtq *q, uint16_t size) __must_check;
+void virtq_free(struct virtq *q);
+
+/* Chain @n buffers, publish the chain in the available ring with release
+ * ordering and remember @cookie. Returns 0 or -ENOSPC (not enough free
+ * descriptors: nothing was changed). */
+int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned int n, void *cookie)
+	__must_check;
+
+/* Does the used ring hold entries we have not consumed? */
+bool virtq_has_used(struct virtq *q);
+
+/* Take the next used entry: returns its cookie (and the bytes the device
+ * wrote in @len), freeing its descriptors, or NULL when there is none. */
+void *virtq_get_used(struct virtq *q, uint32_t *len);
