@@ -76,7 +76,7 @@ $(B)/obj/%.S.o: kernel/%.S | $(B)/.deps-ok
 	@echo "  AS      $<"
 	@$(CC) $(KASFLAGS) -c $< -o $@
 
-# The framebuffer console's font comes from Debian's kbd package.
+# The framebuffer console's font comes from Debian's console-setup-linux package.
 FONT_SRC := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 $(B)/font.psf: | $(B)/.deps-ok
 	@mkdir -p $(B)

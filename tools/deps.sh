@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="gcc binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso \
-mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck kbd"
+mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck console-setup-linux"
 
 missing=""
 for p in $PKGS; do

@@ -69,12 +69,7 @@ esac
 
 [ "${VERBOSE:-0}" = 1 ] && echo "qemu-system-x86_64 ${args[*]}" >&2
 if [ "$RUN_QEMU_GDB" = yes ]; then
-	exec gdb -q --args # With a caller-owned VARS file there is nothing to clean up: become QEMU,
-# so whoever started us can stop QEMU by our PID.
-if [ -n "${VARS:-}" ] || [ "$UEFI" = off ]; then
-	exec qemu-system-x86_64 "${args[@]}"
-fi
-qemu-system-x86_64 "${args[@]}"
+	exec gdb -q --args qemu-system-x86_64 "${args[@]}"
 fi
 # With a caller-owned VARS file there is nothing to clean up: become QEMU,
 # so whoever started us can stop QEMU by our PID.

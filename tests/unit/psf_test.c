@@ -1,6 +1,6 @@
 /*
  * Tests for kernel/lib/psf.c: the real console font the kernel embeds
- * (from Debian's kbd package, gunzipped by the build) must parse and map
+ * (from Debian's console-setup-linux package, gunzipped by the build) must parse and map
  * ASCII to glyphs that are not blank; damaged fonts are refused.
  */
 #include <stdio.h>
