@@ -12,6 +12,10 @@ CMDLINE ?=
 HZ ?= 1000
 RUN_QEMU_GDB ?= no
 WERROR ?= 1
+VIRTIO ?= on
+SCRATCH := build/scratch.img
+DISK ?= $(SCRATCH)
+DISK_MB ?= 64
 
 ifeq ($(filter $(BUILD),debug release),)
 $(error BUILD must be debug or release)
@@ -44,7 +48,7 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 	-T kernel/arch/x86_64/kernel.ld
 
-export BUILD UEFI GRAPHICS SMP MEM ACCEL MACHINE RUN_QEMU_GDB
+export BUILD UEFI GRAPHICS SMP MEM ACCEL MACHINE RUN_QEMU_GDB VIRTIO DISK
 
 .PHONY: all kernel iso run run-debug gdb test bench deps clean format lint \
 	unit-test kernel-all help
@@ -108,10 +112,16 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 iso: $(ELF)
 	@tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)"
 
-run: $(ELF)
+# The scratch disk `make run` attaches as vdb: sparse, zeroed, kept
+# between runs (delete it, or `make clean`, for a fresh one).
+$(SCRATCH):
+	@mkdir -p $(dir $@)
+	@truncate -s $(DISK_MB)M $@
+
+run: $(ELF) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
 	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)") && ISO=$$ISO tools/qemu.sh
 
-run-debug: $(ELF)
+run-debug: $(ELF) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
 	@echo "QEMU is waiting for GDB on localhost:1234: run 'make gdb' in another terminal"
 	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)") && ISO=$$ISO GDB=wait tools/qemu.sh
 

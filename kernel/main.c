@@ -9,9 +9,11 @@
 #include "arch/arch.h"
 #include "boot/bootinfo.h"
 #include "core/log.h"
+#include "drivers/block/bcache.h"
 #include "drivers/fb/fbcon.h"
 #include "drivers/pci/pci.h"
 #include "drivers/serial.h"
+#include "drivers/virtio/blk.h"
 #include "drivers/virtio/rng.h"
 #include "irq/irq.h"
 #include "mm/kmalloc.h"
@@ -53,7 +55,9 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	arch_smp_init(); /* start the other CPUs; each joins the scheduler */
 
 	/* -- devices -- */
+	bcache_init();	       /* the buffer cache block devices are read through */
 	virtio_rng_register(); /* drivers first, then the bus binds them */
+	virtio_blk_register(); /* each disk becomes vda, vdb, ... */
 	pci_init();	       /* enumerate buses, bind drivers */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));

@@ -3,6 +3,8 @@
 # variables of the same names):
 #   ISO (required)  UEFI=on|off  GRAPHICS=on|off  SMP=N  MEM=SIZE
 #   ACCEL=auto|tcg|kvm  MACHINE=q35|pc  GDB=no|wait|port:N  RUN_QEMU_GDB=yes|no
+#   VIRTIO=on|off (virtio-rng, and the ISO as a read-only virtio-blk disk)
+#   DISK=path (a scratch disk image attached as another virtio-blk disk)
 #   QEMU_EXTRA='more args'  VARS=path to a writable OVMF vars copy
 # Serial is on stdio. Prints the command line on stderr when VERBOSE=1.
 set -euo pipefail
@@ -14,6 +16,8 @@ SMP=${SMP:-4}
 MEM=${MEM:-2G}
 ACCEL=${ACCEL:-auto}
 MACHINE=${MACHINE:-q35}
+VIRTIO=${VIRTIO:-on}
+DISK=${DISK:-}
 GDB=${GDB:-no}
 RUN_QEMU_GDB=${RUN_QEMU_GDB:-no}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
@@ -39,7 +43,22 @@ args=(-M "$MACHINE" -smp "$SMP" -m "$MEM" -nic none -no-user-config)
 read -r -a acc <<<"$(accel)"
 args+=("${acc[@]}")
 args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
-args+=(-drive "file=$ISO,media=cdrom,if=ide,readonly=on,format=raw" -boot d)
+args+=(-drive "file=$ISO,media=cdrom,if=none,id=cd,readonly=on,format=raw")
+args+=(-device "ide-cd,drive=cd,bootindex=0")
+
+# Corvid's own devices: vda is the ISO (read-only), vdb the scratch disk.
+case "$VIRTIO" in
+on)
+	args+=(-device virtio-rng-pci)
+	args+=(-drive "file=$ISO,if=none,id=vdiso,readonly=on,format=raw")
+	args+=(-device "virtio-blk-pci,drive=vdiso,serial=corvid-iso")
+	if [ -n "$DISK" ]; then
+		args+=(-drive "file=$DISK,if=none,id=vdscratch,format=raw,cache=writeback")
+		args+=(-device "virtio-blk-pci,drive=vdscratch,serial=corvid-scratch")
+	fi ;;
+off) ;;
+*) echo "qemu.sh: VIRTIO must be on or off" >&2; exit 2 ;;
+esac
 
 if [ "$UEFI" = on ]; then
 	vars=${VARS:-$(dirname "$ISO")/OVMF_VARS.$$.fd}

@@ -3,6 +3,7 @@
  */
 #include "arch/arch.h"
 #include "core/console.h"
+#include "drivers/block/bcache.h"
 #include "lib/string.h"
 #include "shell/shell.h"
 #include "time/ktime.h"
@@ -64,10 +65,19 @@ static const char *const date_subcmds[] = { "rtc", NULL };
 SHELL_COMMAND(date, .name = "date", .group = "time", .summary = "print the date and time (UTC)",
 	      .usage = "date [rtc]", .fn = cmd_date, .subcmds = date_subcmds);
 
+/* Nothing written to a disk is lost by powering off: write the buffer
+ * cache back first. */
+static void sync_disks(void)
+{
+	if (bcache_sync(bcache_default(), NULL))
+		kprintf("warning: some cached blocks could not be written back\n");
+}
+
 static int cmd_shutdown(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	sync_disks();
 	kprintf("shutting down\n");
 	arch_poweroff();
 }
@@ -79,6 +89,7 @@ static int cmd_reboot(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
+	sync_disks();
 	kprintf("rebooting\n");
 	arch_reboot();
 }

@@ -30,9 +30,14 @@ PROMPT_RE = r"corvid[^\n]*?> $"
 
 SCENARIOS = []
 
+# virtio: attach virtio-rng and the ISO as a read-only virtio-blk disk (vda),
+#   as `make run` does.
+# disk: None, or a scratch disk for this scenario alone (vdb, needs virtio):
+#   an int is the size of a fresh zeroed image in MiB; a str names an image
+#   to copy. The copy is VM.disk; it is deleted when the scenario ends.
 DEFAULTS = dict(uefi=False, smp=1, mem="512M", machine="q35", cmdline="",
                 timeout=60, wait_prompt=True, gdb=False, extra="", build=None,
-                expect_exit=None)
+                expect_exit=None, virtio=False, disk=None)
 
 
 class ScenarioError(AssertionError):
@@ -88,7 +93,19 @@ class VM:
         self.deadline = time.monotonic() + opts["timeout"]
         self.logpath = os.path.join(logdir, name + ".log")
         self.gdb_port = free_port() if opts["gdb"] else None
+        self.disk = self._make_disk(opts["disk"])
         self._start(elf)
+
+    def _make_disk(self, spec):
+        if spec is None:
+            return None
+        fd, path = tempfile.mkstemp(prefix=f"disk-{self.name}-", suffix=".img")
+        os.close(fd)
+        if isinstance(spec, int):
+            os.truncate(path, spec << 20)
+        else:
+            subprocess.run(["cp", "--sparse=always", spec, path], check=True)
+        return path
 
     # ---- process -------------------------------------------------------
     def _start(self, elf):
@@ -97,6 +114,7 @@ class VM:
         env = dict(os.environ, ISO=iso, UEFI="on" if o["uefi"] else "off",
                    SMP=str(o["smp"]), MEM=o["mem"], MACHINE=o["machine"],
                    GRAPHICS="off", ACCEL=os.environ.get("ACCEL", "auto"),
+                   VIRTIO="on" if o["virtio"] else "off", DISK=self.disk or "",
                    QEMU_EXTRA=("-no-reboot " + o["extra"]).strip())
         if o["uefi"]:
             self.vars = tempfile.NamedTemporaryFile(prefix="ovmf-vars-", suffix=".fd",
@@ -140,6 +158,8 @@ class VM:
         self.reader.join(timeout=5)
         if self.vars:
             os.unlink(self.vars.name)
+        if self.disk:
+            os.unlink(self.disk)
         with open(self.logpath, "wb") as f:
             f.write(self.raw)
 

@@ -42,14 +42,16 @@ def boot_commands_run_in_order(vm):
     vm.shutdown()
 
 
-@scenario(uefi=False, smp=1, cmdline="test", wait_prompt=False, timeout=120)
+@scenario(uefi=False, smp=1, cmdline="test", wait_prompt=False, timeout=120,
+          virtio=True, disk=64)
 def ktest_suite_bios(vm):
     vm.expect(r"ktest: \d+ passed, 0 failed")
     rc = vm.wait_exit()
     assert rc == 33, f"isa-debug-exit status {rc}, expected 33 (pass)"
 
 
-@scenario(uefi=True, smp=1, cmdline="test", wait_prompt=False, timeout=150)
+@scenario(uefi=True, smp=1, cmdline="test", wait_prompt=False, timeout=150,
+          virtio=True, disk=64)
 def ktest_suite_uefi(vm):
     vm.expect(r"ktest: \d+ passed, 0 failed")
     assert vm.wait_exit() == 33

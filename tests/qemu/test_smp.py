@@ -1,7 +1,8 @@
 """Multiprocessor scenarios (issue 5): boot with 1, 4 and 8 CPUs under
 both SeaBIOS and OVMF, and run the whole in-kernel test suite on
-each (it includes the scheduler, lock and SMP tests), checking the log
-line that counts the CPUs."""
+each (it includes the scheduler, lock, SMP and block tests: every run
+has `make run`'s virtio devices and its own scratch disk), checking the
+log line that counts the CPUs."""
 import re
 
 from harness import scenario
@@ -13,6 +14,7 @@ def run_suite(vm, ncpu):
     assert m, out[-3000:]
     assert m.group(2) == "0", out[-3000:]
     assert int(m.group(1)) > 50, out[-3000:]
+    assert "skipped: no disk" not in out, out  # the block tests ran on vdb
     vm.shutdown()
 
 
@@ -27,37 +29,37 @@ def check_online(vm, ncpu):
     assert len(re.findall(r"^\s*\d+\s+idle\d+\s", out, re.M)) == ncpu, out
 
 
-@scenario(uefi=False, smp=1, mem="1G", timeout=200)
+@scenario(uefi=False, smp=1, mem="1G", timeout=200, virtio=True, disk=64)
 def smp1_bios_suite(vm):
     check_online(vm, 1)
     run_suite(vm, 1)
 
 
-@scenario(uefi=False, smp=4, mem="1G", timeout=300)
+@scenario(uefi=False, smp=4, mem="1G", timeout=300, virtio=True, disk=64)
 def smp4_bios_suite(vm):
     check_online(vm, 4)
     run_suite(vm, 4)
 
 
-@scenario(uefi=False, smp=8, mem="1G", timeout=420)
+@scenario(uefi=False, smp=8, mem="1G", timeout=420, virtio=True, disk=64)
 def smp8_bios_suite(vm):
     check_online(vm, 8)
     run_suite(vm, 8)
 
 
-@scenario(uefi=True, smp=4, mem="1G", timeout=300)
+@scenario(uefi=True, smp=4, mem="1G", timeout=300, virtio=True, disk=64)
 def smp4_uefi_suite(vm):
     check_online(vm, 4)
     run_suite(vm, 4)
 
 
-@scenario(uefi=True, smp=1, mem="1G", timeout=200)
+@scenario(uefi=True, smp=1, mem="1G", timeout=200, virtio=True, disk=64)
 def smp1_uefi_suite(vm):
     check_online(vm, 1)
     run_suite(vm, 1)
 
 
-@scenario(uefi=True, smp=8, mem="1G", timeout=420)
+@scenario(uefi=True, smp=8, mem="1G", timeout=420, virtio=True, disk=64)
 def smp8_uefi_suite(vm):
     check_online(vm, 8)
     run_suite(vm, 8)

@@ -41,7 +41,9 @@
 #define TRAMP_BYTES (4 * PAGE_SIZE) /* code page + PML4 + PDPT + PD */
 #define TRAMP_LOWEST 0x1000ull
 #define TRAMP_HIGHEST 0x9f000ull /* below the EBDA / video memory */
-#define AP_ANSWER_NS (100 * NSEC_PER_MSEC)
+/* Real CPUs answer in microseconds; an emulated one waits for a host
+ * thread, which a loaded host may not run for a while. */
+#define AP_ANSWER_NS (1000 * NSEC_PER_MSEC)
 #define IST_BYTES (8 * 1024)
 #define PTE_PRESENT 0x1ull
 #define PTE_WRITE 0x2ull

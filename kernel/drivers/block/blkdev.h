@@ -47,6 +47,12 @@ struct blk_request {
 	struct list_head link; /* the driver's, while in flight */
 };
 
+/* Statistics for `blk` and the benchmarks. */
+struct blk_stats {
+	uint64_t reads, writes, flushes; /* requests completed */
+	uint64_t read_sectors, write_sectors;
+	uint64_t errors;
+};
 struct blkdev;
 
 struct blkdev_ops {
@@ -54,6 +60,9 @@ struct blkdev_ops {
 	 * called) or a negative errno (it will not). May sleep waiting for
 	 * queue space once the scheduler runs. */
 	int (*submit)(struct blkdev *dev, struct blk_request *rq);
+	/* Complete whatever the device has finished, without an interrupt:
+	 * how synchronous callers wait before the scheduler runs. */
+	void (*poll)(struct blkdev *dev);
 };
 
 struct blkdev {
@@ -62,12 +71,14 @@ struct blkdev {
 	uint32_t block_size;	     /* device's logical block size (>= 512) */
 	uint32_t max_sectors;	     /* largest request the driver accepts */
 	bool has_flush;		     /* BLK_OP_FLUSH does something */
+	bool read_only;		     /* writes fail with -EROFS */
 	char serial[BLK_SERIAL_MAX]; /* "" if unknown */
 	const struct blkdev_ops *ops;
 	void *priv; /* the driver's */
 	/* Set by blkdev_register(): */
 	char name[BLK_NAME_MAX];
-	struct list_head link; /* Protected by blkdev_lock */
+	struct list_head link;	/* Protected by blkdev_lock */
+	struct blk_stats stats; /* Updated with atomics at completion */
 };
 
 /* Name @dev @prefix plus the next free letter ("vd" -> "vda", "vdb") and
@@ -82,13 +93,22 @@ void blkdev_for_each(void (*fn)(struct blkdev *dev, void *arg), void *arg);
 
 /* Check @rq against @dev (sector range, count, buffer) and hand it to the
  * driver. Returns 0 or -EINVAL (count 0 or above max_sectors, NULL buf),
- * -EIO (beyond the end of the disk), or the driver's error. */
+ * -EIO (beyond the end of the disk), -EROFS (a write to a read-only
+ * disk), or the driver's error. */
 int blkdev_submit(struct blkdev *dev, struct blk_request *rq) __must_check;
 
 /* Synchronous I/O: submit and wait. @buf as for struct blk_request; @count
  * may exceed max_sectors (split here). Return 0 or a negative errno
- * (-EIO for device errors and for ranges beyond the end). May sleep. */
+ * (-EIO for device errors and for ranges beyond the end). Sleeps once the
+ * scheduler runs and polls the driver before. A device silent for
+ * BLK_TIMEOUT_NS is reported and the call fails with -EIO. */
+#define BLK_TIMEOUT_NS (30ull * 1000000000ull)
 int blk_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf) __must_check;
 int blk_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf) __must_check;
 /* Flush the device's write cache (0 at once without has_flush). */
 int blk_flush(struct blkdev *dev) __must_check;
+
+void blkdev_get_stats(const struct blkdev *dev, struct blk_stats *st);
+
+/* For drivers: count finished @rq (status set) just before rq->done(). */
+void blkdev_account(struct blkdev *dev, const struct blk_request *rq);

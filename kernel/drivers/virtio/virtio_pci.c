@@ -35,6 +35,7 @@ enum {
 	COMMON_MSIX = 0x10,
 	COMMON_NUMQ = 0x12,
 	COMMON_STATUS = 0x14,
+	COMMON_GENERATION = 0x15,
 	COMMON_Q_SELECT = 0x16,
 	COMMON_Q_SIZE = 0x18,
 	COMMON_Q_MSIX = 0x1a,
@@ -220,4 +221,31 @@ void virtio_pci_notify(struct virtio_dev *vd, uint16_t index, const struct virtq
 bool virtio_has_feature(const struct virtio_dev *vd, unsigned int bit)
 {
 	return vd->features & (1ull << bit);
+}
+
+/* Read @width (4 or 8) bytes of device configuration at @off. */
+static uint64_t cfg_read(const struct virtio_dev *vd, uint32_t off, unsigned int width)
+{
+	uint8_t gen;
+	uint64_t v;
+
+	if (!vd->device_cfg)
+		return 0;
+	do {
+		gen = mmio_read8(vd->common + COMMON_GENERATION);
+		v = mmio_read32(vd->device_cfg + off);
+		if (width == 8)
+			v |= (uint64_t)mmio_read32(vd->device_cfg + off + 4) << 32;
+	} while (gen != mmio_read8(vd->common + COMMON_GENERATION));
+	return v;
+}
+
+uint32_t virtio_cfg_read32(const struct virtio_dev *vd, uint32_t off)
+{
+	return (uint32_t)cfg_read(vd, off, 4);
+}
+
+uint64_t virtio_cfg_read64(const struct virtio_dev *vd, uint32_t off)
+{
+	return cfg_read(vd, off, 8);
 }

@@ -57,5 +57,11 @@ void virtio_pci_fail(struct virtio_dev *vd);
 /* Notify the device that queue @index (@q) has new buffers. */
 void virtio_pci_notify(struct virtio_dev *vd, uint16_t index, const struct virtq *q);
 
+/* Read the device-specific configuration at @off (NULL-safe: 0 when the
+ * device has none), retrying while the device changes it underneath
+ * (config_generation, VirtIO 1.2 §4.1.4.3.1). */
+uint32_t virtio_cfg_read32(const struct virtio_dev *vd, uint32_t off);
+uint64_t virtio_cfg_read64(const struct virtio_dev *vd, uint32_t off);
+
 /* Is the negotiated feature @bit on? */
 bool virtio_has_feature(const struct virtio_dev *vd, unsigned int bit);

@@ -63,6 +63,24 @@ void virtq_free(struct virtq *q)
 	q->desc_pa = 0;
 }
 
+static uint16_t desc_flags(const struct virtq_buf *b, bool more)
+{
+	return (uint16_t)((b->device_writes ? VIRTQ_DESC_F_WRITE : 0) |
+			  (more ? VIRTQ_DESC_F_NEXT : 0));
+}
+
+/* Put the chain starting at descriptor @head in the next available slot
+ * and publish it. */
+static void publish(struct virtq *q, uint16_t head, void *cookie)
+{
+	q->cookie[head] = cookie;
+	q->avail[AVAIL_RING + (q->avail_idx & (q->size - 1))] = head;
+	q->avail_idx++;
+	/* The slot and descriptors before the index the device reads. */
+	atomic_store_release(&q->avail[AVAIL_IDX], q->avail_idx);
+	smp_mb(); /* the index is visible before any notify decision */
+}
+
 int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned int n, void *cookie)
 {
 	uint16_t head = q->free_head, i = head, last = head;
@@ -74,20 +92,69 @@ int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned int n, voi
 
 		d->addr = bufs[k].pa;
 		d->len = bufs[k].len;
-		d->flags = (uint16_t)((bufs[k].device_writes ? VIRTQ_DESC_F_WRITE : 0) |
-				      (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+		d->flags = desc_flags(&bufs[k], k + 1 < n);
 		last = i;
 		i = d->next;
 	}
 	q->free_head = q->desc[last].next;
 	q->nr_free = (uint16_t)(q->nr_free - n);
-	q->cookie[head] = cookie;
-	q->avail[AVAIL_RING + (q->avail_idx & (q->size - 1))] = head;
-	q->avail_idx++;
-	/* The slot and descriptors before the index the device reads. */
-	atomic_store_release(&q->avail[AVAIL_IDX], q->avail_idx);
-	smp_mb(); /* the index is visible before any notify decision */
+	publish(q, head, cookie);
 	return 0;
+}
+
+int virtq_add_indirect(struct virtq *q, struct virtq_desc *table, paddr_t table_pa,
+		       const struct virtq_buf *bufs, unsigned int n, void *cookie)
+{
+	uint16_t head = q->free_head;
+	struct virtq_desc *d = &q->desc[head];
+
+	if (!n || !q->nr_free)
+		return -ENOSPC;
+	for (unsigned int k = 0; k < n; k++) {
+		table[k].addr = bufs[k].pa;
+		table[k].len = bufs[k].len;
+		table[k].flags = desc_flags(&bufs[k], k + 1 < n);
+		table[k].next = (uint16_t)(k + 1 < n ? k + 1 : 0);
+	}
+	q->free_head = d->next;
+	q->nr_free--;
+	d->addr = table_pa;
+	d->len = (uint32_t)(n * sizeof(*table));
+	d->flags = VIRTQ_DESC_F_INDIRECT;
+	publish(q, head, cookie);
+	return 0;
+}
+
+/* VirtIO 1.2 §2.7.10: has the index moved past @event since @old? */
+static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
+}
+
+bool virtq_kick_needed(struct virtq *q)
+{
+	uint16_t old = q->kicked_idx;
+	bool kick;
+
+	q->kicked_idx = q->avail_idx;
+	if (q->event_idx) {
+		/* avail_event follows the used ring's entries. */
+		uint16_t ev = READ_ONCE(
+			*(volatile uint16_t *)(q->used + USED_RING + 8 * (size_t)q->size));
+
+		kick = need_event(ev, q->avail_idx, old);
+	} else {
+		kick = !(READ_ONCE(*(volatile uint16_t *)q->used) & VIRTQ_USED_F_NO_NOTIFY);
+	}
+	return kick;
+}
+
+bool virtq_enable_interrupt(struct virtq *q)
+{
+	if (q->event_idx)
+		WRITE_ONCE(q->avail[AVAIL_RING + q->size], q->last_used); /* used_event */
+	smp_mb(); /* the re-arm is visible before we look at the used index */
+	return virtq_has_used(q);
 }
 
 bool virtq_has_used(struct virtq *q)

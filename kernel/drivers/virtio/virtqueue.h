@@ -3,9 +3,12 @@
  * ring the driver fills and the used ring the device fills, in one
  * physically contiguous, zeroed block with the spec's alignments. Free
  * descriptors are chained through `next`, so one the device still owns is
- * never handed out again.
- * Locking: the caller serialises virtq_add and virtq_get_used (the
- * transport's queue lock); virtq_has_used may be called anywhere.
+ * never handed out again. With VIRTIO_F_INDIRECT_DESC a request takes one
+ * ring descriptor pointing at a caller-owned table; with
+ * VIRTIO_F_EVENT_IDX notifications and interrupts are suppressed through
+ * the avail_event / used_event fields (VirtIO 1.2 §2.7.10).
+ * Locking: the caller serialises everything but virtq_has_used (the
+ * driver's queue lock); virtq_has_used may be called anywhere.
  */
 #pragma once
 
@@ -25,8 +28,11 @@ _Static_assert(sizeof(struct virtq_desc) == 16, "VirtIO 1.2 §2.7.5");
 
 enum {
 	VIRTQ_DESC_F_NEXT = 1,
-	VIRTQ_DESC_F_WRITE = 2, /* device writes (driver reads) */
+	VIRTQ_DESC_F_WRITE = 2,	   /* device writes (driver reads) */
+	VIRTQ_DESC_F_INDIRECT = 4, /* addr/len name a table of descriptors */
 };
+
+enum { VIRTQ_USED_F_NO_NOTIFY = 1 };
 
 struct virtq_used_elem {
 	uint32_t id;
@@ -43,9 +49,11 @@ struct virtq {
 	uint16_t notify_off;		    /* set by the transport */
 	/* Protected by the caller's lock: */
 	uint16_t free_head, nr_free;
-	uint16_t avail_idx; /* next avail slot (our copy) */
-	uint16_t last_used; /* next used entry to read */
-	void *cookie[256];  /* per head descriptor: the caller's request */
+	uint16_t avail_idx;  /* next avail slot (our copy) */
+	uint16_t last_used;  /* next used entry to read */
+	uint16_t kicked_idx; /* avail_idx at the last notify decision */
+	bool event_idx;	     /* VIRTIO_F_EVENT_IDX negotiated (set before use) */
+	void *cookie[256];   /* per head descriptor: the caller's request */
 };
 
 #define VIRTQ_MAX_SIZE 256
@@ -67,6 +75,25 @@ void virtq_free(struct virtq *q);
  * descriptors: nothing was changed). */
 int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned int n, void *cookie)
 	__must_check;
+
+/* Post one ring descriptor (VIRTQ_DESC_F_INDIRECT) for a chain of @n
+ * buffers written into @table (at physical @table_pa, 16-byte aligned, @n
+ * entries, owned by the caller until the cookie comes back). Returns 0 or
+ * -ENOSPC (the ring is full). */
+int virtq_add_indirect(struct virtq *q, struct virtq_desc *table, paddr_t table_pa,
+		       const struct virtq_buf *bufs, unsigned int n, void *cookie) __must_check;
+
+/* After one or more adds: must the device be notified? (Always, unless
+ * the device asked not to be: VIRTQ_USED_F_NO_NOTIFY, or with EVENT_IDX
+ * when its avail_event lies outside what was added since the last
+ * decision.) */
+bool virtq_kick_needed(struct virtq *q);
+
+/* Re-arm the interrupt after draining the used ring (with EVENT_IDX:
+ * used_event = the next entry we will read). Returns true if entries
+ * arrived meanwhile: the caller must drain again, or a completion that
+ * raced with the interrupt would be lost. */
+bool virtq_enable_interrupt(struct virtq *q);
 
 /* Does the used ring hold entries we have not consumed? */
 bool virtq_has_used(struct virtq *q);

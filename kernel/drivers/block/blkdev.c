@@ -1,0 +1,225 @@
+/*
+ * The block-device registry and request helpers (drivers/block/blkdev.h).
+ * Synchronous calls wrap one request at a time in a struct blk_sync from
+ * kmalloc, so a request the device never answers can be leaked on purpose
+ * instead of freed under the device's feet.
+ * Locking: blkdev_lock (LOCK_RANK_SUBSYS) guards the registry list; a
+ * registered device is never removed, so a pointer from blkdev_find()
+ * stays valid. Statistics are updated with atomic adds.
+ */
+#include "drivers/block/blkdev.h"
+
+#include "core/log.h"
+#include "include/uapi/errno.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "sched/sched.h"
+#include "sync/completion.h"
+#include "sync/spinlock.h"
+#include "time/ktime.h"
+
+#define LOG_PREFIX "blk: "
+
+static struct spinlock blkdev_lock = SPINLOCK_INIT("blkdev", LOCK_RANK_SUBSYS);
+static struct list_head devices = LIST_HEAD_INIT(devices); /* Protected by blkdev_lock */
+
+static bool name_taken(const char *name)
+{
+	struct blkdev *d;
+
+	list_for_each_entry (d, &devices, link)
+		if (!strcmp(d->name, name))
+			return true;
+	return false;
+}
+
+int blkdev_register(struct blkdev *dev, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	int err = -ENOSPC;
+
+	if (!dev->ops || !dev->ops->submit || !dev->nr_sectors || !dev->max_sectors ||
+	    dev->block_size < BLK_SECTOR_SIZE || plen == 0 || plen + 2 > BLK_NAME_MAX)
+		return -EINVAL;
+	spin_lock(&blkdev_lock);
+	for (char c = 'a'; c <= 'z'; c++) {
+		memcpy(dev->name, prefix, plen);
+		dev->name[plen] = c;
+		dev->name[plen + 1] = '\0';
+		if (!name_taken(dev->name)) {
+			list_add_tail(&dev->link, &devices);
+			err = 0;
+			break;
+		}
+	}
+	spin_unlock(&blkdev_lock);
+	if (err)
+		dev->name[0] = '\0';
+	return err;
+}
+
+struct blkdev *blkdev_find(const char *name)
+{
+	struct blkdev *d, *found = NULL;
+
+	spin_lock(&blkdev_lock);
+	list_for_each_entry (d, &devices, link)
+		if (!strcmp(d->name, name)) {
+			found = d;
+			break;
+		}
+	spin_unlock(&blkdev_lock);
+	return found;
+}
+
+void blkdev_for_each(void (*fn)(struct blkdev *dev, void *arg), void *arg)
+{
+	struct blkdev *d;
+
+	/* Devices are only ever added at the tail, and never removed: walk
+	 * without the lock so @fn may sleep, reading each next under it. */
+	spin_lock(&blkdev_lock);
+	for (struct list_head *pos = devices.next; pos != &devices; pos = pos->next) {
+		d = list_entry(pos, struct blkdev, link);
+		spin_unlock(&blkdev_lock);
+		fn(d, arg);
+		spin_lock(&blkdev_lock);
+	}
+	spin_unlock(&blkdev_lock);
+}
+
+int blkdev_submit(struct blkdev *dev, struct blk_request *rq)
+{
+	if (rq->op == BLK_OP_FLUSH)
+		return dev->ops->submit(dev, rq);
+	if (rq->op != BLK_OP_READ && rq->op != BLK_OP_WRITE)
+		return -EINVAL;
+	if (!rq->count || rq->count > dev->max_sectors || !rq->buf)
+		return -EINVAL;
+	if (rq->sector >= dev->nr_sectors || rq->count > dev->nr_sectors - rq->sector)
+		return -EIO;
+	if (rq->op == BLK_OP_WRITE && dev->read_only)
+		return -EROFS;
+	return dev->ops->submit(dev, rq);
+}
+
+void blkdev_account(struct blkdev *dev, const struct blk_request *rq)
+{
+	struct blk_stats *st = &dev->stats;
+
+	if (rq->status) {
+		__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	switch (rq->op) {
+	case BLK_OP_READ:
+		__atomic_add_fetch(&st->reads, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&st->read_sectors, rq->count, __ATOMIC_RELAXED);
+		break;
+	case BLK_OP_WRITE:
+		__atomic_add_fetch(&st->writes, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&st->write_sectors, rq->count, __ATOMIC_RELAXED);
+		break;
+	case BLK_OP_FLUSH:
+		__atomic_add_fetch(&st->flushes, 1, __ATOMIC_RELAXED);
+		break;
+	}
+}
+
+void blkdev_get_stats(const struct blkdev *dev, struct blk_stats *st)
+{
+	st->reads = __atomic_load_n(&dev->stats.reads, __ATOMIC_RELAXED);
+	st->writes = __atomic_load_n(&dev->stats.writes, __ATOMIC_RELAXED);
+	st->flushes = __atomic_load_n(&dev->stats.flushes, __ATOMIC_RELAXED);
+	st->read_sectors = __atomic_load_n(&dev->stats.read_sectors, __ATOMIC_RELAXED);
+	st->write_sectors = __atomic_load_n(&dev->stats.write_sectors, __ATOMIC_RELAXED);
+	st->errors = __atomic_load_n(&dev->stats.errors, __ATOMIC_RELAXED);
+}
+
+/* ---- synchronous requests ---------------------------------------------- */
+
+struct blk_sync {
+	struct blk_request rq;
+	struct completion done;
+};
+
+static void sync_done(struct blk_request *rq)
+{
+	complete(&((struct blk_sync *)rq->priv)->done);
+}
+
+/* One request, start to finish. */
+static int sync_request(struct blkdev *dev, enum blk_op op, uint64_t sector, uint32_t count,
+			void *buf)
+{
+	struct blk_sync *s = kzalloc(sizeof(*s));
+	int err;
+
+	if (!s)
+		return -ENOMEM;
+	completion_init(&s->done);
+	s->rq = (struct blk_request){
+		.op = op, .sector = sector, .count = count, .buf = buf, .done = sync_done, .priv = s
+	};
+	err = blkdev_submit(dev, &s->rq);
+	if (err) {
+		kfree(s);
+		return err;
+	}
+	if (sched_is_running()) {
+		if (!wait_for_completion_timeout(&s->done, BLK_TIMEOUT_NS))
+			goto timeout;
+	} else {
+		uint64_t deadline = ktime_ns() + BLK_TIMEOUT_NS;
+
+		while (!completion_is_done(&s->done)) {
+			if (dev->ops->poll)
+				dev->ops->poll(dev);
+			if (ktime_ns() > deadline)
+				goto timeout;
+		}
+	}
+	err = s->rq.status;
+	kfree(s);
+	return err;
+timeout:
+	/* The device may still own the request: leak it rather than free it. */
+	log_err("%s: no answer to a request for sector %llu in %llu s\n", dev->name,
+		(unsigned long long)sector, BLK_TIMEOUT_NS / NSEC_PER_SEC);
+	return -EIO;
+}
+
+static int sync_rw(struct blkdev *dev, enum blk_op op, uint64_t sector, uint32_t count,
+		   uint8_t *buf)
+{
+	if (sector >= dev->nr_sectors || count > dev->nr_sectors - sector)
+		return -EIO;
+	while (count) {
+		uint32_t n = MIN(count, dev->max_sectors);
+		int err = sync_request(dev, op, sector, n, buf);
+
+		if (err)
+			return err;
+		sector += n;
+		count -= n;
+		buf += (size_t)n * BLK_SECTOR_SIZE;
+	}
+	return 0;
+}
+
+int blk_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf)
+{
+	return sync_rw(dev, BLK_OP_READ, sector, count, buf);
+}
+
+int blk_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf)
+{
+	return sync_rw(dev, BLK_OP_WRITE, sector, count, (uint8_t *)buf);
+}
+
+int blk_flush(struct blkdev *dev)
+{
+	if (!dev->has_flush)
+		return 0;
+	return sync_request(dev, BLK_OP_FLUSH, 0, 0, NULL);
+}
