@@ -16,7 +16,8 @@ static void print_size(uint64_t bytes)
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	unsigned int u = 0;
 
-	while (bytes >= 10240 && u + 1 < ARRAY_SIZE(units)) {
+	while ((bytes >= 10240 || (bytes >= 1024 && bytes % 1024 == 0)) &&
+	       u + 1 < ARRAY_SIZE(units)) {
 		bytes >>= 10;
 		u++;
 	}
