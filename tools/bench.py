@@ -3,7 +3,8 @@
 
 Boots the release kernel several times under BIOS and under UEFI, timing
 QEMU start to the first shell prompt on the host (median of the runs), then
-boots once with CMDLINE='bench' and passes on every METRIC line the kernel's
+boots once with CMDLINE='bench' (with `make run`'s virtio devices and a
+scratch disk for the block benchmarks) and passes on every METRIC line the kernel's
 own benchmarks print. Nothing here passes or fails: it measures.
 """
 import argparse
@@ -18,7 +19,8 @@ import harness  # noqa: E402
 
 
 def boot_to_prompt(elf, uefi, logdir):
-    opts = dict(harness.DEFAULTS, uefi=uefi, smp=4, mem="2G", timeout=120)
+    opts = dict(harness.DEFAULTS, uefi=uefi, smp=4, mem="2G", timeout=120, virtio=True,
+                disk=64)
     start = time.monotonic()
     vm = harness.VM("bench-boot-" + ("uefi" if uefi else "bios"), opts, elf, logdir)
     try:
@@ -29,7 +31,7 @@ def boot_to_prompt(elf, uefi, logdir):
 
 
 def kernel_metrics(elf, logdir, names):
-    opts = dict(harness.DEFAULTS, smp=4, mem="2G", timeout=600,
+    opts = dict(harness.DEFAULTS, smp=4, mem="2G", timeout=600, virtio=True, disk=128,
                 cmdline="bench " + " ".join(names))
     vm = harness.VM("bench-kernel", opts, elf, logdir)
     try:

@@ -126,7 +126,8 @@ static bool try_lock_buf(struct buf *b)
 
 static void lock_buf(struct buf *b)
 {
-	wait_event(&b->cache->unlocked, try_lock_buf(b));
+	if (!try_lock_buf(b))
+		wait_event(&b->cache->unlocked, try_lock_buf(b));
 }
 
 static void unlock_buf(struct buf *b)
@@ -136,7 +137,10 @@ static void unlock_buf(struct buf *b)
 	spin_lock(&c->lock);
 	b->locked = false;
 	spin_unlock(&c->lock);
-	waitq_wake_all(&c->unlocked);
+	/* A waiter queues itself before its last try_lock_buf(), so one that
+	 * saw the buffer locked is on the queue by now. */
+	if (waitq_has_waiters(&c->unlocked))
+		waitq_wake_all(&c->unlocked);
 }
 
 static void put_buf(struct buf *b)
