@@ -352,8 +352,9 @@ static int setup(struct vblk *v, struct pci_dev *d, int *vector, unsigned int cp
 
 	err = pci_msix_map(d, &v->vd.msix);
 	if (err == -ENODEV)
-		log_warn("%02x:%02x.%x: no MSI-X (QEMU vectors=0?): not supported, device left alone\n",
-			 d->bus, d->dev, d->fn);
+		log_warn(
+			"%02x:%02x.%x: no MSI-X (QEMU vectors=0?): not supported, device left alone\n",
+			d->bus, d->dev, d->fn);
 	if (err)
 		return err;
 	*vector = irq_alloc_vector();
