@@ -40,6 +40,31 @@ struct clocksource *clocksource_get(size_t i)
 	return i < nr_sources ? sources[i] : NULL;
 }
 
+/*
+ * Read @cs between two reads of @ref, keeping the closest-together of a
+ * few tries: a virtual CPU can be descheduled between any two
+ * instructions, and a pause between reading the reference and the clock
+ * at either end of the window skews the result by its length. Returns
+ * @cs's reading; *@r gets the reference's at the same moment.
+ */
+static uint64_t paired_read(const struct clocksource *cs, const struct clocksource *ref,
+			    uint64_t *r)
+{
+	uint64_t best_gap = UINT64_MAX, c = 0;
+
+	for (int i = 0; i < 5; i++) {
+		uint64_t a = ref->read(), x = cs->read(), b = ref->read();
+		uint64_t gap = clocksource_delta(ref, a, b);
+
+		if (gap < best_gap) {
+			best_gap = gap;
+			c = x;
+			*r = (a + gap / 2) & ref->mask;
+		}
+	}
+	return c;
+}
+
 int clocksource_calibrate(struct clocksource *cs, const struct clocksource *ref, unsigned int ms)
 {
 	uint64_t want, r0, r1, c0, c1, dr;
@@ -47,13 +72,11 @@ int clocksource_calibrate(struct clocksource *cs, const struct clocksource *ref,
 	if (!ref->hz)
 		return -EINVAL;
 	want = ref->hz * ms / 1000;
-	r0 = ref->read();
-	c0 = cs->read();
+	c0 = paired_read(cs, ref, &r0);
 	do {
 		r1 = ref->read();
 	} while (clocksource_delta(ref, r0, r1) < want);
-	c1 = cs->read();
-	r1 = ref->read();
+	c1 = paired_read(cs, ref, &r1);
 	dr = clocksource_delta(ref, r0, r1);
 	if (!dr || c1 == c0)
 		return -EINVAL;

@@ -36,6 +36,7 @@ struct tick_cpu {
 	uint64_t ticks; /* periodic ticks taken on this CPU */
 	void (*oneshot_fn)(void *data);
 	void *oneshot_data;
+	uint64_t oneshot_early_ns; /* ktime before which an interrupt is stale */
 };
 static struct tick_cpu tick_cpus[MAX_CPUS];
 
@@ -53,6 +54,10 @@ static void tick_event(void)
 		sched_tick();
 		return;
 	}
+	/* A periodic interrupt already pending when the device was switched
+	 * to one-shot arrives at once: not the one-shot, which stays armed. */
+	if (tc->oneshot_fn && ktime_ns() < tc->oneshot_early_ns)
+		return;
 	fn = tc->oneshot_fn;
 	tc->oneshot_fn = NULL;
 	if (fn)
@@ -64,6 +69,24 @@ void clockevent_register(struct clockevent *dev)
 	ce = dev;
 }
 
+/* The device's count between two close-together ktime reads (the best
+ * of a few tries: see clocksource.c's paired_read); *@t gets the time. */
+static uint64_t paired_remaining(uint64_t *t)
+{
+	uint64_t best_gap = UINT64_MAX, c = 0;
+
+	for (int i = 0; i < 5; i++) {
+		uint64_t a = ktime_ns(), x = ce->remaining(), b = ktime_ns();
+
+		if (b - a < best_gap) {
+			best_gap = b - a;
+			c = x;
+			*t = a + (b - a) / 2;
+		}
+	}
+	return c;
+}
+
 /* Count the device down for CALIBRATE_NS of ktime, interrupts masked. */
 static int calibrate(void)
 {
@@ -71,12 +94,10 @@ static int calibrate(void)
 	uint64_t t0, t1, c0, c1;
 
 	ce->program(ce->max_count, false);
-	t0 = ktime_ns();
-	c0 = ce->remaining();
+	c0 = paired_remaining(&t0);
 	while (ktime_ns() - t0 < CALIBRATE_NS)
 		arch_cpu_relax();
-	c1 = ce->remaining();
-	t1 = ktime_ns();
+	c1 = paired_remaining(&t1);
 	ce->program(0, false);
 	arch_irq_restore(flags);
 	if (c1 >= c0)
@@ -137,6 +158,8 @@ int tick_oneshot(uint64_t ns, void (*fn)(void *data), void *data)
 	tick_cpus[this_cpu_id()].periodic = false;
 	tick_cpus[this_cpu_id()].oneshot_fn = fn;
 	tick_cpus[this_cpu_id()].oneshot_data = data;
+	/* Three quarters of the delay: no calibration error is that large. */
+	tick_cpus[this_cpu_id()].oneshot_early_ns = ktime_ns() + ns - ns / 4;
 	ce->program(count ? count : 1, false);
 	arch_irq_restore(flags);
 	return 0;

@@ -188,20 +188,33 @@ KTEST(time_rtc_date_plausible)
 	KASSERT(rtc_unix_now() >= cal_to_unix(&d));
 }
 
-KTEST(time_clock_sources_agree)
+/* Do the TSC and the HPET agree within 1% over @ms? */
+static bool clocks_agree(const struct clocksource *tsc, const struct clocksource *hpet,
+			 unsigned int ms)
 {
-	const struct clocksource *tsc = clocksource_find("tsc");
-	const struct clocksource *hpet = clocksource_find("hpet");
 	uint64_t h0, h1, c0, c1, hns, cns;
 
-	KASSERT(tsc && tsc->hz);
-	KASSERT(hpet && hpet->hz);
 	h0 = hpet->read();
 	c0 = tsc->read();
-	mdelay(50);
+	mdelay(ms);
 	h1 = hpet->read();
 	c1 = tsc->read();
 	hns = mul_div_u64(h1 - h0, NSEC_PER_SEC, hpet->hz);
 	cns = mul_div_u64(c1 - c0, NSEC_PER_SEC, tsc->hz);
-	KASSERT(cns * 100 > hns * 99 && cns * 100 < hns * 101);
+	return cns * 100 > hns * 99 && cns * 100 < hns * 101;
+}
+
+/* Best of 3 windows: a descheduled virtual CPU skews one window, a
+ * miscalibrated clock all of them. */
+KTEST(time_clock_sources_agree)
+{
+	const struct clocksource *tsc = clocksource_find("tsc");
+	const struct clocksource *hpet = clocksource_find("hpet");
+	bool ok = false;
+
+	KASSERT(tsc && tsc->hz);
+	KASSERT(hpet && hpet->hz);
+	for (int i = 0; i < 3 && !ok; i++)
+		ok = clocks_agree(tsc, hpet, 50);
+	KASSERT(ok);
 }
