@@ -31,7 +31,7 @@ def boot_to_prompt(elf, uefi, logdir):
 
 
 def kernel_metrics(elf, logdir, names):
-    opts = dict(harness.DEFAULTS, smp=4, mem="2G", timeout=600, virtio=True, disk=128,
+    opts = dict(harness.DEFAULTS, smp=4, mem="2G", timeout=600, virtio=True, disk=160,
                 cmdline="bench " + " ".join(names))
     vm = harness.VM("bench-kernel", opts, elf, logdir)
     try:
