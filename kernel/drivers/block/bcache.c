@@ -248,6 +248,30 @@ static int make_room(struct bcache *c, struct buf **freed)
 	return err ? err : -EAGAIN;
 }
 
+/* When the cache is full, take its oldest clean unreferenced buffer of
+ * the same size for @key, saving a free and an allocation (lock held).
+ * Returns it referenced, or NULL. */
+static struct buf *reuse_victim(struct bcache *c, const struct bc_key *key)
+{
+	struct bc_buf *v;
+	struct buf *b;
+
+	if (c->core.count < c->max)
+		return NULL;
+	v = bc_victim(&c->core, true);
+	if (!v || v->key.size != key->size)
+		return NULL;
+	bc_remove(&c->core, v, true);
+	b = v->priv;
+	b->dev = (struct blkdev *)(uintptr_t)key->dev;
+	b->block = key->block;
+	v->key = *key;
+	v->valid = false;
+	v->refcnt = 1;
+	bc_insert(&c->core, v);
+	return b;
+}
+
 /* Find or create the buffer, referenced and locked. *@fresh says it was
  * not valid (the caller reads it or overwrites it). */
 static int get_locked(struct bcache *c, struct blkdev *dev, uint64_t block, uint32_t size,
@@ -272,6 +296,9 @@ static int get_locked(struct bcache *c, struct blkdev *dev, uint64_t block, uint
 			b = bc->priv;
 			break;
 		}
+		b = spare ? NULL : reuse_victim(c, &key);
+		if (b)
+			break;
 		if (spare) {
 			err = make_room(c, &freed);
 			if (err == -EAGAIN) {
