@@ -24,7 +24,7 @@ static void print_vector(unsigned int v, unsigned int ncpus)
 	const char *name = irq_vector_name(v);
 	long gsi = irq_vector_gsi(v);
 
-	kprintf("%#04x %-12s", v, name ? name : (descs[v].allocated ? "(allocated)" : "-"));
+	kprintf("%#04x %-16s", v, name ? name : (descs[v].allocated ? "(allocated)" : "-"));
 	for (unsigned int c = 0; c < ncpus; c++)
 		kprintf(" %10lu", (unsigned long)irq_cpu_vector_count(c, v));
 	if (gsi >= 0)
@@ -38,7 +38,7 @@ static int cmd_irq(int argc, char **argv)
 
 	if (argc != 1)
 		return shell_usage(shell_find("irq"));
-	kprintf("VEC  HANDLER     ");
+	kprintf("VEC  HANDLER         ");
 	for (unsigned int c = 0; c < ncpus; c++)
 		kprintf("       CPU%-2u", c);
 	kprintf("\n");

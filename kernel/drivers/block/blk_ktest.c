@@ -236,6 +236,7 @@ KTEST(blk_four_tasks_many_requests_in_flight)
 	struct blkdev *dev = disk("corvid-scratch", "blk_four_tasks_many_requests_in_flight");
 	struct worker w[4];
 	struct task *t[4];
+	struct blk_stats st;
 
 	if (!dev)
 		return;
@@ -250,6 +251,9 @@ KTEST(blk_four_tasks_many_requests_in_flight)
 		KASSERT_EQ(task_join(t[i], &code), 0);
 		KASSERT_EQ(code, 0);
 	}
+	blkdev_get_stats(dev, &st);
+	KASSERT_EQ(st.in_flight, 0);
+	KASSERT(st.peak_in_flight >= INFLIGHT); /* the device really had many at once */
 }
 
 /* ---- buffer cache ----------------------------------------------------- */

@@ -88,10 +88,26 @@ void blkdev_for_each(void (*fn)(struct blkdev *dev, void *arg), void *arg)
 	spin_unlock(&blkdev_lock);
 }
 
+/* Count @rq in flight (and the peak) around the driver's submit. */
+static int submit_counted(struct blkdev *dev, struct blk_request *rq)
+{
+	uint64_t now = __atomic_add_fetch(&dev->stats.in_flight, 1, __ATOMIC_RELAXED);
+	uint64_t peak = __atomic_load_n(&dev->stats.peak_in_flight, __ATOMIC_RELAXED);
+	int err;
+
+	while (now > peak && !__atomic_compare_exchange_n(&dev->stats.peak_in_flight, &peak, now,
+							  true, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	err = dev->ops->submit(dev, rq);
+	if (err)
+		__atomic_sub_fetch(&dev->stats.in_flight, 1, __ATOMIC_RELAXED);
+	return err;
+}
+
 int blkdev_submit(struct blkdev *dev, struct blk_request *rq)
 {
 	if (rq->op == BLK_OP_FLUSH)
-		return dev->ops->submit(dev, rq);
+		return submit_counted(dev, rq);
 	if (rq->op != BLK_OP_READ && rq->op != BLK_OP_WRITE)
 		return -EINVAL;
 	if (!rq->count || rq->count > dev->max_sectors || !rq->buf)
@@ -100,13 +116,14 @@ int blkdev_submit(struct blkdev *dev, struct blk_request *rq)
 		return -EIO;
 	if (rq->op == BLK_OP_WRITE && dev->read_only)
 		return -EROFS;
-	return dev->ops->submit(dev, rq);
+	return submit_counted(dev, rq);
 }
 
 void blkdev_account(struct blkdev *dev, const struct blk_request *rq)
 {
 	struct blk_stats *st = &dev->stats;
 
+	__atomic_sub_fetch(&st->in_flight, 1, __ATOMIC_RELAXED);
 	if (rq->status) {
 		__atomic_add_fetch(&st->errors, 1, __ATOMIC_RELAXED);
 		return;
@@ -134,6 +151,8 @@ void blkdev_get_stats(const struct blkdev *dev, struct blk_stats *st)
 	st->read_sectors = __atomic_load_n(&dev->stats.read_sectors, __ATOMIC_RELAXED);
 	st->write_sectors = __atomic_load_n(&dev->stats.write_sectors, __ATOMIC_RELAXED);
 	st->errors = __atomic_load_n(&dev->stats.errors, __ATOMIC_RELAXED);
+	st->in_flight = __atomic_load_n(&dev->stats.in_flight, __ATOMIC_RELAXED);
+	st->peak_in_flight = __atomic_load_n(&dev->stats.peak_in_flight, __ATOMIC_RELAXED);
 }
 
 /* ---- synchronous requests ---------------------------------------------- */

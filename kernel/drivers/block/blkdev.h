@@ -52,6 +52,7 @@ struct blk_stats {
 	uint64_t reads, writes, flushes; /* requests completed */
 	uint64_t read_sectors, write_sectors;
 	uint64_t errors;
+	uint64_t in_flight, peak_in_flight; /* submitted, not yet completed */
 };
 struct blkdev;
 
@@ -110,5 +111,6 @@ int blk_flush(struct blkdev *dev) __must_check;
 
 void blkdev_get_stats(const struct blkdev *dev, struct blk_stats *st);
 
-/* For drivers: count finished @rq (status set) just before rq->done(). */
+/* For drivers: count finished @rq (status set) just before rq->done();
+ * every request blkdev_submit() handed over, exactly once. */
 void blkdev_account(struct blkdev *dev, const struct blk_request *rq);
