@@ -39,8 +39,17 @@ accel() {
 	esac
 }
 
-args=(-M "$MACHINE" -smp "$SMP" -m "$MEM" -nic none -no-user-config)
 read -r -a acc <<<"$(accel)"
+# QEMU before 8.1 drops the guest's memory barriers under TCG when the
+# machine can have only one CPU (commit c914d46d0a, "tcg: Do not elide
+# memory barriers for !CF_PARALLEL in system mode"), which breaks the
+# ordering virtio relies on between the vCPU and QEMU's I/O thread: kicks
+# and interrupts get lost. Allowing a second, absent CPU keeps them.
+smp=$SMP
+if [ "$SMP" = 1 ] && [ "${acc[1]}" != kvm ]; then
+	smp="1,maxcpus=2"
+fi
+args=(-M "$MACHINE" -smp "$smp" -m "$MEM" -nic none -no-user-config)
 args+=("${acc[@]}")
 args+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 args+=(-drive "file=$ISO,media=cdrom,if=none,id=cd,readonly=on,format=raw")

@@ -143,28 +143,38 @@ static void shot_fn(void *data)
 	s->at_ns = ktime_ns();
 }
 
+/* The periodic tick is back before anything is checked, so a failure here
+ * does not leave the CPU without its tick. The late bound is loose: a
+ * virtual CPU on a busy host can be descheduled for tens of ms. */
 KTEST(time_oneshot_fires_once)
 {
 	static struct shot s;
-	uint64_t start, j;
+	uint64_t start, j, ticks_during, fired, at;
+	int too_long, restart;
 
 	s = (struct shot){ 0 };
 	preempt_disable(); /* the one-shot is this CPU's (the runner re-enables on failure) */
 	start = ktime_ns();
 	KASSERT_EQ(tick_oneshot(5 * NSEC_PER_MSEC, shot_fn, &s), 0);
 	j = tick_cpu_ticks();
-	while (!s.fired && ktime_ns() - start < 100 * NSEC_PER_MSEC)
+	while (!s.fired && ktime_ns() - start < 500 * NSEC_PER_MSEC)
 		arch_cpu_relax();
 	mdelay(10); /* a one-shot must not repeat */
-	KASSERT_EQ(s.fired, 1);
-	KASSERT(s.at_ns - start >= 5 * NSEC_PER_MSEC - NSEC_PER_MSEC / 10);
-	KASSERT(s.at_ns - start < 50 * NSEC_PER_MSEC);
-	KASSERT_EQ(tick_cpu_ticks(), j); /* the periodic tick was stopped */
-	KASSERT_EQ(tick_oneshot(1000ull * NSEC_PER_SEC, shot_fn, &s), -ERANGE);
-	KASSERT_EQ(tick_start_periodic(), 0);
+	fired = s.fired;
+	at = s.at_ns;
+	ticks_during = tick_cpu_ticks() - j;
+	too_long = tick_oneshot(1000ull * NSEC_PER_SEC, shot_fn, &s);
+	restart = tick_start_periodic();
 	mdelay(20);
-	KASSERT(tick_cpu_ticks() > j);
+	j = tick_cpu_ticks() - j - ticks_during;
 	preempt_enable();
+	KASSERT_EQ(restart, 0);
+	KASSERT_EQ(fired, 1);
+	KASSERT(at - start >= 5 * NSEC_PER_MSEC - NSEC_PER_MSEC / 10);
+	KASSERT(at - start < 500 * NSEC_PER_MSEC);
+	KASSERT_EQ(ticks_during, 0); /* the periodic tick was stopped */
+	KASSERT_EQ(too_long, -ERANGE);
+	KASSERT(j > 0); /* and runs again */
 }
 
 KTEST(time_udelay_waits_long_enough)

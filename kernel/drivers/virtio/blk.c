@@ -17,8 +17,17 @@
  * and looks again, so one that lands meanwhile is not lost; the requests'
  * done() callbacks run after the lock is dropped.
  *
- * Locking: vblk.lock (IRQ-safe, LOCK_RANK_DRIVER) guards the virtqueue and
- * rq_of[]; a slot belongs to its request from submit to completion.
+ * A watchdog task looks at every disk ten times a second: used entries
+ * nobody drained mean a lost interrupt, requests outstanding with no
+ * completion for a whole period may mean a lost notification; it drains
+ * or notifies again and logs the first time. Neither should happen, but
+ * both did under QEMU 7.2's TCG with one CPU, which drops guest memory
+ * barriers (see tools/qemu.sh): a driver should not hang for good on a
+ * host bug it can detect.
+ *
+ * Locking: vblk.lock (IRQ-safe, LOCK_RANK_DRIVER) guards the virtqueue,
+ * rq_of[] and the progress counters; a slot belongs to its request from
+ * submit to completion.
  */
 #include "drivers/virtio/blk.h"
 
@@ -33,6 +42,7 @@
 #include "mm/pmm.h"
 #include "sched/percpu.h"
 #include "sched/sched.h"
+#include "sched/task.h"
 #include "sched/waitqueue.h"
 #include "sync/completion.h"
 #include "sync/spinlock.h"
@@ -67,6 +77,8 @@ enum {
 enum { S_OK = 0, S_IOERR = 1, S_UNSUPP = 2, S_PENDING = 0xff };
 
 #define ID_BYTES 20
+#define WATCHDOG_NS (100 * NSEC_PER_MSEC)
+#define MAX_DISKS 16
 #define MAX_REQUEST_BYTES (1024 * 1024)
 #define PROBE_TIMEOUT_NS NSEC_PER_SEC
 
@@ -98,9 +110,14 @@ struct vblk {
 	struct blk_request *rq_of[VIRTQ_MAX_SIZE]; /* Protected by lock */
 	struct blkdev bd;
 	char irq_name[24];
+	uint64_t completions; /* Protected by lock */
+	uint64_t wd_seen;     /* completions at the watchdog's last look */
+	uint64_t lost_irqs;   /* drained by the watchdog */
+	uint64_t renotified;  /* notified again by the watchdog */
 };
 
-static unsigned int nr_devices; /* Written by probe (boot, one at a time) */
+static unsigned int nr_devices;	      /* Written by probe (boot, one at a time) */
+static struct vblk *disks[MAX_DISKS]; /* Written by probe, before nr_devices */
 
 static paddr_t slot_pa(const struct vblk *v, const struct vblk_slot *s)
 {
@@ -138,6 +155,7 @@ static void drain(struct vblk *v)
 			struct blk_request *rq = v->rq_of[i];
 
 			v->rq_of[i] = NULL;
+			v->completions++;
 			if (!rq)
 				continue; /* a device bug: nothing waits for it */
 			rq->status = status_to_errno(READ_ONCE(s->status));
@@ -172,6 +190,54 @@ static void vblk_interrupt(struct irq_ctx *ctx, void *data)
 static void vblk_poll(struct blkdev *bd)
 {
 	drain(bd->priv);
+}
+
+/* One look at @v: drain what an interrupt should have, or notify again. */
+static void watch(struct vblk *v)
+{
+	unsigned long flags = spin_lock_irqsave(&v->lock);
+	bool unread = virtq_has_used(&v->q);
+	bool stalled = v->q.nr_free < v->q.size && v->completions == v->wd_seen;
+
+	v->wd_seen = v->completions;
+	if (unread)
+		v->lost_irqs++;
+	else if (stalled)
+		v->renotified++;
+	spin_unlock_irqrestore(&v->lock, flags);
+	if (unread) {
+		if (v->lost_irqs == 1)
+			log_warn(
+				"%s: completions without an interrupt; draining them (logged once)\n",
+				v->bd.name);
+		drain(v);
+	} else if (stalled) {
+		if (v->renotified == 1)
+			log_warn(
+				"%s: no progress in %llu ms; notifying the device again (logged once)\n",
+				v->bd.name, (unsigned long long)(WATCHDOG_NS / NSEC_PER_MSEC));
+		virtio_pci_notify(&v->vd, 0, &v->q);
+	}
+}
+
+static int watchdog(void *arg)
+{
+	for (;;) {
+		task_sleep_ns(WATCHDOG_NS);
+		for (unsigned int i = 0; i < READ_ONCE(nr_devices); i++)
+			watch(disks[i]);
+	}
+	return 0;
+}
+
+static void start_watchdog(void)
+{
+	struct task *t = task_create(watchdog, NULL, "virtio-blk-wd");
+
+	if (t)
+		task_detach(t);
+	else
+		log_warn("no watchdog task: a lost interrupt would hang its requests\n");
 }
 
 /* ---- submission ------------------------------------------------------ */
@@ -421,7 +487,15 @@ static int probe(struct pci_dev *d)
 		return err;
 	}
 	ksnprintf(v->irq_name, sizeof(v->irq_name), "virtio-blk %s", v->bd.name);
-	nr_devices++;
+	if (nr_devices < MAX_DISKS) {
+		disks[nr_devices] = v;
+		WRITE_ONCE(nr_devices, nr_devices + 1);
+	} else {
+		log_warn("%s: more than %u disks: no watchdog for this one\n", v->bd.name,
+			 MAX_DISKS);
+	}
+	if (nr_devices == 1)
+		start_watchdog();
 	describe(v, vector, cpu);
 	return 0;
 }
