@@ -110,10 +110,11 @@ struct vblk {
 	struct blk_request *rq_of[VIRTQ_MAX_SIZE]; /* Protected by lock */
 	struct blkdev bd;
 	char irq_name[24];
-	uint64_t completions; /* Protected by lock */
-	uint64_t wd_seen;     /* completions at the watchdog's last look */
-	uint64_t lost_irqs;   /* drained by the watchdog */
-	uint64_t renotified;  /* notified again by the watchdog */
+	uint64_t completions;	 /* Protected by lock */
+	uint64_t wd_seen;	 /* completions at the watchdog's last look */
+	bool wd_unread, wd_busy; /* what that look found */
+	uint64_t lost_irqs;	 /* drained by the watchdog */
+	uint64_t renotified;	 /* notified again by the watchdog */
 };
 
 static unsigned int nr_devices;	      /* Written by probe (boot, one at a time) */
@@ -192,24 +193,33 @@ static void vblk_poll(struct blkdev *bd)
 	drain(bd->priv);
 }
 
-/* One look at @v: drain what an interrupt should have, or notify again. */
+/*
+ * One look at @v. An interrupt can be on its way when we look, so only a
+ * state that lasts a whole period counts: used entries still unread and
+ * nothing completed since the last look (a lost interrupt: drain them),
+ * or requests outstanding and nothing completed (perhaps a lost
+ * notification: notify again, which is harmless if it was not).
+ */
 static void watch(struct vblk *v)
 {
 	unsigned long flags = spin_lock_irqsave(&v->lock);
-	bool unread = virtq_has_used(&v->q);
-	bool stalled = v->q.nr_free < v->q.size && v->completions == v->wd_seen;
+	bool idle = v->completions == v->wd_seen;
+	bool unread = idle && virtq_has_used(&v->q) && v->wd_unread;
+	bool stalled = idle && !unread && v->q.nr_free < v->q.size && v->wd_busy;
 
 	v->wd_seen = v->completions;
+	v->wd_unread = virtq_has_used(&v->q);
+	v->wd_busy = v->q.nr_free < v->q.size;
 	if (unread)
 		v->lost_irqs++;
-	else if (stalled)
+	if (stalled)
 		v->renotified++;
 	spin_unlock_irqrestore(&v->lock, flags);
 	if (unread) {
 		if (v->lost_irqs == 1)
 			log_warn(
-				"%s: completions without an interrupt; draining them (logged once)\n",
-				v->bd.name);
+				"%s: completions unread for %llu ms: a lost interrupt; draining (logged once)\n",
+				v->bd.name, (unsigned long long)(WATCHDOG_NS / NSEC_PER_MSEC));
 		drain(v);
 	} else if (stalled) {
 		if (v->renotified == 1)
