@@ -4,8 +4,9 @@
  * Finding a buffer: look it up under the cache lock and take a reference
  * (so it cannot be evicted), drop the lock, then take the buffer's sleep
  * lock and read it if it is not valid yet. A miss allocates a new buffer
- * outside the lock, then looks again (someone may have inserted the block
- * meanwhile) before inserting it. A full cache evicts its least recently
+ * outside the lock (or, in a full cache, re-keys the oldest clean one),
+ * then looks again (someone may have inserted the block meanwhile) before
+ * inserting it already locked for the caller. A full cache evicts its least recently
  * used clean buffer; when only dirty ones are left, the oldest is written
  * back first (holding a reference, without the spinlock) and the search
  * starts over.
@@ -268,6 +269,7 @@ static struct buf *reuse_victim(struct bcache *c, const struct bc_key *key)
 	v->key = *key;
 	v->valid = false;
 	v->refcnt = 1;
+	b->locked = true; /* ours from the start: nobody could hold it */
 	bc_insert(&c->core, v);
 	return b;
 }
@@ -280,6 +282,7 @@ static int get_locked(struct bcache *c, struct blkdev *dev, uint64_t block, uint
 	struct bc_key key = { .dev = dev_id(dev), .block = block, .size = size };
 	struct buf *spare = NULL, *freed = NULL, *b = NULL;
 	struct bc_buf *bc;
+	bool hit = false;
 	int err = 0;
 
 	if (size < BLK_SECTOR_SIZE || size > 4096 || (size & (size - 1)) || size < dev->block_size)
@@ -294,6 +297,7 @@ static int get_locked(struct bcache *c, struct blkdev *dev, uint64_t block, uint
 		if (bc) {
 			bc_get(&c->core, bc);
 			b = bc->priv;
+			hit = true;
 			break;
 		}
 		b = spare ? NULL : reuse_victim(c, &key);
@@ -309,6 +313,7 @@ static int get_locked(struct bcache *c, struct blkdev *dev, uint64_t block, uint
 				b = spare;
 				spare = NULL;
 				b->bc.refcnt = 1;
+				b->locked = true; /* ours from the start */
 				bc_insert(&c->core, &b->bc);
 			}
 			break;
@@ -325,7 +330,8 @@ static int get_locked(struct bcache *c, struct blkdev *dev, uint64_t block, uint
 		free_buf(spare);
 	if (err)
 		return err;
-	lock_buf(b);
+	if (hit)
+		lock_buf(b);
 	*out = b;
 	return 0;
 }
@@ -343,9 +349,7 @@ int bread(struct bcache *c, struct blkdev *dev, uint64_t block, uint32_t size, s
 			brelse(b);
 			return err;
 		}
-		spin_lock(&c->lock);
-		b->bc.valid = true;
-		spin_unlock(&c->lock);
+		b->bc.valid = true; /* under the buffer lock (see struct buf) */
 	}
 	*out = b;
 	return 0;

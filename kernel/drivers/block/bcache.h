@@ -11,8 +11,9 @@
  * buffer is never evicted. Each filesystem uses one block size per device.
  *
  * Locking: a cache's spinlock (LOCK_RANK_BCACHE) guards its bookkeeping,
- * reference counts and buffer lock bits; buffer contents belong to the
- * holder of the buffer lock. No I/O is done with the spinlock held.
+ * reference counts, dirty bits and buffer lock bits; the valid bit and the
+ * contents belong to the holder of the buffer lock. No I/O is done with
+ * the spinlock held.
  */
 #pragma once
 
