@@ -28,7 +28,7 @@ KTEST(time_ktime_never_goes_backwards)
 		prev = now;
 	}
 	KASSERT(prev > start);
-	/* FIXME: repeat on every CPU against a shared maximum once SMP lands. */
+	/* Across CPUs against a shared maximum: smp_ktime_monotonic_across_cpus. */
 }
 
 /* The reference for rate checks: the HPET when present, else ktime. */

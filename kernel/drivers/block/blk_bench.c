@@ -23,19 +23,10 @@
 #define QD 16
 #define HIT_ROUNDS 100000
 
-static void find_scratch(struct blkdev *dev, void *arg)
-{
-	struct blkdev **out = arg;
-
-	if (!*out && !strcmp(dev->serial, "corvid-scratch"))
-		*out = dev;
-}
-
 static struct blkdev *scratch(void)
 {
-	struct blkdev *dev = NULL;
+	struct blkdev *dev = blkdev_find_serial("corvid-scratch");
 
-	blkdev_for_each(find_scratch, &dev);
 	if (!dev || dev->nr_sectors < 2 * SEQ_BYTES / BLK_SECTOR_SIZE) {
 		kprintf("bench: no scratch disk of %u MiB (serial corvid-scratch): skipped\n",
 			2 * SEQ_BYTES >> 20);

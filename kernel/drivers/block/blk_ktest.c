@@ -24,27 +24,13 @@
 #define PATTERN_BYTES (8u << 20)
 #define PATTERN_BASE 4096 /* first sector the pattern tests use */
 
-struct find_ctx {
-	const char *serial;
-	struct blkdev *found;
-};
-
-static void match_serial(struct blkdev *dev, void *arg)
-{
-	struct find_ctx *f = arg;
-
-	if (!f->found && !strcmp(dev->serial, f->serial))
-		f->found = dev;
-}
-
 static struct blkdev *disk(const char *serial, const char *test)
 {
-	struct find_ctx f = { serial, NULL };
+	struct blkdev *dev = blkdev_find_serial(serial);
 
-	blkdev_for_each(match_serial, &f);
-	if (!f.found)
+	if (!dev)
 		log_info("%s skipped: no disk with serial '%s'\n", test, serial);
-	return f.found;
+	return dev;
 }
 
 /* The byte at @off of sector @sector in pattern @seed. */

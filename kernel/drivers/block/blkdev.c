@@ -23,14 +23,36 @@
 static struct spinlock blkdev_lock = SPINLOCK_INIT("blkdev", LOCK_RANK_SUBSYS);
 static struct list_head devices = LIST_HEAD_INIT(devices); /* Protected by blkdev_lock */
 
-static bool name_taken(const char *name)
+static bool name_is(const struct blkdev *d, const char *name)
+{
+	return !strcmp(d->name, name);
+}
+
+static bool serial_is(const struct blkdev *d, const char *serial)
+{
+	return !strcmp(d->serial, serial);
+}
+
+/* The first device for which @match(dev, @key) holds. Lock held. */
+static struct blkdev *find_locked(bool (*match)(const struct blkdev *d, const char *key),
+				  const char *key)
 {
 	struct blkdev *d;
 
 	list_for_each_entry (d, &devices, link)
-		if (!strcmp(d->name, name))
-			return true;
-	return false;
+		if (match(d, key))
+			return d;
+	return NULL;
+}
+
+static struct blkdev *find(bool (*match)(const struct blkdev *d, const char *key), const char *key)
+{
+	struct blkdev *found;
+
+	spin_lock(&blkdev_lock);
+	found = find_locked(match, key);
+	spin_unlock(&blkdev_lock);
+	return found;
 }
 
 int blkdev_register(struct blkdev *dev, const char *prefix)
@@ -46,7 +68,7 @@ int blkdev_register(struct blkdev *dev, const char *prefix)
 		memcpy(dev->name, prefix, plen);
 		dev->name[plen] = c;
 		dev->name[plen + 1] = '\0';
-		if (!name_taken(dev->name)) {
+		if (!find_locked(name_is, dev->name)) {
 			list_add_tail(&dev->link, &devices);
 			err = 0;
 			break;
@@ -60,16 +82,12 @@ int blkdev_register(struct blkdev *dev, const char *prefix)
 
 struct blkdev *blkdev_find(const char *name)
 {
-	struct blkdev *d, *found = NULL;
+	return find(name_is, name);
+}
 
-	spin_lock(&blkdev_lock);
-	list_for_each_entry (d, &devices, link)
-		if (!strcmp(d->name, name)) {
-			found = d;
-			break;
-		}
-	spin_unlock(&blkdev_lock);
-	return found;
+struct blkdev *blkdev_find_serial(const char *serial)
+{
+	return find(serial_is, serial);
 }
 
 void blkdev_for_each(void (*fn)(struct blkdev *dev, void *arg), void *arg)

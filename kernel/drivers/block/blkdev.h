@@ -89,6 +89,9 @@ int blkdev_register(struct blkdev *dev, const char *prefix) __must_check;
 /* The device called @name, or NULL if there is none. */
 struct blkdev *blkdev_find(const char *name);
 
+/* The first device whose serial is @serial, or NULL. */
+struct blkdev *blkdev_find_serial(const char *serial);
+
 /* Call @fn for each registered device in registration order. */
 void blkdev_for_each(void (*fn)(struct blkdev *dev, void *arg), void *arg);
 
