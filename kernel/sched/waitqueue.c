@@ -59,11 +59,11 @@ void waitq_finish(struct waitqueue *wq, struct wait_entry *w)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-static unsigned int wake(struct waitqueue *wq, unsigned int max)
+static unsigned int wake_locked(struct waitqueue *wq, unsigned int max) REQUIRES(&wq->lock)
 {
-	unsigned long flags = spin_lock_irqsave(&wq->lock);
 	unsigned int n = 0;
 
+	spin_assert_held(&wq->lock);
 	while (n < max && !list_empty(&wq->waiters)) {
 		struct wait_entry *w = list_first_entry(&wq->waiters, struct wait_entry, link);
 
@@ -72,6 +72,14 @@ static unsigned int wake(struct waitqueue *wq, unsigned int max)
 		if (sched_wake(w->task))
 			n++;
 	}
+	return n;
+}
+
+static unsigned int wake(struct waitqueue *wq, unsigned int max)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	unsigned int n = wake_locked(wq, max);
+
 	spin_unlock_irqrestore(&wq->lock, flags);
 	return n;
 }
@@ -86,7 +94,23 @@ unsigned int waitq_wake_all(struct waitqueue *wq)
 	return wake(wq, ~0u);
 }
 
+unsigned int waitq_wake_one_locked(struct waitqueue *wq)
+{
+	return wake_locked(wq, 1);
+}
+
+unsigned int waitq_wake_all_locked(struct waitqueue *wq)
+{
+	return wake_locked(wq, ~0u);
+}
+
 bool waitq_has_waiters(struct waitqueue *wq)
 {
+	return !list_empty(&wq->waiters);
+}
+
+bool waitq_has_waiters_locked(struct waitqueue *wq)
+{
+	spin_assert_held(&wq->lock);
 	return !list_empty(&wq->waiters);
 }

@@ -7,6 +7,13 @@
  * on (halting between interrupts).
  *
  * Locking: each queue's `lock` (IRQ-safe: interrupt handlers may wake).
+ *
+ * Lifetime: a wait_event() can return as soon as its condition is true,
+ * which may be before the waker's waitq_wake_*() call has even started.
+ * So a queue must outlive every wake-up call on it; an object that the
+ * waiter frees when its wait returns needs its condition changed and the
+ * wake-up done under the queue's lock (the _locked calls below), which is
+ * what completions, semaphores and mutexes do.
  */
 #pragma once
 
@@ -85,5 +92,13 @@ void waitq_sleep_until(struct wait_entry *w, uint64_t deadline_ns);
 unsigned int waitq_wake_one(struct waitqueue *wq);
 unsigned int waitq_wake_all(struct waitqueue *wq);
 
+/* The same with @wq->lock held by the caller (IRQs off): the condition's
+ * change and the wake-up are then one step for the waiter, which cannot
+ * return before the caller drops the lock. IRQ-safe. */
+unsigned int waitq_wake_one_locked(struct waitqueue *wq) REQUIRES(&wq->lock);
+unsigned int waitq_wake_all_locked(struct waitqueue *wq) REQUIRES(&wq->lock);
+
 /* Does @wq have waiters? (A hint: may change at once.) */
 bool waitq_has_waiters(struct waitqueue *wq);
+/* Exact, with @wq->lock held. */
+bool waitq_has_waiters_locked(struct waitqueue *wq) REQUIRES(&wq->lock);

@@ -1,11 +1,14 @@
 /*
  * One-shot completions (sync/completion.h): a counter of completions not
  * yet consumed, and a wait queue for those waiting on it.
- * Locking: c->wq.lock guards done.
+ * Locking: c->wq.lock guards done. complete() changes done and wakes
+ * under that lock, and the waiter consumes under it, so a waiter cannot
+ * return (and free the completion) while complete() still touches it.
  */
 #include "sync/completion.h"
 
 #include "sched/sched.h"
+#include "sync/sync_debug.h"
 
 #define COMPLETE_ALL (~0u / 2) /* "done for everyone": never runs out */
 
@@ -21,8 +24,9 @@ void complete(struct completion *c)
 
 	if (c->done < COMPLETE_ALL)
 		c->done++;
-	spin_unlock_irqrestore(&c->wq.lock, flags);
-	waitq_wake_one(&c->wq);
+	sync_debug_window();
+	waitq_wake_one_locked(&c->wq);
+	spin_unlock_irqrestore(&c->wq.lock, flags); /* the last touch of *c */
 }
 
 void complete_all(struct completion *c)
@@ -30,8 +34,9 @@ void complete_all(struct completion *c)
 	unsigned long flags = spin_lock_irqsave(&c->wq.lock);
 
 	c->done = COMPLETE_ALL;
-	spin_unlock_irqrestore(&c->wq.lock, flags);
-	waitq_wake_all(&c->wq);
+	sync_debug_window();
+	waitq_wake_all_locked(&c->wq);
+	spin_unlock_irqrestore(&c->wq.lock, flags); /* the last touch of *c */
 }
 
 /* Consume one completion if there is one. */

@@ -3,6 +3,14 @@
  * (an interrupt handler finishing a request, a CPU finishing bring-up,
  * a value published once, like the original kernel's InitCell).
  * complete() before the wait is not lost.
+ *
+ * Lifetime: complete() and complete_all() touch nothing of the completion
+ * once a waiter can see it done, so the waiter may free it as soon as
+ * wait_for_completion() returns (the usual on-stack or kmalloc'd request).
+ * After a timeout the completer may still call complete(): then the
+ * completion may be freed only once the completer is known to be done.
+ * completion_is_done() is a lock-free peek: seeing true there does not
+ * make freeing safe, a wait does.
  */
 #pragma once
 

@@ -1,7 +1,11 @@
 /*
- * Sleeping mutexes: contended lockers sleep on a wait queue and the lock
- * is handed to the first waiter in FIFO order. May sleep, so never in
+ * Sleeping mutexes: contended lockers sleep on a wait queue, and an unlock
+ * wakes the first of them (FIFO) to compete again. May sleep, so never in
  * interrupt context or with a spinlock held.
+ *
+ * Lifetime: mutex_unlock() touches nothing of the mutex once another task
+ * can own it, so the last user may lock, unlock and free it (an object
+ * whose lock is taken one final time before the object goes away).
  */
 #pragma once
 
@@ -15,8 +19,8 @@ struct task;
 
 struct mutex {
 	struct waitqueue wq;
-	struct task *owner; /* Protected by wq.lock: NULL when free */
-	const char *name;   /* Immutable */
+	uintptr_t owner;  /* Atomic: owning task | waiters bit; 0 when free */
+	const char *name; /* Immutable */
 };
 
 void mutex_init(struct mutex *m, const char *name);

@@ -1,10 +1,13 @@
 /*
  * Counting semaphores (sync/semaphore.h) on a wait queue.
- * Locking: s->wq.lock guards count.
+ * Locking: s->wq.lock guards count; sem_up() changes it and wakes under
+ * the lock, so a waiter's sem_down() cannot return while sem_up() still
+ * touches the semaphore.
  */
 #include "sync/semaphore.h"
 
 #include "sched/sched.h"
+#include "sync/sync_debug.h"
 
 void sem_init(struct semaphore *s, int64_t count)
 {
@@ -34,6 +37,7 @@ void sem_up(struct semaphore *s)
 	unsigned long flags = spin_lock_irqsave(&s->wq.lock);
 
 	s->count++;
-	spin_unlock_irqrestore(&s->wq.lock, flags);
-	waitq_wake_one(&s->wq);
+	sync_debug_window();
+	waitq_wake_one_locked(&s->wq);
+	spin_unlock_irqrestore(&s->wq.lock, flags); /* the last touch of *s */
 }

@@ -2,6 +2,10 @@
  * Counting semaphores: sem_down() takes a unit, sleeping while none is
  * left; sem_up() returns one and wakes a waiter (IRQ-safe, so an
  * interrupt handler can signal a task).
+ *
+ * Lifetime: sem_up() touches nothing of the semaphore once a sem_down()
+ * can return, so a waiter may free it when its sem_down() returns if no
+ * one else will use it again.
  */
 #pragma once
 

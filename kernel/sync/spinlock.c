@@ -71,11 +71,24 @@ static void debug_note_release(struct spinlock *l)
 	c->nheld--;
 }
 
+/* A lock word other than 0 or 1 is not a lock: freed memory (kmalloc's
+ * poison) or a stray write. Spinning on it would hang with no report. */
+static void debug_check_word(const struct spinlock *l, uint32_t word)
+{
+	if (word > 1)
+		panic("spinlock: lock word %#x at %p is not a lock (freed or overwritten?)", word,
+		      (const void *)l);
+}
+
 static void raw_acquire(struct spinlock *l)
 {
+	uint32_t word;
+
 	if (SPIN_DEBUG)
 		debug_check_acquire(l);
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+	while ((word = __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))) {
+		if (SPIN_DEBUG)
+			debug_check_word(l, word);
 		while (READ_ONCE(l->locked))
 			arch_cpu_relax();
 	}
