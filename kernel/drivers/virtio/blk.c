@@ -441,6 +441,8 @@ static int setup(struct vblk *v, struct pci_dev *d, int *vector, unsigned int cp
 		err = virtio_pci_setup_queue(&v->vd, 0, &v->q, 0, (unsigned int)*vector, cpu);
 	if (err)
 		return err;
+	v->q.name = "virtio-blk";
+	v->q.lock = &v->lock;
 	v->q.event_idx = virtio_has_feature(&v->vd, VIRTIO_F_EVENT_IDX);
 	v->indirect = virtio_has_feature(&v->vd, VIRTIO_F_INDIRECT_DESC);
 	bytes = sizeof(struct vblk_slot) * v->q.size;

@@ -123,6 +123,8 @@ static int probe(struct pci_dev *d)
 			log_warn("vector %#x was not allocated\n", vector);
 		return err;
 	}
+	queue.name = "virtio-rng";
+	queue.lock = &q_lock;
 	pci_msix_enable(d, &vdev.msix);
 	virtio_pci_ready(&vdev);
 	mutex_init(&rng_lock, "virtio_rng");
