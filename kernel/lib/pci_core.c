@@ -12,7 +12,6 @@
 
 #define CAP_PTR 0x34
 #define CAP_MIN_OFFSET 0x40 /* capabilities live after the standard header */
-#define CAP_MAX_COUNT 48
 
 struct class_name {
 	uint8_t base, sub; /* sub 0xff: any subclass */
@@ -112,7 +111,7 @@ uint8_t pci_cap_find(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t 
 {
 	uint8_t off = start ? read8(ctx, (uint16_t)(start + 1)) : read8(ctx, CAP_PTR);
 
-	for (int n = 0; n < CAP_MAX_COUNT; n++) {
+	for (int n = 0; n < PCI_CAP_MAX_COUNT; n++) {
 		off &= ~3u;
 		if (off < CAP_MIN_OFFSET)
 			return 0;
@@ -121,4 +120,23 @@ uint8_t pci_cap_find(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t 
 		off = read8(ctx, (uint16_t)(off + 1));
 	}
 	return 0;
+}
+
+unsigned int pci_cap_list(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t *offs,
+			  unsigned int max)
+{
+	uint8_t seen[256 / 32] = { 0 }; /* a bit per 4-byte-aligned offset / 4 */
+	uint8_t off = read8(ctx, CAP_PTR);
+	unsigned int n = 0;
+
+	for (int steps = 0; steps < PCI_CAP_MAX_COUNT && n < max; steps++) {
+		off &= ~3u;
+		if (off < CAP_MIN_OFFSET || (seen[off / 32] & (1u << (off / 4 % 8))))
+			break;
+		seen[off / 32] |= (uint8_t)(1u << (off / 4 % 8));
+		if (read8(ctx, off) == cap_id)
+			offs[n++] = off;
+		off = read8(ctx, (uint16_t)(off + 1));
+	}
+	return n;
 }

@@ -13,6 +13,7 @@
 
 #include "drivers/pci/msix.h"
 #include "drivers/pci/pci.h"
+#include "drivers/virtio/virtio_caps.h"
 #include "drivers/virtio/virtqueue.h"
 #include "include/compiler.h"
 
@@ -24,7 +25,7 @@
 struct virtio_dev {
 	struct pci_dev *pci;
 	volatile uint8_t *common, *notify, *isr, *device_cfg;
-	uint32_t notify_mult;
+	struct virtio_pci_cap_info notify_cap; /* the notify structure (and multiplier) */
 	uint64_t features; /* negotiated: what both sides accepted */
 	struct pci_msix msix;
 };
@@ -42,7 +43,9 @@ int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d, uint64_t wanted) _
  * Set up queue @index: allocate @q (the device's size, at most
  * VIRTQ_MAX_SIZE), program its rings, route it to MSI-X entry @entry
  * (vector @vector on CPU @cpu) and enable it. Returns 0, -ENODEV (no such
- * queue or size 0: refused and logged), -EIO (vector not accepted) or
+ * queue or size 0: refused and logged), -EINVAL (its notify register,
+ * queue_notify_off x notify_off_multiplier + 2 bytes, lies outside the
+ * notify structure: refused and logged), -EIO (vector not accepted) or
  * -ENOMEM.
  */
 int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *q,
