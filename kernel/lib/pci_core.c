@@ -140,3 +140,14 @@ unsigned int pci_cap_list(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uin
 	}
 	return n;
 }
+
+int pci_ecam_bus_offset(uint8_t start, uint8_t end, uint8_t bus, uint64_t *out)
+{
+	if (bus < start || bus > end)
+		return -ERANGE;
+	/* The base is bus 0's window even when the region starts later: the
+	 * windows of buses below @start are simply not decoded (Linux maps
+	 * from cfg->address + PCI_MMCFG_BUS_OFFSET(start_bus) likewise). */
+	*out = (uint64_t)bus << 20;
+	return 0;
+}

@@ -58,3 +58,12 @@ uint8_t pci_cap_find(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t 
  */
 unsigned int pci_cap_list(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t *offs,
 			  unsigned int max);
+
+/*
+ * The offset from an MCFG region's base address of @bus's 1 MiB ECAM
+ * window, for a region decoding buses @start..@end (PCI Firmware 3.2
+ * §4.1.2, PCI Express Base §7.2.2). The MCFG's base address is that of
+ * bus 0's window whatever the start bus, so this is @bus << 20. Returns 0 with *@out set, or -ERANGE
+ * when @bus lies outside the region.
+ */
+int pci_ecam_bus_offset(uint8_t start, uint8_t end, uint8_t bus, uint64_t *out);

@@ -114,3 +114,25 @@ TEST(pci_capability_list_one_walk)
 	}
 	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 48), 48);
 }
+
+/* The MCFG base is the address of bus 0's window even when the region
+ * starts at a later bus (PCI Firmware 3.2 §4.1.2; Linux's
+ * PCI_MMCFG_BUS_OFFSET(bus) from cfg->address). */
+TEST(pci_ecam_offset_is_from_bus_0)
+{
+	uint64_t off = 1;
+
+	CHECK_EQ(pci_ecam_bus_offset(0, 255, 0, &off), 0);
+	CHECK_EQ(off, 0);
+	CHECK_EQ(pci_ecam_bus_offset(0, 255, 3, &off), 0);
+	CHECK_EQ(off, 3ull << 20);
+	CHECK_EQ(pci_ecam_bus_offset(0x10, 0x1f, 0x10, &off), 0);
+	CHECK_EQ(off, 0x10ull << 20);
+	CHECK_EQ(pci_ecam_bus_offset(0x10, 0x1f, 0x1f, &off), 0);
+	CHECK_EQ(off, 0x1full << 20);
+	CHECK_EQ(pci_ecam_bus_offset(0x10, 0x1f, 0x0f, &off), -34); /* outside */
+	CHECK_EQ(pci_ecam_bus_offset(0x10, 0x1f, 0x20, &off), -34);
+	CHECK_EQ(pci_ecam_bus_offset(0x20, 0x10, 0x18, &off), -34); /* end < start */
+	CHECK_EQ(pci_ecam_bus_offset(0, 255, 255, &off), 0);
+	CHECK_EQ(off, 255ull << 20);
+}
