@@ -36,6 +36,7 @@
 #include "drivers/virtio/virtio_pci.h"
 #include "include/uapi/errno.h"
 #include "irq/irq.h"
+#include "lib/cpu_pick.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -464,7 +465,9 @@ static int probe(struct pci_dev *d)
 				(1ull << BLK_F_RO) | (1ull << BLK_F_BLK_SIZE) |
 				(1ull << BLK_F_FLUSH) | (1ull << VIRTIO_F_INDIRECT_DESC) |
 				(1ull << VIRTIO_F_EVENT_IDX);
-	unsigned int cpu = nr_devices % percpu_count();
+	/* Only an online CPU: an AP that timed out at start-up keeps its
+	 * per-CPU slot, and an interrupt aimed at it would never arrive. */
+	unsigned int cpu = cpu_pick_online(percpu_online_mask(), percpu_count(), nr_devices);
 	struct vblk *v = kzalloc(sizeof(*v));
 	int vector = -1, err;
 
