@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness for the capability walk as the virtio transport uses
- * it (kernel/drivers/virtio/virtio_caps.c over lib/pci_core.c): the input
+ * it (kernel/lib/virtio_caps.c over lib/pci_core.c): the input
  * is a function's 256-byte configuration space (shorter inputs are padded
  * with zeros), then two bytes of a queue_notify_off. Every walk must end,
  * and whatever it reports must be true of the input.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers/virtio/virtio_caps.h"
+#include "lib/virtio_caps.h"
 #include "lib/pci_core.h"
 
 #define CFG_BYTES 256

@@ -44,3 +44,26 @@ def virtio_bogus_device_values_ktests(vm):
     out = vm.run("rng 16").strip()
     assert HEX.match(out), out
     vm.shutdown()
+
+
+# A disk that reads at 1 byte/s (QEMU's throttling): a 512-byte read is
+# not answered within the block layer's 30 s. The driver must stop the
+# device (a reset) before the error is returned, so the buffer-cache
+# buffer the read was for can be reused safely; the disk is then out of
+# service and the next request fails at once instead of waiting again.
+@scenario(uefi=False, smp=2, mem="512M", timeout=150,
+          extra="-drive driver=null-co,size=1048576,read-zeroes=on,if=none,id=slow,"
+                "throttling.bps-read=1 "
+                "-device virtio-blk-pci,drive=slow,serial=corvid-slow")
+def virtio_blk_timeout_resets_device(vm):
+    out = vm.run("blk", timeout=30)
+    m = re.search(r"^(vd[a-z])\s.*corvid-slow", out, re.M)
+    assert m, out
+    out = vm.run(f"blk read {m.group(1)} 8", timeout=60)
+    assert "I/O error" in out, out
+    out = vm.run(f"blk read {m.group(1)} 16", timeout=5)
+    assert "I/O error" in out, out
+    assert "reset" in vm.text(), vm.text()
+    out = vm.run("test kmalloc")
+    assert re.search(r"ktest: \d+ passed, 0 failed", out), out
+    vm.shutdown()

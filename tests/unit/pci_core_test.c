@@ -101,7 +101,7 @@ TEST(pci_capability_list_one_walk)
 	CHECK_EQ(offs[0], 0x40);
 	CHECK_EQ(offs[1], 0x60);
 	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 1), 1); /* @max holds */
-	cfg[0x61] = 0x40; /* a loop: each capability once */
+	cfg[0x61] = 0x40;					 /* a loop: each capability once */
 	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 48), 2);
 	cfg[0x61] = 0x61; /* a misaligned pointer to itself: ends too */
 	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 48), 2);

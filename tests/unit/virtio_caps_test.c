@@ -1,11 +1,11 @@
 /*
- * Tests for kernel/drivers/virtio/virtio_caps.c: the capability walk as the
+ * Tests for kernel/lib/virtio_caps.c: the capability walk as the
  * virtio transport uses it (QEMU's layout, a looping list, duplicates,
  * missing structures) and the notify-address bound.
  */
 #include <string.h>
 
-#include "drivers/virtio/virtio_caps.h"
+#include "lib/virtio_caps.h"
 #include "unit.h"
 
 static uint8_t cfg[256];
@@ -40,7 +40,7 @@ static void qemu_layout(void)
 	memset(cfg, 0, sizeof(cfg));
 	cfg[0x34] = 0x98;
 	cfg[0x98] = 0x11;
-	cfg[0x99] = 0x84; /* MSI-X */
+	cfg[0x99] = 0x84;	      /* MSI-X */
 	vcap(0x84, 0x70, 5, 0, 0, 4); /* PCI cfg access: ignored */
 	vcap(0x70, 0x60, 2, 4, 0x3000, 0x1000);
 	put32(0x70 + 16, 4);

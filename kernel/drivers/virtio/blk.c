@@ -116,6 +116,7 @@ struct vblk {
 	bool wd_unread, wd_busy; /* what that look found */
 	uint64_t lost_irqs;	 /* drained by the watchdog */
 	uint64_t renotified;	 /* notified again by the watchdog */
+	bool dead;		 /* Protected by lock: reset after a timeout or a broken queue */
 };
 
 static unsigned int nr_devices;	      /* Written by probe (boot, one at a time) */
@@ -133,7 +134,7 @@ static unsigned int descs_needed(const struct vblk *v, bool has_data)
 
 static bool has_room(struct vblk *v, bool has_data)
 {
-	return READ_ONCE(v->q.nr_free) >= descs_needed(v, has_data);
+	return READ_ONCE(v->dead) || READ_ONCE(v->q.nr_free) >= descs_needed(v, has_data);
 }
 
 /* ---- completion ------------------------------------------------------ */
@@ -195,6 +196,58 @@ static void vblk_poll(struct blkdev *bd)
 }
 
 /*
+ * Take @v out of service: reset the device, so it no longer touches the
+ * rings or any buffer posted on them, then fail every outstanding request
+ * with -EIO. Only after the reset is confirmed may their buffers (often
+ * buffer-cache data, reused at once) be given back. The disk stays dead:
+ * re-initialising a device that stopped answering is not attempted.
+ * Returns 0, or -EIO when the device ignores the reset (its requests then
+ * stay outstanding for good). Task context.
+ */
+static int take_out_of_service(struct vblk *v, const char *why)
+{
+	struct blk_request *failed[VIRTQ_MAX_SIZE];
+	unsigned int n = 0;
+	unsigned long flags = spin_lock_irqsave(&v->lock);
+	bool was_dead = v->dead;
+	int err;
+
+	v->dead = true;
+	spin_unlock_irqrestore(&v->lock, flags);
+	if (!was_dead)
+		log_err("%s: %s: resetting the device; the disk is out of service\n", v->bd.name,
+			why);
+	err = virtio_pci_reset(&v->vd);
+	if (err) {
+		log_err("%s: the device ignores the reset: its requests stay outstanding\n",
+			v->bd.name);
+		return -EIO;
+	}
+	flags = spin_lock_irqsave(&v->lock);
+	v->q.broken = true; /* nothing more is taken from the rings */
+	for (size_t i = 0; i < VIRTQ_MAX_SIZE; i++) {
+		if (v->rq_of[i]) {
+			failed[n++] = v->rq_of[i];
+			v->rq_of[i] = NULL;
+		}
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+	for (unsigned int i = 0; i < n; i++) {
+		failed[i]->status = -EIO;
+		if (failed[i]->count || failed[i]->op == BLK_OP_FLUSH) /* not GET_ID */
+			blkdev_account(&v->bd, failed[i]);
+		failed[i]->done(failed[i]);
+	}
+	waitq_wake_all(&v->space_wq);
+	return 0;
+}
+
+static int vblk_abort(struct blkdev *bd)
+{
+	return take_out_of_service(bd->priv, "a request timed out");
+}
+
+/*
  * One look at @v. An interrupt can be on its way when we look, so only a
  * state that lasts a whole period counts: used entries still unread and
  * nothing completed since the last look (a lost interrupt: drain them),
@@ -235,8 +288,16 @@ static int watchdog(void *arg)
 {
 	for (;;) {
 		task_sleep_ns(WATCHDOG_NS);
-		for (unsigned int i = 0; i < READ_ONCE(nr_devices); i++)
-			watch(disks[i]);
+		for (unsigned int i = 0; i < READ_ONCE(nr_devices); i++) {
+			struct vblk *v = disks[i];
+
+			if (READ_ONCE(v->dead))
+				continue;
+			if (virtq_is_broken(&v->q)) /* logged by the virtqueue */
+				(void)take_out_of_service(v, "the queue is broken");
+			else
+				watch(v);
+		}
 	}
 	return 0;
 }
@@ -268,6 +329,10 @@ static int queue_request(struct vblk *v, uint32_t type, uint64_t sector, void *d
 
 	for (;;) {
 		flags = spin_lock_irqsave(&v->lock);
+		if (v->dead) {
+			spin_unlock_irqrestore(&v->lock, flags);
+			return -EIO;
+		}
 		if (has_room(v, data != NULL))
 			break;
 		spin_unlock_irqrestore(&v->lock, flags);
@@ -328,6 +393,7 @@ static int vblk_submit(struct blkdev *bd, struct blk_request *rq)
 static const struct blkdev_ops vblk_ops = {
 	.submit = vblk_submit,
 	.poll = vblk_poll,
+	.abort = vblk_abort,
 };
 
 /* ---- probe ----------------------------------------------------------- */

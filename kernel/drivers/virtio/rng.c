@@ -92,7 +92,9 @@ static bool answered_or_broken(uint8_t *chunk, uint32_t *len)
  */
 static int read_chunk(uint8_t *chunk, uint32_t want, uint32_t *got, bool *chunk_kept)
 {
-	struct virtq_buf b = { .pa = virt_to_phys_direct(chunk), .len = want, .device_writes = true };
+	struct virtq_buf b = { .pa = virt_to_phys_direct(chunk),
+			       .len = want,
+			       .device_writes = true };
 	unsigned long flags = spin_lock_irqsave(&q_lock);
 	int err = virtq_add(&queue, &b, 1, chunk);
 

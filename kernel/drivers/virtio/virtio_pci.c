@@ -9,9 +9,9 @@
 #include "drivers/virtio/virtio_pci.h"
 
 #include "core/log.h"
-#include "drivers/virtio/virtio_caps.h"
 #include "include/mmio.h"
 #include "include/uapi/errno.h"
+#include "lib/virtio_caps.h"
 #include "time/ktime.h"
 
 #define LOG_PREFIX "virtio: "
@@ -165,9 +165,10 @@ int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *
 	}
 	noff = mmio_read16(c + COMMON_Q_NOFF);
 	if (!virtio_notify_in_range(&vd->notify_cap, noff)) {
-		log_warn("%02x:%02x.%x: queue %u notify offset %u x %u lies outside the notify structure (%u bytes), device refused\n",
-			 vd->pci->bus, vd->pci->dev, vd->pci->fn, index, noff,
-			 vd->notify_cap.notify_mult, vd->notify_cap.length);
+		log_warn(
+			"%02x:%02x.%x: queue %u notify offset %u x %u lies outside the notify structure (%u bytes), device refused\n",
+			vd->pci->bus, vd->pci->dev, vd->pci->fn, index, noff,
+			vd->notify_cap.notify_mult, vd->notify_cap.length);
 		return -EINVAL;
 	}
 	while (size > VIRTQ_MAX_SIZE || (size & (size - 1)))
@@ -193,6 +194,11 @@ int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *
 err_free:
 	virtq_free(q);
 	return err;
+}
+
+int virtio_pci_reset(struct virtio_dev *vd)
+{
+	return reset(vd->common);
 }
 
 void virtio_pci_ready(struct virtio_dev *vd)

@@ -13,9 +13,9 @@
 
 #include "drivers/pci/msix.h"
 #include "drivers/pci/pci.h"
-#include "drivers/virtio/virtio_caps.h"
 #include "drivers/virtio/virtqueue.h"
 #include "include/compiler.h"
+#include "lib/virtio_caps.h"
 
 /* Feature bits (VirtIO 1.2 §6). */
 #define VIRTIO_F_INDIRECT_DESC 28
@@ -26,7 +26,7 @@ struct virtio_dev {
 	struct pci_dev *pci;
 	volatile uint8_t *common, *notify, *isr, *device_cfg;
 	struct virtio_pci_cap_info notify_cap; /* the notify structure (and multiplier) */
-	uint64_t features; /* negotiated: what both sides accepted */
+	uint64_t features;		       /* negotiated: what both sides accepted */
 	struct pci_msix msix;
 };
 
@@ -53,6 +53,11 @@ int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *
 
 /* Tell the device the driver is ready (DRIVER_OK). */
 void virtio_pci_ready(struct virtio_dev *vd);
+
+/* Reset the device (status 0) and wait up to 100 ms for it to read back
+ * 0: from then on it no longer uses its queues or any buffer posted on
+ * them (VirtIO 1.2 §2.1, §4.1.4.3.2). Returns 0 or -EIO (no reset). */
+int virtio_pci_reset(struct virtio_dev *vd) __must_check;
 
 /* Mark the device FAILED (after a setup error). */
 void virtio_pci_fail(struct virtio_dev *vd);

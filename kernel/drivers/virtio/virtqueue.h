@@ -52,8 +52,8 @@ struct virtq_used_elem {
 #define VIRTQ_MAX_SIZE 256
 
 struct virtq {
-	uint16_t size; /* power of two */
-	const char *name;     /* for log lines (set by the driver, may be NULL) */
+	uint16_t size;	       /* power of two */
+	const char *name;      /* for log lines (set by the driver, may be NULL) */
 	struct spinlock *lock; /* the driver's queue lock (NULL: not checked) */
 	struct virtq_desc *desc;
 	volatile uint16_t *avail;	    /* flags, idx, ring[size], used_event */
@@ -63,16 +63,16 @@ struct virtq {
 	uint16_t notify_off;		    /* set by the transport */
 	/* Protected by the caller's lock: */
 	uint16_t free_head, nr_free;
-	uint16_t avail_idx;  /* next avail slot (our copy) */
-	uint16_t last_used;  /* next used entry to read */
-	uint16_t kicked_idx; /* avail_idx at the last notify decision */
-	bool event_idx;	     /* VIRTIO_F_EVENT_IDX negotiated (set before use) */
-	bool broken;	     /* the device broke the protocol: nothing more is taken */
+	uint16_t avail_idx;   /* next avail slot (our copy) */
+	uint16_t last_used;   /* next used entry to read */
+	uint16_t kicked_idx;  /* avail_idx at the last notify decision */
+	bool event_idx;	      /* VIRTIO_F_EVENT_IDX negotiated (set before use) */
+	bool broken;	      /* the device broke the protocol: nothing more is taken */
 	uint16_t nr_inflight; /* chains posted and not yet returned */
 	/* Per head descriptor of a chain in flight: */
-	void *cookie[VIRTQ_MAX_SIZE];	     /* the caller's request */
-	uint16_t chain_len[VIRTQ_MAX_SIZE];  /* ring descriptors; 0: not a head in flight */
-	uint32_t write_len[VIRTQ_MAX_SIZE];  /* device-writable bytes posted */
+	void *cookie[VIRTQ_MAX_SIZE];	    /* the caller's request */
+	uint16_t chain_len[VIRTQ_MAX_SIZE]; /* ring descriptors; 0: not a head in flight */
+	uint32_t write_len[VIRTQ_MAX_SIZE]; /* device-writable bytes posted */
 };
 
 /* A buffer of a request chain: @len bytes at physical @pa. */

@@ -54,7 +54,9 @@ static uint16_t posted_head(uint16_t slot)
 
 static int add_one(void)
 {
-	struct virtq_buf b = { .pa = virt_to_phys_direct(tbuf[3]), .len = 8, .device_writes = true };
+	struct virtq_buf b = { .pa = virt_to_phys_direct(tbuf[3]),
+			       .len = 8,
+			       .device_writes = true };
 
 	return virtq_add(&tq, &b, 1, tbuf[3]);
 }

@@ -1,12 +1,12 @@
 /*
- * VirtIO PCI capability parsing (drivers/virtio/virtio_caps.h): the walk
+ * VirtIO PCI capability parsing (lib/virtio_caps.h): the walk
  * over the vendor-specific capabilities and the notify bound. The list
  * is walked once (pci_cap_list, bounded as a whole): resuming a walk after
  * each match, each resumed walk bounded on its own, went round a looping
  * list for ever.
  * Pure: host-testable.
  */
-#include "drivers/virtio/virtio_caps.h"
+#include "lib/virtio_caps.h"
 
 #include <stddef.h>
 
@@ -21,7 +21,7 @@ enum {
 	CAP_NOTIFY_MULT = 16,
 };
 
-#define CAP_ID_VENDOR 0x09   /* PCI Code and ID Assignment: vendor specific */
+#define CAP_ID_VENDOR 0x09 /* PCI Code and ID Assignment: vendor specific */
 #define NOTIFY_REG_BYTES 2 /* queue_notify writes are 16 bits */
 
 static uint32_t read32(pci_cfg_read8_fn read8, void *ctx, uint16_t off)
