@@ -12,7 +12,6 @@
 
 #define CAP_PTR 0x34
 #define CAP_MIN_OFFSET 0x40 /* capabilities live after the standard header */
-#define CAP_MAX_COUNT 48
 
 struct class_name {
 	uint8_t base, sub; /* sub 0xff: any subclass */
@@ -112,7 +111,7 @@ uint8_t pci_cap_find(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t 
 {
 	uint8_t off = start ? read8(ctx, (uint16_t)(start + 1)) : read8(ctx, CAP_PTR);
 
-	for (int n = 0; n < CAP_MAX_COUNT; n++) {
+	for (int n = 0; n < PCI_CAP_MAX_COUNT; n++) {
 		off &= ~3u;
 		if (off < CAP_MIN_OFFSET)
 			return 0;
@@ -120,5 +119,35 @@ uint8_t pci_cap_find(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t 
 			return off;
 		off = read8(ctx, (uint16_t)(off + 1));
 	}
+	return 0;
+}
+
+unsigned int pci_cap_list(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t *offs,
+			  unsigned int max)
+{
+	uint8_t seen[256 / 32] = { 0 }; /* a bit per 4-byte-aligned offset / 4 */
+	uint8_t off = read8(ctx, CAP_PTR);
+	unsigned int n = 0;
+
+	for (int steps = 0; steps < PCI_CAP_MAX_COUNT && n < max; steps++) {
+		off &= ~3u;
+		if (off < CAP_MIN_OFFSET || (seen[off / 32] & (1u << (off / 4 % 8))))
+			break;
+		seen[off / 32] |= (uint8_t)(1u << (off / 4 % 8));
+		if (read8(ctx, off) == cap_id)
+			offs[n++] = off;
+		off = read8(ctx, (uint16_t)(off + 1));
+	}
+	return n;
+}
+
+int pci_ecam_bus_offset(uint8_t start, uint8_t end, uint8_t bus, uint64_t *out)
+{
+	if (bus < start || bus > end)
+		return -ERANGE;
+	/* The base is bus 0's window even when the region starts later: the
+	 * windows of buses below @start are simply not decoded (Linux maps
+	 * from cfg->address + PCI_MMCFG_BUS_OFFSET(start_bus) likewise). */
+	*out = (uint64_t)bus << 20;
 	return 0;
 }

@@ -45,3 +45,25 @@ typedef uint8_t (*pci_cfg_read8_fn)(void *ctx, uint16_t off);
  * end the walk (at most 48 capabilities fit in 256 bytes).
  */
 uint8_t pci_cap_find(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t start);
+
+/* The most capabilities a 256-byte config space can hold (4-byte aligned,
+ * after the 64-byte header): the bound on any walk. */
+#define PCI_CAP_MAX_COUNT 48
+
+/*
+ * One walk of the capability list: store the offsets of the capabilities
+ * with id @cap_id, in list order, in @offs (at most @max). Returns how
+ * many were stored. The walk visits at most PCI_CAP_MAX_COUNT entries in
+ * all, so a looping list ends; a capability seen again ends it too.
+ */
+unsigned int pci_cap_list(pci_cfg_read8_fn read8, void *ctx, uint8_t cap_id, uint8_t *offs,
+			  unsigned int max);
+
+/*
+ * The offset from an MCFG region's base address of @bus's 1 MiB ECAM
+ * window, for a region decoding buses @start..@end (PCI Firmware 3.2
+ * §4.1.2, PCI Express Base §7.2.2). The MCFG's base address is that of
+ * bus 0's window whatever the start bus, so this is @bus << 20. Returns 0 with *@out set, or -ERANGE
+ * when @bus lies outside the region.
+ */
+int pci_ecam_bus_offset(uint8_t start, uint8_t end, uint8_t bus, uint64_t *out);

@@ -72,3 +72,13 @@ unsigned int percpu_online_count(void)
 			n++;
 	return n;
 }
+
+uint64_t percpu_online_mask(void)
+{
+	uint64_t mask = 0;
+
+	for (unsigned int i = 0; i < percpu_count(); i++)
+		if (cpus[i] && atomic_load_acquire(&cpus[i]->online))
+			mask |= 1ull << i;
+	return mask;
+}

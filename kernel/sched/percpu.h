@@ -18,7 +18,7 @@
 #include "arch/arch.h"
 #include "include/compiler.h"
 
-#define MAX_CPUS 64
+#define MAX_CPUS 64 /* at most 64: percpu_online_mask() is a uint64_t */
 
 /* Offsets used by arch_this_cpu() / arch_current_task() (%gs:offset). */
 #define PERCPU_SELF 0
@@ -68,6 +68,9 @@ unsigned int percpu_count(void);
 
 /* Number of CPUs that are online (running tasks). */
 unsigned int percpu_online_count(void);
+
+/* Bit i set: logical CPU i is online (MAX_CPUS <= 64). A snapshot. */
+uint64_t percpu_online_mask(void);
 
 /* The calling CPU's data. Stable only while preemption or interrupts are
  * disabled (otherwise the task may move to another CPU right after). */

@@ -84,3 +84,55 @@ TEST(pci_capability_walk)
 	cfg[0x34] = 0x10; /* points into the header: no list */
 	CHECK_EQ(pci_cap_find(read_cfg, cfg, 0x09, 0), 0);
 }
+
+TEST(pci_capability_list_one_walk)
+{
+	uint8_t offs[48];
+
+	memset(cfg, 0, sizeof(cfg));
+	cfg[0x34] = 0x40;
+	cfg[0x40] = 0x09;
+	cfg[0x41] = 0x50;
+	cfg[0x50] = 0x11;
+	cfg[0x51] = 0x60;
+	cfg[0x60] = 0x09;
+	cfg[0x61] = 0x00;
+	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 48), 2);
+	CHECK_EQ(offs[0], 0x40);
+	CHECK_EQ(offs[1], 0x60);
+	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 1), 1); /* @max holds */
+	cfg[0x61] = 0x40;					 /* a loop: each capability once */
+	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 48), 2);
+	cfg[0x61] = 0x61; /* a misaligned pointer to itself: ends too */
+	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 48), 2);
+	/* 48 capabilities in a chain, all found (the bound is not too tight). */
+	memset(cfg, 0, sizeof(cfg));
+	cfg[0x34] = 0x40;
+	for (unsigned int at = 0x40; at < 0x100; at += 4) {
+		cfg[at] = 0x09;
+		cfg[at + 1] = (uint8_t)(at + 4 < 0x100 ? at + 4 : 0);
+	}
+	CHECK_EQ(pci_cap_list(read_cfg, cfg, 0x09, offs, 48), 48);
+}
+
+/* The MCFG base is the address of bus 0's window even when the region
+ * starts at a later bus (PCI Firmware 3.2 §4.1.2; Linux's
+ * PCI_MMCFG_BUS_OFFSET(bus) from cfg->address). */
+TEST(pci_ecam_offset_is_from_bus_0)
+{
+	uint64_t off = 1;
+
+	CHECK_EQ(pci_ecam_bus_offset(0, 255, 0, &off), 0);
+	CHECK_EQ(off, 0);
+	CHECK_EQ(pci_ecam_bus_offset(0, 255, 3, &off), 0);
+	CHECK_EQ(off, 3ull << 20);
+	CHECK_EQ(pci_ecam_bus_offset(0x10, 0x1f, 0x10, &off), 0);
+	CHECK_EQ(off, 0x10ull << 20);
+	CHECK_EQ(pci_ecam_bus_offset(0x10, 0x1f, 0x1f, &off), 0);
+	CHECK_EQ(off, 0x1full << 20);
+	CHECK_EQ(pci_ecam_bus_offset(0x10, 0x1f, 0x0f, &off), -34); /* outside */
+	CHECK_EQ(pci_ecam_bus_offset(0x10, 0x1f, 0x20, &off), -34);
+	CHECK_EQ(pci_ecam_bus_offset(0x20, 0x10, 0x18, &off), -34); /* end < start */
+	CHECK_EQ(pci_ecam_bus_offset(0, 255, 255, &off), 0);
+	CHECK_EQ(off, 255ull << 20);
+}

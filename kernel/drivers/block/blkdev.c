@@ -1,8 +1,9 @@
 /*
  * The block-device registry and request helpers (drivers/block/blkdev.h).
  * Synchronous calls wrap one request at a time in a struct blk_sync from
- * kmalloc, so a request the device never answers can be leaked on purpose
- * instead of freed under the device's feet.
+ * kmalloc; a request the device never answers makes the driver stop the
+ * device (ops->abort) before the error is returned, and is leaked on
+ * purpose, instead of freed under the device's feet, if it cannot.
  * Locking: blkdev_lock (LOCK_RANK_SUBSYS) guards the registry list; a
  * registered device is never removed, so a pointer from blkdev_find()
  * stays valid. Statistics are updated with atomic adds.
@@ -220,9 +221,13 @@ static int sync_request(struct blkdev *dev, enum blk_op op, uint64_t sector, uin
 	kfree(s);
 	return err;
 timeout:
-	/* The device may still own the request: leak it rather than free it. */
 	log_err("%s: no answer to a request for sector %llu in %llu s\n", dev->name,
 		(unsigned long long)sector, BLK_TIMEOUT_NS / NSEC_PER_SEC);
+	/* Stop the device before the error reaches the caller, whose buffer
+	 * (often a buffer-cache one) is reused at once. If that fails the
+	 * device may still own the request: leak it rather than free it. */
+	if (dev->ops->abort && !dev->ops->abort(dev) && completion_is_done(&s->done))
+		kfree(s);
 	return -EIO;
 }
 

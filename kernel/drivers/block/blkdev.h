@@ -64,6 +64,13 @@ struct blkdev_ops {
 	/* Complete whatever the device has finished, without an interrupt:
 	 * how synchronous callers wait before the scheduler runs. */
 	void (*poll)(struct blkdev *dev);
+	/* A synchronous request got no answer in BLK_TIMEOUT_NS: stop the
+	 * device so that it never again reads or writes any request's
+	 * buffers, and complete every outstanding request with -EIO (done()
+	 * is called). Returns 0 once that is so, or a negative errno when
+	 * the device could not be stopped (its requests stay outstanding).
+	 * Optional. May sleep. */
+	int (*abort)(struct blkdev *dev);
 };
 
 struct blkdev {
@@ -105,7 +112,9 @@ int blkdev_submit(struct blkdev *dev, struct blk_request *rq) __must_check;
  * may exceed max_sectors (split here). Return 0 or a negative errno
  * (-EIO for device errors and for ranges beyond the end). Sleeps once the
  * scheduler runs and polls the driver before. A device silent for
- * BLK_TIMEOUT_NS is reported and the call fails with -EIO. */
+ * BLK_TIMEOUT_NS is reported, stopped through ops->abort, and the call
+ * fails with -EIO; @buf is no longer the device's when it returns (see
+ * doc/block.md for the one exception: a device that ignores a reset). */
 #define BLK_TIMEOUT_NS (30ull * 1000000000ull)
 int blk_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf) __must_check;
 int blk_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf) __must_check;

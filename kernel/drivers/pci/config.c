@@ -1,7 +1,9 @@
 /*
  * PCI configuration-space access (drivers/pci/config.h). ECAM buses are
  * mapped on first use, 1 MiB each (32 devices x 8 functions x 4 KiB),
- * uncached through mmio_map; port I/O goes through the 0xCF8 address
+ * uncached through mmio_map, at the MCFG base plus bus << 20 (the base is
+ * bus 0's even when the region starts at a later bus; lib/pci_core.c);
+ * buses outside the region read as absent. Port I/O goes through the 0xCF8 address
  * register and 0xCFC data window.
  * Locking: cfg_lock (IRQ-safe leaf) serialises the two-step port access
  * and the bus-mapping table.
@@ -13,6 +15,7 @@
 #include "arch/arch.h"
 #include "core/log.h"
 #include "include/mmio.h"
+#include "lib/pci_core.h"
 #include "sync/spinlock.h"
 
 #define LOG_PREFIX "pci: "
@@ -55,11 +58,13 @@ const char *pci_config_method(void)
 static void ecam_map_bus(uint8_t bus)
 {
 	unsigned long flags;
+	uint64_t off;
 	void *p;
 
-	if (!ecam_base || bus < ecam_bus_start || bus > ecam_bus_end || READ_ONCE(ecam_bus[bus]))
-		return;
-	p = mmio_map(ecam_base + ((uint64_t)(bus - ecam_bus_start) << 20), ECAM_BUS_BYTES);
+	if (!ecam_base || READ_ONCE(ecam_bus[bus]) ||
+	    pci_ecam_bus_offset(ecam_bus_start, ecam_bus_end, bus, &off))
+		return; /* no ECAM, mapped already, or a bus outside the region */
+	p = mmio_map(ecam_base + off, ECAM_BUS_BYTES);
 	if (!p)
 		return;
 	flags = spin_lock_irqsave(&cfg_lock);

@@ -36,6 +36,7 @@
 #include "drivers/virtio/virtio_pci.h"
 #include "include/uapi/errno.h"
 #include "irq/irq.h"
+#include "lib/cpu_pick.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -115,6 +116,7 @@ struct vblk {
 	bool wd_unread, wd_busy; /* what that look found */
 	uint64_t lost_irqs;	 /* drained by the watchdog */
 	uint64_t renotified;	 /* notified again by the watchdog */
+	bool dead;		 /* Protected by lock: reset after a timeout or a broken queue */
 };
 
 static unsigned int nr_devices;	      /* Written by probe (boot, one at a time) */
@@ -132,7 +134,7 @@ static unsigned int descs_needed(const struct vblk *v, bool has_data)
 
 static bool has_room(struct vblk *v, bool has_data)
 {
-	return READ_ONCE(v->q.nr_free) >= descs_needed(v, has_data);
+	return READ_ONCE(v->dead) || READ_ONCE(v->q.nr_free) >= descs_needed(v, has_data);
 }
 
 /* ---- completion ------------------------------------------------------ */
@@ -194,6 +196,58 @@ static void vblk_poll(struct blkdev *bd)
 }
 
 /*
+ * Take @v out of service: reset the device, so it no longer touches the
+ * rings or any buffer posted on them, then fail every outstanding request
+ * with -EIO. Only after the reset is confirmed may their buffers (often
+ * buffer-cache data, reused at once) be given back. The disk stays dead:
+ * re-initialising a device that stopped answering is not attempted.
+ * Returns 0, or -EIO when the device ignores the reset (its requests then
+ * stay outstanding for good). Task context.
+ */
+static int take_out_of_service(struct vblk *v, const char *why)
+{
+	struct blk_request *failed[VIRTQ_MAX_SIZE];
+	unsigned int n = 0;
+	unsigned long flags = spin_lock_irqsave(&v->lock);
+	bool was_dead = v->dead;
+	int err;
+
+	v->dead = true;
+	spin_unlock_irqrestore(&v->lock, flags);
+	if (!was_dead)
+		log_err("%s: %s: resetting the device; the disk is out of service\n", v->bd.name,
+			why);
+	err = virtio_pci_reset(&v->vd);
+	if (err) {
+		log_err("%s: the device ignores the reset: its requests stay outstanding\n",
+			v->bd.name);
+		return -EIO;
+	}
+	flags = spin_lock_irqsave(&v->lock);
+	v->q.broken = true; /* nothing more is taken from the rings */
+	for (size_t i = 0; i < VIRTQ_MAX_SIZE; i++) {
+		if (v->rq_of[i]) {
+			failed[n++] = v->rq_of[i];
+			v->rq_of[i] = NULL;
+		}
+	}
+	spin_unlock_irqrestore(&v->lock, flags);
+	for (unsigned int i = 0; i < n; i++) {
+		failed[i]->status = -EIO;
+		if (failed[i]->count || failed[i]->op == BLK_OP_FLUSH) /* not GET_ID */
+			blkdev_account(&v->bd, failed[i]);
+		failed[i]->done(failed[i]);
+	}
+	waitq_wake_all(&v->space_wq);
+	return 0;
+}
+
+static int vblk_abort(struct blkdev *bd)
+{
+	return take_out_of_service(bd->priv, "a request timed out");
+}
+
+/*
  * One look at @v. An interrupt can be on its way when we look, so only a
  * state that lasts a whole period counts: used entries still unread and
  * nothing completed since the last look (a lost interrupt: drain them),
@@ -234,8 +288,16 @@ static int watchdog(void *arg)
 {
 	for (;;) {
 		task_sleep_ns(WATCHDOG_NS);
-		for (unsigned int i = 0; i < READ_ONCE(nr_devices); i++)
-			watch(disks[i]);
+		for (unsigned int i = 0; i < READ_ONCE(nr_devices); i++) {
+			struct vblk *v = disks[i];
+
+			if (READ_ONCE(v->dead))
+				continue;
+			if (virtq_is_broken(&v->q)) /* logged by the virtqueue */
+				(void)take_out_of_service(v, "the queue is broken");
+			else
+				watch(v);
+		}
 	}
 	return 0;
 }
@@ -267,6 +329,10 @@ static int queue_request(struct vblk *v, uint32_t type, uint64_t sector, void *d
 
 	for (;;) {
 		flags = spin_lock_irqsave(&v->lock);
+		if (v->dead) {
+			spin_unlock_irqrestore(&v->lock, flags);
+			return -EIO;
+		}
 		if (has_room(v, data != NULL))
 			break;
 		spin_unlock_irqrestore(&v->lock, flags);
@@ -327,6 +393,7 @@ static int vblk_submit(struct blkdev *bd, struct blk_request *rq)
 static const struct blkdev_ops vblk_ops = {
 	.submit = vblk_submit,
 	.poll = vblk_poll,
+	.abort = vblk_abort,
 };
 
 /* ---- probe ----------------------------------------------------------- */
@@ -441,6 +508,8 @@ static int setup(struct vblk *v, struct pci_dev *d, int *vector, unsigned int cp
 		err = virtio_pci_setup_queue(&v->vd, 0, &v->q, 0, (unsigned int)*vector, cpu);
 	if (err)
 		return err;
+	v->q.name = "virtio-blk";
+	v->q.lock = &v->lock;
 	v->q.event_idx = virtio_has_feature(&v->vd, VIRTIO_F_EVENT_IDX);
 	v->indirect = virtio_has_feature(&v->vd, VIRTIO_F_INDIRECT_DESC);
 	bytes = sizeof(struct vblk_slot) * v->q.size;
@@ -462,7 +531,9 @@ static int probe(struct pci_dev *d)
 				(1ull << BLK_F_RO) | (1ull << BLK_F_BLK_SIZE) |
 				(1ull << BLK_F_FLUSH) | (1ull << VIRTIO_F_INDIRECT_DESC) |
 				(1ull << VIRTIO_F_EVENT_IDX);
-	unsigned int cpu = nr_devices % percpu_count();
+	/* Only an online CPU: an AP that timed out at start-up keeps its
+	 * per-CPU slot, and an interrupt aimed at it would never arrive. */
+	unsigned int cpu = cpu_pick_online(percpu_online_mask(), percpu_count(), nr_devices);
 	struct vblk *v = kzalloc(sizeof(*v));
 	int vector = -1, err;
 

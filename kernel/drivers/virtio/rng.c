@@ -4,7 +4,12 @@
  * never cross a page), posted on the request queue; the MSI-X handler
  * wakes the waiter, which takes the used entry under the queue lock. The
  * waiter re-checks the used ring after every wake-up, so a completion
- * racing with the interrupt is never lost.
+ * racing with the interrupt is never lost. A request that times out
+ * stays the device's: its chunk is not freed until the device returns it
+ * (and its late answer is discarded), so the device never writes freed
+ * memory and a stale used entry never answers a later request. The
+ * device's lengths are checked by the virtqueue; a device that keeps
+ * answering with nothing is given up after RNG_MAX_EMPTY tries.
  * Locking: rng_lock (a mutex) serialises requests; q_lock (IRQ-safe,
  * LOCK_RANK_DRIVER) guards the virtqueue.
  */
@@ -28,6 +33,7 @@
 #define CHUNK 64
 #define RNG_TIMEOUT_NS NSEC_PER_SEC
 #define RNG_MAX_PRINT 4096
+#define RNG_MAX_EMPTY 8 /* zero-length answers in a row before giving up */
 
 static struct virtio_dev vdev;
 static struct virtq queue;
@@ -36,6 +42,9 @@ static struct mutex rng_lock;
 static struct spinlock q_lock = SPINLOCK_INIT("virtio_rng_q", LOCK_RANK_DRIVER);
 static struct waitqueue done_wq = WAITQUEUE_INIT(done_wq, "virtio_rng");
 static uint64_t interrupts; /* Atomic-ish: statistics */
+/* Protected by q_lock: */
+static unsigned int nr_abandoned; /* timed-out requests the device still owns */
+static uint64_t late_answers;	  /* such requests returned later */
 
 static void rng_interrupt(struct irq_ctx *ctx, void *data)
 {
@@ -43,35 +52,74 @@ static void rng_interrupt(struct irq_ctx *ctx, void *data)
 	waitq_wake_all(&done_wq);
 }
 
-/* The used entry for our request, if the device has returned it. */
-static bool take_used(uint32_t *len)
+/*
+ * Take used entries until the one for @chunk: true when it is back (its
+ * length in *@len). Any other cookie is a chunk whose request timed out
+ * earlier and that the device has only now returned: it is ours again,
+ * so it is freed and its late answer discarded. Each entry taken is a
+ * request in flight (the virtqueue checks), so the loop is bounded.
+ */
+static bool take_used(uint8_t *chunk, uint32_t *len)
 {
 	unsigned long flags = spin_lock_irqsave(&q_lock);
-	bool got = virtq_get_used(&queue, len) != NULL;
+	uint8_t *got;
+	uint32_t n = 0;
 
+	while ((got = virtq_get_used(&queue, &n)) && got != chunk) {
+		nr_abandoned--;
+		late_answers++;
+		if (late_answers == 1)
+			log_warn("late answer to a timed-out request discarded (logged once)\n");
+		kfree(got); /* heap locks rank below q_lock */
+	}
 	spin_unlock_irqrestore(&q_lock, flags);
-	return got;
+	if (got)
+		*len = n;
+	return got != NULL;
 }
 
-static int read_chunk(uint8_t *buf, uint32_t want, uint32_t *got)
+static bool answered_or_broken(uint8_t *chunk, uint32_t *len)
 {
-	struct virtq_buf b = { .pa = virt_to_phys_direct(buf), .len = want, .device_writes = true };
+	return take_used(chunk, len) || virtq_is_broken(&queue);
+}
+
+/*
+ * One request for @want bytes into @chunk. Returns 0 (*@got bytes
+ * written, at most @want: the virtqueue refuses longer lengths) or -EIO.
+ * On a timeout the device still owns @chunk: it is left posted, and
+ * *@chunk_kept is false so the caller allocates another; take_used()
+ * frees it when the device returns it.
+ */
+static int read_chunk(uint8_t *chunk, uint32_t want, uint32_t *got, bool *chunk_kept)
+{
+	struct virtq_buf b = { .pa = virt_to_phys_direct(chunk),
+			       .len = want,
+			       .device_writes = true };
 	unsigned long flags = spin_lock_irqsave(&q_lock);
-	int err = virtq_add(&queue, &b, 1, buf);
+	int err = virtq_add(&queue, &b, 1, chunk);
 
 	spin_unlock_irqrestore(&q_lock, flags);
 	if (err)
-		return err;
+		return -EIO; /* broken, or the ring full of timed-out requests */
 	virtio_pci_notify(&vdev, 0, &queue);
-	if (!wait_event_timeout(&done_wq, take_used(got), RNG_TIMEOUT_NS)) {
-		log_err("no answer from the device in 1 s\n");
-		return -EIO;
+	if (!wait_event_timeout(&done_wq, answered_or_broken(chunk, got), RNG_TIMEOUT_NS) ||
+	    virtq_is_broken(&queue)) {
+		if (!take_used(chunk, got)) { /* a last look: it may just have come */
+			flags = spin_lock_irqsave(&q_lock);
+			nr_abandoned++;
+			spin_unlock_irqrestore(&q_lock, flags);
+			*chunk_kept = false;
+			log_err("no answer from the device in 1 s; its buffer stays with it\n");
+			return -EIO;
+		}
 	}
 	return 0;
 }
 
 int virtio_rng_read(void *buf, size_t len)
 {
+	unsigned int empty = 0;
+	bool chunk_kept = true;
 	uint8_t *chunk;
 	size_t done = 0;
 	int err = 0;
@@ -85,13 +133,23 @@ int virtio_rng_read(void *buf, size_t len)
 	while (done < len && !err) {
 		uint32_t got = 0;
 
-		err = read_chunk(chunk, (uint32_t)MIN(len - done, (size_t)CHUNK), &got);
-		got = MIN(got, (uint32_t)(len - done));
+		err = read_chunk(chunk, (uint32_t)MIN(len - done, (size_t)CHUNK), &got,
+				 &chunk_kept);
+		if (err)
+			break;
+		if (!got && ++empty >= RNG_MAX_EMPTY) {
+			log_err("%u empty answers in a row; giving up\n", empty);
+			err = -EIO;
+			break;
+		}
+		if (got)
+			empty = 0;
 		memcpy((uint8_t *)buf + done, chunk, got);
 		done += got;
 	}
 	mutex_unlock(&rng_lock);
-	kfree(chunk);
+	if (chunk_kept)
+		kfree(chunk);
 	return err;
 }
 
@@ -123,6 +181,8 @@ static int probe(struct pci_dev *d)
 			log_warn("vector %#x was not allocated\n", vector);
 		return err;
 	}
+	queue.name = "virtio-rng";
+	queue.lock = &q_lock;
 	pci_msix_enable(d, &vdev.msix);
 	virtio_pci_ready(&vdev);
 	mutex_init(&rng_lock, "virtio_rng");

@@ -17,6 +17,7 @@ void virtio_rng_register(void);
 bool virtio_rng_present(void);
 
 /* Fill @buf with @len random bytes from the device. Returns 0, or
- * -ENODEV (no device) / -EIO (the device stopped answering within 1 s) /
- * -ENOMEM. May sleep. */
+ * -ENODEV (no device) / -EIO (the device did not answer within 1 s, kept
+ * answering with nothing, or broke the virtqueue protocol) / -ENOMEM.
+ * @buf is never written after the call returns. May sleep. */
 int virtio_rng_read(void *buf, size_t len) __must_check;

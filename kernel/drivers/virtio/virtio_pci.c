@@ -11,20 +11,10 @@
 #include "core/log.h"
 #include "include/mmio.h"
 #include "include/uapi/errno.h"
+#include "lib/virtio_caps.h"
 #include "time/ktime.h"
 
 #define LOG_PREFIX "virtio: "
-
-/* Capability layout (struct virtio_pci_cap). */
-enum {
-	CAP_CFG_TYPE = 3,
-	CAP_BAR = 4,
-	CAP_OFFSET = 8,
-	CAP_LENGTH = 12,
-	CAP_NOTIFY_MULT = 16,
-};
-
-enum { CFG_COMMON = 1, CFG_NOTIFY = 2, CFG_ISR = 3, CFG_DEVICE = 4 };
 
 /* struct virtio_pci_common_cfg offsets. */
 enum {
@@ -57,44 +47,41 @@ enum {
 #define NO_VECTOR 0xffff
 #define RESET_TIMEOUT_NS (100 * NSEC_PER_MSEC)
 
-/* Map the structure described by the capability at @cap. */
-static int map_cap(struct pci_dev *d, uint8_t cap, volatile uint8_t **out)
+static uint8_t cfg_read8(void *ctx, uint16_t off)
 {
-	uint8_t bar = pci_read8(d, (uint16_t)(cap + CAP_BAR));
-	uint32_t off = pci_read32(d, (uint16_t)(cap + CAP_OFFSET));
-	uint32_t len = pci_read32(d, (uint16_t)(cap + CAP_LENGTH));
-	const struct pci_bar_info *b = bar < PCI_MAX_BARS ? &d->bars[bar] : NULL;
+	return pci_read8(ctx, off);
+}
 
-	if (!b || b->is_io || !b->base || !len || (uint64_t)off + len > b->size) {
+/* Map the structure that @c describes, after checking it lies in its BAR. */
+static int map_cap(struct pci_dev *d, const struct virtio_pci_cap_info *c, volatile uint8_t **out)
+{
+	const struct pci_bar_info *b = c->bar < PCI_MAX_BARS ? &d->bars[c->bar] : NULL;
+
+	if (!b || b->is_io || !b->base || !c->length || (uint64_t)c->offset + c->length > b->size) {
 		log_warn("%02x:%02x.%x: capability at %#x points outside BAR%u, device refused\n",
-			 d->bus, d->dev, d->fn, cap, bar);
+			 d->bus, d->dev, d->fn, c->cap, c->bar);
 		return -EINVAL;
 	}
-	*out = mmio_map(b->base + off, len);
+	*out = mmio_map(b->base + c->offset, c->length);
 	return *out ? 0 : -ENOMEM;
 }
 
 static int map_structures(struct virtio_dev *vd, struct pci_dev *d)
 {
-	for (uint8_t cap = pci_find_cap(d, PCI_CAP_VENDOR, 0); cap;
-	     cap = pci_find_cap(d, PCI_CAP_VENDOR, cap)) {
-		uint8_t type = pci_read8(d, (uint16_t)(cap + CAP_CFG_TYPE));
-		volatile uint8_t **slot = type == CFG_COMMON   ? &vd->common
-					  : type == CFG_NOTIFY ? &vd->notify
-					  : type == CFG_ISR    ? &vd->isr
-					  : type == CFG_DEVICE ? &vd->device_cfg
-							       : NULL;
-		int err;
+	struct virtio_pci_caps caps;
+	int err = virtio_pci_find_caps(cfg_read8, d, &caps);
 
-		if (!slot || *slot)
-			continue; /* other types, or a later duplicate */
-		err = map_cap(d, cap, slot);
-		if (err)
-			return err;
-		if (type == CFG_NOTIFY)
-			vd->notify_mult = pci_read32(d, (uint16_t)(cap + CAP_NOTIFY_MULT));
-	}
-	return vd->common && vd->notify ? 0 : -ENODEV;
+	if (err)
+		return err;
+	err = map_cap(d, &caps.common, &vd->common);
+	if (!err)
+		err = map_cap(d, &caps.notify, &vd->notify);
+	if (!err && caps.isr.cap)
+		err = map_cap(d, &caps.isr, &vd->isr);
+	if (!err && caps.device.cap)
+		err = map_cap(d, &caps.device, &vd->device_cfg);
+	vd->notify_cap = caps.notify;
+	return err;
 }
 
 static uint64_t read_features(volatile uint8_t *c)
@@ -164,7 +151,7 @@ int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *
 			   unsigned int entry, unsigned int vector, unsigned int cpu)
 {
 	volatile uint8_t *c = vd->common;
-	uint16_t size;
+	uint16_t size, noff;
 	int err;
 
 	if (index >= mmio_read16(c + COMMON_NUMQ))
@@ -175,6 +162,14 @@ int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *
 		log_warn("%02x:%02x.%x: queue %u has size 0, device refused\n", vd->pci->bus,
 			 vd->pci->dev, vd->pci->fn, index);
 		return -ENODEV;
+	}
+	noff = mmio_read16(c + COMMON_Q_NOFF);
+	if (!virtio_notify_in_range(&vd->notify_cap, noff)) {
+		log_warn(
+			"%02x:%02x.%x: queue %u notify offset %u x %u lies outside the notify structure (%u bytes), device refused\n",
+			vd->pci->bus, vd->pci->dev, vd->pci->fn, index, noff,
+			vd->notify_cap.notify_mult, vd->notify_cap.length);
+		return -EINVAL;
 	}
 	while (size > VIRTQ_MAX_SIZE || (size & (size - 1)))
 		size = (uint16_t)(size > VIRTQ_MAX_SIZE ? VIRTQ_MAX_SIZE : size & (size - 1));
@@ -193,12 +188,17 @@ int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *
 	mmio_write64(c + COMMON_Q_DESC, q->desc_pa);
 	mmio_write64(c + COMMON_Q_DRIVER, q->avail_pa);
 	mmio_write64(c + COMMON_Q_DEVICE, q->used_pa);
-	q->notify_off = mmio_read16(c + COMMON_Q_NOFF);
+	q->notify_off = noff;
 	mmio_write16(c + COMMON_Q_ENABLE, 1);
 	return 0;
 err_free:
 	virtq_free(q);
 	return err;
+}
+
+int virtio_pci_reset(struct virtio_dev *vd)
+{
+	return reset(vd->common);
 }
 
 void virtio_pci_ready(struct virtio_dev *vd)
@@ -215,7 +215,7 @@ void virtio_pci_fail(struct virtio_dev *vd)
 
 void virtio_pci_notify(struct virtio_dev *vd, uint16_t index, const struct virtq *q)
 {
-	mmio_write16(vd->notify + (uint32_t)q->notify_off * vd->notify_mult, index);
+	mmio_write16(vd->notify + (uint32_t)q->notify_off * vd->notify_cap.notify_mult, index);
 }
 
 bool virtio_has_feature(const struct virtio_dev *vd, unsigned int bit)

@@ -15,6 +15,7 @@
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtqueue.h"
 #include "include/compiler.h"
+#include "lib/virtio_caps.h"
 
 /* Feature bits (VirtIO 1.2 §6). */
 #define VIRTIO_F_INDIRECT_DESC 28
@@ -24,8 +25,8 @@
 struct virtio_dev {
 	struct pci_dev *pci;
 	volatile uint8_t *common, *notify, *isr, *device_cfg;
-	uint32_t notify_mult;
-	uint64_t features; /* negotiated: what both sides accepted */
+	struct virtio_pci_cap_info notify_cap; /* the notify structure (and multiplier) */
+	uint64_t features;		       /* negotiated: what both sides accepted */
 	struct pci_msix msix;
 };
 
@@ -42,7 +43,9 @@ int virtio_pci_init(struct virtio_dev *vd, struct pci_dev *d, uint64_t wanted) _
  * Set up queue @index: allocate @q (the device's size, at most
  * VIRTQ_MAX_SIZE), program its rings, route it to MSI-X entry @entry
  * (vector @vector on CPU @cpu) and enable it. Returns 0, -ENODEV (no such
- * queue or size 0: refused and logged), -EIO (vector not accepted) or
+ * queue or size 0: refused and logged), -EINVAL (its notify register,
+ * queue_notify_off x notify_off_multiplier + 2 bytes, lies outside the
+ * notify structure: refused and logged), -EIO (vector not accepted) or
  * -ENOMEM.
  */
 int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *q,
@@ -50,6 +53,11 @@ int virtio_pci_setup_queue(struct virtio_dev *vd, uint16_t index, struct virtq *
 
 /* Tell the device the driver is ready (DRIVER_OK). */
 void virtio_pci_ready(struct virtio_dev *vd);
+
+/* Reset the device (status 0) and wait up to 100 ms for it to read back
+ * 0: from then on it no longer uses its queues or any buffer posted on
+ * them (VirtIO 1.2 §2.1, §4.1.4.3.2). Returns 0 or -EIO (no reset). */
+int virtio_pci_reset(struct virtio_dev *vd) __must_check;
 
 /* Mark the device FAILED (after a setup error). */
 void virtio_pci_fail(struct virtio_dev *vd);

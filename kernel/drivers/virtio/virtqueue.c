@@ -9,10 +9,14 @@
  */
 #include "drivers/virtio/virtqueue.h"
 
+#include "core/log.h"
 #include "include/atomic.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
+#include "sync/spinlock.h"
+
+#define LOG_PREFIX "virtqueue: "
 
 #define AVAIL_IDX 1 /* in uint16_t units: flags, idx, ring... */
 #define AVAIL_RING 2
@@ -69,11 +73,42 @@ static uint16_t desc_flags(const struct virtq_buf *b, bool more)
 			  (more ? VIRTQ_DESC_F_NEXT : 0));
 }
 
-/* Put the chain starting at descriptor @head in the next available slot
- * and publish it. */
-static void publish(struct virtq *q, uint16_t head, void *cookie)
+/* The caller's lock is held (debug builds check it when the driver named
+ * it). */
+static void assert_locked(const struct virtq *q)
+{
+	if (q->lock)
+		spin_assert_held(q->lock);
+}
+
+/* Mark @q broken after a protocol violation (logged once per queue). */
+static void mark_broken(struct virtq *q, const char *what, unsigned int value)
+{
+	if (!q->broken)
+		log_err("%s: device %s (%u); queue marked broken, its requests fail\n",
+			q->name ? q->name : "queue", what, value);
+	q->broken = true;
+}
+
+/* Device-writable bytes in @bufs. */
+static uint32_t writable_bytes(const struct virtq_buf *bufs, unsigned int n)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int k = 0; k < n; k++)
+		if (bufs[k].device_writes)
+			sum += bufs[k].len;
+	return sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+}
+
+/* Put the chain of @ndesc ring descriptors starting at @head in the next
+ * available slot and publish it. */
+static void publish(struct virtq *q, uint16_t head, uint16_t ndesc, uint32_t wlen, void *cookie)
 {
 	q->cookie[head] = cookie;
+	q->chain_len[head] = ndesc;
+	q->write_len[head] = wlen;
+	q->nr_inflight++;
 	q->avail[AVAIL_RING + (q->avail_idx & (q->size - 1))] = head;
 	q->avail_idx++;
 	/* The slot and descriptors before the index the device reads. */
@@ -85,6 +120,9 @@ int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned int n, voi
 {
 	uint16_t head = q->free_head, i = head, last = head;
 
+	assert_locked(q);
+	if (q->broken)
+		return -EIO;
 	if (!n || n > q->nr_free)
 		return -ENOSPC;
 	for (unsigned int k = 0; k < n; k++) {
@@ -98,7 +136,7 @@ int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned int n, voi
 	}
 	q->free_head = q->desc[last].next;
 	q->nr_free = (uint16_t)(q->nr_free - n);
-	publish(q, head, cookie);
+	publish(q, head, (uint16_t)n, writable_bytes(bufs, n), cookie);
 	return 0;
 }
 
@@ -108,6 +146,9 @@ int virtq_add_indirect(struct virtq *q, struct virtq_desc *table, paddr_t table_
 	uint16_t head = q->free_head;
 	struct virtq_desc *d = &q->desc[head];
 
+	assert_locked(q);
+	if (q->broken)
+		return -EIO;
 	if (!n || !q->nr_free)
 		return -ENOSPC;
 	for (unsigned int k = 0; k < n; k++) {
@@ -121,7 +162,7 @@ int virtq_add_indirect(struct virtq *q, struct virtq_desc *table, paddr_t table_
 	d->addr = table_pa;
 	d->len = (uint32_t)(n * sizeof(*table));
 	d->flags = VIRTQ_DESC_F_INDIRECT;
-	publish(q, head, cookie);
+	publish(q, head, 1, writable_bytes(bufs, n), cookie);
 	return 0;
 }
 
@@ -136,6 +177,7 @@ bool virtq_kick_needed(struct virtq *q)
 	uint16_t old = q->kicked_idx;
 	bool kick;
 
+	assert_locked(q);
 	q->kicked_idx = q->avail_idx;
 	if (q->event_idx) {
 		/* avail_event follows the used ring's entries. */
@@ -151,6 +193,7 @@ bool virtq_kick_needed(struct virtq *q)
 
 bool virtq_enable_interrupt(struct virtq *q)
 {
+	assert_locked(q);
 	if (q->event_idx)
 		WRITE_ONCE(q->avail[AVAIL_RING + q->size], q->last_used); /* used_event */
 	smp_mb(); /* the re-arm is visible before we look at the used index */
@@ -161,32 +204,65 @@ bool virtq_has_used(struct virtq *q)
 {
 	uint16_t idx = atomic_load_acquire((volatile uint16_t *)(q->used + USED_IDX));
 
-	return idx != q->last_used;
+	return !READ_ONCE(q->broken) && idx != q->last_used;
+}
+
+bool virtq_is_broken(const struct virtq *q)
+{
+	return READ_ONCE(q->broken);
+}
+
+/* Return the @n descriptors of the chain at @head to the free list. The
+ * chain is ours (the device only reads descriptors), but it is followed
+ * for exactly the length it was posted with. */
+static void free_chain(struct virtq *q, uint16_t head, uint16_t n)
+{
+	uint16_t last = head;
+
+	for (uint16_t k = 1; k < n; k++)
+		last = q->desc[last].next & (q->size - 1);
+	q->desc[last].next = q->free_head;
+	q->free_head = head;
+	q->nr_free = (uint16_t)(q->nr_free + n);
 }
 
 void *virtq_get_used(struct virtq *q, uint32_t *len)
 {
 	volatile struct virtq_used_elem *e;
-	uint16_t id, i;
+	uint16_t idx, pending;
+	uint32_t id, wrote;
 	void *cookie;
 
-	if (!virtq_has_used(q))
+	assert_locked(q);
+	if (q->broken)
 		return NULL;
+	idx = atomic_load_acquire((volatile uint16_t *)(q->used + USED_IDX));
+	pending = (uint16_t)(idx - q->last_used);
+	if (!pending)
+		return NULL;
+	if (pending > q->nr_inflight) {
+		mark_broken(q, "used index ran ahead of the requests in flight", pending);
+		return NULL;
+	}
 	e = (volatile struct virtq_used_elem *)(q->used + USED_RING) +
 	    (q->last_used & (q->size - 1));
-	id = (uint16_t)e->id;
-	if (len)
-		*len = e->len;
+	id = READ_ONCE(e->id);
+	wrote = READ_ONCE(e->len);
+	if (id >= q->size || !q->chain_len[id]) {
+		mark_broken(q, "returned an id that is not a request in flight", id);
+		return NULL;
+	}
+	if (wrote > q->write_len[id]) {
+		mark_broken(q, "reported more bytes written than the buffers hold", wrote);
+		return NULL;
+	}
 	q->last_used++;
-	if (id >= q->size)
-		return NULL; /* a device bug; the descriptor is lost, not reused */
 	cookie = q->cookie[id];
 	q->cookie[id] = NULL;
-	/* Return the chain to the free list. */
-	for (i = id; q->desc[i].flags & VIRTQ_DESC_F_NEXT; i = q->desc[i].next)
-		q->nr_free++;
-	q->nr_free++;
-	q->desc[i].next = q->free_head;
-	q->free_head = id;
+	free_chain(q, (uint16_t)id, q->chain_len[id]);
+	q->chain_len[id] = 0;
+	q->nr_inflight--;
+	if (len)
+		*len = wrote;
 	return cookie;
 }

@@ -7,8 +7,16 @@
  * ring descriptor pointing at a caller-owned table; with
  * VIRTIO_F_EVENT_IDX notifications and interrupts are suppressed through
  * the avail_event / used_event fields (VirtIO 1.2 §2.7.10).
- * Locking: the caller serialises everything but virtq_has_used (the
- * driver's queue lock); virtq_has_used may be called anywhere.
+ *
+ * The device is not trusted: a used entry whose id is not the head of a
+ * chain in flight, a used index that jumps past what is in flight, or a
+ * length above the device-writable bytes posted is a protocol violation.
+ * The queue is then marked broken (Linux's BAD_RING): it is logged once,
+ * nothing more is taken from it and adds fail with -EIO; the driver
+ * resets the device or gives it up. No loop runs on device state alone.
+ * Locking: the caller serialises everything but virtq_has_used with the
+ * driver's queue lock (@lock, checked in debug builds when set);
+ * virtq_has_used may be called anywhere.
  */
 #pragma once
 
@@ -17,6 +25,8 @@
 
 #include "arch/arch.h"
 #include "include/compiler.h"
+
+struct spinlock;
 
 struct virtq_desc {
 	uint64_t addr;
@@ -39,8 +49,12 @@ struct virtq_used_elem {
 	uint32_t len;
 } __packed;
 
+#define VIRTQ_MAX_SIZE 256
+
 struct virtq {
-	uint16_t size; /* power of two */
+	uint16_t size;	       /* power of two */
+	const char *name;      /* for log lines (set by the driver, may be NULL) */
+	struct spinlock *lock; /* the driver's queue lock (NULL: not checked) */
 	struct virtq_desc *desc;
 	volatile uint16_t *avail;	    /* flags, idx, ring[size], used_event */
 	volatile uint8_t *used;		    /* flags, idx, ring[size], avail_event */
@@ -49,14 +63,17 @@ struct virtq {
 	uint16_t notify_off;		    /* set by the transport */
 	/* Protected by the caller's lock: */
 	uint16_t free_head, nr_free;
-	uint16_t avail_idx;  /* next avail slot (our copy) */
-	uint16_t last_used;  /* next used entry to read */
-	uint16_t kicked_idx; /* avail_idx at the last notify decision */
-	bool event_idx;	     /* VIRTIO_F_EVENT_IDX negotiated (set before use) */
-	void *cookie[256];   /* per head descriptor: the caller's request */
+	uint16_t avail_idx;   /* next avail slot (our copy) */
+	uint16_t last_used;   /* next used entry to read */
+	uint16_t kicked_idx;  /* avail_idx at the last notify decision */
+	bool event_idx;	      /* VIRTIO_F_EVENT_IDX negotiated (set before use) */
+	bool broken;	      /* the device broke the protocol: nothing more is taken */
+	uint16_t nr_inflight; /* chains posted and not yet returned */
+	/* Per head descriptor of a chain in flight: */
+	void *cookie[VIRTQ_MAX_SIZE];	    /* the caller's request */
+	uint16_t chain_len[VIRTQ_MAX_SIZE]; /* ring descriptors; 0: not a head in flight */
+	uint32_t write_len[VIRTQ_MAX_SIZE]; /* device-writable bytes posted */
 };
-
-#define VIRTQ_MAX_SIZE 256
 
 /* A buffer of a request chain: @len bytes at physical @pa. */
 struct virtq_buf {
@@ -71,15 +88,15 @@ int virtq_init(struct virtq *q, uint16_t size) __must_check;
 void virtq_free(struct virtq *q);
 
 /* Chain @n buffers, publish the chain in the available ring with release
- * ordering and remember @cookie. Returns 0 or -ENOSPC (not enough free
- * descriptors: nothing was changed). */
+ * ordering and remember @cookie (not NULL). Returns 0, -ENOSPC (not enough free
+ * descriptors: nothing was changed) or -EIO (the queue is broken). */
 int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned int n, void *cookie)
 	__must_check;
 
 /* Post one ring descriptor (VIRTQ_DESC_F_INDIRECT) for a chain of @n
  * buffers written into @table (at physical @table_pa, 16-byte aligned, @n
- * entries, owned by the caller until the cookie comes back). Returns 0 or
- * -ENOSPC (the ring is full). */
+ * entries, owned by the caller until the cookie comes back). Returns 0,
+ * -ENOSPC (the ring is full) or -EIO (the queue is broken). */
 int virtq_add_indirect(struct virtq *q, struct virtq_desc *table, paddr_t table_pa,
 		       const struct virtq_buf *bufs, unsigned int n, void *cookie) __must_check;
 
@@ -95,9 +112,15 @@ bool virtq_kick_needed(struct virtq *q);
  * raced with the interrupt would be lost. */
 bool virtq_enable_interrupt(struct virtq *q);
 
-/* Does the used ring hold entries we have not consumed? */
+/* Does the used ring hold entries we have not consumed? (False once the
+ * queue is broken.) */
 bool virtq_has_used(struct virtq *q);
 
 /* Take the next used entry: returns its cookie (and the bytes the device
- * wrote in @len), freeing its descriptors, or NULL when there is none. */
+ * wrote in @len, never more than the device-writable bytes posted),
+ * freeing its descriptors, or NULL when there is none or the entry breaks
+ * the protocol (the queue is then broken: see above). */
 void *virtq_get_used(struct virtq *q, uint32_t *len);
+
+/* Has the device broken the protocol on @q? */
+bool virtq_is_broken(const struct virtq *q);
