@@ -53,6 +53,7 @@ enum {
 #define ICR_LEVEL_ASSERT (1u << 14)
 #define ICR_PENDING (1u << 12)
 #define ICR_DEST_SELF (1u << 18)
+#define ICR_DELIVERY_NMI (4u << 8)
 #define ICR_DELIVERY_INIT (5u << 8) /* SDM Vol. 3 Table 11-5 (ICR) */
 #define ICR_DELIVERY_STARTUP (6u << 8)
 #define RFLAGS_IF (1ull << 9)
@@ -133,6 +134,11 @@ void lapic_send_startup(uint32_t apic_id, uint8_t page)
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 {
 	send_icr(apic_id, ICR_LEVEL_ASSERT | vector);
+}
+
+void lapic_send_nmi(uint32_t apic_id)
+{
+	send_icr(apic_id, ICR_LEVEL_ASSERT | ICR_DELIVERY_NMI);
 }
 
 void lapic_send_self_ipi(uint8_t vector)
