@@ -66,7 +66,8 @@ static bool start_busy_cpus(void)
 	uint64_t deadline = ktime_ns() + BUSY_WAIT_NS;
 
 	for (unsigned int i = 0; i < n; i++) {
-		struct task *t = task_create_on(i, busy_printer, (void *)(uintptr_t)i, "panic-busy");
+		struct task *t =
+			task_create_on(i, busy_printer, (void *)(uintptr_t)i, "panic-busy");
 
 		if (!t) {
 			kprintf("panic: cannot start a busy task on cpu%u\n", i);
@@ -109,6 +110,8 @@ static int cmd_panic(int argc, char **argv)
 	panic("%s", msg);
 }
 
-SHELL_COMMAND(panic, .name = "panic", .group = "core",
-	      .summary = "panic on purpose (to test the panic path)", .usage = "panic [--busy|--race] [MESSAGE...]   (--busy: every CPU prints until the panic; --race: and panics too)",
-	      .fn = cmd_panic);
+SHELL_COMMAND(
+	panic, .name = "panic", .group = "core",
+	.summary = "panic on purpose (to test the panic path)",
+	.usage = "panic [--busy|--race] [MESSAGE...]   (--busy: CPUs print; --race: and panic)",
+	.fn = cmd_panic);

@@ -22,7 +22,7 @@
 #define MAX_FRAMES 32
 #define NO_CPU (-1)
 
-static int panic_cpu = NO_CPU; /* Atomic: the CPU reporting a panic */
+static int panic_cpu = NO_CPU;		      /* Atomic: the CPU reporting a panic */
 static unsigned int cpus_asked, cpus_stopped; /* Written by panic_cpu */
 static bool exit_on_panic;
 

@@ -19,8 +19,8 @@
 #define LOG_PREFIX "irq-test: "
 
 #define FREE_ROUNDS 100
-#define HANDLER_US 20		/* a slow handler: mostly in flight */
-#define CALLS_PER_ROUND 3	/* handler calls to see before each free */
+#define HANDLER_US 20	  /* a slow handler: mostly in flight */
+#define CALLS_PER_ROUND 3 /* handler calls to see before each free */
 #define ROUND_DEADLINE_NS (2 * NSEC_PER_SEC)
 
 struct free_race {

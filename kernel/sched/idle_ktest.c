@@ -17,7 +17,7 @@
 
 #define IDLE_DEADLINE_NS (20 * NSEC_PER_SEC)
 #define IDLE_POLL_NS (5 * NSEC_PER_MSEC)
-#define ENOUGH_HALTS 500    /* the fixed loop gets here on ticks alone */
+#define ENOUGH_HALTS 500     /* the fixed loop gets here on ticks alone */
 #define TOO_MANY_PASSES 5000 /* the spinning loop gets here first */
 
 struct yield_arg {

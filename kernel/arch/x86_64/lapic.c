@@ -162,9 +162,9 @@ void lapic_send_self_ipi(uint8_t vector)
 	if (x2apic) {
 		x2apic_wrmsr_fence();
 		wrmsr(X2APIC_MSR_SELF_IPI, vector);
-	}
-	else
+	} else {
 		send_icr(0, ICR_DEST_SELF | ICR_LEVEL_ASSERT | vector);
+	}
 }
 
 void lapic_timer_program(uint8_t vector, uint32_t count, bool periodic)
