@@ -29,12 +29,16 @@ PYTHON := python3
 KSRC := $(shell find kernel -name '*.c' -o -name '*.S' | sort)
 KOBJ := $(patsubst kernel/%,$(B)/obj/%.o,$(KSRC))
 
+# Largest stack frame any kernel function may have, in bytes: task stacks
+# are 16 KiB and interrupts run on them (doc/mm.md, "Kernel stacks").
+FRAME_LIMIT := 1024
+
 KCFLAGS := -std=gnu17 -ffreestanding -nostdlib -mno-red-zone -mcmodel=kernel \
 	-mgeneral-regs-only -fno-pie -fno-pic -fno-omit-frame-pointer \
 	-mno-omit-leaf-frame-pointer -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-common -g \
 	-Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Ikernel -MMD -MP -DCONFIG_HZ=$(HZ)
+	-Wmissing-prototypes -Wframe-larger-than=$(FRAME_LIMIT) -Ikernel -MMD -MP -DCONFIG_HZ=$(HZ)
 ifeq ($(BUILD),debug)
 KCFLAGS += -Og -DCONFIG_DEBUG=1
 else

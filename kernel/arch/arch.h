@@ -362,6 +362,17 @@ void arch_tlb_shootdown(uintptr_t va, size_t pages);
 /* Shootdowns this kernel has sent (for tests). */
 uint64_t arch_tlb_shootdown_count(void);
 
+/* Stop every other online CPU for a panic: send each an NMI whose handler
+ * halts it for good, and wait (at most about a second) until each says it
+ * has stopped. Returns how many did; *@asked is how many were asked.
+ * Interrupts off; takes no lock. For panic_begin() only. */
+unsigned int arch_stop_other_cpus(unsigned int *asked);
+
+/* Count this CPU as stopped for arch_stop_other_cpus() and halt it for
+ * good with interrupts off (a second CPU that panics while another
+ * reports). Takes no lock. */
+void arch_stop_this_cpu(void) __noreturn;
+
 /* Interrupt logical CPU @cpu so it looks at its run queue (an IPI whose
  * handler does nothing: the reschedule happens at interrupt exit). */
 void arch_send_reschedule(unsigned int cpu);

@@ -7,6 +7,7 @@
 #include "arch/arch.h"
 #include "core/console.h"
 #include "lib/string.h"
+#include "mm/kmalloc.h"
 #include "shell/shell.h"
 
 #define FEATURES_MAX 96
@@ -59,18 +60,26 @@ SHELL_COMMAND(cpu, .name = "cpu", .group = "arch",
 	      .summary = "CPU identification and feature flags (CPUID)", .usage = "cpu",
 	      .fn = cmd_cpu);
 
+#define REGS_MAX 8
+
 static int cmd_regs(int argc, char **argv)
 {
-	struct arch_reg_desc regs[8];
+	struct arch_reg_desc *regs;
 	size_t n;
 
 	if (argc != 1)
 		return shell_usage(shell_find("regs"));
-	n = arch_describe_control_regs(regs, ARRAY_SIZE(regs));
+	regs = kmalloc(REGS_MAX * sizeof(*regs)); /* 1 KiB: too big for a stack frame */
+	if (!regs) {
+		kprintf("regs: out of memory\n");
+		return 1;
+	}
+	n = arch_describe_control_regs(regs, REGS_MAX);
 	for (size_t i = 0; i < n; i++)
 		kprintf("%s%-6s%s 0x%016lx  %s\n", shell_color(SHELL_COLOR_NAME), regs[i].name,
 			shell_color(SHELL_COLOR_RESET), (unsigned long)regs[i].value,
 			regs[i].decoded);
+	kfree(regs);
 	return 0;
 }
 

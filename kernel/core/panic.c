@@ -4,7 +4,11 @@
  * address through the embedded symbol table (core/ksyms.c). A fault while
  * printing the report (a corrupt frame chain) ends it with a note instead
  * of recursing.
- * Locking: panicking is an atomic flag; the first CPU to set it reports.
+ * Before printing, the reporting CPU stops every other CPU (NMI, through
+ * arch_stop_other_cpus), so the report is not interleaved with their
+ * output and nothing else runs, writes to disks or takes locks.
+ * Locking: panic_cpu is an atomic; the first CPU to claim it reports, a
+ * second one that panics meanwhile halts quietly as a stopped CPU.
  */
 #include "core/panic.h"
 
@@ -13,15 +17,18 @@
 #include "arch/arch.h"
 #include "core/ksyms.h"
 #include "core/log.h"
+#include "sched/percpu.h"
 
 #define MAX_FRAMES 32
+#define NO_CPU (-1)
 
-static int panicking; /* Atomic: number of panics started. */
+static int panic_cpu = NO_CPU;		      /* Atomic: the CPU reporting a panic */
+static unsigned int cpus_asked, cpus_stopped; /* Written by panic_cpu */
 static bool exit_on_panic;
 
 bool panic_in_progress(void)
 {
-	return __atomic_load_n(&panicking, __ATOMIC_RELAXED) != 0;
+	return __atomic_load_n(&panic_cpu, __ATOMIC_RELAXED) != NO_CPU;
 }
 
 void panic_set_exit_on_panic(bool on)
@@ -31,16 +38,24 @@ void panic_set_exit_on_panic(bool on)
 
 void panic_begin(void)
 {
+	int me, prev = NO_CPU;
+
 	arch_irq_disable();
-	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_SEQ_CST) > 0) {
+	me = (int)this_cpu_id();
+	if (!__atomic_compare_exchange_n(&panic_cpu, &prev, me, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		if (prev != me)
+			arch_stop_this_cpu(); /* another CPU reports; it counts us */
 		/* A panic inside the panic report: say so once and stop. */
 		console_write("\n[nested panic while reporting a panic; halting]\n", 51);
 		arch_halt_forever();
 	}
+	cpus_stopped = arch_stop_other_cpus(&cpus_asked);
 }
 
 void panic_end(void)
 {
+	kprintf("  other CPUs: %u of %u stopped\n", cpus_stopped, cpus_asked);
 	kprintf("--- end of kernel panic report; system halted ---\n");
 	if (exit_on_panic)
 		arch_debug_exit(PANIC_EXIT_CODE);

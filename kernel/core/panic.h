@@ -1,7 +1,8 @@
 /*
  * panic(): report a broken kernel invariant and stop. Prints the message,
- * the registers and a backtrace with symbol names, then halts this CPU
- * (and, once SMP exists, all others). Never for bad input: see STYLE.md.
+ * the registers and a backtrace with symbol names, then halts. Every
+ * other CPU is stopped (NMI) before the report starts, and the footer says
+ * how many acknowledged. Never for bad input: see STYLE.md.
  */
 #pragma once
 
@@ -13,8 +14,10 @@
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn __noinline;
 
 /* The pieces, for reporters that print their own details (fatal
- * exceptions): panic_begin() marks the panic and stops other output paths
- * from deadlocking; panic_end() prints the footer and halts. */
+ * exceptions): panic_begin() disables interrupts, claims the report (a CPU
+ * that panics while another reports halts here for good, quietly), stops
+ * the other CPUs and keeps other output paths from deadlocking;
+ * panic_end() prints the footer (with the stopped-CPU count) and halts. */
 void panic_begin(void);
 void panic_end(void) __noreturn;
 

@@ -48,9 +48,15 @@ int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data),
 	       const char *name) __must_check;
 
 /*
- * Detach @vector's handler, unroute any GSI routed to it and release the
- * vector. Later arrivals on it count as unhandled. Returns 0 or -EINVAL
- * (not allocated). IRQ-safe.
+ * Unroute any GSI routed to @vector (masking its IOAPIC pin), detach the
+ * handler, wait until no other CPU is still running it, and release the
+ * vector. Once it returns the handler runs nowhere and its data may be
+ * freed; later arrivals count as unhandled. An MSI/MSI-X source is the
+ * driver's to disable at the device first (this cannot mask it). Returns 0
+ * or -EINVAL (not allocated). IRQ-safe, and may be called from the
+ * vector's own handler; spins (interrupts off) for as long as a handler
+ * on another CPU runs, so no handler may take irq_desc_lock (call irq_*
+ * set-up functions) itself.
  */
 int irq_free(unsigned int vector) __must_check;
 

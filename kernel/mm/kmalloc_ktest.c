@@ -112,21 +112,29 @@ KTEST(mm_krealloc_keeps_contents)
 	kfree(p);
 }
 
+#define OOM_BLOCKS 2048 /* 8 GiB of 4 MiB blocks: more than any test machine */
+
+/* The block table is on the heap: 16 KiB would overflow a task stack (the
+ * test also runs as a background job). It is allocated before memory runs
+ * out and freed last. */
 KTEST(mm_kmalloc_out_of_memory_returns_null)
 {
-	void *blocks[2048];
+	void **blocks = kmalloc(OOM_BLOCKS * sizeof(*blocks));
+	void *p;
 	int n = 0;
 
+	KASSERT(blocks);
 	KASSERT(kmalloc((4u << 20) + 1) == NULL); /* above the largest block */
-	while (n < 2048 && (blocks[n] = kmalloc(4u << 20)))
+	while (n < OOM_BLOCKS && (blocks[n] = kmalloc(4u << 20)))
 		n++;
-	KASSERT(n < 2048 || pmm_alloc_pages(PMM_MAX_ORDER) == 0);
+	KASSERT(n < OOM_BLOCKS || pmm_alloc_pages(PMM_MAX_ORDER) == 0);
 	KASSERT(kmalloc(4u << 20) == NULL);
 	while (n-- > 0)
 		kfree(blocks[n]);
-	blocks[0] = kmalloc(4u << 20);
-	KASSERT(blocks[0]);
-	kfree(blocks[0]);
+	kfree(blocks);
+	p = kmalloc(4u << 20);
+	KASSERT(p);
+	kfree(p);
 }
 
 KTEST(mm_kfree_detects_double_and_bad_frees)

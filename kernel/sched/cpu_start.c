@@ -22,35 +22,61 @@
 
 static struct runqueue boot_rq;
 
-/* Is there a ready task this CPU could pull? (A hint, read without locks.) */
+/* Is there a ready task this CPU could pull? (A hint, read without locks:
+ * only unpinned ready tasks count, so a CPU whose queue holds nothing but
+ * pinned tasks does not keep the others awake.) */
 static bool work_elsewhere(struct runqueue *self)
 {
 	for (unsigned int i = 0; i < percpu_count(); i++) {
 		struct percpu *c = percpu_get(i);
 
-		if (c && c->rq && c->rq != self && READ_ONCE(c->rq->nr_ready))
+		if (c && c->rq && c->rq != self && READ_ONCE(c->rq->nr_pullable))
 			return true;
 	}
 	return false;
 }
 
-/* Every CPU's idle task: halt until an interrupt, switch when there is work
+/* Let the scheduler run something else: a local ready task, or one it
+ * pulls. Returns false when it came straight back (nothing was pulled:
+ * the trylock failed or another CPU took the task first). */
+static bool idle_switch(struct runqueue *rq)
+{
+	uint64_t switches = READ_ONCE(rq->switches); /* only this CPU writes it */
+
+	arch_irq_enable();
+	current_task()->need_resched = true;
+	preempt_disable();
+	preempt_enable(); /* switches: need_resched with count 0 */
+	return READ_ONCE(rq->switches) != switches;
+}
+
+/*
+ * Every CPU's idle task: halt until an interrupt, switch when there is work
  * here or to pull from elsewhere. The check and the halt are atomic
  * (interrupts stay off until `sti; hlt`), so a wake-up cannot slip in
- * between them unnoticed. */
+ * between them unnoticed. A pull that came back empty is not retried
+ * until the next interrupt (the tick at the latest): retrying at once
+ * would spin on the other CPU's run-queue lock with nothing to gain.
+ */
 static int idle_loop(void *arg)
 {
 	struct runqueue *rq = arg;
+	bool pull_failed = false;
 
 	for (;;) {
 		arch_irq_disable();
-		if (READ_ONCE(rq->nr_ready) || work_elsewhere(rq)) {
-			arch_irq_enable();
-			current_task()->need_resched = true;
-			preempt_disable();
-			preempt_enable(); /* switches: need_resched with count 0 */
+		WRITE_ONCE(rq->idle_passes, rq->idle_passes + 1);
+		if (READ_ONCE(rq->nr_ready)) {
+			idle_switch(rq);
+			pull_failed = false;
 			continue;
 		}
+		if (!pull_failed && work_elsewhere(rq)) {
+			pull_failed = !idle_switch(rq);
+			continue;
+		}
+		pull_failed = false;
+		WRITE_ONCE(rq->idle_halts, rq->idle_halts + 1);
 		arch_wait_for_interrupt();
 	}
 	return 0;
@@ -133,12 +159,19 @@ void sched_ap_main(void)
 	panic("sched: idle loop returned");
 }
 
-/* Load of a CPU for placement: ready tasks plus the one running. */
+/*
+ * Load of a CPU for placement: ready tasks plus the one running. Read
+ * without the CPU's run-queue lock, so the answer is a hint that may be
+ * stale by the time the task is queued (placement tolerates that). The
+ * current task is only compared with the CPU's idle task (immutable), never
+ * dereferenced: it may exit and be freed on its CPU right after the read,
+ * and reading its is_idle field then would be a use after free.
+ */
 static unsigned int cpu_load(struct percpu *c)
 {
 	struct task *cur = READ_ONCE(c->current);
 
-	return READ_ONCE(c->rq->nr_ready) + (cur && !cur->is_idle);
+	return READ_ONCE(c->rq->nr_ready) + (cur && cur != c->idle);
 }
 
 unsigned int sched_enqueue_new(struct task *t, int cpu)
@@ -181,4 +214,6 @@ void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st)
 	st->nr_ready = rq->nr_ready;
 	st->tasks_run = rq->tasks_run;
 	spin_unlock_irqrestore(&rq->lock, flags);
+	st->idle_passes = READ_ONCE(rq->idle_passes);
+	st->idle_halts = READ_ONCE(rq->idle_halts);
 }

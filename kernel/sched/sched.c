@@ -55,6 +55,8 @@ static void rq_push_locked(struct runqueue *rq, struct task *t) REQUIRES(&rq->lo
 	t->cpu = rq->cpu->id;
 	list_add_tail(&t->rq_link, &rq->ready);
 	rq->nr_ready++;
+	if (!t->pinned)
+		rq->nr_pullable++;
 }
 
 static struct task *rq_pop_locked(struct runqueue *rq) REQUIRES(&rq->lock)
@@ -67,6 +69,8 @@ static struct task *rq_pop_locked(struct runqueue *rq) REQUIRES(&rq->lock)
 	t = list_first_entry(&rq->ready, struct task, rq_link);
 	list_del(&t->rq_link);
 	rq->nr_ready--;
+	if (!t->pinned)
+		rq->nr_pullable--;
 	return t;
 }
 
@@ -105,7 +109,9 @@ static void rq_kick_locked(struct runqueue *rq)
 
 /* Take a ready, unpinned task from another CPU for the idle @rq. Uses
  * trylock on the other queue: two idle CPUs pulling from each other can
- * never deadlock, they just miss this round. */
+ * never deadlock, they just miss this round. A queue whose ready tasks are
+ * all pinned is not even trylocked (nr_pullable, read as a hint): its
+ * lock is busy with its own CPU's switches. */
 static struct task *rq_pull_locked(struct runqueue *rq) REQUIRES(&rq->lock)
 {
 	for (unsigned int i = 0; i < percpu_count(); i++) {
@@ -113,7 +119,7 @@ static struct task *rq_pull_locked(struct runqueue *rq) REQUIRES(&rq->lock)
 		struct runqueue *other = c ? c->rq : NULL;
 		struct task *t, *found = NULL;
 
-		if (!other || other == rq || !READ_ONCE(other->nr_ready))
+		if (!other || other == rq || !READ_ONCE(other->nr_pullable))
 			continue;
 		if (!spin_trylock(&other->lock))
 			continue;
@@ -126,6 +132,7 @@ static struct task *rq_pull_locked(struct runqueue *rq) REQUIRES(&rq->lock)
 		if (found) {
 			list_del(&found->rq_link);
 			other->nr_ready--;
+			other->nr_pullable--;
 			found->cpu = rq->cpu->id;
 		}
 		spin_unlock(&other->lock);

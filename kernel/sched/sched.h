@@ -72,5 +72,7 @@ struct sched_cpu_stats {
 	uint64_t busy_ns;      /* time spent in non-idle tasks */
 	unsigned int nr_ready; /* tasks in its run queue now */
 	uint64_t tasks_run;    /* distinct non-idle task slices started */
+	uint64_t idle_passes;  /* idle-loop iterations on this CPU */
+	uint64_t idle_halts;   /* idle-loop iterations that halted */
 };
 void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st);

@@ -18,9 +18,13 @@ struct runqueue {
 	/* Protected by lock: */
 	struct list_head ready;	   /* READY tasks, FIFO */
 	unsigned int nr_ready;	   /* length of ready */
+	unsigned int nr_pullable;  /* of those, unpinned: what idle CPUs may take */
 	struct list_head sleepers; /* tasks with a wake time, by wake_ns */
 	struct task *dead;	   /* exited task to reap after the switch */
 	uint64_t switches, busy_ns, tasks_run;
+	/* Owner CPU only (written by its idle task, read racily by stats): */
+	uint64_t idle_passes; /* idle-loop iterations */
+	uint64_t idle_halts;  /* of those, the ones that halted */
 	/* Immutable after init: */
 	struct percpu *cpu;
 };

@@ -56,7 +56,7 @@ KTEST(sched_task_exit_from_nested_call)
  * in both snapshots). */
 KTEST(sched_create_join_does_not_leak)
 {
-	struct kmalloc_stats k0, k1;
+	static struct kmalloc_stats k0, k1; /* 1 KiB together; tests run one at a time */
 	struct vmalloc_stats v0, v1;
 	struct pmm_stats p0, p1;
 	int code;
@@ -184,7 +184,9 @@ KTEST(sched_all_cpus_run_tasks)
 
 static volatile unsigned int recurse_limit = 1u << 30; /* never reached */
 
-static unsigned int recurse(unsigned int depth)
+/* noinline: each level is one small frame (inlined levels made one frame
+ * over the -Wframe-larger-than budget); the recursion overflows. */
+static __noinline unsigned int recurse(unsigned int depth)
 {
 	volatile char pad[256];
 

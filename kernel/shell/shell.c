@@ -11,6 +11,7 @@
 #include "arch/arch.h"
 #include "core/console.h"
 #include "lib/string.h"
+#include "mm/kmalloc.h"
 #include "sched/percpu.h"
 #include "shell/complete.h"
 #include "shell/job.h"
@@ -218,20 +219,22 @@ static void collect_candidate(void *ctx, const char *cand)
 /* The candidates in columns, alphabetically. */
 static void editor_list(void *ctx, const char *line, size_t pos)
 {
-	struct cand_list list;
+	struct cand_list *list = kzalloc(sizeof(*list)); /* 1 KiB: not on the stack */
 	unsigned int col = 0;
 
-	list.count = 0;
-	complete_list(&cmd_source, line, pos, collect_candidate, &list);
-	for (size_t i = 0; i < list.count; i++) {
+	if (!list)
+		return;
+	complete_list(&cmd_source, line, pos, collect_candidate, list);
+	for (size_t i = 0; i < list->count; i++) {
 		if (col + LIST_COLUMN > LIST_WIDTH) {
 			kprintf("\n");
 			col = 0;
 		}
-		kprintf("%-*s", LIST_COLUMN, list.names[i]);
+		kprintf("%-*s", LIST_COLUMN, list->names[i]);
 		col += LIST_COLUMN;
 	}
 	kprintf("\n");
+	kfree(list);
 }
 
 static const struct lineedit_ops editor_ops = {

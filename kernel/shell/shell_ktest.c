@@ -6,6 +6,7 @@
 #include "include/uapi/errno.h"
 #include "ktest/ktest.h"
 #include "lib/string.h"
+#include "mm/kmalloc.h"
 #include "sched/task.h"
 #include "shell/job.h"
 #include "shell/shell.h"
@@ -74,15 +75,23 @@ KTEST(shell_background_jobs)
 	shell_set_job_starter(shell_job_start_task);
 }
 
+#define JOB_TASKS_MAX 64
+
+/* False while a task called @name exists (or the table cannot be read). */
 static bool job_finished(const char *name)
 {
-	struct task_info tasks[64];
-	size_t n = task_list(tasks, ARRAY_SIZE(tasks));
+	struct task_info *tasks = kmalloc(JOB_TASKS_MAX * sizeof(*tasks)); /* 3 KiB */
+	bool finished = true;
+	size_t n;
 
-	for (size_t i = 0; i < MIN(n, ARRAY_SIZE(tasks)); i++)
+	if (!tasks)
+		return false;
+	n = task_list(tasks, JOB_TASKS_MAX);
+	for (size_t i = 0; i < MIN(n, (size_t)JOB_TASKS_MAX); i++)
 		if (!strcmp(tasks[i].name, name))
-			return false;
-	return true;
+			finished = false;
+	kfree(tasks);
+	return finished;
 }
 
 /* With the real starter a job runs on its own task, which frees itself. */

@@ -2,8 +2,17 @@
  * CMOS RTC reader. The clock updates once a second; while status A's UIP
  * bit is set the registers may be mid-update, so the reader waits for UIP
  * clear, reads every register, and repeats until two reads agree. The
- * century register is the one the FADT names (if any). NMIs stay disabled
- * through the index port's bit 7 while reading.
+ * century register is the one the FADT names (if any).
+ * The index port's bit 7 is the chipset's NMI mask on PC platforms (write
+ * only: the ICH9 of QEMU's q35, like most chipsets, cannot read it back).
+ * Every index write leaves it clear, i.e. NMIs enabled: masking them only
+ * matters when an NMI handler touches the CMOS between an index write and
+ * the data read, and ours never does. (The reader used to write it set and
+ * clear it only at the end, so NMIs stayed masked for a whole read, UIP
+ * waits and preemptions included, and another CPU's read re-enabled them
+ * in the middle.)
+ * Locking: cmos_lock (IRQ-safe leaf) makes each index write + data read
+ * one step; the index/data pair is a single shared register pair.
  * State: the boot date is written once by rtc_init(), then read-only.
  * Reference: MC146818A data sheet; ACPI 6.5 §5.2.9 (FADT CENTURY,
  * IAPC_BOOT_ARCH "CMOS RTC not present").
@@ -17,13 +26,14 @@
 #include "core/log.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
+#include "sync/spinlock.h"
 #include "time/ktime.h"
 
 #define LOG_PREFIX "rtc: "
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71
-#define CMOS_NMI_DISABLE 0x80
+#define CMOS_NMI_DISABLE 0x80 /* index bit 7: never set (see above) */
 enum {
 	CMOS_SEC = 0x00,
 	CMOS_MIN = 0x02,
@@ -44,10 +54,17 @@ static struct cal_date boot_date;
 static int64_t boot_unix;
 static uint64_t boot_read_ns;
 
+static struct spinlock cmos_lock = SPINLOCK_INIT("cmos", LOCK_RANK_LEAF);
+
 static uint8_t cmos_read(uint8_t reg)
 {
-	arch_outb(CMOS_INDEX, CMOS_NMI_DISABLE | reg);
-	return arch_inb(CMOS_DATA);
+	unsigned long flags = spin_lock_irqsave(&cmos_lock);
+	uint8_t v;
+
+	arch_outb(CMOS_INDEX, reg & ~CMOS_NMI_DISABLE);
+	v = arch_inb(CMOS_DATA);
+	spin_unlock_irqrestore(&cmos_lock, flags);
+	return v;
 }
 
 static int read_regs(struct rtc_regs *r, uint8_t century_reg)
@@ -84,7 +101,6 @@ int rtc_read(struct cal_date *out)
 			break;
 		a = b;
 	}
-	arch_outb(CMOS_INDEX, 0); /* NMIs back on */
 	return err ? err : rtc_decode(&a, out);
 }
 

@@ -55,3 +55,16 @@ def mem_stack_overflow_report(vm):
     vm.expect(r"kernel stack overflow in 'mem-overflow'", timeout=20)
     vm.expect(r"Double Fault", timeout=10)
     vm.expect(r"end of kernel panic report", timeout=10)
+
+
+@scenario(uefi=False, smp=2, mem="256M", timeout=120)
+def mm_kmalloc_oom_test_on_task_stack(vm):
+    # A background job runs on a 16 KiB task stack: the test must fit.
+    vm.send("test mm_kmalloc_out_of_memory &\r")
+    vm.expect(r"mm_kmalloc_out_of_memory_returns_null\s+(ok|FAIL)|FATAL EXCEPTION|KERNEL PANIC",
+              timeout=90)
+    text = vm.text()
+    assert "Double Fault" not in text and "FATAL" not in text, text[-3000:]
+    assert re.search(r"mm_kmalloc_out_of_memory_returns_null\s+ok", text), text[-3000:]
+    vm.expect(r"ktest: 1 passed, 0 failed", timeout=30)
+    vm.shutdown()

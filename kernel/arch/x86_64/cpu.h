@@ -155,6 +155,18 @@ static inline void cpu_pause(void)
 	__asm__ __volatile__("pause" ::: "memory");
 }
 
+/* Order all earlier loads and stores before later ones. */
+static inline void mfence(void)
+{
+	__asm__ __volatile__("mfence" ::: "memory");
+}
+
+/* No later instruction starts until earlier ones have completed locally. */
+static inline void lfence(void)
+{
+	__asm__ __volatile__("lfence" ::: "memory");
+}
+
 static inline void lgdt(const void *ptr)
 {
 	__asm__ __volatile__("lgdt (%0)" : : "r"(ptr) : "memory");

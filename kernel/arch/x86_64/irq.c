@@ -6,7 +6,11 @@
  * calls irq_exit(). doc/interrupts.md explains the policy.
  * Locking: irq_desc_lock (IRQ-safe, LOCK_RANK_IRQ) guards changes to
  * `descs`; the dispatcher reads a descriptor without it (fn is published
- * last). Counters are owner-CPU only (each CPU bumps its own row).
+ * last, with release). Each CPU announces the vector whose handler it runs
+ * in `handling` before it reads fn, and irq_free() clears fn and then
+ * waits until no other CPU announces that vector, so once irq_free()
+ * returns no handler of it runs anywhere. Counters are owner-CPU only
+ * (each CPU bumps its own row).
  * Reference: Intel SDM Vol. 3 §6.3 (vectors), §11.8.5 (EOI), §11.9.
  */
 #include "irq/irq.h"
@@ -19,6 +23,7 @@
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
 #include "core/log.h"
+#include "include/atomic.h"
 #include "include/uapi/errno.h"
 #include "sched/percpu.h"
 #include "sched/sched.h"
@@ -31,6 +36,10 @@ struct irq_desc descs[IRQ_NR_VECTORS];
 
 /* Owner CPU only: row c is written only by CPU c. */
 static uint64_t counts[IRQ_MAX_CPUS][IRQ_NR_VECTORS];
+/* Atomic, written by its own CPU: the vector whose handler CPU c is
+ * running, or NO_HANDLER. Handlers do not nest (interrupts stay off). */
+static int handling[IRQ_MAX_CPUS];
+#define NO_HANDLER (-1)
 static uint64_t spurious[IRQ_MAX_CPUS];
 static uint64_t unhandled[IRQ_MAX_CPUS];
 static uint64_t apic_errors;
@@ -77,13 +86,18 @@ static void irq_dispatch(struct trap_frame *f)
 		return;
 	}
 	counts[cpu][v]++;
-	fn = descs[v].fn;
+	/* Say which handler runs here before looking at it (a locked
+	 * exchange: a full barrier), so irq_free() either sees us or we
+	 * see its NULL. */
+	atomic_exchange(&handling[cpu], (int)v);
+	fn = atomic_load_acquire(&descs[v].fn);
 	this_cpu()->irq_depth++;
 	if (fn)
 		fn(ctx, descs[v].data);
 	else
 		unhandled[cpu]++;
 	this_cpu()->irq_depth--;
+	atomic_store_release(&handling[cpu], NO_HANDLER);
 	lapic_eoi(); /* the one EOI: before irq_exit() may switch threads */
 	irq_exit(ctx);
 }
@@ -129,10 +143,24 @@ int irq_attach(unsigned int vector, void (*fn)(struct irq_ctx *ctx, void *data),
 	if (!err) {
 		descs[vector].data = data;
 		descs[vector].name = name;
-		descs[vector].fn = fn; /* last: the dispatcher tests fn */
+		atomic_store_release(&descs[vector].fn, fn); /* last: the dispatcher tests fn */
 	}
 	spin_unlock_irqrestore(&irq_desc_lock, flags);
 	return err;
+}
+
+/* Spin until no other CPU runs @vector's handler. The handler that may
+ * be running on this CPU (irq_free() called from it) is not waited for. */
+static void wait_for_handlers(unsigned int vector)
+{
+	unsigned int me = irq_this_cpu();
+
+	for (unsigned int c = 0; c < IRQ_MAX_CPUS; c++) {
+		if (c == me)
+			continue;
+		while (atomic_load_acquire(&handling[c]) == (int)vector)
+			arch_cpu_relax();
+	}
 }
 
 int irq_free(unsigned int vector)
@@ -148,8 +176,13 @@ int irq_free(unsigned int vector)
 	if (!is_system(vector) && !(is_dynamic(vector) && d->allocated)) {
 		err = -EINVAL;
 	} else {
+		/* Mask the source first, so nothing new arrives... */
 		if (d->gsi >= 0 && ioapic_unroute((uint32_t)d->gsi) != 0)
 			log_warn("vector %#x: GSI %ld was not routed\n", vector, d->gsi);
+		/* ...then detach, and wait out handlers already running. */
+		atomic_store_release(&d->fn, NULL);
+		smp_mb();
+		wait_for_handlers(vector);
 		*d = (struct irq_desc){ .gsi = -1 };
 	}
 	spin_unlock_irqrestore(&irq_desc_lock, flags);
@@ -226,6 +259,8 @@ void arch_init_irq(void)
 	irq_init_cpu_map();
 	for (unsigned int v = 0; v < IRQ_NR_VECTORS; v++)
 		descs[v].gsi = -1;
+	for (unsigned int c = 0; c < IRQ_MAX_CPUS; c++)
+		handling[c] = NO_HANDLER;
 	trap_set_irq_handler(irq_dispatch);
 	if (irq_attach(IRQ_VEC_APIC_ERROR, apic_error_handler, NULL, "apic-error"))
 		log_warn("cannot attach the APIC error handler\n");

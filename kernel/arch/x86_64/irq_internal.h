@@ -20,7 +20,7 @@ struct irq_desc {
 	bool allocated; /* handed out by irq_alloc_vector() */
 };
 
-/* Changed with interrupts disabled (irq.c "Locking"). */
+/* Changed under irq_desc_lock; fn is read locklessly (irq.c "Locking"). */
 extern struct irq_desc descs[IRQ_NR_VECTORS];
 
 /* Build the CPU index -> APIC id map: index 0 is the boot CPU, then the

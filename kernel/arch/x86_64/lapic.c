@@ -53,6 +53,7 @@ enum {
 #define ICR_LEVEL_ASSERT (1u << 14)
 #define ICR_PENDING (1u << 12)
 #define ICR_DEST_SELF (1u << 18)
+#define ICR_DELIVERY_NMI (4u << 8)
 #define ICR_DELIVERY_INIT (5u << 8) /* SDM Vol. 3 Table 11-5 (ICR) */
 #define ICR_DELIVERY_STARTUP (6u << 8)
 #define RFLAGS_IF (1ull << 9)
@@ -101,6 +102,21 @@ uint32_t lapic_read_esr(void)
 	return lapic_read(LAPIC_ESR);
 }
 
+/*
+ * WRMSR to the x2APIC ICR (and SELF IPI) registers is not serialising
+ * (SDM Vol. 3 §11.12.3), unlike the xAPIC's uncached MMIO store: the IPI
+ * can go out before this CPU's earlier stores are globally visible, and
+ * the CPU it wakes could read stale data (a task just queued, a
+ * shootdown's range). MFENCE orders the earlier stores, LFENCE keeps the
+ * WRMSR from starting before the MFENCE completes (what Linux's
+ * weak_wrmsr_fence() does).
+ */
+static inline void x2apic_wrmsr_fence(void)
+{
+	mfence();
+	lfence();
+}
+
 /* Interrupts off: a handler sending an IPI between the two xAPIC writes
  * would change the destination under us. */
 static void send_icr(uint32_t dest, uint32_t low)
@@ -109,6 +125,7 @@ static void send_icr(uint32_t dest, uint32_t low)
 
 	cli();
 	if (x2apic) {
+		x2apic_wrmsr_fence();
 		wrmsr(X2APIC_MSR_BASE + (LAPIC_ICR_LO >> 4), ((uint64_t)dest << 32) | low);
 	} else {
 		lapic_write(LAPIC_ICR_HI, dest << 24);
@@ -135,12 +152,19 @@ void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 	send_icr(apic_id, ICR_LEVEL_ASSERT | vector);
 }
 
+void lapic_send_nmi(uint32_t apic_id)
+{
+	send_icr(apic_id, ICR_LEVEL_ASSERT | ICR_DELIVERY_NMI);
+}
+
 void lapic_send_self_ipi(uint8_t vector)
 {
-	if (x2apic)
+	if (x2apic) {
+		x2apic_wrmsr_fence();
 		wrmsr(X2APIC_MSR_SELF_IPI, vector);
-	else
+	} else {
 		send_icr(0, ICR_DEST_SELF | ICR_LEVEL_ASSERT | vector);
+	}
 }
 
 void lapic_timer_program(uint8_t vector, uint32_t count, bool periodic)

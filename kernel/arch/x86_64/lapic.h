@@ -32,6 +32,11 @@ void lapic_eoi(void);
 /* Send fixed-delivery @vector to the CPU with APIC id @apic_id. */
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 
+/* Send an NMI to the CPU with APIC id @apic_id (its own id works too:
+ * the self shorthand is not valid for NMI delivery, SDM Vol. 3 §11.6.1).
+ * IRQ-safe. */
+void lapic_send_nmi(uint32_t apic_id);
+
 /* INIT and STARTUP IPIs for bringing up a processor (SDM Vol. 3 §8.4.4):
  * STARTUP makes it run real-mode code at physical @page * 4096. */
 void lapic_send_init(uint32_t apic_id);

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -17,6 +18,7 @@ struct arch_percpu {
 	/* Owner CPU only (trap.c's fault catcher, armed with preemption off): */
 	struct arch_jmpbuf *catch_jb;
 	struct arch_fault_info *catch_info;
+	uint64_t nmis; /* NMIs taken on this CPU (trap.c) */
 };
 
 /* The 64-bit C entry of an AP, called by the trampoline on its idle
@@ -25,6 +27,10 @@ void smp_ap_entry(void) __noreturn;
 
 /* Attach the reschedule and TLB-shootdown vectors (ipi.c). */
 void smp_init_ipis(void);
+
+/* True when another CPU is stopping this one (cpu_stop.c): the NMI
+ * handler then calls arch_stop_this_cpu(). Any context, NMI included. */
+bool smp_stop_requested(void);
 
 /* The calling CPU's architecture state (never NULL after arch_smp_init()
  * started on the boot CPU). */

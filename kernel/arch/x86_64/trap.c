@@ -1,6 +1,6 @@
 /*
  * Exception handling: every CPU exception either resumes (int3, a caught
- * expected fault) or is reported with its name, error code, RIP (with the
+ * expected fault, an NMI) or is reported with its name, error code, RIP (with the
  * symbol), CR2 for page faults, the registers and a backtrace, then the
  * kernel stops through panic. Interrupt vectors are forwarded to the
  * dispatcher installed with trap_set_irq_handler().
@@ -179,6 +179,23 @@ static void __noreturn fatal_exception(struct trap_frame *f, uint64_t addr)
 	panic_end();
 }
 
+/*
+ * An NMI is never the fault an armed catcher waits for (it can arrive at
+ * any instruction, the catcher's too), and it does not mean the code it
+ * interrupted is broken. It stops this CPU when another CPU panics
+ * (cpu_stop.c); any other NMI (QEMU's `nmi` monitor command, a watchdog)
+ * is counted and the interrupted code resumes. Nothing is printed: the
+ * interrupted code may hold the console lock.
+ */
+static void handle_nmi(void)
+{
+	struct arch_percpu *a = smp_this_arch();
+
+	WRITE_ONCE(a->nmis, a->nmis + 1);
+	if (smp_stop_requested())
+		arch_stop_this_cpu();
+}
+
 static void handle_exception(struct trap_frame *f)
 {
 	/* CR2 also for a #DF: a stack overflow's page fault left it there. */
@@ -191,8 +208,10 @@ static void handle_exception(struct trap_frame *f)
 		log_info("int3 breakpoint at %016lx <%s>, resuming\n", f->rip - 1, sym);
 		return;
 	}
-	if (f->vector == VEC_NMI && panic_in_progress())
-		arch_halt_forever(); /* another CPU panicked and stops us */
+	if (f->vector == VEC_NMI) {
+		handle_nmi();
+		return;
+	}
 	if (try_catch(f, addr))
 		return;
 	if (f->vector == VEC_PAGE_FAULT && page_fault_hook && page_fault_hook(f, addr))
