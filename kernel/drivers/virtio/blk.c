@@ -206,8 +206,6 @@ static void vblk_poll(struct blkdev *bd)
  */
 static int take_out_of_service(struct vblk *v, const char *why)
 {
-	struct blk_request *failed[VIRTQ_MAX_SIZE];
-	unsigned int n = 0;
 	unsigned long flags = spin_lock_irqsave(&v->lock);
 	bool was_dead = v->dead;
 	int err;
@@ -225,18 +223,21 @@ static int take_out_of_service(struct vblk *v, const char *why)
 	}
 	flags = spin_lock_irqsave(&v->lock);
 	v->q.broken = true; /* nothing more is taken from the rings */
-	for (size_t i = 0; i < VIRTQ_MAX_SIZE; i++) {
-		if (v->rq_of[i]) {
-			failed[n++] = v->rq_of[i];
-			v->rq_of[i] = NULL;
-		}
-	}
 	spin_unlock_irqrestore(&v->lock, flags);
-	for (unsigned int i = 0; i < n; i++) {
-		failed[i]->status = -EIO;
-		if (failed[i]->count || failed[i]->op == BLK_OP_FLUSH) /* not GET_ID */
-			blkdev_account(&v->bd, failed[i]);
-		failed[i]->done(failed[i]);
+	/* One request at a time: done() runs without the lock. */
+	for (size_t i = 0; i < VIRTQ_MAX_SIZE; i++) {
+		struct blk_request *rq;
+
+		flags = spin_lock_irqsave(&v->lock);
+		rq = v->rq_of[i];
+		v->rq_of[i] = NULL;
+		spin_unlock_irqrestore(&v->lock, flags);
+		if (!rq)
+			continue;
+		rq->status = -EIO;
+		if (rq->count || rq->op == BLK_OP_FLUSH) /* not GET_ID */
+			blkdev_account(&v->bd, rq);
+		rq->done(rq);
 	}
 	waitq_wake_all(&v->space_wq);
 	return 0;
