@@ -7,7 +7,7 @@
 # with the line "N passed, N failed".
 
 RESULTS := build/test-results.txt
-LINT_SRCS = $(shell find kernel tests/unit -name '*.[ch]' | sort)
+LINT_SRCS = $(shell find kernel tests/unit tests/fuzz -name '*.[ch]' | sort)
 QEMU_JOBS ?= 2
 
 # Record the outcome of one command as a PASS/FAIL line (log on failure).
