@@ -84,8 +84,90 @@ def psf():
     write("psf", "small.psf2", hdr + bytes(32) + b"A\xff\xc3\xa9\xfeE\xcc\x81\xffB\xff?\xff")
 
 
+# ---- ACPI (ACPI 6.5 section 5.2), shaped like QEMU q35's tables --------
+
+def sdt(sig, body, rev=1):
+    t = bytearray(sig + struct.pack("<IBB", 36 + len(body), rev, 0) + b"BOCHS BXPC    " +
+                  struct.pack("<III", 1, 0x43505842, 1) + body)
+    t[9] = -sum(t) & 0xFF
+    return bytes(t)
+
+
+S5_AML = bytes([0x08, ord("_"), ord("S"), ord("5"), ord("_"), 0x12, 0x06, 0x04,
+                0x0A, 0x05, 0x00, 0x00, 0x00])
+
+
+def acpi_tables(base, xsdt):
+    """RSDT or XSDT, FACP, DSDT, APIC, HPET, MCFG packed from @base."""
+    dsdt = sdt(b"DSDT", bytes([0x10, 0x05, 0x5C, 0x00, 0x08]) + S5_AML, 2)
+    madt = struct.pack("<II", 0xFEE00000, 1)
+    for cpu in range(2):
+        madt += struct.pack("<BBBBI", 0, 8, cpu, cpu, 1)
+    madt += struct.pack("<BBBBII", 1, 12, 0, 0, 0xFEC00000, 0)
+    madt += struct.pack("<BBBBIH", 2, 10, 0, 0, 2, 0)
+    madt += struct.pack("<BBBBIH", 2, 10, 0, 9, 9, 0x0D)
+    madt += struct.pack("<BBBHB", 4, 6, 0xFF, 0, 1)
+    hpet = struct.pack("<IBBBBQBHB", 0x8086A201, 0, 64, 0, 0, 0xFED00000, 0, 128, 0)
+    mcfg = bytes(8) + struct.pack("<QHBBI", 0xB0000000, 0, 0, 255, 0)
+    layout = [None, None, dsdt, sdt(b"APIC", madt, 3), sdt(b"HPET", hpet), sdt(b"MCFG", mcfg)]
+    addrs, off = [], 0x100
+    for t in layout:
+        addrs.append(base + off)
+        off += 0x100
+    facp = bytearray(244 - 36)
+    struct.pack_into("<I", facp, 40 - 36, addrs[2])
+    struct.pack_into("<H", facp, 46 - 36, 9)
+    struct.pack_into("<I", facp, 64 - 36, 0x604)
+    facp[89 - 36] = 2
+    struct.pack_into("<I", facp, 112 - 36, 1 << 10)
+    facp[116 - 36:128 - 36] = struct.pack("<BBBBQ", 1, 8, 0, 0, 0xCF9)
+    facp[128 - 36] = 6
+    layout[1] = sdt(b"FACP", bytes(facp), 3)
+    ptrs = addrs[1:2] + addrs[3:]
+    if xsdt:
+        layout[0] = sdt(b"XSDT", b"".join(struct.pack("<Q", a) for a in ptrs))
+    else:
+        layout[0] = sdt(b"RSDT", b"".join(struct.pack("<I", a) for a in ptrs))
+    addrs[0] = base
+    mem = bytearray(off)
+    mem[0:len(layout[0])] = layout[0]
+    for t, a in zip(layout[1:], addrs[1:]):
+        mem[a - base:a - base + len(t)] = t
+    return bytes(mem)
+
+
+def chunk(pa, data):
+    return struct.pack("<IH", pa, len(data)) + data
+
+
+FLAG_COPY, FLAG_COPY_V2, FLAG_BIOS, FLAG_FIX_SUMS = 1, 2, 4, 8
+
+
+def acpi():
+    base = 0x7FFE0000
+    write("acpi", "loader-copy-rsdt", bytes([FLAG_COPY | FLAG_FIX_SUMS]) + rsdp(0, base) +
+          chunk(base, acpi_tables(base, False)))
+    write("acpi", "loader-copy-xsdt",
+          bytes([FLAG_COPY | FLAG_COPY_V2 | FLAG_FIX_SUMS]) + rsdp(2, 0, base) +
+          chunk(base, acpi_tables(base, True)))
+    write("acpi", "bios-rom-scan", bytes([FLAG_BIOS | FLAG_FIX_SUMS]) +
+          chunk(0xF5A40, rsdp(0, base)) + chunk(base, acpi_tables(base, False)))
+    # A 2.0 RSDP high in the ROM area, two slots before its end.
+    write("acpi", "bios-rom-scan-high", bytes([FLAG_BIOS | FLAG_FIX_SUMS]) +
+          chunk(0xFFFC0, rsdp(2, base, base)) + chunk(base, acpi_tables(base, True)))
+    write("acpi", "bios-ebda-scan", bytes([FLAG_BIOS | FLAG_FIX_SUMS]) +
+          chunk(0x40E, struct.pack("<H", 0x9FC0)) + chunk(0x9FC00 + 0x40, rsdp(2, base, base)) +
+          chunk(base, acpi_tables(base, False)))
+    # AML: a QEMU-like DSDT body, \_S5 spelled with a root prefix, a long PkgLength.
+    write("acpi_aml", "qemu-s5", bytes([0x10, 0x05, 0x5C, 0x00, 0x08]) + S5_AML)
+    write("acpi_aml", "rooted-s5", bytes([0x08, 0x5C]) + S5_AML[1:])
+    write("acpi_aml", "long-pkglength", S5_AML[:6] + bytes([0x41, 0x00, 0x02, 0x0C]) +
+          struct.pack("<I", 7) + bytes([0x0B, 0x34, 0x12]) + bytes(8))
+
+
 def main():
     multiboot2()
+    acpi()
     psf()
     return 0
 
