@@ -83,7 +83,9 @@ static int scan_area(const struct acpi_mem *mem, uint64_t pa, size_t len,
 
 	if (off < 0)
 		return (int)off;
-	return acpi_parse_rsdp(area + off, sizeof(struct acpi_rsdp), root);
+	/* Parse it with what acpi_find_rsdp() validated: the bytes left in
+	 * the area, which may be fewer than a 2.0 RSDP's 36. */
+	return acpi_parse_rsdp(area + off, MIN(len - (size_t)off, sizeof(struct acpi_rsdp)), root);
 }
 
 /* Find the RSDP: the loader's copy, else (BIOS only) the legacy areas. */

@@ -4,8 +4,8 @@
 Each seed is a small, valid input shaped like what the real source gives
 the kernel (GRUB's Multiboot2 block, QEMU's ACPI tables, a typed shell
 line, a console font), so the fuzzer starts from the interesting paths.
-Crash inputs that fuzzing found are committed beside them by hand
-(crash-*), not generated here. Run from the repository root:
+Crash inputs are committed beside them by hand (crash-*), not generated
+here; doc/fuzzing.md lists them. Run from the repository root:
     python3 tests/fuzz/gen_seeds.py
 """
 import gzip

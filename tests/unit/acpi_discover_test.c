@@ -2,7 +2,8 @@
  * Tests for kernel/acpi/discover.c: the whole discovery walk on a model of
  * physical memory made of exactly sized heap regions, so ASan reports any
  * read past what a map call asked for: a QEMU-shaped set of tables found
- * through the loader's RSDP copy and through the BIOS-area scan.
+ * through the loader's RSDP copy and through the BIOS-area scan, and the
+ * RSDP in the last slot of a search area.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -183,5 +184,40 @@ TEST(discover_by_scanning_the_bios_rom)
 	/* UEFI: no BIOS areas to search. */
 	acpi_discover(&mem, NULL, 0, false, &st);
 	CHECK_EQ(st.err, -ENOENT);
+	mem_free(&m);
+}
+
+/*
+ * acpi_find_rsdp() validates a candidate with the bytes left in the area,
+ * but the caller re-read it as a full 36-byte RSDP: a revision-2 RSDP in
+ * the last slot (32 bytes before the end) was read 4 bytes past the area.
+ * Found by the acpi fuzzer (tests/fuzz/corpus/acpi/crash-rsdp-last-slot).
+ */
+TEST(rsdp_in_the_last_slot_of_a_search_area)
+{
+	struct memory m = { 0 };
+	struct acpi_mem mem = { .map = mem_map, .ctx = &m };
+	static struct acpi_state st;
+	uint8_t *bda, *ebda, *rom, rsdp[36] = { 0 };
+	uint32_t rsdt = make_tables(&m);
+
+	/* In the BIOS ROM area. */
+	bda = mem_add(&m, 0, 0x500);
+	rom = mem_add(&m, ACPI_BIOS_ROM_START, ACPI_BIOS_ROM_LEN);
+	make_rsdp(rsdp, 2, rsdt, 0x7fff0000);
+	memcpy(rom + ACPI_BIOS_ROM_LEN - 32, rsdp, 32); /* the area ends there */
+	acpi_discover(&mem, NULL, 0, true, &st);
+	CHECK_EQ(st.err, 0);
+	CHECK_EQ(st.root.rsdt, rsdt);
+	CHECK_EQ(st.root.xsdt, 0); /* its 2.0 part is beyond the area */
+	/* In the EBDA (segment 0x9fc0). */
+	bda[ACPI_BDA_EBDA_SEGMENT] = 0xc0;
+	bda[ACPI_BDA_EBDA_SEGMENT + 1] = 0x9f;
+	ebda = mem_add(&m, 0x9fc00, ACPI_EBDA_SEARCH_LEN);
+	memcpy(ebda + ACPI_EBDA_SEARCH_LEN - 32, rsdp, 32);
+	memset(rom + ACPI_BIOS_ROM_LEN - 32, 0, 32);
+	acpi_discover(&mem, NULL, 0, true, &st);
+	CHECK_EQ(st.err, 0);
+	CHECK_EQ(st.root.rsdt, rsdt);
 	mem_free(&m);
 }
