@@ -159,6 +159,17 @@ int tok_check(const char *line, struct tok_cmd *scratch)
 	return ret;
 }
 
+int tok_run(const char *line, int *status, struct tok_cmd *scratch, tok_run_fn run, void *ctx)
+{
+	int ret = tok_check(line, scratch);
+
+	while (ret == 0 && (ret = tok_next(&line, *status, scratch)) > 0) {
+		*status = run(ctx, scratch, line);
+		ret = 0;
+	}
+	return ret;
+}
+
 bool tok_at_end(const char *line)
 {
 	for (; *line; line++)

@@ -40,6 +40,18 @@ int tok_next(const char **line, int status, struct tok_cmd *out) __must_check;
  */
 int tok_check(const char *line, struct tok_cmd *scratch) __must_check;
 
+/* Runs one parsed command for tok_run(); @rest is what is left of the line
+ * after it. Returns the command's exit status. */
+typedef int (*tok_run_fn)(void *ctx, struct tok_cmd *cmd, const char *rest);
+
+/*
+ * Run @line: tok_check() it, then parse its commands one at a time into
+ * @scratch and call @run on each, "$?" expanding to *@status, which each
+ * command's result replaces before the next is parsed. Returns 0 once every
+ * command ran, or the error tok_check() found (then nothing ran).
+ */
+int tok_run(const char *line, int *status, struct tok_cmd *scratch, tok_run_fn run, void *ctx);
+
 /* True when nothing but blanks and separators is left in @line: the
  * command just parsed was the last one. */
 bool tok_at_end(const char *line);
