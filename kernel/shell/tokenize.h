@@ -35,8 +35,11 @@ int tok_next(const char **line, int status, struct tok_cmd *out) __must_check;
 
 /*
  * Parse all of @line without running anything (using @scratch), so a line
- * with a syntax error can be refused before its first command runs.
- * Returns 0 or the first error tok_next() reports.
+ * with a syntax error can be refused before its first command runs. "$?"
+ * is checked at its widest (11 bytes, the expansion of INT_MIN), because
+ * the statuses the commands will return are not known yet: a line that
+ * passes parses with any status. Returns 0 or the first error tok_next()
+ * reports.
  */
 int tok_check(const char *line, struct tok_cmd *scratch) __must_check;
 

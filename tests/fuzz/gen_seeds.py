@@ -165,9 +165,18 @@ def acpi():
           struct.pack("<I", 7) + bytes([0x0B, 0x34, 0x12]) + bytes(8))
 
 
+# ---- shell lines (tokenize harness: status, 8 statuses, then the line) ---
+
+def tokenize():
+    hdr = struct.pack("<i", 0) + struct.pack("<8i", *[7] * 8)
+    write("tokenize", "status-and-quotes", hdr + b'echo "$?" a\\ b; x \'$?\' & y;;')
+    write("tokenize", "many-status", hdr + b"x; x " + b"$?" * 100)
+
+
 def main():
     multiboot2()
     acpi()
+    tokenize()
     psf()
     return 0
 
