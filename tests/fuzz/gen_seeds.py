@@ -173,10 +173,21 @@ def tokenize():
     write("tokenize", "many-status", hdr + b"x; x " + b"$?" * 100)
 
 
+# ---- terminal input (lineedit harness) ---------------------------------
+
+def lineedit():
+    write("lineedit", "edit-keys", b"mem st\x1b[D\x1b[D\x7fX\x01\x05 \x1b[3~\x17ok\r")
+    write("lineedit", "history-walk", b"\x1b[A\x1b[A\x1b[B\x10\x0e\x1bOH\x1b[4~\r\n")
+    write("lineedit", "tab-complete", b"he\t\tm\tst\t\r")
+    write("lineedit", "cursor-report", b"\x1b[24;80Recho hi\x0c\x15\x0b\x03abc\x1bb\x1bf\n")
+    write("lineedit", "too-long", b"a" * 600 + b"\r")
+
+
 def main():
     multiboot2()
     acpi()
     tokenize()
+    lineedit()
     psf()
     return 0
 
