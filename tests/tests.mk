@@ -1,6 +1,7 @@
 # make test, make bench, make lint/format. Included by the top Makefile.
 #
-# `make test` runs, in order: host unit tests (sanitizers on), -Werror
+# `make test` runs, in order: host unit tests (sanitizers on), each fuzz
+# harness for FUZZ_TEST_SECONDS (tests/fuzz/fuzz.mk), -Werror
 # kernel builds in debug and release, lint (format, cppcheck, header and
 # layering checks), then the QEMU scenarios. Each step appends
 # "PASS name"/"FAIL name" lines to build/test-results.txt and the run ends
@@ -26,6 +27,8 @@ test:
 	@mkdir -p build && rm -f $(RESULTS)
 	@echo "== host unit tests"
 	@$(MAKE) --no-print-directory unit-test RESULTS=$(RESULTS)
+	@echo "== fuzz harnesses ($(FUZZ_TEST_SECONDS) s each)"
+	@$(MAKE) --no-print-directory fuzz-test RESULTS=$(RESULTS)
 	@echo "== kernel builds (-Werror)"
 	$(call record,build/debug,$(MAKE) --no-print-directory BUILD=debug kernel)
 	$(call record,build/release,$(MAKE) --no-print-directory BUILD=release kernel)
