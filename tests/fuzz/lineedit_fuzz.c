@@ -39,8 +39,7 @@ static size_t written;
 static void ed_write(void *ctx, const char *s, size_t n)
 {
 	written += n;
-	if (n)
-		assert(s[0] || !s[0]); /* touch the bytes: ASan checks the range */
+	/* Touch every byte written: ASan checks the whole range. */
 	for (size_t i = 0; i < n; i++)
 		written += (unsigned char)s[i] & 1;
 }
