@@ -137,4 +137,5 @@ clean:
 
 -include $(KOBJ:.o=.d)
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 include tests/tests.mk

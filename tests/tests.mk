@@ -1,13 +1,14 @@
 # make test, make bench, make lint/format. Included by the top Makefile.
 #
-# `make test` runs, in order: host unit tests (sanitizers on), -Werror
+# `make test` runs, in order: host unit tests (sanitizers on), each fuzz
+# harness for FUZZ_TEST_SECONDS (tests/fuzz/fuzz.mk), -Werror
 # kernel builds in debug and release, lint (format, cppcheck, header and
 # layering checks), then the QEMU scenarios. Each step appends
 # "PASS name"/"FAIL name" lines to build/test-results.txt and the run ends
 # with the line "N passed, N failed".
 
 RESULTS := build/test-results.txt
-LINT_SRCS = $(shell find kernel tests/unit -name '*.[ch]' | sort)
+LINT_SRCS = $(shell find kernel tests/unit tests/fuzz -name '*.[ch]' | sort)
 QEMU_JOBS ?= 2
 
 # Record the outcome of one command as a PASS/FAIL line (log on failure).
@@ -26,6 +27,8 @@ test:
 	@mkdir -p build && rm -f $(RESULTS)
 	@echo "== host unit tests"
 	@$(MAKE) --no-print-directory unit-test RESULTS=$(RESULTS)
+	@echo "== fuzz harnesses ($(FUZZ_TEST_SECONDS) s each)"
+	@$(MAKE) --no-print-directory fuzz-test RESULTS=$(RESULTS)
 	@echo "== kernel builds (-Werror)"
 	$(call record,build/debug,$(MAKE) --no-print-directory BUILD=debug kernel)
 	$(call record,build/release,$(MAKE) --no-print-directory BUILD=release kernel)

@@ -12,24 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acpi/discover.h"
 #include "acpi/fadt.h"
 #include "acpi/madt.h"
 #include "acpi/tables.h"
 
 struct boot_info;
-
-#define ACPI_MAX_TABLES 64
-
-/* One table seen through the XSDT/RSDT (plus the DSDT from the FADT). */
-struct acpi_table_desc {
-	char signature[ACPI_SIG_LEN + 1];
-	char oem_id[ACPI_OEM_ID_LEN + 1];
-	char oem_table_id[ACPI_OEM_TABLE_ID_LEN + 1];
-	uint64_t phys;
-	uint32_t length;
-	uint8_t revision;
-	bool valid; /* mapped, length sane and checksum correct */
-};
 
 /* Find and parse the tables. Boot CPU, once, before interrupts are set up.
  * Never fails: problems are logged and leave the tables absent. */

@@ -113,8 +113,11 @@ int acpi_parse_fadt(const void *table, struct acpi_fadt_info *out)
  */
 static size_t pkg_length(const uint8_t *p, size_t avail, uint32_t *value)
 {
-	size_t follow = p[0] >> 6;
+	size_t follow;
 
+	if (avail < 1) /* the lead byte itself may be past the AML */
+		return 0;
+	follow = p[0] >> 6;
 	if (avail < follow + 1)
 		return 0;
 	if (follow == 0) {

@@ -67,7 +67,9 @@ static int parse_mmap(const uint8_t *t, uint32_t size, struct boot_info *bi)
 	esize = rd32(t + 8);
 	if (esize < MMAP_ENTRY_MIN)
 		return -EINVAL;
-	for (uint32_t off = MMAP_HEADER; off + esize <= size; off += esize) {
+	/* off <= size throughout, so `size - off` cannot wrap where
+	 * `off + esize` would for an entry size near 4 GiB. */
+	for (uint32_t off = MMAP_HEADER; esize <= size - off; off += esize) {
 		struct boot_mem_region *r;
 
 		if (bi->mmap_count == BOOT_MMAP_MAX)

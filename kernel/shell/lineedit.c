@@ -173,10 +173,14 @@ static void history_step(struct lineedit *le, bool older)
 		to--;
 	if (to == le->hist_pos)
 		return;
-	if (le->hist_pos == 0)
+	if (le->hist_pos == 0) {
 		strlcpy(le->stash, le->buf, LINEEDIT_MAX);
+		le->stash_dropped = le->dropped;
+	}
 	le->hist_pos = to;
 	replace_line(le, to ? history_get(le->hist, to - 1) : le->stash);
+	/* A history entry is whole; the own line keeps what it had dropped. */
+	le->dropped = to ? 0 : le->stash_dropped;
 }
 
 static void complete(struct lineedit *le)

@@ -69,6 +69,7 @@ struct lineedit {
 	bool seq_overflow;	  /* an over-long sequence, swallowed whole */
 	unsigned int hist_pos;	  /* 0 = own line, k = k-th newest entry */
 	char stash[LINEEDIT_MAX]; /* own line while walking the history */
+	size_t stash_dropped;	  /* ... and the characters it had dropped */
 	bool after_cr;		  /* swallow the LF of a CR LF */
 	bool terminal_seen;	  /* a cursor position report arrived */
 };

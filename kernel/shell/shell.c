@@ -140,19 +140,22 @@ static int exec_command(struct tok_cmd *tc)
 	return cmd->fn(tc->argc, tc->argv);
 }
 
+/* tok_run()'s callback: one command of the line being run. */
+static int run_one(void *ctx, struct tok_cmd *tc, const char *rest)
+{
+	if (in_boot_commands && run_depth == 1)
+		last_boot_command = tok_at_end(rest);
+	return exec_command(tc);
+}
+
 int shell_run_line(const char *line)
 {
 	struct tok_cmd tc; /* about 800 bytes: fine on the shell's stack */
-	int ret = tok_check(line, &tc);
+	int ret;
 
 	/* A syntax error anywhere refuses the whole line before it runs. */
 	run_depth++;
-	while (ret == 0 && (ret = tok_next(&line, last_status, &tc)) > 0) {
-		if (in_boot_commands && run_depth == 1)
-			last_boot_command = tok_at_end(line);
-		last_status = exec_command(&tc);
-		ret = 0;
-	}
+	ret = tok_run(line, &last_status, &tc, run_one, NULL);
 	run_depth--;
 	if (ret < 0) {
 		kprintf("%sshell: %s%s\n", shell_color(SHELL_COLOR_ERROR), tok_strerror(ret),

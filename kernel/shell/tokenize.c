@@ -150,12 +150,28 @@ int tok_next(const char **line, int status, struct tok_cmd *out)
 	}
 }
 
+/* The status with the longest expansion ("-2147483648"): every other
+ * status expands to no more bytes, so a line that passes the check with it
+ * fits whatever status its commands return. */
+#define WIDEST_STATUS (-2147483647 - 1)
+
 int tok_check(const char *line, struct tok_cmd *scratch)
 {
 	int ret;
 
-	while ((ret = tok_next(&line, 0, scratch)) > 0)
+	while ((ret = tok_next(&line, WIDEST_STATUS, scratch)) > 0)
 		;
+	return ret;
+}
+
+int tok_run(const char *line, int *status, struct tok_cmd *scratch, tok_run_fn run, void *ctx)
+{
+	int ret = tok_check(line, scratch);
+
+	while (ret == 0 && (ret = tok_next(&line, *status, scratch)) > 0) {
+		*status = run(ctx, scratch, line);
+		ret = 0;
+	}
 	return ret;
 }
 

@@ -35,10 +35,25 @@ int tok_next(const char **line, int status, struct tok_cmd *out) __must_check;
 
 /*
  * Parse all of @line without running anything (using @scratch), so a line
- * with a syntax error can be refused before its first command runs.
- * Returns 0 or the first error tok_next() reports.
+ * with a syntax error can be refused before its first command runs. "$?"
+ * is checked at its widest (11 bytes, the expansion of INT_MIN), because
+ * the statuses the commands will return are not known yet: a line that
+ * passes parses with any status. Returns 0 or the first error tok_next()
+ * reports.
  */
 int tok_check(const char *line, struct tok_cmd *scratch) __must_check;
+
+/* Runs one parsed command for tok_run(); @rest is what is left of the line
+ * after it. Returns the command's exit status. */
+typedef int (*tok_run_fn)(void *ctx, struct tok_cmd *cmd, const char *rest);
+
+/*
+ * Run @line: tok_check() it, then parse its commands one at a time into
+ * @scratch and call @run on each, "$?" expanding to *@status, which each
+ * command's result replaces before the next is parsed. Returns 0 once every
+ * command ran, or the error tok_check() found (then nothing ran).
+ */
+int tok_run(const char *line, int *status, struct tok_cmd *scratch, tok_run_fn run, void *ctx);
 
 /* True when nothing but blanks and separators is left in @line: the
  * command just parsed was the last one. */

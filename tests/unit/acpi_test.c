@@ -531,3 +531,26 @@ TEST(random_tables_stay_in_bounds)
 		free(buf);
 	}
 }
+
+/*
+ * `_S5_` and a PackageOp as the last bytes of the DSDT: pkg_length() read
+ * its lead byte before checking that one was left, one past the AML. Found
+ * by the acpi_aml fuzzer (tests/fuzz/corpus/acpi_aml/crash-s5-package-at-end).
+ */
+TEST(s5_package_op_at_the_very_end)
+{
+	static const uint8_t tails[][7] = {
+		{ 0x08, '_', 'S', '5', '_', 0x12 },
+		{ 0x08, '\\', '_', 'S', '5', '_', 0x12 },
+	};
+	static const size_t lens[] = { 6, 7 };
+	uint8_t a, b;
+
+	for (size_t i = 0; i < 2; i++) {
+		uint8_t *aml = malloc(lens[i]); /* exactly sized: ASan sees p[len] */
+
+		memcpy(aml, tails[i], lens[i]);
+		CHECK_EQ(acpi_find_s5(aml, lens[i], &a, &b), -EINVAL);
+		free(aml);
+	}
+}

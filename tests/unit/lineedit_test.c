@@ -424,3 +424,29 @@ TEST(le_random_keys_keep_screen_in_step)
 		}
 	}
 }
+
+/*
+ * Up after an over-long line replaced it with a history entry but kept the
+ * count of dropped characters, so Enter refused the entry as too long (and
+ * reported a length it never had); Down back to the own line must still
+ * know it was cut. Found by the lineedit fuzzer
+ * (tests/fuzz/corpus/lineedit/crash-history-after-overflow).
+ */
+TEST(le_history_after_too_long)
+{
+	static char paste[LINEEDIT_MAX + 20];
+
+	start();
+	(void)history_add(&hist, "help");
+	lineedit_begin(&le, PROMPT);
+	memset(paste, 'a', sizeof(paste) - 1);
+	CHECK_EQ(feed(paste), LINEEDIT_MORE);
+	CHECK_EQ(feed("\x1b[A\r"), LINEEDIT_DONE); /* the entry, whole */
+	CHECK_STR_EQ(lineedit_line(&le), "help");
+	CHECK_EQ(lineedit_typed_len(&le), 4);
+
+	lineedit_begin(&le, PROMPT);
+	CHECK_EQ(feed(paste), LINEEDIT_MORE);
+	CHECK_EQ(feed("\x1b[A\x1b[B\r"), LINEEDIT_TOO_LONG); /* own line: still cut */
+	CHECK_EQ(lineedit_typed_len(&le), sizeof(paste) - 1);
+}

@@ -261,3 +261,34 @@ TEST(random_garbage_never_crashes)
 		CHECK(bi.mmap_count <= BOOT_MMAP_MAX);
 	}
 }
+
+/*
+ * An entry size of 0xfffffff0 or more made `off + esize` wrap in 32 bits:
+ * the loop read a 24-byte entry past a 16-byte tag (here into the end tag
+ * and beyond the buffer) and invented regions. Found by the multiboot2
+ * fuzzer (tests/fuzz/corpus/multiboot2/crash-mmap-esize-wrap).
+ */
+TEST(mmap_entry_size_near_4g_does_not_wrap)
+{
+	static const uint32_t esizes[] = { 0xfffffff0, 0xfffffff8, 0xffffffff };
+	struct builder b;
+	struct boot_info bi;
+
+	for (size_t i = 0; i < sizeof(esizes) / sizeof(esizes[0]); i++) {
+		uint8_t p[8 + 24] = { 0 };
+
+		memcpy(p, &esizes[i], 4);
+		/* No entry bytes: the tag is its 16-byte header alone. */
+		b_init(&b);
+		b_tag(&b, 6, p, 8);
+		b_end(&b);
+		CHECK_EQ(parse(&b, b.len, &bi), 0);
+		CHECK_EQ(bi.mmap_count, 0);
+		/* Room for one real entry, but not for one of that size. */
+		b_init(&b);
+		b_tag(&b, 6, p, sizeof(p));
+		b_end(&b);
+		CHECK_EQ(parse(&b, b.len, &bi), 0);
+		CHECK_EQ(bi.mmap_count, 0);
+	}
+}

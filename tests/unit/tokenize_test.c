@@ -167,3 +167,55 @@ TEST(tok_random)
 		CHECK(p >= line && p <= line + len);
 	}
 }
+
+/* tok_run() callback: counts the commands and returns a fixed status. */
+struct run_count {
+	int status, ran;
+};
+
+static int run_counted(void *ctx, struct tok_cmd *tc, const char *rest)
+{
+	struct run_count *rc = ctx;
+
+	(void)tc;
+	(void)rest;
+	rc->ran++;
+	return rc->status;
+}
+
+/*
+ * tok_check() expanded $? as "0" while the run used the real status, so a
+ * line of many $? passed the check, ran its first command and then failed
+ * with E2BIG. A line must be refused up front or run completely, whatever
+ * status its commands return. Found by the tokenize fuzzer
+ * (tests/fuzz/corpus/tokenize/crash-status-widens).
+ */
+TEST(tok_run_is_all_or_nothing)
+{
+	static const int statuses[] = { 0, 7, 255, -2147483647 - 1 };
+	char line[4 * TOK_BUF_SIZE];
+
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		for (int reps = 1; reps < 300; reps += 7) {
+			struct run_count rc = { .status = statuses[i] };
+			int status = 0, ret;
+			size_t n = (size_t)sprintf(line, "x; x ");
+
+			for (int k = 0; k < reps; k++)
+				n += (size_t)sprintf(line + n, "$?");
+			ret = tok_run(line, &status, &cmd, run_counted, &rc);
+			CHECKF((ret == -E2BIG && rc.ran == 0) || (ret == 0 && rc.ran == 2),
+			       "status %d, %d x $?: ret %d after %d commands", statuses[i], reps,
+			       ret, rc.ran);
+		}
+	}
+	/* The status each command sees is the previous one's. */
+	{
+		struct run_count rc = { .status = 42 };
+		int status = 3;
+
+		CHECK_EQ(tok_run("a $?; b", &status, &cmd, run_counted, &rc), 0);
+		CHECK_EQ(rc.ran, 2);
+		CHECK_EQ(status, 42);
+	}
+}
