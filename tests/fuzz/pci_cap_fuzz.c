@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/virtio_caps.h"
 #include "lib/pci_core.h"
+#include "lib/virtio_caps.h"
 
 #define CFG_BYTES 256
 
