@@ -6,7 +6,8 @@
 set -eu
 
 PKGS="gcc binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso \
-mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck console-setup-linux"
+mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck console-setup-linux \
+cpio"
 
 missing=""
 for p in $PKGS; do
