@@ -81,11 +81,13 @@ void cpio_iter_init(struct cpio_iter *it, const void *buf, size_t size);
  * buffer, or non-NUL junk at a position that is not 4-byte aligned after
  * a trailer; -EUCLEAN when a crc regular file's checksum does not match
  * its data.
- * On error, it->err_pos is the offset of the bad entry's header (or of
- * the junk), it->err_what says what was wrong, and every entry returned
+ * On error, it->err_pos is the offset of the bad entry's header (of the
+ * junk; the buffer's size for a missing trailer), it->err_what says what
+ * was wrong, and every entry returned
  * before is intact. Errors are sticky. Trailer entries are consumed, not
  * returned. Names that are absolute or contain ".." are returned flagged
- * (e->name_absolute, e->name_dotdot); refusing them is the caller's call.
+ * (e->name_absolute, e->name_dotdot); refusing them is the caller's call,
+ * as is checking name lengths (path_check() in lib/path.h).
  */
 int cpio_next(struct cpio_iter *it, struct cpio_entry *e) __must_check;
 

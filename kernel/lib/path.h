@@ -80,8 +80,8 @@ bool path_is_absolute(const char *path);
  * A relative result (relative @path, NULL @base) keeps the ".." it cannot
  * cancel ("../a") and is "." when nothing is left. A trailing slash is
  * dropped ("/a/" gives "/a"). Returns the result's length, -ENOENT if
- * @path is empty, -ENAMETOOLONG if @path or @base is PATH_LEN_MAX bytes or
- * longer, or if the result and its NUL do not fit in @size (then @buf
+ * @path is empty, -ENAMETOOLONG if @path (or @base, when it is used) is
+ * PATH_LEN_MAX bytes or longer, or if the result and its NUL do not fit in @size (then @buf
  * holds nothing useful). Component lengths are not checked.
  */
 ssize_t path_normalize(const char *base, const char *path, char *buf, size_t size) __must_check;
