@@ -80,11 +80,10 @@ void cpio_iter_init(struct cpio_iter *it, const void *buf, size_t size);
  * is missing or early, a header, name or data running past the end of the
  * buffer, or non-NUL junk at a position that is not 4-byte aligned after
  * a trailer; -EUCLEAN when a crc regular file's checksum does not match
- * its data.
- * On error, it->err_pos is the offset of the bad entry's header (of the
- * junk; the buffer's size for a missing trailer), it->err_what says what
- * was wrong, and every entry returned
- * before is intact. Errors are sticky. Trailer entries are consumed, not
+ * its data. On error, it->err_pos is the offset of the bad entry's header
+ * (of the junk; the buffer's size for a missing trailer), it->err_what
+ * says what was wrong, and every entry returned before is intact. Errors
+ * are sticky. Trailer entries are consumed, not
  * returned. Names that are absolute or contain ".." are returned flagged
  * (e->name_absolute, e->name_dotdot); refusing them is the caller's call,
  * as is checking name lengths (path_check() in lib/path.h).
