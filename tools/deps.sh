@@ -9,7 +9,7 @@ set -eu
 
 PKGS="gcc binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso \
 mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck console-setup-linux \
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev cpio"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,115 @@
+/*
+ * Dentry-cache hash and hash chains (lib/namehash.h). The hash is a
+ * multiply-xorshift over 8-byte words (the tail zero-padded, the length
+ * mixed in so padding cannot collide with real bytes), finished with the
+ * splitmix64 mixer so every bit of the result depends on every input bit.
+ */
+#include "lib/namehash.h"
+
+#include "include/compiler.h"
+#include "lib/string.h"
+
+/* Odd constants with many set bits: the golden ratio, the splitmix64
+ * finaliser's multipliers, and a large prime for the per-word step. */
+#define NH_GOLDEN 0x9e3779b97f4a7c15ULL
+#define NH_MUL1 0xbf58476d1ce4e5b9ULL
+#define NH_MUL2 0x94d049bb133111ebULL
+#define NH_WORD 0xff51afd7ed558ccdULL
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= NH_MUL1;
+	x ^= x >> 27;
+	x *= NH_MUL2;
+	x ^= x >> 31;
+	return x;
+}
+
+/* Absorb one 64-bit word. */
+static uint64_t absorb(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * NH_WORD;
+	return h ^ (h >> 32);
+}
+
+/* Bytes as a little-endian word, whatever the host's byte order. */
+static uint64_t load_le(const char *p, size_t n)
+{
+	uint64_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	return w;
+}
+
+uint64_t namehash(uint64_t seed, uint64_t parent, const char *name, size_t len)
+{
+	uint64_t h = mix64(seed + NH_GOLDEN) ^ mix64(parent ^ (len * NH_GOLDEN));
+	size_t i = 0;
+
+	for (; i + sizeof(uint64_t) <= len; i += sizeof(uint64_t)) {
+		uint64_t w;
+
+		memcpy(&w, name + i, sizeof(w)); // x86 is little-endian
+		h = absorb(h, w);
+	}
+	if (i < len)
+		h = absorb(h, load_le(name + i, len - i));
+	return mix64(h);
+}
+
+void namehash_init(struct namehash_table *t, struct list_head *buckets, size_t nbuckets,
+		   uint64_t seed)
+{
+	t->buckets = buckets;
+	t->nbuckets = nbuckets;
+	t->seed = seed;
+	for (size_t i = 0; i < nbuckets; i++)
+		list_init(&buckets[i]);
+}
+
+uint64_t namehash_of(const struct namehash_table *t, uint64_t parent, const char *name, size_t len)
+{
+	return namehash(t->seed, parent, name, len);
+}
+
+static struct list_head *bucket_of(const struct namehash_table *t, uint64_t hash)
+{
+	return &t->buckets[hash & (t->nbuckets - 1)];
+}
+
+void namehash_node_init(struct namehash_node *n)
+{
+	list_init(&n->chain);
+	n->hash = 0;
+}
+
+void namehash_insert(struct namehash_table *t, struct namehash_node *n, uint64_t hash)
+{
+	n->hash = hash;
+	list_add(&n->chain, bucket_of(t, hash));
+}
+
+void namehash_remove(struct namehash_node *n)
+{
+	list_del(&n->chain);
+}
+
+bool namehash_is_hashed(const struct namehash_node *n)
+{
+	return list_is_linked(&n->chain);
+}
+
+struct namehash_node *namehash_find(const struct namehash_table *t, uint64_t hash,
+				    bool (*match)(const struct namehash_node *n, const void *key),
+				    const void *key)
+{
+	struct namehash_node *n;
+
+	list_for_each_entry (n, bucket_of(t, hash), chain) {
+		if (n->hash == hash && match(n, key))
+			return n;
+	}
+	return NULL;
+}
