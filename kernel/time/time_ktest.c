@@ -73,7 +73,7 @@ static uint64_t paired_remaining(const struct clockevent *ce, uint64_t *t)
 /* The device's rate over one window, in Hz. */
 static uint64_t device_rate_once(const struct clockevent *ce)
 {
-	uint64_t t0, t1, c0, c1;
+	uint64_t t0 = 0, t1 = 0, c0, c1;
 	unsigned long flags = arch_irq_save();
 
 	ce->program(ce->max_count, false);
@@ -251,7 +251,7 @@ static uint64_t paired_tsc(const struct clocksource *tsc, const struct clocksour
 static bool clocks_agree(const struct clocksource *tsc, const struct clocksource *hpet,
 			 unsigned int ms)
 {
-	uint64_t h0, h1, c0, c1, hns, cns;
+	uint64_t h0 = 0, h1 = 0, c0, c1, hns, cns;
 
 	c0 = paired_tsc(tsc, hpet, &h0);
 	mdelay(ms);
