@@ -3,7 +3,8 @@
 # `make test` runs, in order: host unit tests (sanitizers on), each fuzz
 # harness for FUZZ_TEST_SECONDS (tests/fuzz/fuzz.mk), -Werror
 # kernel builds in debug and release, lint (format, cppcheck, header and
-# layering checks), then the QEMU scenarios. Each step appends
+# layering checks), then the QEMU scenarios and the terminal-hangup test
+# (tests/qemu/hangup.py). Each step appends
 # "PASS name"/"FAIL name" lines to build/test-results.txt and the run ends
 # with the line "N passed, N failed".
 
@@ -40,6 +41,8 @@ test:
 	@echo "== QEMU scenarios"
 	@$(PYTHON) tests/qemu/run.py --jobs $(QEMU_JOBS) --results $(RESULTS) \
 		--elf build/debug/corvid.elf || true
+	@echo "== host: closing the terminal ends make run's QEMU"
+	$(call record,host/hangup,$(PYTHON) tests/qemu/hangup.py --elf build/debug/corvid.elf)
 	@tools/test-summary.sh $(RESULTS)
 
 # Run some scenarios: make scenario S='boot_bios ktest'

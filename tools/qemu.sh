@@ -99,9 +99,38 @@ esac
 if [ "$RUN_QEMU_GDB" = yes ]; then
 	exec gdb -q --args qemu-system-x86_64 "${args[@]}"
 fi
-# With a caller-owned VARS file there is nothing to clean up: become QEMU,
-# so whoever started us can stop QEMU by our PID.
-if [ -n "${VARS:-}" ] || [ "$UEFI" = off ]; then
+# Not on a terminal (the test harness), with nothing to clean up: become
+# QEMU, so whoever started us can stop QEMU by our PID.
+if ! [ -t 0 ] && { [ -n "${VARS:-}" ] || [ "$UEFI" = off ]; }; then
 	exec qemu-system-x86_64 "${args[@]}"
 fi
-qemu-system-x86_64 "${args[@]}"
+
+# Otherwise QEMU runs as our child and we stay to end it with the terminal.
+# Closing a terminal sends SIGHUP only to the session's first process:
+# when that is make (`make run` as a terminal's command), nobody passes the
+# hangup on, and -nographic's raw mode makes ^C a byte rather than a
+# signal. So: forward HUP/TERM/INT to QEMU, and once a second check that
+# our terminal still exists (a hung-up tty is no longer a tty); the EXIT
+# trap then removes the vars copy.
+[ -t 0 ] && echo "qemu.sh: Ctrl-A X quits QEMU (Ctrl-A H lists the other keys)" >&2
+qemu-system-x86_64 "${args[@]}" <&0 &
+qemu=$!
+stop_qemu() {
+	kill "-$1" "$qemu" 2>/dev/null || true
+}
+trap 'stop_qemu HUP' HUP
+trap 'stop_qemu TERM' TERM
+trap 'stop_qemu INT' INT
+on_tty=no
+[ -t 0 ] && on_tty=yes
+while kill -0 "$qemu" 2>/dev/null; do
+	if [ "$on_tty" = yes ] && ! [ -t 0 ]; then
+		on_tty=no
+		stop_qemu HUP
+	fi
+	sleep 1 &
+	wait $! || true # returns early when a trapped signal arrives
+done
+status=0
+wait "$qemu" || status=$?
+exit "$status"

@@ -14,6 +14,7 @@
 #include "mm/debug.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
+#include "mm/vmarea.h"
 #include "mm/vmm.h"
 #include "sync/spinlock.h"
 
@@ -55,20 +56,23 @@ static uint64_t *kind_counter(enum vm_kind kind)
 				  : &stats.ioremap_pages;
 }
 
-/* First fit for guard + @size; links @a in. Returns false when full. */
+/* First fit for guard + @size; links @a in. Returns false when full. The
+ * gap before each area ends at that area's guard page; the last one at
+ * the end of the vmalloc area. vmarea_fit() does the sums, none of which
+ * can wrap, so a huge size is refused rather than fitted at a small one. */
 static bool insert_locked(struct vm_area *a)
 {
-	uintptr_t cur = VMALLOC_BASE;
+	uintptr_t cur = VMALLOC_BASE, start;
 	struct vm_area **link = &areas;
 
 	for (; *link; link = &(*link)->next) {
-		if (cur + PAGE_SIZE + a->size <= (*link)->start - PAGE_SIZE)
+		if (vmarea_fit(cur, (*link)->start - PAGE_SIZE, PAGE_SIZE, a->size, &start))
 			break;
 		cur = (*link)->start + (*link)->size;
 	}
-	if (cur + PAGE_SIZE + a->size > VMALLOC_AREA_END)
+	if (!*link && !vmarea_fit(cur, VMALLOC_AREA_END, PAGE_SIZE, a->size, &start))
 		return false;
-	a->start = cur + PAGE_SIZE;
+	a->start = start;
 	a->next = *link;
 	WRITE_ONCE(*link, a); /* publish last: lock-free readers */
 	stats.areas++;
@@ -78,17 +82,22 @@ static bool insert_locked(struct vm_area *a)
 
 static struct vm_area *reserve(size_t size, enum vm_kind kind, const char *name)
 {
-	struct vm_area *a = kzalloc(sizeof(*a));
+	struct vm_area *a;
 	unsigned long flags;
 	bool ok;
 
+	/* Refused before any sum: more than the whole area can hold (guard
+	 * included), so ALIGN_UP below cannot wrap either. */
+	if (!size || size > VMALLOC_AREA_END - VMALLOC_BASE - PAGE_SIZE)
+		return NULL;
+	a = kzalloc(sizeof(*a));
 	if (!a)
 		return NULL;
 	a->size = ALIGN_UP(size, PAGE_SIZE);
 	a->kind = kind;
 	strlcpy(a->name, name, sizeof(a->name));
 	flags = vmalloc_lock();
-	ok = size && a->size >= size && insert_locked(a);
+	ok = insert_locked(a);
 	vmalloc_unlock(flags);
 	if (!ok) {
 		kfree(a);
@@ -196,7 +205,8 @@ void *ioremap(paddr_t pa, size_t size)
 	paddr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
 	struct vm_area *a;
 
-	if (!size || pa + size < pa)
+	/* pa + size, and rounding it up to a page, must not wrap. */
+	if (!size || pa + size < pa || ALIGN_UP(pa + size, PAGE_SIZE) < pa + size)
 		return NULL;
 	a = reserve(ALIGN_UP(pa + size, PAGE_SIZE) - base, VM_IOREMAP, "ioremap");
 	if (!a)

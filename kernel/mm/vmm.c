@@ -11,6 +11,7 @@
 #include "mm/vmm.h"
 
 #include "boot/bootinfo.h"
+#include "boot/fbmode.h"
 #include "core/log.h"
 #include "core/panic.h"
 #include "mm/memrange.h"
@@ -51,6 +52,7 @@ static bool is_ram(uint32_t type)
 static size_t describe_memory(const struct boot_info *bi, uint64_t *end)
 {
 	const unsigned int ram = ARCH_MAP_WRITE;
+	const char *why;
 	size_t n = 0;
 
 	*end = 4 * GIB; /* MMIO below 4 GiB stays reachable */
@@ -66,7 +68,9 @@ static size_t describe_memory(const struct boot_info *bi, uint64_t *end)
 	/* The kernel's text and rodata stay read-only in the direct map too. */
 	ranges[n++] = (struct memrange){ kernel_virt_to_phys(__text_start),
 					 kernel_virt_to_phys(__rodata_end), 0 };
-	if (bi->has_fb && bi->fb.type == BOOT_FB_RGB)
+	/* Only a framebuffer the console would accept: a wild pitch or size
+	 * would paint RAM write-combining. */
+	if (bi->has_fb && bi->fb.type == BOOT_FB_RGB && !bootfb_check(&bi->fb, 1, 1, 4 * GIB, &why))
 		ranges[n++] = (struct memrange){
 			ALIGN_DOWN(bi->fb.addr, PAGE_SIZE),
 			ALIGN_UP(bi->fb.addr + (uint64_t)bi->fb.pitch * bi->fb.height, PAGE_SIZE),

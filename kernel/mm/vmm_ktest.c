@@ -7,6 +7,7 @@
  * diagnosed as such (the CPU raises a double fault; it is caught here).
  */
 #include "boot/bootinfo.h"
+#include "include/uapi/errno.h"
 #include "ktest/ktest.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
@@ -155,6 +156,45 @@ KTEST(mm_vmalloc_has_guard_pages)
 	vfree(a);
 	KASSERT(!vmm_translate((uintptr_t)a, NULL, NULL));
 	KASSERT(vmalloc(0) == NULL);
+}
+
+/* Sizes that cannot fit, some of which wrap the area search's arithmetic
+ * (guard + size, start + size): every one is refused, nothing stays
+ * reserved or mapped, and a small allocation still works afterwards. */
+KTEST(mm_vmalloc_refuses_sizes_that_cannot_fit)
+{
+	static const size_t huge[] = {
+		SIZE_MAX,
+		SIZE_MAX - (PAGE_SIZE - 1),
+		SIZE_MAX - PAGE_SIZE + 1 - PAGE_SIZE,
+		(size_t)0 - VMALLOC_BASE,
+		(size_t)0 - VMALLOC_BASE - PAGE_SIZE,
+		(size_t)0 - VMALLOC_AREA_END,
+		VMALLOC_AREA_END - VMALLOC_BASE,
+		VMALLOC_AREA_END - VMALLOC_BASE - PAGE_SIZE + 1,
+	};
+	struct vmalloc_stats v0, v1;
+	struct pmm_stats p0, p1;
+	struct kstack ks;
+	void *p;
+
+	vmalloc_get_stats(&v0);
+	pmm_get_stats(&p0);
+	for (size_t i = 0; i < ARRAY_SIZE(huge); i++) {
+		KASSERT(vmalloc(huge[i]) == NULL);
+		KASSERT_EQ(kstack_alloc(&ks, huge[i], "huge"), -ENOMEM);
+		KASSERT(ioremap(PAGE_SIZE, huge[i] - PAGE_SIZE) == NULL);
+	}
+	vmalloc_get_stats(&v1);
+	pmm_get_stats(&p1);
+	KASSERT_EQ(v1.areas, v0.areas);
+	KASSERT_EQ(v1.alloc_pages, v0.alloc_pages);
+	KASSERT_EQ(v1.stack_pages, v0.stack_pages);
+	KASSERT_EQ(v1.ioremap_pages, v0.ioremap_pages);
+	KASSERT_EQ(p1.free_pages, p0.free_pages);
+	p = vmalloc(PAGE_SIZE);
+	KASSERT(p != NULL);
+	vfree(p);
 }
 
 /* Deeper than any stack: 256 bytes a frame. */

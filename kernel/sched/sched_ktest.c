@@ -87,7 +87,7 @@ KTEST(sched_create_join_does_not_leak)
 KTEST(sched_detached_task_frees_itself)
 {
 	size_t before = task_count();
-	uint64_t deadline = ktime_ns() + 2 * NSEC_PER_SEC;
+	uint64_t deadline = ktime_ns() + 10 * NSEC_PER_SEC; /* generous: a starved vCPU */
 	struct task *t = task_create(return_arg, NULL, "detached");
 
 	KASSERT(t != NULL);
@@ -139,13 +139,16 @@ KTEST(sched_cpu_bound_task_is_preempted)
 	KASSERT(a.stopped);
 }
 
-/* task_sleep_ns(100 ms) wakes 100-120 ms later. The lower bound is
- * exact; the upper one allows a descheduled QEMU: best of 3. */
+/* task_sleep_ns(100 ms) never wakes early (exact, every try) and not
+ * grossly late: within 200 ms in the best of up to 10 tries. The upper
+ * bound is loose because a host can deschedule QEMU for tens of ms; a
+ * sleep that rounds to the wrong unit or waits a second period still
+ * fails it every time. */
 KTEST(sched_sleep_100ms_is_accurate)
 {
 	uint64_t best = UINT64_MAX;
 
-	for (int i = 0; i < 3 && best > 120 * NSEC_PER_MSEC; i++) {
+	for (int i = 0; i < 10 && best > 200 * NSEC_PER_MSEC; i++) {
 		uint64_t t0 = ktime_ns(), slept;
 
 		task_sleep_ns(100 * NSEC_PER_MSEC);
@@ -153,7 +156,7 @@ KTEST(sched_sleep_100ms_is_accurate)
 		KASSERT(slept >= 100 * NSEC_PER_MSEC);
 		best = MIN(best, slept);
 	}
-	KASSERT(best <= 120 * NSEC_PER_MSEC);
+	KASSERT(best <= 200 * NSEC_PER_MSEC);
 }
 
 static int record_cpu(void *arg)

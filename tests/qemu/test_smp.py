@@ -8,11 +8,21 @@ import re
 from harness import scenario
 
 
+def failures(out):
+    """The failed tests' lines and the lines just before them (the
+    FAILED at file:line message), or the end of the output."""
+    lines = out.splitlines()
+    keep = [i for i, line in enumerate(lines) if re.search(r" FAIL \(|FAILED at", line)]
+    if not keep:
+        return out[-3000:]
+    return "\n".join(lines[j] for j in sorted({k for i in keep for k in (i - 1, i)}))
+
+
 def run_suite(vm, ncpu):
     out = vm.run("test", timeout=vm_timeout(ncpu))
     m = re.search(r"ktest: (\d+) passed, (\d+) failed", out)
     assert m, out[-3000:]
-    assert m.group(2) == "0", out[-3000:]
+    assert m.group(2) == "0", failures(out)
     assert int(m.group(1)) > 50, out[-3000:]
     assert "skipped: no disk" not in out, out  # the block tests ran on vdb
     vm.shutdown()

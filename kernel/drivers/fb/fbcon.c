@@ -7,12 +7,16 @@
 #include "drivers/fb/fbcon.h"
 
 #include "arch/arch.h"
+#include "boot/fbmode.h"
 #include "core/log.h"
 #include "lib/psf.h"
 #include "lib/string.h"
 
 #define LOG_PREFIX "fbcon: "
 #define EGA_TEXT_ATTR 0x0700 /* light grey on black */
+/* The framebuffer must lie below 4 GiB, where the direct map of the
+ * loader's memory-map holes reaches (mm/vmm.c maps the framebuffer). */
+#define FB_PHYS_LIMIT (4ull << 30)
 
 extern const uint8_t fbcon_font[], fbcon_font_end[];
 
@@ -37,7 +41,7 @@ static uint32_t rgb(uint8_t r, uint8_t g, uint8_t b)
 static void draw_cell(uint32_t cx, uint32_t cy, unsigned char c)
 {
 	if (fb.type == BOOT_FB_EGA_TEXT) {
-		uint16_t *cell = (uint16_t *)pixels + cy * cols + cx;
+		uint16_t *cell = (uint16_t *)(pixels + cy * fb.pitch) + cx;
 
 		*cell = EGA_TEXT_ATTR | c;
 		return;
@@ -113,29 +117,36 @@ static void fbcon_write(const char *s, size_t n)
 
 static const struct console fb_console = { .name = "fb0", .write = fbcon_write };
 
+/* Check the loader's description before anything is drawn: a bad pitch,
+ * size or address would have us write outside the framebuffer. Refused
+ * modes leave the kernel on the serial console alone. */
 static bool setup_mode(const struct boot_info *bi)
 {
+	uint32_t cell_w = 1, cell_h = 1; /* EGA text: one cell a "pixel" */
+	const char *why;
+
 	fb = bi->fb;
+	if (fb.type == BOOT_FB_RGB) {
+		if (psf_parse(fbcon_font, fbcon_font_end - fbcon_font, &font) < 0) {
+			log_warn("embedded font is corrupt; no screen console\n");
+			return false;
+		}
+		cell_w = font.width;
+		cell_h = font.height;
+	}
+	if (bootfb_check(&fb, cell_w, cell_h, FB_PHYS_LIMIT, &why)) {
+		log_warn(
+			"framebuffer type %u, %ux%u at %u bpp, pitch %u, at %#llx refused: %s; serial console only\n",
+			fb.type, fb.width, fb.height, fb.bpp, fb.pitch, (unsigned long long)fb.addr,
+			why);
+		return false;
+	}
 	pixels = phys_to_virt(fb.addr);
-	if (fb.type == BOOT_FB_EGA_TEXT) {
-		cols = fb.width;
-		rows = fb.height;
-		return cols && rows;
-	}
-	if (fb.type != BOOT_FB_RGB || fb.bpp != 32) {
-		log_info("framebuffer type %u at %u bpp not supported; no screen console\n",
-			 fb.type, fb.bpp);
-		return false;
-	}
-	if (psf_parse(fbcon_font, fbcon_font_end - fbcon_font, &font) < 0) {
-		log_warn("embedded font is corrupt; no screen console\n");
-		return false;
-	}
-	cols = fb.width / font.width;
-	rows = fb.height / font.height;
+	cols = fb.width / cell_w;
+	rows = fb.height / cell_h;
 	fg = rgb(0xe0, 0xe0, 0xe0);
 	bg = rgb(0x10, 0x10, 0x18);
-	return cols && rows && fb.addr + (uint64_t)fb.pitch * fb.height <= (4ull << 30);
+	return true;
 }
 
 void fbcon_init(const struct boot_info *bi)
