@@ -2,6 +2,7 @@
 one idle task per CPU, a background job shows up in `ps` while it runs and
 is gone after, and `sleep` sleeps (other tasks keep running meanwhile)."""
 import re
+import time
 
 from harness import scenario
 
@@ -42,8 +43,14 @@ def sched_ps_smp4(vm):
     out, rows, _ = ps(vm)
     assert any(r[1] == "prime" and r[2] in ("running", "ready") for r in rows), out
     vm.expect(r"\[\d+\] done: prime \(status 0\)", timeout=60)
-    out, rows, _ = ps(vm)
-    assert not any(r[1] == "prime" for r in rows), out
+    # The job prints "done" itself, then exits: wait for it to be gone.
+    deadline = time.monotonic() + 30
+    while True:
+        out, rows, _ = ps(vm)
+        if not any(r[1] == "prime" for r in rows):
+            break
+        assert time.monotonic() < deadline, out
+        time.sleep(0.2)
     vm.shutdown()
 
 

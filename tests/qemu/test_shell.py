@@ -131,7 +131,7 @@ def shell_prime(vm):
     vm.send("prime 2000 &\r")  # the job's lines may come before or after the prompt
     vm.expect(r"\[\d+\] prime started", timeout=10)
     vm.expect(r"prime 2000 = 17389", timeout=60)
-    vm.expect(r"\[\d+\] done: prime \(status 0\)", timeout=10)
+    vm.expect(r"\[\d+\] done: prime \(status 0\)", timeout=30)
     assert "ok" in vm.run("echo ok")
     vm.shutdown()
 
