@@ -139,3 +139,11 @@ clean:
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/tests.mk
+
+help:
+	@echo "Targets: run run-debug gdb test bench fuzz fuzz-test unit-test scenario S='names'"
+	@echo "         iso kernel format lint deps clean help"
+	@echo "Variables (now): BUILD=$(BUILD) UEFI=$(UEFI) GRAPHICS=$(GRAPHICS) SMP=$(SMP) MEM=$(MEM)"
+	@echo "  ACCEL=$(ACCEL) MACHINE=$(MACHINE) VIRTIO=$(VIRTIO) DISK=$(DISK) DISK_MB=$(DISK_MB)"
+	@echo "  HZ=$(HZ) CMDLINE='$(CMDLINE)' RUN_QEMU_GDB=$(RUN_QEMU_GDB) WERROR=$(WERROR)"
+	@echo "README.md explains each of them."
