@@ -192,6 +192,28 @@ class VM:
                     raise ScenarioError(f"timed out waiting for {pattern!r}")
                 self.lock.wait(min(left, 0.5))
 
+    def expect_all(self, patterns, timeout=None):
+        """Wait until every regex in @patterns has matched after the last
+        match, in any order (lines from concurrent tasks interleave); then
+        continue after the furthest of them."""
+        rxs = [re.compile(p, re.M) for p in patterns]
+        end = time.monotonic() + self._remaining(timeout)
+        while True:
+            text = self.text()
+            ms = [rx.search(text, self.pos) for rx in rxs]
+            if all(ms):
+                self.pos = max(m.end() for m in ms)
+                return ms
+            with self.lock:
+                if self.exited:
+                    raise ScenarioError(f"QEMU exited (status {self.returncode}) before "
+                                        f"output matched {patterns!r}")
+                left = end - time.monotonic()
+                if left <= 0:
+                    missing = [p for p, m in zip(patterns, ms) if not m]
+                    raise ScenarioError(f"timed out waiting for {missing!r}")
+                self.lock.wait(min(left, 0.5))
+
     def send(self, data):
         if isinstance(data, str):
             data = data.encode()
