@@ -73,8 +73,10 @@ def build_iso(elf, cmdline):
 
 
 def _build_iso(elf, cmdline):
+    initrd = os.path.join(os.path.dirname(elf), "initramfs.cpio")
+    extra = [initrd] if os.path.exists(initrd) else []
     out = subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), elf,
-                          os.path.dirname(elf), cmdline], check=True,
+                          os.path.dirname(elf), cmdline] + extra, check=True,
                          capture_output=True, text=True, cwd=ROOT)
     return out.stdout.strip()
 

@@ -159,6 +159,9 @@ def shell_inspection_commands(vm):
     assert "memory map" in out and "usable" in out and "cmdline" in out, out
     assert "loader" in vm.run("bootinfo loader")
     assert "0x" in vm.run("bootinfo mmap")
+    # GRUB loads the initramfs (rootfs/ packed by the build) as a module.
+    out = vm.run("bootinfo modules")
+    assert re.search(r"modules 1\n\s+0x[0-9a-f]+-0x[0-9a-f]+ 'initramfs'", out), out
     out = vm.run("color")
     assert "color auto" in out, out
     for cmd in BAD_ARGS:
