@@ -138,7 +138,7 @@ int vfs_unlink(const struct vfs_path *cwd, const char *path)
 }
 
 /* What rmdir answers for a last component that is not a plain name. */
-static int rmdir_dot_err(const char *path)
+static int rmdir_dot_err(const struct vfs_path *cwd, const char *path)
 {
 	struct walk_last *last = kmalloc(sizeof(*last));
 	struct vfs_path p;
@@ -146,7 +146,7 @@ static int rmdir_dot_err(const char *path)
 
 	if (!last)
 		return -ENOMEM;
-	err = vfs_walk_parent(NULL, path, &p, last); // only the name matters
+	err = vfs_walk_parent(cwd, path, &p, last); // only the name matters
 	if (!err) {
 		vfs_path_put(&p);
 		if (!last->len)
@@ -165,7 +165,7 @@ int vfs_rmdir(const struct vfs_path *cwd, const char *path)
 	int err = nd_lock_last(cwd, path, 1, &nd);
 
 	if (err == 1)
-		return rmdir_dot_err(path);
+		return rmdir_dot_err(cwd, path);
 	if (err)
 		return err;
 	victim = dentry_inode(nd.child);
