@@ -154,8 +154,8 @@ int vfs_chown(const struct vfs_path *cwd, const char *path, uint32_t uid, uint32
 }
 
 /* One utimensat time into *@ns and @bit of *@mask. */
-static int utime_one(const struct linux_timespec *t, int64_t now, unsigned int bit,
-		     int64_t *ns, unsigned int *mask)
+static int utime_one(const struct linux_timespec *t, int64_t now, unsigned int bit, int64_t *ns,
+		     unsigned int *mask)
 {
 	if (!t || t->tv_nsec == LINUX_UTIME_NOW) {
 		*ns = now;
@@ -178,7 +178,8 @@ int vfs_utimens(const struct vfs_path *cwd, const char *path, const struct linux
 
 	err = utime_one(times ? &times[0] : NULL, now, VFS_ATTR_ATIME, &a.atime_ns, &a.mask);
 	if (!err)
-		err = utime_one(times ? &times[1] : NULL, now, VFS_ATTR_MTIME, &a.mtime_ns, &a.mask);
+		err = utime_one(times ? &times[1] : NULL, now, VFS_ATTR_MTIME, &a.mtime_ns,
+				&a.mask);
 	if (err)
 		return err;
 	return setattr_path(cwd, path, true, &a);

@@ -271,8 +271,7 @@ void dentry_drop(struct dentry *d)
 		namehash_remove(&d->hnode);
 	dentry_prune_children_locked(d, &dead);
 	spin_unlock(&dcache_lock);
-	list_for_each_safe(pos, tmp, &dead)
-		dentry_free(list_entry(pos, struct dentry, child_link));
+	list_for_each_safe(pos, tmp, &dead) dentry_free(list_entry(pos, struct dentry, child_link));
 }
 
 int dentry_move(struct dentry *d, struct dentry *np, const char *name, size_t len)

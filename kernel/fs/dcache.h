@@ -69,9 +69,10 @@ struct inode *dentry_inode(const struct dentry *d);
  * *@out (possibly negative), -ENOTDIR, -ENOMEM or the filesystem's error.
  * The _locked form is for callers holding @dir's inode lock. May sleep.
  */
-int dcache_lookup(struct dentry *dir, const char *name, size_t len, struct dentry **out) __must_check;
-int dcache_lookup_locked(struct dentry *dir, const char *name, size_t len,
-			 struct dentry **out) __must_check;
+int dcache_lookup(struct dentry *dir, const char *name, size_t len, struct dentry **out)
+	__must_check;
+int dcache_lookup_locked(struct dentry *dir, const char *name, size_t len, struct dentry **out)
+	__must_check;
 
 /* The parent of @d, referenced (@d itself at a filesystem root). */
 struct dentry *dentry_parent(struct dentry *d);

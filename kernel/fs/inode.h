@@ -138,7 +138,7 @@ struct inode {
 	int64_t size;
 	int64_t blocks; // 512-byte units
 	int64_t atime_ns, mtime_ns, ctime_ns;
-	bool dead;	    // a removed directory: nothing may be created in it
+	bool dead;	  // a removed directory: nothing may be created in it
 	void *fs_private; // the filesystem's per-inode data
 	/* Protected by sb->inodes_lock: */
 	struct list_head sb_link;

@@ -70,8 +70,7 @@ void vfs_root(struct vfs_path *out)
 }
 
 /* Build a mount for a new filesystem of @type; not yet in the table. */
-static int mount_create(const char *type, const char *source, const char *opts,
-			struct mount **out)
+static int mount_create(const char *type, const char *source, const char *opts, struct mount **out)
 {
 	const struct fs_type *t = fs_type_find(type);
 	struct super_block *sb;
@@ -127,8 +126,7 @@ int vfs_mount_root(const char *type, const char *opts)
 	return 0;
 }
 
-int vfs_mount_at(const struct vfs_path *at, const char *type, const char *source,
-		 const char *opts)
+int vfs_mount_at(const struct vfs_path *at, const char *type, const char *source, const char *opts)
 {
 	struct inode *dir = dentry_inode(at->dentry);
 	struct mount *m;
@@ -266,8 +264,7 @@ int mount_for_each(int (*fn)(const struct mount *m, void *arg), void *arg)
 	int r = 0;
 
 	spin_lock(&mount_lock);
-	list_for_each(pos, &mount_list)
-	{
+	list_for_each (pos, &mount_list) {
 		r = fn(list_entry(pos, struct mount, link), arg);
 		if (r)
 			break;

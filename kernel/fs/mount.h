@@ -73,8 +73,8 @@ int vfs_mount_root(const char *type, const char *opts) __must_check;
  * -ENOTDIR, -ENOENT (the directory was removed) or the filesystem's error.
  * May sleep.
  */
-int vfs_mount_at(const struct vfs_path *at, const char *type, const char *source,
-		 const char *opts) __must_check;
+int vfs_mount_at(const struct vfs_path *at, const char *type, const char *source, const char *opts)
+	__must_check;
 
 /*
  * Unmount the filesystem whose root is @at (which the caller passes in

@@ -174,7 +174,8 @@ static int walk_run(struct walk_state *ws, struct walk_last *last_out)
 			last_out->name[c.len] = '\0';
 			last_out->len = c.len;
 			last_out->must_dir = ws->must_dir;
-			last_out->is_dot = path_is_dot(c.name, c.len) || path_is_dotdot(c.name, c.len);
+			last_out->is_dot =
+				path_is_dot(c.name, c.len) || path_is_dotdot(c.name, c.len);
 			return 0;
 		}
 		r = walk_component(ws, &c, last);

@@ -25,7 +25,8 @@ static int open_create(const struct vfs_path *cwd, const char *path, unsigned in
 		return err;
 	inode = dentry_inode(nd.child);
 	if (!inode) {
-		err = nd.last.must_dir ? -EISDIR : nd_create(&nd, S_IFREG | (mode & S_MODE_PERM), NULL, 0);
+		err = nd.last.must_dir ? -EISDIR
+				       : nd_create(&nd, S_IFREG | (mode & S_MODE_PERM), NULL, 0);
 		*created = !err;
 	} else if (flags & O_EXCL) {
 		err = -EEXIST;

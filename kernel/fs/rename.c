@@ -15,11 +15,11 @@
 
 /* Both ends of a rename. */
 struct rename_req {
-	struct vfs_path op, np;	     // the parents, referenced
-	struct walk_last ol, nl;     // the last names
-	struct inode *odir, *ndir;   // locked once resolved
-	struct dentry *oldd, *newd;  // referenced
-	struct inode *src, *victim;  // victim may be NULL
+	struct vfs_path op, np;	    // the parents, referenced
+	struct walk_last ol, nl;    // the last names
+	struct inode *odir, *ndir;  // locked once resolved
+	struct dentry *oldd, *newd; // referenced
+	struct inode *src, *victim; // victim may be NULL
 };
 
 static void lock_two_dirs(struct rename_req *r)

@@ -56,8 +56,8 @@ int vfs_link(const struct vfs_path *cwd, const char *oldpath, const char *newpat
 int vfs_symlink(const struct vfs_path *cwd, const char *target, const char *linkpath) __must_check;
 /* readlink(2): the target, not NUL-terminated, truncated to @size;
  * -EINVAL when @path is not a symlink. */
-ssize_t vfs_readlink(const struct vfs_path *cwd, const char *path, char *buf,
-		     size_t size) __must_check;
+ssize_t vfs_readlink(const struct vfs_path *cwd, const char *path, char *buf, size_t size)
+	__must_check;
 /* truncate(2): -EISDIR, -EINVAL (negative, or not a regular file),
  * -EFBIG. */
 int vfs_truncate(const struct vfs_path *cwd, const char *path, int64_t len) __must_check;
@@ -69,9 +69,10 @@ int vfs_statfs(const struct vfs_path *cwd, const char *path, struct linux_statfs
  * chown takes (uint32_t)-1 for "unchanged"; @times NULL means now, and a
  * tv_nsec of LINUX_UTIME_NOW / LINUX_UTIME_OMIT works as in Linux. */
 int vfs_chmod(const struct vfs_path *cwd, const char *path, uint32_t mode) __must_check;
-int vfs_chown(const struct vfs_path *cwd, const char *path, uint32_t uid, uint32_t gid) __must_check;
-int vfs_utimens(const struct vfs_path *cwd, const char *path,
-		const struct linux_timespec times[2]) __must_check;
+int vfs_chown(const struct vfs_path *cwd, const char *path, uint32_t uid, uint32_t gid)
+	__must_check;
+int vfs_utimens(const struct vfs_path *cwd, const char *path, const struct linux_timespec times[2])
+	__must_check;
 /* Write back every filesystem (sync(2)). */
 int vfs_sync(void) __must_check;
 

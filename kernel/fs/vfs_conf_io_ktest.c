@@ -206,7 +206,7 @@ static void note_entry(const char *name, uint8_t type, void *arg)
 	else if (!strcmp(name, "d") && type == DT_DIR)
 		s->d++;
 	else
-		KASSERT(0 && "unexpected directory entry");
+		ktest_fail(__FILE__, __LINE__, "unexpected entry %s (type %u)", name, type);
 }
 
 static void case_readdir(struct conf_ctx *c)

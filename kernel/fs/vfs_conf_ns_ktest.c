@@ -74,25 +74,25 @@ struct errno_row {
 
 /* Set up in case_errno: d/ (with d/x), e/ (empty), f (file), l -> f. */
 static const struct errno_row errno_rows[] = {
-	{ OP_MKDIR, "d", NULL, -EEXIST },	  { OP_MKDIR, "f", NULL, -EEXIST },
-	{ OP_MKDIR, "/", NULL, -EEXIST },	  { OP_MKDIR, ".", NULL, -EEXIST },
-	{ OP_MKDIR, "..", NULL, -EEXIST },	  { OP_MKDIR, "no/x", NULL, -ENOENT },
-	{ OP_MKDIR, "f/x", NULL, -ENOTDIR },	  { OP_MKDIR, "", NULL, -ENOENT },
-	{ OP_MKDIR, "l", NULL, -EEXIST },	  { OP_RMDIR, "d", NULL, -ENOTEMPTY },
-	{ OP_RMDIR, "f", NULL, -ENOTDIR },	  { OP_RMDIR, "no", NULL, -ENOENT },
-	{ OP_RMDIR, "e/.", NULL, -EINVAL },	  { OP_RMDIR, "e/..", NULL, -ENOTEMPTY },
-	{ OP_RMDIR, "l", NULL, -ENOTDIR },	  { OP_UNLINK, "d", NULL, -EISDIR },
-	{ OP_UNLINK, "no", NULL, -ENOENT },	  { OP_UNLINK, "f/", NULL, -ENOTDIR },
-	{ OP_UNLINK, "f/x", NULL, -ENOTDIR },	  { OP_UNLINK, ".", NULL, -EISDIR },
-	{ OP_RENAME, "no", "x", -ENOENT },	  { OP_RENAME, "d", "d/x/y", -EINVAL },
-	{ OP_RENAME, "d", "d/y", -EINVAL },	  { OP_RENAME, "e", "d", -ENOTEMPTY },
-	{ OP_RENAME, "e", "f", -ENOTDIR },	  { OP_RENAME, "f", "e", -EISDIR },
-	{ OP_RENAME, "f", "f/", -ENOTDIR },	  { OP_RENAME, ".", "z", -EBUSY },
-	{ OP_RENAME, "f", "..", -EBUSY },	  { OP_RENAME, "d/x", "d", -ENOTEMPTY },
-	{ OP_RENAME, "f", "no/x", -ENOENT },	  { OP_LINK, "d", "z", -EPERM },
-	{ OP_LINK, "f", "d", -EEXIST },		  { OP_LINK, "no", "z", -ENOENT },
-	{ OP_SYMLINK, "t", "f", -EEXIST },	  { OP_SYMLINK, "", "z", -ENOENT },
-	{ OP_OPEN, "d", NULL, -EISDIR },	  { OP_OPEN, "f/", NULL, -ENOTDIR },
+	{ OP_MKDIR, "d", NULL, -EEXIST },     { OP_MKDIR, "f", NULL, -EEXIST },
+	{ OP_MKDIR, "/", NULL, -EEXIST },     { OP_MKDIR, ".", NULL, -EEXIST },
+	{ OP_MKDIR, "..", NULL, -EEXIST },    { OP_MKDIR, "no/x", NULL, -ENOENT },
+	{ OP_MKDIR, "f/x", NULL, -ENOTDIR },  { OP_MKDIR, "", NULL, -ENOENT },
+	{ OP_MKDIR, "l", NULL, -EEXIST },     { OP_RMDIR, "d", NULL, -ENOTEMPTY },
+	{ OP_RMDIR, "f", NULL, -ENOTDIR },    { OP_RMDIR, "no", NULL, -ENOENT },
+	{ OP_RMDIR, "e/.", NULL, -EINVAL },   { OP_RMDIR, "e/..", NULL, -ENOTEMPTY },
+	{ OP_RMDIR, "l", NULL, -ENOTDIR },    { OP_UNLINK, "d", NULL, -EISDIR },
+	{ OP_UNLINK, "no", NULL, -ENOENT },   { OP_UNLINK, "f/", NULL, -ENOTDIR },
+	{ OP_UNLINK, "f/x", NULL, -ENOTDIR }, { OP_UNLINK, ".", NULL, -EISDIR },
+	{ OP_RENAME, "no", "x", -ENOENT },    { OP_RENAME, "d", "d/x/y", -EINVAL },
+	{ OP_RENAME, "d", "d/y", -EINVAL },   { OP_RENAME, "e", "d", -ENOTEMPTY },
+	{ OP_RENAME, "e", "f", -ENOTDIR },    { OP_RENAME, "f", "e", -EISDIR },
+	{ OP_RENAME, "f", "f/", -ENOTDIR },   { OP_RENAME, ".", "z", -EBUSY },
+	{ OP_RENAME, "f", "..", -EBUSY },     { OP_RENAME, "d/x", "d", -ENOTEMPTY },
+	{ OP_RENAME, "f", "no/x", -ENOENT },  { OP_LINK, "d", "z", -EPERM },
+	{ OP_LINK, "f", "d", -EEXIST },	      { OP_LINK, "no", "z", -ENOENT },
+	{ OP_SYMLINK, "t", "f", -EEXIST },    { OP_SYMLINK, "", "z", -ENOENT },
+	{ OP_OPEN, "d", NULL, -EISDIR },      { OP_OPEN, "f/", NULL, -ENOTDIR },
 	{ OP_OPEN, "no/f", NULL, -ENOENT },
 };
 
@@ -136,8 +136,7 @@ static void case_errno(struct conf_ctx *c)
 		if (got != errno_rows[i].want)
 			ktest_fail(__FILE__, __LINE__, "row %zu (op %d %s %s): got %d, want %d", i,
 				   errno_rows[i].op, errno_rows[i].a,
-				   errno_rows[i].b ? errno_rows[i].b : "", got,
-				   errno_rows[i].want);
+				   errno_rows[i].b ? errno_rows[i].b : "", got, errno_rows[i].want);
 	}
 	/* Nothing above changed the tree. */
 	KASSERT(conf_has(c, "f", "f"));
@@ -163,7 +162,7 @@ static void case_rename(struct conf_ctx *c)
 	KASSERT_EQ(vfs_rename(&c->cwd, "b", "d1/b"), 0); // across directories
 	KASSERT(conf_has(c, "d1/b", "A"));
 	KASSERT_EQ(vfs_rename(&c->cwd, "d1/b", "d1/b"), 0); // itself: nothing
-	KASSERT_EQ(vfs_rename(&c->cwd, "d1", "d2/d1"), 0); // a directory, across
+	KASSERT_EQ(vfs_rename(&c->cwd, "d1", "d2/d1"), 0);  // a directory, across
 	KASSERT(conf_has(c, "d2/d1/b", "A"));
 	KASSERT_EQ(ino_of(c, "d2/d1/.."), ino_of(c, "d2"));
 	if (!(c->fs->skip & CONF_NO_NLINK)) {

@@ -107,7 +107,8 @@ static void case_concurrent(struct conf_ctx *c)
 		ksnprintf(name, sizeof(name), "a/own%d", t);
 		KASSERT_EQ(vfs_mkdir(&c->cwd, name, 0755), 0);
 		args[t] = (struct smp_arg){ c, t, 0 };
-		tasks[t] = task_create_on((unsigned int)t % percpu_count(), smp_task, &args[t], "vfs_smp");
+		tasks[t] = task_create_on((unsigned int)t % percpu_count(), smp_task, &args[t],
+					  "vfs_smp");
 		KASSERT(tasks[t]);
 	}
 	for (int t = 0; t < nt; t++) {
@@ -121,7 +122,8 @@ static void case_concurrent(struct conf_ctx *c)
 		files += SMP_ROUNDS - (SMP_ROUNDS + 2) / 3;
 	}
 	KASSERT(conf_has(c, "a/shared", "S") != conf_has(c, "b/shared", "S"));
-	KASSERT_EQ(conf_count_entries(c, "b", NULL, NULL), 2 + files + conf_has(c, "b/shared", "S"));
+	KASSERT_EQ(conf_count_entries(c, "b", NULL, NULL),
+		   2 + files + conf_has(c, "b/shared", "S"));
 	KASSERT_EQ(conf_count_entries(c, "a", NULL, NULL), 2 + nt + conf_has(c, "a/shared", "S"));
 	if (!(c->fs->skip & CONF_NO_NLINK)) {
 		KASSERT_EQ(conf_stat(c, "a").st_nlink, 2 + nt);

@@ -8,8 +8,8 @@
 #include "fs/vfs_conformance.h"
 
 #include "core/log.h"
-#include "fs/namei.h"
 #include "fs/dcache.h"
+#include "fs/namei.h"
 #include "include/atomic.h"
 #include "include/uapi/dirent.h"
 #include "include/uapi/errno.h"

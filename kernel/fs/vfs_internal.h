@@ -23,8 +23,8 @@ struct vfs_nd {
  * last component is not a plain name ("/", ".", "..") fails with
  * @dot_err. Returns 0 (undo with nd_unlock) or -errno (nothing held).
  */
-int nd_lock_last(const struct vfs_path *cwd, const char *path, int dot_err,
-		 struct vfs_nd *nd) __must_check;
+int nd_lock_last(const struct vfs_path *cwd, const char *path, int dot_err, struct vfs_nd *nd)
+	__must_check;
 void nd_unlock(struct vfs_nd *nd);
 
 /* Create @name in the locked nd->dir with @mode (type included), and make

@@ -153,7 +153,8 @@ static void tmpfs_free_from(struct tmpfs_sb *ts, struct tmpfs_inode *ti, void **
 
 		for (unsigned int i = 0; i < TMPFS_FANOUT; i++)
 			if (base + (i + 1) * span > first)
-				tmpfs_free_from(ts, ti, &table[i], level - 1, base + i * span, first);
+				tmpfs_free_from(ts, ti, &table[i], level - 1, base + i * span,
+						first);
 	} else if (base >= first) {
 		ti->nr_pages--;
 	}

@@ -245,8 +245,7 @@ static int tmpfs_readdir(struct file *f, struct dirent_sink *sink, int64_t *pos)
 			return 0;
 		*pos = 2;
 	}
-	list_for_each_entry(de, &td->entries, link)
-	{
+	list_for_each_entry (de, &td->entries, link) {
 		if ((int64_t)de->cookie < *pos)
 			continue;
 		if (!dirent_sink_add(sink, de->inode->ino, (int64_t)de->cookie + 1,

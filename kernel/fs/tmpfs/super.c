@@ -140,10 +140,20 @@ static int tmpfs_parse_size(const char *opt, uint64_t *bytes)
 		return -EINVAL;
 	memcpy(num, opt, len + 1);
 	switch (num[len - 1]) {
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	default: break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	default:
+		break;
 	}
 	if (shift)
 		num[len - 1] = '\0';
