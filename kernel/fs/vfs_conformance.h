@@ -52,9 +52,20 @@ void conf_put(struct conf_ctx *c, const char *path, const void *data, size_t n);
 ssize_t conf_get(struct conf_ctx *c, const char *path, void *buf, size_t n);
 /* Does @path hold exactly the NUL-terminated @s? */
 bool conf_has(struct conf_ctx *c, const char *path, const char *s);
-/* stat/lstat @path, failing the test on error. */
-struct linux_stat conf_stat(struct conf_ctx *c, const char *path);
-struct linux_stat conf_lstat(struct conf_ctx *c, const char *path);
+/* stat (@follow) or lstat @path into *@st, failing the test on error. */
+void conf_stat_into(struct conf_ctx *c, const char *path, bool follow, struct linux_stat *st);
+/* One field of stat/lstat (failing the test on error): a call, so cases
+ * with many of them keep small stack frames. */
+uint64_t conf_stat_field(struct conf_ctx *c, const char *path, bool follow, size_t off,
+			 size_t size);
+#define CONF_STAT(c, path, field)                                          \
+	conf_stat_field(c, path, true, offsetof(struct linux_stat, field), \
+			sizeof(((struct linux_stat *)0)->field))
+#define CONF_LSTAT(c, path, field)                                          \
+	conf_stat_field(c, path, false, offsetof(struct linux_stat, field), \
+			sizeof(((struct linux_stat *)0)->field))
+/* vfs_stat (@follow) or vfs_lstat's result, the metadata thrown away. */
+int conf_stat_err(struct conf_ctx *c, const char *path, bool follow);
 /* Open, failing the test on error. */
 struct file *conf_open(struct conf_ctx *c, const char *path, unsigned int flags);
 /* The number of entries getdents64 lists in @path, "." and ".." included;

@@ -94,20 +94,31 @@ bool conf_has(struct conf_ctx *c, const char *path, const char *s)
 	return r == (ssize_t)n && !memcmp(buf, s, n);
 }
 
-struct linux_stat conf_stat(struct conf_ctx *c, const char *path)
+void conf_stat_into(struct conf_ctx *c, const char *path, bool follow, struct linux_stat *st)
 {
-	struct linux_stat st;
-
-	KASSERT_EQ(vfs_stat(&c->cwd, path, &st), 0);
-	return st;
+	KASSERT_EQ(follow ? vfs_stat(&c->cwd, path, st) : vfs_lstat(&c->cwd, path, st), 0);
 }
 
-struct linux_stat conf_lstat(struct conf_ctx *c, const char *path)
+uint64_t conf_stat_field(struct conf_ctx *c, const char *path, bool follow, size_t off, size_t size)
+{
+	struct linux_stat st;
+	uint64_t v64 = 0;
+	uint32_t v32 = 0;
+
+	conf_stat_into(c, path, follow, &st);
+	if (size == sizeof(v32)) {
+		memcpy(&v32, (const char *)&st + off, size);
+		return v32;
+	}
+	memcpy(&v64, (const char *)&st + off, sizeof(v64));
+	return v64;
+}
+
+int conf_stat_err(struct conf_ctx *c, const char *path, bool follow)
 {
 	struct linux_stat st;
 
-	KASSERT_EQ(vfs_lstat(&c->cwd, path, &st), 0);
-	return st;
+	return follow ? vfs_stat(&c->cwd, path, &st) : vfs_lstat(&c->cwd, path, &st);
 }
 
 struct file *conf_open(struct conf_ctx *c, const char *path, unsigned int flags)
