@@ -182,6 +182,7 @@ static void case_attrs(struct conf_ctx *c)
 	KASSERT(st2.st_mtime_sec > st.st_mtime_sec); // now, from the clock
 	KASSERT(st2.st_ctime_sec >= st2.st_mtime_sec - 1);
 	KASSERT(st2.st_mtime_sec > 1600000000); // after 2020: the RTC is used
+	KASSERT_EQ(vfs_sync(), 0);
 	KASSERT_EQ(vfs_statfs(&c->cwd, "f", &sfs), 0);
 	KASSERT(sfs.f_bsize > 0 && sfs.f_blocks >= sfs.f_bfree);
 	KASSERT_EQ(sfs.f_namelen, 255);

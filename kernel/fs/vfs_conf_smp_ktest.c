@@ -28,7 +28,7 @@
 struct smp_arg {
 	struct conf_ctx *c;
 	int id;
-	int shared_moves; // successful renames of the shared file
+	int shared_moves; // successful renames of the shared file (storm: operations)
 };
 
 /* One round for task @a: a file born in a/, moved to b/, maybe deleted,
@@ -192,7 +192,10 @@ static int storm_task(void *arg)
 
 		storm_path(&seed, p1);
 		storm_path(&seed, p2);
-		if (!storm_step(a->c, i, p1, p2, &err)) {
+		bool ok = storm_step(a->c, i, p1, p2, &err);
+
+		a->shared_moves += ok && !err; // here: operations that succeeded
+		if (!ok) {
 			log_warn("storm task %d: %s %s: %d\n", a->id, p1, p2, err);
 			r = __LINE__;
 		}
@@ -255,6 +258,7 @@ static void case_rename_storm(struct conf_ctx *c)
 	int nt = (int)percpu_count() * 2;
 	struct storm_dir top = { c, "r", 0, 0 };
 	char name[16];
+	int done = 0;
 
 	KASSERT(args);
 	nt = nt > SMP_TASKS_MAX ? SMP_TASKS_MAX : nt;
@@ -276,6 +280,10 @@ static void case_rename_storm(struct conf_ctx *c)
 		KASSERT_EQ(code, 0); // else: the line in storm_task that failed
 	}
 	storm_check_dir(&top);
+	for (int t = 0; t < nt; t++)
+		done += args[t].shared_moves;
+	log_info("rename storm: %d of %d operations succeeded\n", done, nt * STORM_ROUNDS);
+	KASSERT(done >= nt * STORM_ROUNDS / 20); // the storm did change the tree
 	kfree(args);
 }
 
