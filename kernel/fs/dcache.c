@@ -116,6 +116,28 @@ struct inode *dentry_inode(const struct dentry *d)
 	return READ_ONCE(d->inode);
 }
 
+bool dentry_is_hashed(struct dentry *d)
+{
+	bool r;
+
+	spin_lock(&dcache_lock);
+	r = namehash_is_hashed(&d->hnode);
+	spin_unlock(&dcache_lock);
+	return r;
+}
+
+size_t dentry_copy_name(struct dentry *d, char *buf)
+{
+	size_t len;
+
+	spin_lock(&dcache_lock);
+	len = d->len;
+	memcpy(buf, d->name, len);
+	spin_unlock(&dcache_lock);
+	buf[len] = '\0';
+	return len;
+}
+
 struct dentry *dentry_parent(struct dentry *d)
 {
 	struct dentry *p;

@@ -74,6 +74,14 @@ int dcache_lookup(struct dentry *dir, const char *name, size_t len, struct dentr
 int dcache_lookup_locked(struct dentry *dir, const char *name, size_t len, struct dentry **out)
 	__must_check;
 
+/* Is @d's name live (hashed)? Stable while its parent's inode lock is
+ * held. */
+bool dentry_is_hashed(struct dentry *d);
+
+/* Copy @d's name into @buf (PATH_NAME_MAX + 1 bytes), NUL-terminated;
+ * returns its length. */
+size_t dentry_copy_name(struct dentry *d, char *buf);
+
 /* The parent of @d, referenced (@d itself at a filesystem root). */
 struct dentry *dentry_parent(struct dentry *d);
 

@@ -43,6 +43,33 @@ static int open_create(const struct vfs_path *cwd, const char *path, unsigned in
 	return err;
 }
 
+/*
+ * O_CREAT through a symlink whose target does not exist: create the
+ * target, named by the negative dentry the walk ended on (as Linux).
+ */
+static int open_create_target(struct vfs_path *p, uint32_t mode, bool *created)
+{
+	struct vfs_nd nd = { 0 };
+	int err = 0;
+
+	nd.parent.mnt = p->mnt;
+	nd.parent.dentry = dentry_parent(p->dentry);
+	atomic_inc(&nd.parent.mnt->count);
+	nd.dir = dentry_inode(nd.parent.dentry);
+	nd.child = p->dentry;
+	mutex_lock(&nd.dir->lock);
+	if (!dentry_is_hashed(nd.child)) {
+		err = -ENOENT; // renamed over or pruned while we walked
+	} else if (!dentry_inode(nd.child)) {
+		nd.last.len = dentry_copy_name(nd.child, nd.last.name);
+		err = nd_create(&nd, S_IFREG | (mode & S_MODE_PERM), NULL, 0);
+		*created = !err;
+	}
+	mutex_unlock(&nd.dir->lock);
+	vfs_path_put(&nd.parent);
+	return err;
+}
+
 /* Resolve @path for open into *@p. */
 static int open_resolve(const struct vfs_path *cwd, const char *path, unsigned int flags,
 			uint32_t mode, struct vfs_path *p, bool *created)
@@ -56,7 +83,14 @@ static int open_resolve(const struct vfs_path *cwd, const char *path, unsigned i
 		err = open_create(cwd, path, flags, mode, p, created);
 		if (err <= 0)
 			return err;
-		wf |= WALK_FOLLOW; // an existing symlink: follow it (no create)
+		/* An existing symlink: follow it, creating a missing target. */
+		err = vfs_walk(cwd, path, wf | WALK_FOLLOW | WALK_NEGATIVE, p);
+		if (err || dentry_inode(p->dentry))
+			return err;
+		err = open_create_target(p, mode, created);
+		if (err)
+			vfs_path_put(p);
+		return err;
 	}
 	return vfs_walk(cwd, path, wf, p);
 }

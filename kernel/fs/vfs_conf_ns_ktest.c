@@ -240,6 +240,16 @@ static void case_symlinks(struct conf_ctx *c)
 	f = conf_open(c, "abs", O_WRONLY | O_CREAT | O_TRUNC); // O_CREAT follows
 	file_put(f);
 	KASSERT_EQ(CONF_STAT(c, "d/f", st_size), 0);
+	/* O_CREAT through a dangling link creates its target; O_EXCL refuses. */
+	KASSERT_EQ(vfs_symlink(&c->cwd, "d/made", "tolater"), 0);
+	KASSERT_EQ(vfs_open(&c->cwd, "tolater", O_CREAT | O_EXCL | O_WRONLY, 0600, &f), -EEXIST);
+	KASSERT_EQ(conf_stat_err(c, "d/made", true), -ENOENT);
+	f = conf_open(c, "tolater", O_CREAT | O_WRONLY);
+	KASSERT_EQ(vfs_write(f, "M", 1), 1);
+	file_put(f);
+	KASSERT(conf_has(c, "d/made", "M"));
+	KASSERT_EQ(vfs_symlink(&c->cwd, "nodir/x", "baddir"), 0);
+	KASSERT_EQ(vfs_open(&c->cwd, "baddir", O_CREAT | O_WRONLY, 0600, &f), -ENOENT);
 }
 
 /* A chain s0 -> s1 -> ... -> s41 -> "d/f": 40 links resolve, 41 do not. */
