@@ -296,15 +296,22 @@ void dentry_drop(struct dentry *d)
 	list_for_each_safe(pos, tmp, &dead) dentry_free(list_entry(pos, struct dentry, child_link));
 }
 
-int dentry_move(struct dentry *d, struct dentry *np, const char *name, size_t len)
+bool dentry_name_needs_buf(size_t len)
+{
+	return len > DENTRY_INLINE_NAME;
+}
+
+char *dentry_name_buf(size_t len)
+{
+	return dentry_name_needs_buf(len) ? kmalloc(len) : NULL;
+}
+
+void dentry_move(struct dentry *d, struct dentry *np, const char *name, size_t len, char *buf)
 {
 	struct dentry_key k = { np, name, len };
 	uint64_t hash = dcache_hash(&k);
-	char *nbuf = d->inline_name, *old_buf = NULL;
+	char *nbuf = buf ? buf : d->inline_name, *old_buf = NULL;
 	struct dentry *other, *old_parent;
-
-	if (len > DENTRY_INLINE_NAME && !(nbuf = kmalloc(len)))
-		return -ENOMEM;
 	spin_lock(&dcache_lock);
 	other = dcache_find_locked(&k, hash);
 	if (other)
@@ -327,7 +334,6 @@ int dentry_move(struct dentry *d, struct dentry *np, const char *name, size_t le
 	if (other)
 		dentry_put(other); // frees it if unused (count back to what it was)
 	dentry_put(old_parent);
-	return 0;
 }
 
 bool dentry_is_ancestor(struct dentry *a, struct dentry *d)

@@ -93,10 +93,15 @@ void dentry_instantiate(struct dentry *d, struct inode *inode);
  * Parent's inode lock held. */
 void dentry_drop(struct dentry *d);
 
+/* A name buffer for dentry_move() of a @len-byte name: NULL when the name
+ * fits inline (or when memory ran out: check dentry_name_needs_buf). */
+bool dentry_name_needs_buf(size_t len);
+char *dentry_name_buf(size_t len);
+
 /* Rename: give @d the parent @np and name @name, unhashing whatever else
- * was cached under that name. Rename mutex and both parents' locks held.
- * Returns 0 or -ENOMEM (nothing changed). */
-int dentry_move(struct dentry *d, struct dentry *np, const char *name, size_t len) __must_check;
+ * was cached under that name. @buf is dentry_name_buf(@len)'s (taken
+ * over). Rename mutex and both parents' locks held. Cannot fail. */
+void dentry_move(struct dentry *d, struct dentry *np, const char *name, size_t len, char *buf);
 
 /* Is @a @d or one of its ancestors (on the same filesystem)? Rename mutex
  * held, so the answer stays true. */

@@ -103,9 +103,13 @@ static void unlock_src_victim(struct rename_req *r)
 static int rename_locked(struct rename_req *r)
 {
 	int err = rename_check(r);
+	char *nbuf;
 
 	if (err)
 		return err > 0 ? 0 : err;
+	nbuf = dentry_name_buf(r->nl.len); // before anything changes
+	if (!nbuf && dentry_name_needs_buf(r->nl.len))
+		return -ENOMEM;
 	lock_src_victim(r);
 	err = r->odir->iops->rename(r->odir, r->ol.name, r->ol.len, r->src, r->ndir, r->nl.name,
 				    r->nl.len, r->victim);
@@ -119,10 +123,10 @@ static int rename_locked(struct rename_req *r)
 		inode_touch_locked(r->ndir, VFS_ATTR_MTIME);
 	}
 	unlock_src_victim(r); // dentry_move may drop the victim's last reference
-	if (!err && dentry_move(r->oldd, r->np.dentry, r->nl.name, r->nl.len)) {
-		dentry_drop(r->oldd); // out of memory: forget both names instead
-		dentry_drop(r->newd);
-	}
+	if (!err)
+		dentry_move(r->oldd, r->np.dentry, r->nl.name, r->nl.len, nbuf);
+	else
+		kfree(nbuf);
 	return err;
 }
 

@@ -173,7 +173,12 @@ static void case_rename(struct conf_ctx *c)
 	KASSERT_EQ(vfs_rename(&c->cwd, "d2/d1", "e"), 0); // a directory over an empty one
 	KASSERT(conf_has(c, "e/b", "A"));
 	KASSERT_EQ(vfs_rename(&c->cwd, "e", "./e/"), 0);
-	KASSERT_EQ(vfs_rename(&c->cwd, "e/b", "top"), 0);
+	KASSERT_EQ(vfs_rename(&c->cwd, "e/b", "e/a-name-longer-than-the-inline-buffer-of-a-dentry"),
+		   0);
+	KASSERT(conf_has(c, "e/a-name-longer-than-the-inline-buffer-of-a-dentry", "A"));
+	KASSERT_EQ(conf_stat_err(c, "e/b", true), -ENOENT);
+	KASSERT_EQ(vfs_rename(&c->cwd, "e/a-name-longer-than-the-inline-buffer-of-a-dentry", "top"),
+		   0);
 	KASSERT_EQ(vfs_rmdir(&c->cwd, "e"), 0);
 	KASSERT_EQ(vfs_rmdir(&c->cwd, "d2"), 0);
 	KASSERT(conf_has(c, "top", "A"));
