@@ -15,6 +15,7 @@
 #include "drivers/serial.h"
 #include "drivers/virtio/blk.h"
 #include "drivers/virtio/rng.h"
+#include "fs/vfs.h"
 #include "irq/irq.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
@@ -59,6 +60,9 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	virtio_rng_register(); /* drivers first, then the bus binds them */
 	virtio_blk_register(); /* each disk becomes vda, vdb, ... */
 	pci_init();	       /* enumerate buses, bind drivers */
+
+	/* -- files -- */
+	vfs_init(); /* dentry cache, filesystem types, a tmpfs as "/" */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

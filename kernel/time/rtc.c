@@ -124,6 +124,13 @@ int64_t rtc_unix_now(void)
 	return boot_unix + (int64_t)((ktime_ns() - boot_read_ns) / NSEC_PER_SEC);
 }
 
+int64_t rtc_unix_now_ns(void)
+{
+	if (!have_boot)
+		return -1;
+	return boot_unix * (int64_t)NSEC_PER_SEC + (int64_t)(ktime_ns() - boot_read_ns);
+}
+
 int rtc_boot_date(struct cal_date *out)
 {
 	if (!have_boot)

@@ -21,5 +21,8 @@ void rtc_init(void);
  * -1 when the RTC could not be read. */
 int64_t rtc_unix_now(void);
 
+/* Nanoseconds since the epoch now, as rtc_unix_now(); -1 without a clock. */
+int64_t rtc_unix_now_ns(void);
+
 /* The date read at boot; returns -ENOENT when there is none. */
 int rtc_boot_date(struct cal_date *out) __must_check;

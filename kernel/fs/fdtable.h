@@ -1,0 +1,60 @@
+/*
+ * File-descriptor tables: small integers naming open files, with a
+ * close-on-exec bit each. The kernel shell owns one now; processes will
+ * own one each (fork copies it, exec closes the close-on-exec ones).
+ * Locking: the table's lock (spinlock, LOCK_RANK_SUBSYS + 1) guards the
+ * slots and bits; files are dropped after it is released.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "include/compiler.h"
+#include "sync/spinlock.h"
+
+struct file;
+
+#define FD_TABLE_MAX 256 // descriptors per table (RLIMIT_NOFILE for now)
+
+struct fd_table {
+	struct spinlock lock;
+	/* Protected by lock: */
+	struct file *files[FD_TABLE_MAX];
+	uint64_t cloexec[FD_TABLE_MAX / 64];
+};
+
+/* An empty table, or NULL when memory runs out. */
+struct fd_table *fd_table_create(void);
+
+/* Close every descriptor and free the table. May sleep. */
+void fd_table_destroy(struct fd_table *t);
+
+/* Install @f (the table takes the caller's reference) at the lowest free
+ * descriptor. Returns it, or -EMFILE (the reference stays the caller's). */
+int fd_install(struct fd_table *t, struct file *f, bool cloexec) __must_check;
+
+/* The file at @fd with a new reference (file_put it), or NULL: -EBADF. */
+struct file *fd_get(struct fd_table *t, int fd);
+
+/* Close @fd. Returns 0 or -EBADF. May sleep. */
+int fd_close(struct fd_table *t, int fd) __must_check;
+
+/* dup: the lowest free descriptor for @fd's file (close-on-exec clear).
+ * Returns it, -EBADF or -EMFILE. */
+int fd_dup(struct fd_table *t, int fd) __must_check;
+
+/* dup2: make @newfd name @oldfd's file, closing what it named. Returns
+ * @newfd or -EBADF. May sleep. */
+int fd_dup2(struct fd_table *t, int oldfd, int newfd) __must_check;
+
+/* The close-on-exec bit: fd_set_cloexec returns 0 or -EBADF,
+ * fd_is_cloexec false for a closed descriptor. */
+int fd_set_cloexec(struct fd_table *t, int fd, bool on) __must_check;
+bool fd_is_cloexec(struct fd_table *t, int fd);
+
+/* exec: close every close-on-exec descriptor. May sleep. */
+void fd_close_on_exec(struct fd_table *t);
+
+/* Descriptors open (tests, `ls /proc/self/fd` later). */
+int fd_count(struct fd_table *t);

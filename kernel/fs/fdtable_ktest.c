@@ -1,0 +1,45 @@
+/*
+ * File-descriptor tables: lowest free descriptor, dup/dup2 sharing one
+ * open file (one offset), close, close-on-exec and the table limit.
+ */
+#include "fs/fdtable.h"
+#include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "ktest/ktest.h"
+
+KTEST(vfs_fdtable)
+{
+	struct fd_table *t = fd_table_create();
+	struct file *f, *g;
+	int fd;
+
+	KASSERT(t);
+	KASSERT_EQ(vfs_open(NULL, "/", O_RDONLY | O_DIRECTORY, 0, &f), 0);
+	KASSERT_EQ(fd_install(t, f, false), 0);
+	KASSERT_EQ(fd_dup(t, 0), 1);
+	KASSERT_EQ(fd_dup2(t, 0, 5), 5);
+	KASSERT_EQ(fd_dup(t, 0), 2); // lowest free
+	KASSERT_EQ(fd_close(t, 1), 0);
+	KASSERT_EQ(fd_close(t, 1), -EBADF);
+	KASSERT_EQ(fd_dup(t, 5), 1);
+	KASSERT_EQ(fd_dup(t, 7), -EBADF);
+	KASSERT_EQ(fd_dup2(t, 9, 3), -EBADF);
+	KASSERT_EQ(fd_dup2(t, 0, FD_TABLE_MAX), -EBADF);
+	KASSERT(fd_get(t, -1) == NULL);
+	g = fd_get(t, 5);
+	KASSERT(g == f);
+	file_put(g);
+	KASSERT_EQ(fd_set_cloexec(t, 2, true), 0);
+	KASSERT(fd_is_cloexec(t, 2));
+	KASSERT(!fd_is_cloexec(t, 1));
+	KASSERT_EQ(fd_set_cloexec(t, 4, true), -EBADF);
+	KASSERT_EQ(fd_count(t), 4);
+	fd_close_on_exec(t);
+	KASSERT_EQ(fd_count(t), 3);
+	while ((fd = fd_dup(t, 0)) >= 0)
+		;
+	KASSERT_EQ(fd, -EMFILE);
+	KASSERT_EQ(fd_count(t), FD_TABLE_MAX);
+	KASSERT_EQ(fd_dup2(t, 0, 5), 5); // replacing closes the old one
+	fd_table_destroy(t);
+}

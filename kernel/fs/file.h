@@ -1,0 +1,74 @@
+/*
+ * Open files: a struct file is one open of an inode, with its own offset
+ * and flags, shared by every descriptor dup'd from it. It holds its place
+ * in the tree (so the mount stays busy) and is freed with its last
+ * reference. The read/write/seek/readdir entry points live here.
+ *
+ * Locking: pos_lock (a mutex) serialises users of the offset (read,
+ * write, lseek, getdents64 on the same file); the inode's lock is taken
+ * inside it around each filesystem call. count is atomic.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fs/mount.h"
+#include "include/atomic.h"
+#include "include/compiler.h"
+#include "include/types.h"
+#include "include/uapi/stat.h"
+#include "sync/mutex.h"
+
+struct inode;
+
+struct file {
+	/* Immutable after open: */
+	struct vfs_path path;
+	struct inode *inode; // path.dentry's inode (it holds the reference)
+	unsigned int flags;  // O_ACCMODE | O_APPEND | ... as opened
+	/* Atomic: */
+	atomic_t count;
+	struct mutex pos_lock;
+	/* Protected by pos_lock: */
+	int64_t pos;
+};
+
+/* A new open file on the positive @p (which it references itself) with
+ * open @flags. Returns 0 or -ENOMEM. */
+int file_open_path(const struct vfs_path *p, unsigned int flags, struct file **out) __must_check;
+
+void file_get(struct file *f);
+
+/* Drop a reference; the last one frees the file. NULL is ignored. May
+ * sleep. */
+void file_put(struct file *f);
+
+/*
+ * Read or write at the file's offset and advance it (vfs_read, vfs_write),
+ * or at @off without touching it (vfs_pread, vfs_pwrite). O_APPEND writes
+ * go to the end, atomically with respect to other writers. Return the
+ * bytes moved, or -EBADF (wrong access mode), -EISDIR, -EINVAL (negative
+ * offset), -EFBIG (at or past the filesystem's largest file), -ENOSPC or
+ * the filesystem's error. May sleep.
+ */
+ssize_t vfs_read(struct file *f, void *buf, size_t n) __must_check;
+ssize_t vfs_write(struct file *f, const void *buf, size_t n) __must_check;
+ssize_t vfs_pread(struct file *f, void *buf, size_t n, int64_t off) __must_check;
+ssize_t vfs_pwrite(struct file *f, const void *buf, size_t n, int64_t off) __must_check;
+
+/* Move the offset: SEEK_SET/CUR/END, or SEEK_DATA/SEEK_HOLE (the next
+ * data or hole at or after @off; -ENXIO at or past the end). Returns the
+ * new offset or -EINVAL. May sleep. */
+int64_t vfs_lseek(struct file *f, int64_t off, int whence) __must_check;
+
+/* Fill @buf with getdents64 records from the directory's offset. Returns
+ * the bytes used, 0 at the end, -ENOTDIR, or -EINVAL (@size too small for
+ * the next record). May sleep. */
+ssize_t vfs_getdents64(struct file *f, void *buf, size_t size) __must_check;
+
+/* stat, truncate (-EINVAL unless open for writing) and fsync of an open
+ * file. May sleep. */
+int vfs_fstat(struct file *f, struct linux_stat *st) __must_check;
+int vfs_ftruncate(struct file *f, int64_t len) __must_check;
+int vfs_fsync(struct file *f) __must_check;

@@ -1,0 +1,274 @@
+/*
+ * The mount table and filesystem types: mounting a new superblock on a
+ * directory, crossing mount points in both directions for the path walk,
+ * and umount, refused with -EBUSY while anything uses the mount.
+ * Locking: mount_lock (spinlock, LOCK_RANK_SUBSYS + 2) guards the list,
+ * the child counts and dentries' `mounted` counts; dcache_lock nests
+ * inside it (a reference taken while crossing). Filesystem callbacks run
+ * without it.
+ */
+#include "fs/mount.h"
+
+#include "core/log.h"
+#include "fs/dcache.h"
+#include "fs/inode.h"
+#include "include/uapi/errno.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "sync/spinlock.h"
+
+#define LOG_PREFIX "vfs: "
+
+#define FS_TYPES_MAX 8
+
+static struct spinlock mount_lock = SPINLOCK_INIT("mount", LOCK_RANK_SUBSYS + 2);
+/* Protected by mount_lock: */
+static struct list_head mount_list = LIST_HEAD_INIT(mount_list);
+static uint64_t next_dev = 1; // anonymous device numbers, major 0
+/* Written at boot, before the first mount; read-only after: */
+static const struct fs_type *fs_types[FS_TYPES_MAX];
+static struct mount *root_mount;
+
+void fs_type_register(const struct fs_type *t)
+{
+	for (int i = 0; i < FS_TYPES_MAX; i++) {
+		if (!fs_types[i]) {
+			fs_types[i] = t;
+			return;
+		}
+	}
+	log_warn("no room to register filesystem %s\n", t->name);
+}
+
+const struct fs_type *fs_type_find(const char *name)
+{
+	for (int i = 0; i < FS_TYPES_MAX && fs_types[i]; i++)
+		if (!strcmp(fs_types[i]->name, name))
+			return fs_types[i];
+	return NULL;
+}
+
+void vfs_path_get(const struct vfs_path *p)
+{
+	atomic_inc(&p->mnt->count);
+	dentry_get(p->dentry);
+}
+
+void vfs_path_put(struct vfs_path *p)
+{
+	dentry_put(p->dentry);
+	atomic_dec(&p->mnt->count);
+	p->dentry = NULL;
+	p->mnt = NULL;
+}
+
+void vfs_root(struct vfs_path *out)
+{
+	out->mnt = root_mount;
+	out->dentry = root_mount->root;
+	vfs_path_get(out);
+}
+
+/* Build a mount for a new filesystem of @type; not yet in the table. */
+static int mount_create(const char *type, const char *source, const char *opts, struct mount **out)
+{
+	const struct fs_type *t = fs_type_find(type);
+	struct super_block *sb;
+	struct mount *m;
+	int err;
+
+	if (!t)
+		return -ENODEV;
+	m = kzalloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	err = t->mount(source, opts, &sb);
+	if (err) {
+		kfree(m);
+		return err;
+	}
+	m->root = dentry_alloc_root(sb, sb->root);
+	if (!m->root) {
+		inode_evict_all(sb);
+		sb->ops->put_super(sb);
+		kfree(m);
+		return -ENOMEM;
+	}
+	m->sb = sb;
+	strlcpy(m->source, source ? source : "none", sizeof(m->source));
+	atomic_set(&m->count, 1); // the table's
+	list_init(&m->link);
+	*out = m;
+	return 0;
+}
+
+static void mount_link(struct mount *m)
+{
+	spin_lock(&mount_lock);
+	m->sb->dev = next_dev++;
+	list_add_tail(&m->link, &mount_list);
+	if (m->parent) {
+		m->parent->nr_children++;
+		m->mountpoint->mounted++;
+	}
+	spin_unlock(&mount_lock);
+}
+
+int vfs_mount_root(const char *type, const char *opts)
+{
+	struct mount *m;
+	int err = mount_create(type, "none", opts, &m);
+
+	if (err)
+		return err;
+	mount_link(m);
+	root_mount = m;
+	return 0;
+}
+
+int vfs_mount_at(const struct vfs_path *at, const char *type, const char *source, const char *opts)
+{
+	struct inode *dir = dentry_inode(at->dentry);
+	struct mount *m;
+	int err;
+
+	if (!dir || !inode_is_dir(dir))
+		return -ENOTDIR;
+	if (READ_ONCE(dir->dead))
+		return -ENOENT;
+	err = mount_create(type, source, opts, &m);
+	if (err)
+		return err;
+	vfs_path_get(at);
+	m->parent = at->mnt;
+	m->mountpoint = at->dentry;
+	mount_link(m);
+	return 0;
+}
+
+/* Free a mount that is off the table, and its filesystem. */
+static void mount_destroy(struct mount *m)
+{
+	struct super_block *sb = m->sb;
+	struct vfs_path mp = { m->parent, m->mountpoint };
+
+	if (sb->ops->sync)
+		(void)sb->ops->sync(sb);
+	dcache_shrink_sb(sb);
+	inode_evict_all(sb);
+	sb->ops->put_super(sb);
+	kfree(m);
+	vfs_path_put(&mp);
+}
+
+int vfs_umount(struct vfs_path *at)
+{
+	struct mount *m = at->mnt;
+	int err = 0;
+
+	if (at->dentry != m->root || !m->parent) {
+		vfs_path_put(at);
+		return -EINVAL;
+	}
+	spin_lock(&mount_lock);
+	/* The table's reference and the caller's: nobody else. */
+	if (atomic_read(&m->count) != 2 || m->nr_children) {
+		err = -EBUSY;
+	} else {
+		list_del(&m->link);
+		m->parent->nr_children--;
+		m->mountpoint->mounted--;
+	}
+	spin_unlock(&mount_lock);
+	if (err) {
+		vfs_path_put(at);
+		return err;
+	}
+	mount_destroy(m); // the caller's references die with it
+	at->mnt = NULL;
+	at->dentry = NULL;
+	return 0;
+}
+
+bool dentry_is_mountpoint(struct dentry *d)
+{
+	bool r;
+
+	spin_lock(&mount_lock);
+	r = d->mounted != 0;
+	spin_unlock(&mount_lock);
+	return r;
+}
+
+/* The most recent mount on (@mnt, @d), referenced; mount_lock held. */
+static struct mount *mount_find_locked(struct mount *mnt, struct dentry *d) REQUIRES(&mount_lock)
+{
+	struct list_head *pos;
+
+	spin_assert_held(&mount_lock);
+	for (pos = mount_list.prev; pos != &mount_list; pos = pos->prev) {
+		struct mount *m = list_entry(pos, struct mount, link);
+
+		if (m->parent == mnt && m->mountpoint == d) {
+			atomic_inc(&m->count);
+			dentry_get(m->root);
+			return m;
+		}
+	}
+	return NULL;
+}
+
+void mount_follow(struct vfs_path *p)
+{
+	while (READ_ONCE(p->dentry->mounted)) {
+		struct mount *m;
+
+		spin_lock(&mount_lock);
+		m = mount_find_locked(p->mnt, p->dentry);
+		spin_unlock(&mount_lock);
+		if (!m)
+			return;
+		vfs_path_put(p);
+		p->mnt = m;
+		p->dentry = m->root;
+	}
+}
+
+void mount_up(struct vfs_path *p, const struct vfs_path *root)
+{
+	for (;;) {
+		struct vfs_path up;
+
+		if (p->mnt == root->mnt && p->dentry == root->dentry)
+			return;
+		if (p->dentry != p->mnt->root) {
+			struct dentry *parent = dentry_parent(p->dentry);
+
+			dentry_put(p->dentry);
+			p->dentry = parent;
+			return;
+		}
+		if (!p->mnt->parent)
+			return;
+		up.mnt = p->mnt->parent;
+		up.dentry = p->mnt->mountpoint;
+		vfs_path_get(&up);
+		vfs_path_put(p);
+		*p = up;
+	}
+}
+
+int mount_for_each(int (*fn)(const struct mount *m, void *arg), void *arg)
+{
+	struct list_head *pos;
+	int r = 0;
+
+	spin_lock(&mount_lock);
+	list_for_each (pos, &mount_list) {
+		r = fn(list_entry(pos, struct mount, link), arg);
+		if (r)
+			break;
+	}
+	spin_unlock(&mount_lock);
+	return r;
+}
