@@ -23,6 +23,7 @@ endif
 
 B := build/$(BUILD)
 ELF := $(B)/corvid.elf
+INITRD := $(B)/initramfs.cpio
 CC := gcc
 PYTHON := python3
 
@@ -54,7 +55,7 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 
 export BUILD UEFI GRAPHICS SMP MEM ACCEL MACHINE RUN_QEMU_GDB VIRTIO DISK
 
-.PHONY: all kernel iso run run-debug gdb test bench deps clean format lint \
+.PHONY: all kernel initramfs iso run run-debug gdb test bench deps clean format lint \
 	unit-test kernel-all help
 all: kernel
 
@@ -66,7 +67,7 @@ $(B)/.deps-ok: tools/deps.sh
 	@tools/deps.sh
 	@mkdir -p $(B) && touch $@
 
-kernel: $(ELF)
+kernel: $(ELF) $(INITRD)
 
 # CONFIG_HZ (the tick rate, `make HZ=250`) is compiled in: a stamp named
 # after it makes every object rebuild when it changes.
@@ -113,8 +114,17 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 	@$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.S.o
 	@tools/check-ksyms.sh $(B)/corvid0.elf $@
 
-iso: $(ELF)
-	@tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)"
+# The initramfs: rootfs/ packed as newc cpio, a GRUB module beside the
+# kernel. Rebuilt when any file under rootfs/ changes.
+ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
+$(INITRD): $(ROOTFS_FILES) tools/mkinitramfs.sh | $(B)/.deps-ok
+	@echo "  CPIO    $@"
+	@tools/mkinitramfs.sh rootfs $@
+
+initramfs: $(INITRD)
+
+iso: $(ELF) $(INITRD)
+	@tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)" $(INITRD)
 
 # The scratch disk `make run` attaches as vdb: sparse, zeroed, kept
 # between runs (delete it, or `make clean`, for a fresh one).
@@ -122,12 +132,12 @@ $(SCRATCH):
 	@mkdir -p $(dir $@)
 	@truncate -s $(DISK_MB)M $@
 
-run: $(ELF) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
-	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)") && ISO=$$ISO tools/qemu.sh
+run: $(ELF) $(INITRD) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
+	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)" $(INITRD)) && ISO=$$ISO tools/qemu.sh
 
-run-debug: $(ELF) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
+run-debug: $(ELF) $(INITRD) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
 	@echo "QEMU is waiting for GDB on localhost:1234: run 'make gdb' in another terminal"
-	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)") && ISO=$$ISO GDB=wait tools/qemu.sh
+	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)" $(INITRD)) && ISO=$$ISO GDB=wait tools/qemu.sh
 
 gdb: $(ELF)
 	gdb -q -x tools/gdbinit $(ELF)
@@ -139,3 +149,11 @@ clean:
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/tests.mk
+
+help:
+	@echo "Targets: run run-debug gdb test bench fuzz fuzz-test unit-test scenario S='names'"
+	@echo "         iso kernel format lint deps clean help"
+	@echo "Variables (now): BUILD=$(BUILD) UEFI=$(UEFI) GRAPHICS=$(GRAPHICS) SMP=$(SMP) MEM=$(MEM)"
+	@echo "  ACCEL=$(ACCEL) MACHINE=$(MACHINE) VIRTIO=$(VIRTIO) DISK=$(DISK) DISK_MB=$(DISK_MB)"
+	@echo "  HZ=$(HZ) CMDLINE='$(CMDLINE)' RUN_QEMU_GDB=$(RUN_QEMU_GDB) WERROR=$(WERROR)"
+	@echo "README.md explains each of them."

@@ -3,13 +3,14 @@
 # installed. As root, install the missing ones (apt-get update once, then
 # apt-get install -y). Otherwise print the exact command to run and fail.
 # clang and libclang-rt-14-dev (libFuzzer, libclang_rt.fuzzer-x86_64.a) build
-# the fuzz harnesses of tests/fuzz.
+# the fuzz harnesses of tests/fuzz; cpio packs test archives; tmux gives the
+# hang-up test (tests/qemu/hangup.py) a terminal to close.
 # Usage: tools/deps.sh            (quiet when nothing is missing)
 set -eu
 
 PKGS="gcc binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso \
 mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck console-setup-linux \
-clang libclang-rt-14-dev cpio"
+clang libclang-rt-14-dev cpio tmux"
 
 missing=""
 for p in $PKGS; do

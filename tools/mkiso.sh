@@ -2,14 +2,18 @@
 # Build a hybrid BIOS/UEFI ISO that boots KERNEL.elf through GRUB with the
 # given kernel command line. ISOs are cached by the hash of the kernel and
 # the command line, so test scenarios with different CMDLINEs share work.
-# Usage: tools/mkiso.sh KERNEL.elf OUTDIR [CMDLINE]   (prints the ISO path)
+# INITRD, when given, is loaded by GRUB as a Multiboot2 module named
+# "initramfs" (tools/mkinitramfs.sh makes it from rootfs/).
+# Usage: tools/mkiso.sh KERNEL.elf OUTDIR [CMDLINE [INITRD]]   (prints the ISO path)
 set -eu
 
 elf=$1
 outdir=$2
 cmdline=${3:-}
+initrd=${4:-}
 
-key=$( (sha1sum <"$elf"; sha1sum <"$0"; printf "%s" "$cmdline") | sha1sum | cut -c1-16)
+key=$( (sha1sum <"$elf"; sha1sum <"$0"; printf "%s" "$cmdline"
+	[ -z "$initrd" ] || sha1sum <"$initrd") | sha1sum | cut -c1-16)
 iso="$outdir/corvid-$key.iso"
 if [ -f "$iso" ]; then
 	echo "$iso"
@@ -43,6 +47,11 @@ tmp=$(mktemp -d "$outdir/isotree.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/boot/grub"
 cp "$elf" "$tmp/boot/corvid.elf"
+module=""
+if [ -n "$initrd" ]; then
+	cp "$initrd" "$tmp/boot/initramfs.cpio"
+	module="module2 /boot/initramfs.cpio initramfs"
+fi
 cat >"$tmp/boot/grub/grub.cfg" <<CFG
 set timeout=0
 set timeout_style=hidden
@@ -51,6 +60,7 @@ set timeout_style=hidden
 if [ "\$grub_platform" = efi ]; then insmod efi_gop; else insmod vbe; fi
 menuentry "Corvid" {
 	multiboot2 /boot/corvid.elf $args
+	$module
 	boot
 }
 CFG

@@ -78,6 +78,8 @@ static int parse_mmap(const uint8_t *t, uint32_t size, struct boot_info *bi)
 		r->base = rd64(t + off);
 		r->length = rd64(t + off + 8);
 		r->type = rd32(t + off + 16);
+		if (r->base + r->length < r->base) /* clip at 2^64: the end must not wrap */
+			r->length = UINT64_MAX - r->base;
 	}
 	return 0;
 }
@@ -114,8 +116,8 @@ static int parse_module(const uint8_t *t, uint32_t size, struct boot_info *bi)
 
 	if (size < MODULE_HEADER)
 		return -EINVAL;
-	if (bi->module_count == BOOT_MODULES_MAX)
-		return -EINVAL;
+	if (bi->module_count == BOOT_MODULES_MAX || rd32(t + 12) < rd32(t + 8))
+		return -EINVAL; /* full, or a module that ends before it starts */
 	m = &bi->modules[bi->module_count++];
 	m->start = rd32(t + 8);
 	m->end = rd32(t + 12);

@@ -71,9 +71,12 @@ static bool free_round(struct free_race *r)
 	int v = irq_alloc_vector();
 	uint64_t deadline = ktime_ns() + ROUND_DEADLINE_NS, calls;
 
+	/* Cleared before the attach: the raiser may still send the last
+	 * round's vector (it read it just before the free), and once the
+	 * vector is reused that is a legitimate call of this round. */
+	atomic_store_release(&r->freed, false);
 	if (v < 0 || irq_attach((unsigned int)v, slow_handler, r, "free-race"))
 		return false;
-	atomic_store_release(&r->freed, false);
 	calls = atomic_load_acquire(&r->calls);
 	atomic_store_release(&r->vector, v);
 	while (atomic_load_acquire(&r->calls) < calls + CALLS_PER_ROUND && ktime_ns() < deadline)

@@ -48,7 +48,8 @@ void ktest_fail(const char *file, int line, const char *fmt, ...) __printf(3, 4)
 /*
  * Run @fn(@arg) expecting it to raise a CPU exception. Returns true and
  * fills @info if it did (execution resumes here), false if @fn returned
- * normally. Boot CPU only for now.
+ * normally. Any CPU: the catcher is per CPU; an NMI meanwhile is not taken
+ * for the fault.
  */
 bool ktest_expect_fault(void (*fn)(void *arg), void *arg, struct arch_fault_info *info);
 

@@ -6,23 +6,7 @@
 #include "lib/bcache_core.h"
 
 #include "include/compiler.h"
-
-/* Odd 64-bit constants for multiplicative mixing (the golden ratio and two
- * from the splitmix64 finalizer); any odd constants with many set bits work. */
-#define MIX_GOLDEN 0x9e3779b97f4a7c15ULL
-#define MIX_MUL1 0xbf58476d1ce4e5b9ULL
-#define MIX_MUL2 0x94d049bb133111ebULL
-
-/* Spread every input bit over the whole word. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= MIX_MUL1;
-	x ^= x >> 27;
-	x *= MIX_MUL2;
-	x ^= x >> 31;
-	return x;
-}
+#include "lib/mix.h"
 
 uint64_t bc_hash(const struct bc_key *k)
 {

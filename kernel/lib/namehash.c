@@ -7,24 +7,11 @@
 #include "lib/namehash.h"
 
 #include "include/compiler.h"
+#include "lib/mix.h"
 #include "lib/string.h"
 
-/* Odd constants with many set bits: the golden ratio, the splitmix64
- * finaliser's multipliers, and a large prime for the per-word step. */
-#define NH_GOLDEN 0x9e3779b97f4a7c15ULL
-#define NH_MUL1 0xbf58476d1ce4e5b9ULL
-#define NH_MUL2 0x94d049bb133111ebULL
+/* A large odd prime for the per-word step. */
 #define NH_WORD 0xff51afd7ed558ccdULL
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= NH_MUL1;
-	x ^= x >> 27;
-	x *= NH_MUL2;
-	x ^= x >> 31;
-	return x;
-}
 
 /* Absorb one 64-bit word. */
 static uint64_t absorb(uint64_t h, uint64_t w)
@@ -45,7 +32,7 @@ static uint64_t load_le(const char *p, size_t n)
 
 uint64_t namehash(uint64_t seed, uint64_t parent, const char *name, size_t len)
 {
-	uint64_t h = mix64(seed + NH_GOLDEN) ^ mix64(parent ^ (len * NH_GOLDEN));
+	uint64_t h = mix64(seed + MIX_GOLDEN) ^ mix64(parent ^ (len * MIX_GOLDEN));
 	size_t i = 0;
 
 	for (; i + sizeof(uint64_t) <= len; i += sizeof(uint64_t)) {

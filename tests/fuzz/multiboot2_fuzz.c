@@ -20,8 +20,12 @@ static void check(const struct boot_info *bi, size_t size)
 	assert(bi->module_count <= BOOT_MODULES_MAX);
 	assert(memchr(bi->cmdline, '\0', sizeof(bi->cmdline)));
 	assert(memchr(bi->loader, '\0', sizeof(bi->loader)));
-	for (size_t i = 0; i < bi->module_count; i++)
+	for (size_t i = 0; i < bi->module_count; i++) {
 		assert(memchr(bi->modules[i].name, '\0', sizeof(bi->modules[i].name)));
+		assert(bi->modules[i].end >= bi->modules[i].start); /* pmm reserves it */
+	}
+	for (size_t i = 0; i < bi->mmap_count; i++) /* pmm's ends never wrap */
+		assert(bi->mmap[i].base + bi->mmap[i].length >= bi->mmap[i].base);
 	assert(bi->rsdp_len == 0 || bi->rsdp_len == 20 || bi->rsdp_len == 36);
 	assert(bi->info_size <= size);
 	/* Every region came out of an entry of at least 24 input bytes. */

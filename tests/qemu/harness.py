@@ -73,8 +73,10 @@ def build_iso(elf, cmdline):
 
 
 def _build_iso(elf, cmdline):
+    initrd = os.path.join(os.path.dirname(elf), "initramfs.cpio")
+    extra = [initrd] if os.path.exists(initrd) else []
     out = subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), elf,
-                          os.path.dirname(elf), cmdline], check=True,
+                          os.path.dirname(elf), cmdline] + extra, check=True,
                          capture_output=True, text=True, cwd=ROOT)
     return out.stdout.strip()
 
@@ -190,6 +192,28 @@ class VM:
                 left = end - time.monotonic()
                 if left <= 0:
                     raise ScenarioError(f"timed out waiting for {pattern!r}")
+                self.lock.wait(min(left, 0.5))
+
+    def expect_all(self, patterns, timeout=None):
+        """Wait until every regex in @patterns has matched after the last
+        match, in any order (lines from concurrent tasks interleave); then
+        continue after the furthest of them."""
+        rxs = [re.compile(p, re.M) for p in patterns]
+        end = time.monotonic() + self._remaining(timeout)
+        while True:
+            text = self.text()
+            ms = [rx.search(text, self.pos) for rx in rxs]
+            if all(ms):
+                self.pos = max(m.end() for m in ms)
+                return ms
+            with self.lock:
+                if self.exited:
+                    raise ScenarioError(f"QEMU exited (status {self.returncode}) before "
+                                        f"output matched {patterns!r}")
+                left = end - time.monotonic()
+                if left <= 0:
+                    missing = [p for p, m in zip(patterns, ms) if not m]
+                    raise ScenarioError(f"timed out waiting for {missing!r}")
                 self.lock.wait(min(left, 0.5))
 
     def send(self, data):

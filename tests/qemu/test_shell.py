@@ -128,10 +128,11 @@ def shell_ctrl_c(vm):
 def shell_prime(vm):
     out = vm.run("prime 2000", timeout=30)
     assert "prime 2000 = 17389" in out, out
-    vm.send("prime 2000 &\r")  # the job's lines may come before or after the prompt
-    vm.expect(r"\[\d+\] prime started", timeout=10)
-    vm.expect(r"prime 2000 = 17389", timeout=60)
-    vm.expect(r"\[\d+\] done: prime \(status 0\)", timeout=30)
+    # The job's lines may come before or after the prompt, and even before
+    # "started" (the job can finish before the shell prints it).
+    vm.send("prime 2000 &\r")
+    vm.expect_all([r"\[\d+\] prime started", r"prime 2000 = 17389",
+                   r"\[\d+\] done: prime \(status 0\)"], timeout=60)
     assert "ok" in vm.run("echo ok")
     vm.shutdown()
 
@@ -158,6 +159,9 @@ def shell_inspection_commands(vm):
     assert "memory map" in out and "usable" in out and "cmdline" in out, out
     assert "loader" in vm.run("bootinfo loader")
     assert "0x" in vm.run("bootinfo mmap")
+    # GRUB loads the initramfs (rootfs/ packed by the build) as a module.
+    out = vm.run("bootinfo modules")
+    assert re.search(r"modules 1\n\s+0x[0-9a-f]+-0x[0-9a-f]+ 'initramfs'", out), out
     out = vm.run("color")
     assert "color auto" in out, out
     for cmd in BAD_ARGS:

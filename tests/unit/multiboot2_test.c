@@ -292,3 +292,48 @@ TEST(mmap_entry_size_near_4g_does_not_wrap)
 		CHECK_EQ(bi.mmap_count, 0);
 	}
 }
+
+/* A region whose base + length wraps past 2^64 is clipped at the top of
+ * the address space, so pmm sees an ordinary range (a wrapped end would
+ * be below the start: a reserved region that reserves nothing). */
+TEST(mmap_region_past_2_64_is_clipped)
+{
+	uint8_t p[8 + 24] = { 0 };
+	uint32_t esize = 24, type = 2;
+	uint64_t base = 0x100000, len = ~0ull - 0xfff;
+	struct builder b;
+	struct boot_info bi;
+
+	memcpy(p, &esize, 4);
+	memcpy(p + 8, &base, 8);
+	memcpy(p + 16, &len, 8);
+	memcpy(p + 24, &type, 4);
+	b_init(&b);
+	b_tag(&b, 6, p, sizeof(p));
+	b_end(&b);
+	CHECK_EQ(parse(&b, b.len, &bi), 0);
+	CHECK_EQ(bi.mmap_count, 1);
+	CHECK_EQ(bi.mmap[0].base, base);
+	CHECK(bi.mmap[0].base + bi.mmap[0].length >= bi.mmap[0].base);
+	CHECK_EQ(bi.mmap[0].length, ~0ull - base);
+}
+
+/* A module that ends before it starts is refused and counted: pmm would
+ * otherwise reserve nothing for it and hand its frames out. */
+TEST(module_ending_before_its_start_is_refused)
+{
+	uint8_t p[8 + 4] = { 0 };
+	uint32_t start = 0x200000, end = 0x100000;
+	struct builder b;
+	struct boot_info bi;
+
+	memcpy(p, &start, 4);
+	memcpy(p + 4, &end, 4);
+	memcpy(p + 8, "rd", 3);
+	b_init(&b);
+	b_tag(&b, 3, p, sizeof(p));
+	b_end(&b);
+	CHECK_EQ(parse(&b, b.len, &bi), 0);
+	CHECK_EQ(bi.module_count, 0);
+	CHECK_EQ(bi.bad_tags, 1);
+}
