@@ -15,6 +15,7 @@
 #include "drivers/serial.h"
 #include "drivers/virtio/blk.h"
 #include "drivers/virtio/rng.h"
+#include "fs/initramfs.h"
 #include "fs/vfs.h"
 #include "irq/irq.h"
 #include "mm/kmalloc.h"
@@ -62,7 +63,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	pci_init();	       /* enumerate buses, bind drivers */
 
 	/* -- files -- */
-	vfs_init(); /* dentry cache, filesystem types, a tmpfs as "/" */
+	vfs_init();		    /* dentry cache, filesystem types, a tmpfs as "/" */
+	initramfs_init(bootinfo()); /* rootfs/ from the boot module into "/" */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

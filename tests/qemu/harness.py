@@ -32,12 +32,14 @@ SCENARIOS = []
 
 # virtio: attach virtio-rng and the ISO as a read-only virtio-blk disk (vda),
 #   as `make run` does.
+# initrd: None for the build's initramfs.cpio (rootfs/), "" for no module,
+#   or the path of an archive to load instead.
 # disk: None, or a scratch disk for this scenario alone (vdb, needs virtio):
 #   an int is the size of a fresh zeroed image in MiB; a str names an image
 #   to copy. The copy is VM.disk; it is deleted when the scenario ends.
 DEFAULTS = dict(uefi=False, smp=1, mem="512M", machine="q35", cmdline="",
                 timeout=60, wait_prompt=True, gdb=False, extra="", build=None,
-                expect_exit=None, virtio=False, disk=None)
+                expect_exit=None, virtio=False, disk=None, initrd=None)
 
 
 class ScenarioError(AssertionError):
@@ -67,14 +69,15 @@ def free_port():
 _iso_lock = threading.Lock()
 
 
-def build_iso(elf, cmdline):
+def build_iso(elf, cmdline, initrd=None):
     with _iso_lock:     # scenarios run in threads; one grub-mkrescue at a time
-        return _build_iso(elf, cmdline)
+        return _build_iso(elf, cmdline, initrd)
 
 
-def _build_iso(elf, cmdline):
-    initrd = os.path.join(os.path.dirname(elf), "initramfs.cpio")
-    extra = [initrd] if os.path.exists(initrd) else []
+def _build_iso(elf, cmdline, initrd):
+    if initrd is None:
+        initrd = os.path.join(os.path.dirname(elf), "initramfs.cpio")
+    extra = [initrd] if initrd and os.path.exists(initrd) else []
     out = subprocess.run([os.path.join(ROOT, "tools/mkiso.sh"), elf,
                           os.path.dirname(elf), cmdline] + extra, check=True,
                          capture_output=True, text=True, cwd=ROOT)
@@ -112,7 +115,7 @@ class VM:
     # ---- process -------------------------------------------------------
     def _start(self, elf):
         o = self.opts
-        iso = build_iso(elf, o["cmdline"])
+        iso = build_iso(elf, o["cmdline"], o["initrd"])
         env = dict(os.environ, ISO=iso, UEFI="on" if o["uefi"] else "off",
                    SMP=str(o["smp"]), MEM=o["mem"], MACHINE=o["machine"],
                    GRAPHICS="off", ACCEL=os.environ.get("ACCEL", "auto"),
