@@ -50,7 +50,7 @@ static int mkdir_parents(const char *path)
 
 	if (!buf)
 		return -ENAMETOOLONG;
-	for (size_t i = 1; buf[i] && !err; i++) {
+	for (size_t i = 1, len = strlen(buf); i < len && !err; i++) {
 		if (buf[i] != '/' || buf[i - 1] == '/')
 			continue;
 		buf[i] = '\0';
