@@ -97,6 +97,7 @@ def fs_shell_files(vm):
     fails(vm, "mv a a/b", "mv: a: Invalid argument")
     fails(vm, "ln a linkdir", "ln: linkdir: Operation not permitted")
     fails(vm, "write empty/x y", "write: empty/x: Not a directory")
+    fails(vm, "write a y", "write: a: Is a directory")
     fails(vm, "mkdir -p empty/x", "mkdir: empty/x: Not a directory")
     fails(vm, "ln -s x sym", "ln: sym: File exists")
 
@@ -164,6 +165,11 @@ def fs_shell_mounts(vm):
     ok(vm, "write /mnt2/again fits")
     assert ok(vm, "cat /mnt2/again") == "fits\n"
 
+    # rm -r empties the mounted filesystem but cannot remove its mount point.
+    fails(vm, "rm -r /mnt2", "rm: /mnt2: Device or resource busy")
+    assert ok(vm, "ls -a /mnt2").split() == [".", ".."]
+    ok(vm, "write /mnt2/again fits")
+
     # Busy while it is the working directory; then unmounted.
     ok(vm, "cd /mnt2")
     fails(vm, "umount /mnt2", "umount: /mnt2: busy")
@@ -176,6 +182,15 @@ def fs_shell_mounts(vm):
     fails(vm, "umount /nowhere", "umount: /nowhere: No such file or directory")
     fails(vm, "umount /", "umount: /: Invalid argument")
 
+    # A removed working directory: commands fail cleanly, cd gets out.
+    ok(vm, "mkdir /gone")
+    ok(vm, "cd /gone")
+    ok(vm, "rmdir /gone")
+    fails(vm, "touch f", "touch: f: No such file or directory")
+    ok(vm, "cd /")
+
+    assert re.search(r"ktest: \d+ passed, 0 failed", vm.run("test shell"))
+    assert "usage: ls [-l] [-a] [PATH...]" in vm.run("help ls")
     for cmd in USAGE:
         out = vm.run(cmd)
         assert "usage:" in out, (cmd, out)
