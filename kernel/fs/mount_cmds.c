@@ -1,7 +1,7 @@
 /*
  * The shell's mount commands: `mount` lists the mount table ("SOURCE on
  * PATH type TYPE (OPTS)") and `mount -t TYPE [-o OPTS] SOURCE PATH`
- * mounts; `umount PATH`; `df` shows each mount's size, use and room in
+ * mounts (the options are shown as given, after "rw"); `umount PATH`; `df` shows each mount's size, use and room in
  * KiB from statfs. The table is walked under mount_lock, where nothing may
  * sleep, so the mounts are first pinned (a reference each) and then named
  * and printed outside it. Shell task only.
@@ -74,7 +74,8 @@ static void print_mount(struct mount *m, char *name)
 	if (fs_cmd_path_name(&p, name, FS_CMD_PATH_BUF))
 		strlcpy(name, "?", FS_CMD_PATH_BUF);
 	vfs_path_put(&p);
-	kprintf("%s on %s type %s (rw)\n", m->source, name, m->sb->type_name);
+	kprintf("%s on %s type %s (rw%s%s)\n", m->source, name, m->sb->type_name,
+		m->opts[0] ? "," : "", m->opts);
 }
 
 static int mount_list_all(void)

@@ -143,7 +143,7 @@ def fs_shell_mounts(vm):
     ok(vm, "mkdir /mnt2")
     ok(vm, "mount -t tmpfs -o size=64k none /mnt2")
     out = ok(vm, "mount")
-    assert "none on /mnt2 type tmpfs (rw)" in out, out
+    assert "none on /mnt2 type tmpfs (rw,size=64k)" in out, out
     m = re.search(r"^none\s+(\d+)\s+(\d+)\s+(\d+) /mnt2$", ok(vm, "df"), re.M)
     assert m and int(m.group(1)) == 64, m
     fails(vm, "mount -t nosuchfs none /mnt2", "mount: /mnt2: No such device")
