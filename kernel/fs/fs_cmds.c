@@ -242,7 +242,9 @@ static int read_names(const struct ls_opts *o, const char *path, char ***names, 
 		for (ssize_t off = 0; !err && off < got;) {
 			struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
 
-			if (o->all || de->d_name[0] != '.')
+			if (!de->d_reclen) // a broken filesystem: do not spin
+				err = -EIO;
+			else if (o->all || de->d_name[0] != '.')
 				err = names_add(names, n, &cap, de->d_name);
 			off += de->d_reclen;
 		}

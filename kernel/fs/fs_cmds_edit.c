@@ -104,7 +104,8 @@ SHELL_COMMAND(rmdir, .name = "rmdir", .group = "fs", .summary = "remove empty di
 	      .usage = "rmdir DIR...", .fn = cmd_rmdir);
 
 /* The first entry of directory @path other than "." and "..", copied
- * into @name (256 bytes). Returns 1 (found), 0 (empty) or -errno. */
+ * into @name (256 bytes), reading with @buf (DIRENT_BUF bytes). Returns 1
+ * (found), 0 (empty) or -errno. */
 static int first_entry(const char *path, char *name, char *buf)
 {
 	struct file *f;
@@ -117,6 +118,10 @@ static int first_entry(const char *path, char *name, char *buf)
 		for (ssize_t off = 0; !found && off < got;) {
 			struct linux_dirent64 *de = (struct linux_dirent64 *)(buf + off);
 
+			if (!de->d_reclen) { // a broken filesystem: do not spin
+				found = -EIO;
+				break;
+			}
 			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
 				strlcpy(name, de->d_name, 256);
 				found = 1;
@@ -125,7 +130,7 @@ static int first_entry(const char *path, char *name, char *buf)
 		}
 	}
 	file_put(f);
-	return found ? 1 : (int)got;
+	return found ? found : (int)got; // 1, -EIO, 0 at the end, or -errno
 }
 
 /*
@@ -294,7 +299,7 @@ SHELL_COMMAND(touch, .name = "touch", .group = "fs",
 static int cmd_mv(int argc, char **argv)
 {
 	struct linux_stat st;
-	const char *base;
+	size_t end, start, at;
 	char *dst;
 	int err;
 
@@ -303,12 +308,18 @@ static int cmd_mv(int argc, char **argv)
 	dst = dup_path(argv[2]);
 	if (!dst)
 		return fs_cmd_error("mv", argv[2], -ENAMETOOLONG);
-	/* Into an existing directory: keep the old last name, as mv(1) does. */
+	/* Into an existing directory: keep the old last name (trailing
+	 * slashes aside), as mv(1) does. */
 	if (!vfs_stat(fs_cmd_cwd(), argv[2], &st) && S_ISDIR(st.st_mode)) {
-		base = strrchr(argv[1], '/');
-		base = base ? base + 1 : argv[1];
-		if (*base && strlcat(dst, "/", FS_CMD_PATH_BUF) < FS_CMD_PATH_BUF)
-			strlcat(dst, base, FS_CMD_PATH_BUF);
+		for (end = strlen(argv[1]); end > 1 && argv[1][end - 1] == '/'; end--)
+			;
+		for (start = end; start && argv[1][start - 1] != '/'; start--)
+			;
+		at = strlcat(dst, "/", FS_CMD_PATH_BUF);
+		if (end > start && at + end - start < FS_CMD_PATH_BUF) {
+			memcpy(dst + at, argv[1] + start, end - start);
+			dst[at + end - start] = '\0';
+		}
 	}
 	err = vfs_rename(fs_cmd_cwd(), argv[1], dst);
 	kfree(dst);

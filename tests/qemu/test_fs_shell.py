@@ -75,6 +75,9 @@ def fs_shell_files(vm):
     assert ok(vm, "cat a/moved").startswith("hello file")
     ok(vm, "mv a/moved a/b")                      # into a directory
     assert ok(vm, "ls a/b").split() == ["c", "moved"]
+    ok(vm, "mkdir a/sub")
+    ok(vm, "mv a/sub/ a/b")                       # trailing slash: into a/b/sub
+    assert ok(vm, "ls a/b").split() == ["c", "moved", "sub"]
     ok(vm, "ln -s /work/a/b/moved sym")
     out = ok(vm, "ls -l")
     assert re.search(r"lrwxrwxrwx .* sym -> /work/a/b/moved\n", out), out
