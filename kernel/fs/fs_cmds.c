@@ -14,6 +14,7 @@
 #include "fs/vfs.h"
 #include "include/uapi/dirent.h"
 #include "include/uapi/errno.h"
+#include "lib/filemode.h"
 #include "lib/path.h"
 #include "lib/strerror.h"
 #include "lib/string.h"
@@ -94,26 +95,6 @@ int fs_cmd_path_name(const struct vfs_path *start, char *buf, size_t size)
 	return 0;
 }
 
-void fs_cmd_mode_string(uint32_t mode, char buf[11])
-{
-	static const char types[16] = { [S_IFDIR >> 12] = 'd', [S_IFLNK >> 12] = 'l',
-					[S_IFCHR >> 12] = 'c', [S_IFBLK >> 12] = 'b',
-					[S_IFIFO >> 12] = 'p', [S_IFSOCK >> 12] = 's' };
-	static const char rwx[] = "rwxrwxrwx";
-	char t = types[(mode & S_IFMT) >> 12];
-
-	buf[0] = t ? t : '-';
-	for (int i = 0; i < 9; i++)
-		buf[1 + i] = mode & (0400u >> i) ? rwx[i] : '-';
-	if (mode & S_ISUID)
-		buf[3] = mode & 0100 ? 's' : 'S';
-	if (mode & S_ISGID)
-		buf[6] = mode & 0010 ? 's' : 'S';
-	if (mode & S_ISVTX)
-		buf[9] = mode & 0001 ? 't' : 'T';
-	buf[10] = '\0';
-}
-
 static int cmd_pwd(int argc, char **argv)
 {
 	char *buf;
@@ -171,7 +152,7 @@ static int ls_print(const struct ls_opts *o, const char *path, const char *name)
 	err = vfs_lstat(fs_cmd_cwd(), path, &st);
 	if (err)
 		return fs_cmd_error("ls", path, err);
-	fs_cmd_mode_string(st.st_mode, mode);
+	filemode_string(st.st_mode, mode);
 	cal_from_unix((int64_t)st.st_mtime_sec, &d);
 	kprintf("%s %2lu %u %u %8ld %04d-%02d-%02d %02d:%02d %s", mode, (unsigned long)st.st_nlink,
 		st.st_uid, st.st_gid, (long)st.st_size, d.year, d.month, d.day, d.hour, d.min,

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "fs/mount.h"
 
@@ -23,6 +22,3 @@ int fs_cmd_error(const char *cmd, const char *path, int err);
 /* Write the absolute name of @p into @buf (@size bytes, NUL-terminated).
  * Returns 0 or -ENAMETOOLONG. May sleep. */
 int fs_cmd_path_name(const struct vfs_path *p, char *buf, size_t size);
-
-/* "drwxr-xr-x" for @mode into @buf (11 bytes). */
-void fs_cmd_mode_string(uint32_t mode, char buf[11]);

@@ -8,6 +8,7 @@
 #include "fs/fs_cmds.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
+#include "lib/filemode.h"
 #include "mm/kmalloc.h"
 #include "shell/shell.h"
 #include "time/calendar.h"
@@ -182,7 +183,7 @@ static int cmd_stat(int argc, char **argv)
 	err = vfs_lstat(fs_cmd_cwd(), argv[1], &st);
 	if (err)
 		return fs_cmd_error("stat", argv[1], err);
-	fs_cmd_mode_string(st.st_mode, mode);
+	filemode_string(st.st_mode, mode);
 	print_file_line(argv[1], &st);
 	kprintf("  Size: %-10ld\tBlocks: %-10ld IO Block: %-6ld %s\n", (long)st.st_size,
 		(long)st.st_blocks, (long)st.st_blksize, type_name(&st));
