@@ -263,19 +263,23 @@ static int ls_dir(const struct ls_opts *o, const char *path)
 	return status;
 }
 
-static int ls_one(const struct ls_opts *o, const char *path)
+/* List @path: a directory's entries (after a "PATH:" heading when
+ * several operands were given), or the one non-directory itself. */
+static int ls_one(const struct ls_opts *o, const char *path, bool heading)
 {
 	struct linux_stat st;
 	int err = vfs_lstat(fs_cmd_cwd(), path, &st);
+	bool dir = !err && S_ISDIR(st.st_mode);
 
-	if (!err && S_ISLNK(st.st_mode) && !o->lng && !vfs_stat(fs_cmd_cwd(), path, &st) &&
-	    S_ISDIR(st.st_mode))
-		return ls_dir(o, path);
+	if (!err && S_ISLNK(st.st_mode) && !o->lng && !vfs_stat(fs_cmd_cwd(), path, &st))
+		dir = S_ISDIR(st.st_mode); // ls LINK lists the directory it names
 	if (err)
 		return fs_cmd_error("ls", path, err);
-	if (S_ISDIR(st.st_mode))
-		return ls_dir(o, path);
-	return ls_print(o, path, path);
+	if (!dir)
+		return ls_print(o, path, path);
+	if (heading)
+		kprintf("%s:\n", path);
+	return ls_dir(o, path);
 }
 
 /* Parse leading "-l", "-a", "-la"...; returns the first operand's index
@@ -305,13 +309,10 @@ static int cmd_ls(int argc, char **argv)
 	if (first < 0)
 		return shell_usage(shell_find("ls"));
 	if (first == argc)
-		return ls_one(&o, ".");
-	for (int i = first; i < argc; i++) {
-		if (argc - first > 1)
-			kprintf("%s%s:\n", i > first ? "\n" : "", argv[i]);
-		if (ls_one(&o, argv[i]))
+		return ls_one(&o, ".", false);
+	for (int i = first; i < argc; i++)
+		if (ls_one(&o, argv[i], argc - first > 1))
 			status = 1;
-	}
 	return status;
 }
 

@@ -41,6 +41,7 @@ def fs_shell_files(vm):
     assert re.search(r"hostname\n[^\n]*motd", out, re.S), out   # sorted by name
     assert ok(vm, "ls /etc").split() == ["hostname", "motd"]
     assert ok(vm, "ls -a /etc").split()[:2] == [".", ".."]
+    assert ok(vm, "ls /etc/motd /etc") == "/etc/motd\n/etc:\nhostname\nmotd\n"
     out = ok(vm, "stat /etc/motd")
     assert re.search(r"Size: %d\s" % MOTD_SIZE, out), out
     assert "regular file" in out and "Access: (0644/-rw-r--r--)" in out, out
