@@ -96,6 +96,7 @@ static int mount_create(const char *type, const char *source, const char *opts, 
 	}
 	m->sb = sb;
 	strlcpy(m->source, source ? source : "none", sizeof(m->source));
+	strlcpy(m->opts, opts ? opts : "", sizeof(m->opts));
 	atomic_set(&m->count, 1); // the table's
 	list_init(&m->link);
 	*out = m;

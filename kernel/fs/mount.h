@@ -30,6 +30,7 @@ struct mount {
 	struct mount *parent;	   // NULL for the root mount (referenced)
 	struct dentry *mountpoint; // in parent (referenced)
 	char source[32];	   // "none", "vda", ...
+	char opts[64];		   // the options as given ("" for none; cut to fit)
 	/* Atomic: */
 	atomic_t count; // the table's reference, paths, open files
 	/* Protected by mount_lock: */

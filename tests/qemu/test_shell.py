@@ -60,8 +60,8 @@ def shell_tab_completion(vm):
     out = vm.run("log")
     assert "debug" in out, out
     vm.run("log info")
-    vm.send("h\t")                       # ambiguous: help, history listed
-    vm.expect(r"help\s+history\s*\n")
+    vm.send("h\t")                       # ambiguous: help, hexdump, history listed
+    vm.expect(r"help\s+hexdump\s+history\s*\n")
     keys(vm, CTRL_C)
     vm.shutdown()
 
