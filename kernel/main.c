@@ -15,6 +15,7 @@
 #include "drivers/serial.h"
 #include "drivers/virtio/blk.h"
 #include "drivers/virtio/rng.h"
+#include "fs/devfs/devfs.h"
 #include "fs/initramfs.h"
 #include "fs/vfs.h"
 #include "irq/irq.h"
@@ -65,6 +66,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	/* -- files -- */
 	vfs_init();		    /* dentry cache, filesystem types, a tmpfs as "/" */
 	initramfs_init(bootinfo()); /* rootfs/ from the boot module into "/" */
+	devfs_init();		    /* devices at /dev (logged if it fails) */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

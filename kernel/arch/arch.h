@@ -68,6 +68,11 @@ static inline uint64_t arch_cycles(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* 64 bits from the CPU's random number generator (RDRAND, retried a few
+ * times as Intel advises) into @out. False when the CPU has none or it
+ * kept failing. IRQ-safe. */
+bool arch_random_u64(uint64_t *out);
+
 /* Full memory barrier (orders loads and stores, also against devices). */
 static inline void arch_mb(void)
 {

@@ -1,14 +1,28 @@
 /*
  * Kernel log: a timestamp from ktime_ns(), a level tag for warnings and
  * errors, then the message, written in one console transaction so lines
- * from different CPUs do not interleave.
- * Locking: log_level is a single word read and written atomically.
+ * from different CPUs do not interleave. Every line is also kept in a
+ * ring of the last LOG_BUF_SIZE bytes, which /dev/kmsg reads.
+ * Locking: log_level is a single word read and written atomically; the
+ * ring is guarded by log_buf_lock (LOCK_RANK_LEAF, IRQ-safe). During a
+ * panic the ring is only tried (trylock), so a CPU stopped holding it
+ * cannot block the report.
  */
 #include "core/log.h"
 
+#include "arch/arch.h"
+#include "core/panic.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "sync/spinlock.h"
 #include "time/ktime.h"
+
+#define LOG_BUF_SIZE 16384u // a power of two: offsets wrap with a mask
+
+static struct spinlock log_buf_lock = SPINLOCK_INIT("log_buf", LOCK_RANK_LEAF);
+/* Protected by log_buf_lock: */
+static char log_buf[LOG_BUF_SIZE];
+static uint64_t log_buf_total; // bytes ever appended; the ring holds the last ones
 
 static enum log_level log_level = LOG_INFO;
 
@@ -37,6 +51,42 @@ int log_level_parse(const char *name)
 	return -1;
 }
 
+/* Append @n bytes of one line to the ring. */
+static void log_buf_append(const char *s, size_t n)
+{
+	unsigned long flags;
+
+	if (panic_in_progress()) {
+		flags = arch_irq_save();
+		if (!spin_trylock(&log_buf_lock)) {
+			arch_irq_restore(flags);
+			return;
+		}
+	} else {
+		flags = spin_lock_irqsave(&log_buf_lock);
+	}
+	for (size_t i = 0; i < n; i++)
+		log_buf[(log_buf_total + i) & (LOG_BUF_SIZE - 1)] = s[i];
+	log_buf_total += n;
+	spin_unlock_irqrestore(&log_buf_lock, flags);
+}
+
+size_t log_buffer_read(uint64_t off, char *buf, size_t n)
+{
+	unsigned long flags = spin_lock_irqsave(&log_buf_lock);
+	uint64_t held = log_buf_total < LOG_BUF_SIZE ? log_buf_total : LOG_BUF_SIZE;
+	uint64_t first = log_buf_total - held; // absolute offset of the oldest byte kept
+
+	if (off >= held)
+		n = 0;
+	else if (n > held - off)
+		n = (size_t)(held - off);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = log_buf[(first + off + i) & (LOG_BUF_SIZE - 1)];
+	spin_unlock_irqrestore(&log_buf_lock, flags);
+	return n;
+}
+
 void log_printf(enum log_level level, const char *fmt, ...)
 {
 	char line[256];
@@ -58,5 +108,6 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	n = strlen(line);
 	if (n == sizeof(line) - 1) /* truncated: keep the line ending */
 		line[n - 1] = '\n';
+	log_buf_append(line, n);
 	console_write(line, n);
 }

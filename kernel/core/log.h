@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/console.h"
 #include "include/compiler.h"
@@ -27,6 +28,11 @@ void log_printf(enum log_level level, const char *fmt, ...) __printf(2, 3);
 /* The threshold: messages above it are dropped. Default LOG_INFO. */
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
+
+/* Copy up to @n bytes of the kept log text (the last 16 KiB of lines,
+ * oldest first) from offset @off of it into @buf; returns the bytes
+ * copied, 0 at or past the end. IRQ-safe. */
+size_t log_buffer_read(uint64_t off, char *buf, size_t n);
 
 /* Name of @level ("info"), and the reverse (-1 when unknown). */
 const char *log_level_name(enum log_level level);

@@ -105,3 +105,20 @@ void arch_reboot(void)
 	int3();
 	arch_halt_forever();
 }
+
+/* CPUID.01H:ECX bit 30 (Intel SDM Vol. 2A, CPUID). */
+#define CPUID_1_ECX_RDRAND (1u << 30)
+#define RDRAND_RETRIES 10 // Intel's DRNG guide: ten tries before giving up
+
+bool arch_random_u64(uint64_t *out)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(c & CPUID_1_ECX_RDRAND))
+		return false;
+	for (int i = 0; i < RDRAND_RETRIES; i++)
+		if (rdrand64(out))
+			return true;
+	return false;
+}
