@@ -4,9 +4,9 @@
  * from different CPUs do not interleave. Every line is also kept in a
  * ring of the last LOG_BUF_SIZE bytes, which /dev/kmsg reads.
  * Locking: log_level is a single word read and written atomically; the
- * ring is guarded by log_buf_lock (LOCK_RANK_LEAF, IRQ-safe). During a
- * panic the ring is only tried (trylock), so a CPU stopped holding it
- * cannot block the report.
+ * ring is guarded by log_buf_lock (LOCK_RANK_LEAF + 1, IRQ-safe: any
+ * code may log). During a panic the ring is only tried (trylock), so a
+ * CPU stopped holding it cannot block the report.
  */
 #include "core/log.h"
 
@@ -19,7 +19,7 @@
 
 #define LOG_BUF_SIZE 16384u // a power of two: offsets wrap with a mask
 
-static struct spinlock log_buf_lock = SPINLOCK_INIT("log_buf", LOCK_RANK_LEAF);
+static struct spinlock log_buf_lock = SPINLOCK_INIT("log_buf", LOCK_RANK_LEAF + 1);
 /* Protected by log_buf_lock: */
 static char log_buf[LOG_BUF_SIZE];
 static uint64_t log_buf_total; // bytes ever appended; the ring holds the last ones

@@ -15,14 +15,14 @@
 #include "drivers/block/blkdev.h"
 #include "fs/inode.h"
 
-#define DEVFS_MAGIC 0x1373    // Linux's old devfs f_type
-#define DEVFS_MAX_DISKS 26    // vda..vdz
+#define DEVFS_MAGIC 0x1373 // Linux's old devfs f_type
+#define DEVFS_MAX_DISKS 26 // vda..vdz
 #define DEVFS_MAX_NODES (8 + DEVFS_MAX_DISKS)
 #define DEVFS_ROOT_INO 1
 
 /* Linux's device numbers (Documentation/admin-guide/devices.txt). */
 #define DEVFS_MEM_MAJOR 1
-#define DEVFS_TTYAUX_MAJOR 5 // 5:1 is /dev/console
+#define DEVFS_TTYAUX_MAJOR 5	// 5:1 is /dev/console
 #define DEVFS_VIRTBLK_MAJOR 254 // virtblk's dynamic major as Linux usually picks it
 #define DEVFS_VIRTBLK_MINORS 16 // minors per disk (partitions), as virtblk
 

@@ -109,7 +109,7 @@ static bool dev_lists(const char *name)
 
 KTEST(devfs_readdir_lists_the_devices)
 {
-	static const char *const names[] = { ".",      "..",   "null",	"zero",	  "full",
+	static const char *const names[] = { ".",      "..",	  "null",    "zero", "full",
 					     "random", "urandom", "console", "kmsg" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)

@@ -22,9 +22,9 @@
 
 #define LOG_PREFIX "devfs: "
 
-#define DEVFS_RNG_CHUNK 4096	      // bytes per key, then the key is replaced
+#define DEVFS_RNG_CHUNK 4096	    // bytes per key, then the key is replaced
 #define DEVFS_RNG_RESEED (1u << 20) // bytes between virtio-rng reseeds
-#define DEVFS_RNG_JITTER 64	      // TSC samples at boot
+#define DEVFS_RNG_JITTER 64	    // TSC samples at boot
 
 static struct mutex rng_lock;
 /* Protected by rng_lock: */
@@ -117,7 +117,8 @@ void devfs_random_fill(void *buf, size_t n)
 
 	while (n) {
 		size_t chunk = n < DEVFS_RNG_CHUNK ? n : DEVFS_RNG_CHUNK;
-		uint32_t blocks = (uint32_t)((chunk + CHACHA20_BLOCK_SIZE - 1) / CHACHA20_BLOCK_SIZE);
+		uint32_t blocks =
+			(uint32_t)((chunk + CHACHA20_BLOCK_SIZE - 1) / CHACHA20_BLOCK_SIZE);
 
 		mutex_lock(&rng_lock);
 		if (rng_counter > UINT32_MAX - blocks - 1) {

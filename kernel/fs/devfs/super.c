@@ -89,7 +89,8 @@ static int devfs_readdir(struct file *f, struct dirent_sink *sink, int64_t *pos)
 	struct devfs_sb *ds = dir->sb->fs_private;
 
 	for (; *pos < 2; (*pos)++)
-		if (!dirent_sink_add(sink, DEVFS_ROOT_INO, *pos + 1, DT_DIR, "..", (size_t)*pos + 1))
+		if (!dirent_sink_add(sink, DEVFS_ROOT_INO, *pos + 1, DT_DIR, "..",
+				     (size_t)*pos + 1))
 			return 0;
 	for (; *pos - 2 < (int64_t)ds->nr_nodes; (*pos)++) {
 		struct devfs_node *n = &ds->nodes[*pos - 2];
