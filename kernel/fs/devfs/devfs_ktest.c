@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "drivers/block/bcache.h"
 #include "drivers/block/blkdev.h"
+#include "fs/namei.h"
 #include "fs/vfs.h"
 #include "include/uapi/dirent.h"
 #include "include/uapi/errno.h"
@@ -203,4 +204,57 @@ KTEST(devfs_disk_round_trip_at_an_unaligned_offset)
 	KASSERT_EQ(vfs_pwrite(f, after, 2, cap - 2), 2); // restore the last bytes
 	KASSERT_EQ(vfs_fsync(f), 0);
 	file_put(f);
+}
+
+KTEST(devfs_read_only_disk_refuses_writes)
+{
+	struct blkdev *dev = blkdev_find_serial("corvid-iso");
+	char path[16] = "/dev/";
+	uint8_t b[4];
+	struct file *f;
+
+	if (!dev || !dev->read_only) {
+		log_info("devfs_read_only_disk skipped: no read-only disk 'corvid-iso'\n");
+		return;
+	}
+	strlcpy(path + 5, dev->name, sizeof(path) - 5);
+	f = dev_open(path, O_RDWR);
+	KASSERT_EQ(vfs_pread(f, b, sizeof(b), 0), 4);
+	KASSERT_EQ(vfs_pwrite(f, b, sizeof(b), 0), -EROFS);
+	file_put(f);
+}
+
+#define BIG_READ 10000 // crosses the generator's 4 KiB rekeying
+
+KTEST(devfs_urandom_large_read_has_no_repeated_blocks)
+{
+	struct file *f = dev_open("/dev/urandom", O_RDONLY);
+	uint8_t *buf = kmalloc(BIG_READ);
+	size_t nblk = BIG_READ / 64;
+
+	KASSERT(buf);
+	KASSERT_EQ(vfs_read(f, buf, BIG_READ), BIG_READ);
+	for (size_t i = 0; i < nblk; i++)
+		for (size_t j = i + 1; j < nblk; j++)
+			KASSERT(memcmp(buf + 64 * i, buf + 64 * j, 64) != 0);
+	kfree(buf);
+	file_put(f);
+}
+
+KTEST(devfs_second_mount_works_and_unmounts_cleanly)
+{
+	struct vfs_path at, root;
+	struct linux_stat st;
+
+	KASSERT_EQ(vfs_mkdir(NULL, "/devfs_ktest", 0755), 0);
+	KASSERT_EQ(vfs_walk(NULL, "/devfs_ktest", WALK_FOLLOW | WALK_DIRECTORY, &at), 0);
+	KASSERT_EQ(vfs_mount_at(&at, "devfs", "none", NULL), 0);
+	vfs_path_put(&at);
+	KASSERT_EQ(vfs_stat(NULL, "/devfs_ktest/zero", &st), 0);
+	KASSERT_EQ(st.st_rdev, (1u << 8) | 5);
+	KASSERT_EQ(vfs_mkdir(NULL, "/devfs_ktest/x", 0755), -EPERM);
+	KASSERT_EQ(vfs_walk(NULL, "/devfs_ktest", WALK_FOLLOW | WALK_DIRECTORY, &root), 0);
+	KASSERT_EQ(vfs_umount(&root), 0);
+	KASSERT_EQ(vfs_stat(NULL, "/devfs_ktest/zero", &st), -ENOENT);
+	KASSERT_EQ(vfs_rmdir(NULL, "/devfs_ktest"), 0);
 }
