@@ -1,7 +1,8 @@
 """devfs at /dev (issue 13, "devfs"): `ls -l /dev` shows the character
 devices and the disks with their types, `write` to /dev/null succeeds and
 to /dev/full fails with "No space left on device", `cat /dev/null` prints
-nothing, and text written to /dev/vdb (the scratch disk) at offset 0
+nothing, `cat /dev/kmsg` shows the boot log, `rm /dev/null` is refused,
+and text written to /dev/vdb (the scratch disk) at offset 0
 reaches the disk image on the host after `sync`. hexdump has no length
 limit, so /dev/zero is left to the ktests. One VM (BIOS, virtio, 8 MiB
 scratch disk), which also runs the devfs ktests."""
@@ -29,6 +30,10 @@ def devfs_shell(vm):
     assert status(vm) != 0
     assert vm.run("cat /dev/null").strip() == ""
     assert status(vm) == 0
+    assert "devfs: mounted at /dev" in vm.run("cat /dev/kmsg")
+    out = vm.run("rm /dev/null")
+    assert "Operation not permitted" in out, out
+    assert status(vm) != 0
     vm.run("write /dev/vdb corvid devfs")
     assert status(vm) == 0
     vm.run("sync")

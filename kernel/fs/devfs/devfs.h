@@ -7,8 +7,6 @@
  */
 #pragma once
 
-#include "include/compiler.h"
-
 /* Make "devfs" mountable and seed the random generator. Boot, once,
  * after the block and virtio drivers have bound (pci_init). May sleep. */
 void devfs_register(void);

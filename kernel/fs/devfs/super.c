@@ -85,12 +85,13 @@ static int devfs_rename(struct inode *odir, const char *oname, size_t olen, stru
 /* "." and ".." at positions 0 and 1, then node i at position 2 + i. */
 static int devfs_readdir(struct file *f, struct dirent_sink *sink, int64_t *pos)
 {
+	static const char *const dots[] = { ".", ".." };
 	struct inode *dir = f->inode;
 	struct devfs_sb *ds = dir->sb->fs_private;
 
 	for (; *pos < 2; (*pos)++)
-		if (!dirent_sink_add(sink, DEVFS_ROOT_INO, *pos + 1, DT_DIR, "..",
-				     (size_t)*pos + 1))
+		if (!dirent_sink_add(sink, DEVFS_ROOT_INO, *pos + 1, DT_DIR, dots[*pos],
+				     strlen(dots[*pos])))
 			return 0;
 	for (; *pos - 2 < (int64_t)ds->nr_nodes; (*pos)++) {
 		struct devfs_node *n = &ds->nodes[*pos - 2];
