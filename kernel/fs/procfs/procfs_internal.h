@@ -4,11 +4,11 @@
  * Nothing outside kernel/fs/procfs/ includes this.
  */
 #pragma once
+#include "fs/procfs/procfs_text.h"
+#include "include/compiler.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "fs/procfs/procfs_text.h"
-#include "include/compiler.h"
 
 struct task_info;
 

@@ -104,8 +104,8 @@ KTEST(procfs_mounts)
 
 KTEST(procfs_other_files)
 {
-	static const char *const names[] = { "/proc/version", "/proc/loadavg",
-					     "/proc/interrupts", "/proc/filesystems" };
+	static const char *const names[] = { "/proc/version", "/proc/loadavg", "/proc/interrupts",
+					     "/proc/filesystems" };
 	struct linux_stat st;
 	size_t len;
 

@@ -43,10 +43,10 @@ void procfs_text_printf(struct procfs_text *t, const char *fmt, ...)
 
 void procfs_text_kb(struct procfs_text *t, const char *key, uint64_t kib)
 {
-	procfs_text_printf(t, "%s:%*s%*lu kB\n", key,
-			   (int)(strlen(key) + 1 < MEMINFO_KEY_COLS ?
-					 MEMINFO_KEY_COLS - strlen(key) - 1 : 1),
-			   "", MEMINFO_NUM_COLS, (unsigned long)kib);
+	procfs_text_printf(
+		t, "%s:%*s%*lu kB\n", key,
+		(int)(strlen(key) + 1 < MEMINFO_KEY_COLS ? MEMINFO_KEY_COLS - strlen(key) - 1 : 1),
+		"", MEMINFO_NUM_COLS, (unsigned long)kib);
 }
 
 /* Start of the line after the one at @p, or @end. */

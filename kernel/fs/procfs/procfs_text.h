@@ -5,16 +5,16 @@
  * Pure: host-testable (procfs_text.c).
  */
 #pragma once
+#include "include/compiler.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "include/compiler.h"
 
 struct procfs_text {
 	char *buf;
-	size_t cap;	// bytes at buf
-	size_t len;	// bytes written (never more than cap)
-	bool overflow;	// something did not fit: render again, bigger
+	size_t cap;    // bytes at buf
+	size_t len;    // bytes written (never more than cap)
+	bool overflow; // something did not fit: render again, bigger
 };
 
 /* Start writing into @buf (@cap bytes). */

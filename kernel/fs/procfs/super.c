@@ -97,7 +97,8 @@ static uint64_t procfs_lookup_ino(struct inode *dir, const char *name, size_t le
 	if (w.is_task) {
 		for (size_t i = 0; i < procfs_nr_task_files; i++)
 			if (name_is(name, len, procfs_task_files[i].name))
-				return procfs_task_find(w.id, NULL) ? procfs_task_ino(w.id, i + 1) : 0;
+				return procfs_task_find(w.id, NULL) ? procfs_task_ino(w.id, i + 1)
+								    : 0;
 		return 0;
 	}
 	for (size_t i = 0; i < procfs_nr_root_files; i++)
@@ -181,8 +182,8 @@ static int procfs_readdir_task(struct inode *dir, uint64_t id, struct dirent_sin
 		bool ok;
 
 		if (*pos < 2)
-			ok = dirent_sink_add(sink, *pos ? PROCFS_ROOT_INO : dir->ino, *pos + 1, DT_DIR,
-					     "..", (size_t)*pos + 1);
+			ok = dirent_sink_add(sink, *pos ? PROCFS_ROOT_INO : dir->ino, *pos + 1,
+					     DT_DIR, "..", (size_t)*pos + 1);
 		else
 			ok = dirent_sink_add(sink, procfs_task_ino(id, (unsigned int)*pos - 1),
 					     *pos + 1, DT_REG, procfs_task_files[*pos - 2].name,

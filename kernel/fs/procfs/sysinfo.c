@@ -23,9 +23,9 @@
 
 #define KIB(pages) ((pages) * (PAGE_SIZE / 1024))
 #define NS_PER_CENTI 10000000ull
-#define FLAGS_MAX 160		// feature names asked of the CPU
-#define CACHE_LINE 64		// clflush size and cache_alignment
-#define IRQ_PREC 3		// Linux: width of the vector column (< 1000 vectors)
+#define FLAGS_MAX 160 // feature names asked of the CPU
+#define CACHE_LINE 64 // clflush size and cache_alignment
+#define IRQ_PREC 3    // Linux: width of the vector column (< 1000 vectors)
 
 static int render_meminfo(struct procfs_text *t, uint64_t id)
 {
@@ -42,9 +42,9 @@ static int render_meminfo(struct procfs_text *t, uint64_t id)
 	procfs_text_kb(t, "MemTotal", KIB(p.total_pages));
 	procfs_text_kb(t, "MemFree", KIB(p.free_pages));
 	procfs_text_kb(t, "MemAvailable", KIB(p.free_pages));
-	static const char *const zeros[] = { "Buffers", "Cached", "SwapCached", "Active",
-					     "Inactive", "SwapTotal", "SwapFree", "Dirty",
-					     "Writeback", "AnonPages", "Mapped", "Shmem" };
+	static const char *const zeros[] = { "Buffers",	  "Cached",    "SwapCached", "Active",
+					     "Inactive",  "SwapTotal", "SwapFree",   "Dirty",
+					     "Writeback", "AnonPages", "Mapped",     "Shmem" };
 	for (size_t i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
 		procfs_text_kb(t, zeros[i], 0);
 	procfs_text_kb(t, "Slab", KIB(k.heap_pages));
@@ -72,14 +72,16 @@ static void cpuinfo_one(struct procfs_text *t, unsigned int cpu, unsigned int nc
 	procfs_text_printf(t, "cpu MHz\t\t: %lu.%03lu\n", (unsigned long)(khz / 1000),
 			   (unsigned long)(khz % 1000));
 	procfs_text_printf(t, "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %u\n", ncpus, cpu);
-	procfs_text_printf(t, "cpu cores\t: %u\napicid\t\t: %u\ninitial apicid\t: %u\n", ncpus,
-			   cpu, cpu);
-	procfs_text_printf(t, "fpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\n",
+	procfs_text_printf(t, "cpu cores\t: %u\napicid\t\t: %u\ninitial apicid\t: %u\n", ncpus, cpu,
+			   cpu);
+	procfs_text_printf(t,
+			   "fpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\n",
 			   id->max_leaf);
 	procfs_text_printf(t, "flags\t\t: %s\n", flags);
 	procfs_text_printf(t, "bogomips\t: %lu.%02lu\n", (unsigned long)(khz * 2 / 1000),
 			   (unsigned long)(khz * 2 % 1000 / 10));
-	procfs_text_printf(t, "clflush size\t: %u\ncache_alignment\t: %u\n", CACHE_LINE, CACHE_LINE);
+	procfs_text_printf(t, "clflush size\t: %u\ncache_alignment\t: %u\n", CACHE_LINE,
+			   CACHE_LINE);
 	procfs_text_printf(t, "address sizes\t: %u bits physical, %u bits virtual\n",
 			   id->phys_addr_bits, id->virt_addr_bits);
 	procfs_text_printf(t, "power management:\n\n");
@@ -229,9 +231,9 @@ static int render_filesystems(struct procfs_text *t, uint64_t id)
 }
 
 const struct procfs_entry procfs_root_files[] = {
-	{ "cpuinfo", render_cpuinfo },	   { "filesystems", render_filesystems },
+	{ "cpuinfo", render_cpuinfo },	     { "filesystems", render_filesystems },
 	{ "interrupts", render_interrupts }, { "loadavg", render_loadavg },
-	{ "meminfo", render_meminfo },	   { "mounts", procfs_render_mounts },
-	{ "uptime", render_uptime },	   { "version", render_version },
+	{ "meminfo", render_meminfo },	     { "mounts", procfs_render_mounts },
+	{ "uptime", render_uptime },	     { "version", render_version },
 };
 const size_t procfs_nr_root_files = sizeof(procfs_root_files) / sizeof(procfs_root_files[0]);

@@ -12,9 +12,9 @@
 #include "mm/kmalloc.h"
 #include "sched/task.h"
 
-#define SNAPSHOT_SLACK 16	// room for tasks created while we allocate
-#define USER_HZ 100		// clock ticks of /proc/ID/stat (sysconf(_SC_CLK_TCK))
-#define PF_KTHREAD 0x00200000	// Linux include/linux/sched.h: a kernel thread
+#define SNAPSHOT_SLACK 16     // room for tasks created while we allocate
+#define USER_HZ 100	      // clock ticks of /proc/ID/stat (sysconf(_SC_CLK_TCK))
+#define PF_KTHREAD 0x00200000 // Linux include/linux/sched.h: a kernel thread
 #define RLIM_INFINITY_U64 (~0ull)
 
 struct task_info *procfs_task_snapshot(size_t *n)
