@@ -2,10 +2,12 @@
  * procfs through the VFS API: every file opens and its text parses
  * (meminfo's totals, one cpuinfo paragraph per online CPU, uptime moving
  * on, the boot mounts), writes and new names are refused, and a task's
- * directory appears with the task and is gone once it is joined.
+ * directory appears with the task and is gone once it is joined. A
+ * second procfs mounted, used and unmounted leaves the heap as it was.
  */
 #include "fs/procfs/procfs_text.h"
 #include "fs/vfs.h"
+#include "fs/vfs_conformance.h"
 #include "include/atomic.h"
 #include "include/uapi/dirent.h"
 #include "include/uapi/errno.h"
@@ -212,4 +214,55 @@ KTEST(procfs_task_dir)
 	struct file *f;
 	KASSERT_EQ(vfs_open(NULL, path, O_RDONLY, 0, &f), -ENOENT);
 	KASSERT(!proc_lists(name));
+}
+
+static uint64_t heap_in_use(void)
+{
+	struct kmalloc_stats *st = kmalloc(sizeof(*st));
+	uint64_t n = 0;
+
+	KASSERT(st);
+	kmalloc_get_stats(st);
+	for (int i = 0; i < SLAB_NR_CLASSES; i++)
+		n += st->cls[i].inuse;
+	n += st->large_allocs << 32;
+	kfree(st);
+	return n; // st itself was in use while counting, both times
+}
+
+static const struct conf_fs second_proc = { .type = "proc" };
+
+/* Open, read and close each of a second procfs's files and task 1's. */
+static void proc_workload(struct conf_ctx *c)
+{
+	static const char *const names[] = { "meminfo",	   "cpuinfo",  "mounts", "uptime",
+					     "interrupts", "1/status", "1/stat", "1/cmdline" };
+	char buf[128];
+	struct linux_stat st;
+	struct file *f;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		f = conf_open(c, names[i], O_RDONLY);
+		while (vfs_read(f, buf, sizeof(buf)) > 0)
+			;
+		file_put(f);
+	}
+	KASSERT_EQ(vfs_stat(&c->cwd, "999999", &st), -ENOENT);
+	KASSERT_EQ(vfs_stat(&c->cwd, "1", &st), 0);
+	KASSERT(S_ISDIR(st.st_mode));
+}
+
+KTEST(procfs_umount_returns_memory)
+{
+	struct conf_ctx c;
+	uint64_t before, after;
+
+	conf_mount(&c, &second_proc); // warm up /ktest's own names
+	conf_umount(&c);
+	before = heap_in_use();
+	conf_mount(&c, &second_proc);
+	proc_workload(&c);
+	conf_umount(&c);
+	after = heap_in_use();
+	KASSERT_EQ(after, before);
 }
