@@ -91,6 +91,15 @@ def procfs_files(vm):
     stat = lines(vm.run("cat /proc/1/stat"))
     assert len(stat) == 1 and re.match(r"^1 \(.*\) [RSZ] ", stat[0]), stat
     assert len(re.sub(r"\(.*\)", "comm", stat[0]).split()) == 52, stat
+    listing = vm.run("ls /proc").split()
+    for name in ["meminfo", "cpuinfo", "mounts", "uptime", "loadavg", "interrupts",
+                 "version", "filesystems", "1"]:
+        assert name in listing, (name, listing)
+    out = vm.run("write /proc/meminfo x")
+    assert "Permission denied" in out, out
+    assert re.match(r"^\d+\.\d\d \d+\.\d\d \d+\.\d\d \d+/\d+ \d+$",
+                    lines(vm.run("cat /proc/loadavg"))[0])
+    assert re.match(r"^ {11}CPU0 {7}CPU1 *$", lines(vm.run("cat /proc/interrupts"))[0])
     out = vm.run("test procfs", timeout=120)
     assert re.search(r"ktest: \d+ passed, 0 failed", out), out
     out = vm.run("test vfs", timeout=300)

@@ -155,10 +155,12 @@ static ssize_t procfs_readlink(struct inode *inode, char *buf, size_t size)
 	return -EINVAL;
 }
 
+/* Truncation (O_TRUNC, truncate) is a write: -EACCES, as an open for
+ * writing; changing modes, owners or times is -EPERM. */
 static int procfs_setattr(struct inode *inode, const struct vfs_attr *attr)
 {
-	(void)inode, (void)attr;
-	return -EPERM;
+	(void)inode;
+	return attr->mask & VFS_ATTR_SIZE ? -EACCES : -EPERM;
 }
 
 static const struct inode_ops procfs_iops = {
