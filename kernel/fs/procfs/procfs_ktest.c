@@ -269,3 +269,69 @@ KTEST(procfs_umount_returns_memory)
 	after = heap_in_use();
 	KASSERT_EQ(after, before);
 }
+
+#define CHURN_TASKS 64
+#define CHURN_READERS 2
+
+/* Reader: list /proc and open every task's status, until told to stop;
+ * an open may race the task's exit (-ENOENT) but never anything else. */
+static int churn_reader(void *arg)
+{
+	atomic_t *stop = arg;
+	char path[48];
+	struct file *f;
+	size_t n;
+
+	while (!atomic_read(stop)) {
+		struct task_info *ti = kmalloc(CHURN_TASKS * 4 * sizeof(*ti));
+
+		if (!ti)
+			return -ENOMEM;
+		n = task_list(ti, CHURN_TASKS * 4);
+		for (size_t i = 0; i < n && i < CHURN_TASKS * 4; i++) {
+			ksnprintf(path, sizeof(path), "/proc/%lu/status", (unsigned long)ti[i].id);
+			int err = vfs_open(NULL, path, O_RDONLY, 0, &f);
+			if (err == -ENOENT)
+				continue;
+			if (err) {
+				kfree(ti);
+				return err;
+			}
+			file_put(f);
+		}
+		kfree(ti);
+		(void)proc_lists("0");
+	}
+	return 0;
+}
+
+static int churn_child(void *arg)
+{
+	(void)arg;
+	task_sleep_ns(WAIT_STEP_NS / 10);
+	return 0;
+}
+
+/* Tasks come and go on every CPU while readers walk /proc. */
+KTEST(procfs_smp_churn)
+{
+	struct task *readers[CHURN_READERS], *t;
+	atomic_t stop;
+	int code;
+
+	atomic_set(&stop, 0);
+	for (int i = 0; i < CHURN_READERS; i++) {
+		readers[i] = task_create(churn_reader, &stop, "procfs-reader");
+		KASSERT(readers[i]);
+	}
+	for (int i = 0; i < CHURN_TASKS; i++) {
+		t = task_create(churn_child, NULL, "procfs-churn");
+		KASSERT(t);
+		KASSERT_EQ(task_join(t, NULL), 0);
+	}
+	atomic_set(&stop, 1);
+	for (int i = 0; i < CHURN_READERS; i++) {
+		KASSERT_EQ(task_join(readers[i], &code), 0);
+		KASSERT_EQ(code, 0);
+	}
+}
