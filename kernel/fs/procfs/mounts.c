@@ -2,9 +2,11 @@
  * /proc/mounts: "SOURCE MOUNTPOINT TYPE rw[,OPTS] 0 0" per mount, in
  * mount order (Linux's fs/proc_namespace.c layout). The table is walked
  * under mount_lock, where nothing may sleep, so each mount is pinned (a
- * reference, as mount.h requires) and named afterwards.
+ * reference, as mount.h requires) and named afterwards. The same pins
+ * let meminfo add up the tmpfs pages (Linux counts them as Shmem).
  */
 #include "fs/procfs/procfs_internal.h"
+#include "fs/tmpfs/tmpfs.h"
 
 #include "fs/fs_cmds.h"
 #include "fs/inode.h"
@@ -45,16 +47,42 @@ static void mount_line(struct procfs_text *t, struct mount *m, char *name)
 			   m->opts[0] ? "," : "", m->opts);
 }
 
-int procfs_render_mounts(struct procfs_text *t, uint64_t id)
+/* Pin every mount into a new list (NULL: out of memory). */
+static struct mount_pins *mounts_pin(void)
 {
 	struct mount_pins *l = kmalloc(sizeof(*l));
+
+	if (l) {
+		l->n = 0;
+		(void)mount_for_each(pin_mount, l);
+	}
+	return l;
+}
+
+uint64_t procfs_tmpfs_pages(void)
+{
+	struct mount_pins *l = mounts_pin();
+	uint64_t pages = 0;
+
+	if (!l)
+		return 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (!strcmp(l->m[i]->sb->type_name, "tmpfs"))
+			pages += tmpfs_used_pages(l->m[i]->sb);
+		atomic_dec(&l->m[i]->count);
+	}
+	kfree(l);
+	return pages;
+}
+
+int procfs_render_mounts(struct procfs_text *t, uint64_t id)
+{
 	char *name = kmalloc(FS_CMD_PATH_BUF);
+	struct mount_pins *l = name ? mounts_pin() : NULL;
 	int err = -ENOMEM;
 
 	(void)id;
 	if (l && name) {
-		l->n = 0;
-		(void)mount_for_each(pin_mount, l);
 		for (size_t i = 0; i < l->n; i++) {
 			mount_line(t, l->m[i], name);
 			atomic_dec(&l->m[i]->count);

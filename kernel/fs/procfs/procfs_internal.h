@@ -42,6 +42,9 @@ static inline uint64_t procfs_task_ino(uint64_t id, unsigned int slot)
 /* /proc/mounts (mounts.c). */
 int procfs_render_mounts(struct procfs_text *t, uint64_t id);
 
+/* Pages used by every mounted tmpfs (meminfo's Shmem). May sleep. */
+uint64_t procfs_tmpfs_pages(void);
+
 /* Copy the live task @id (exited but not yet joined counts) into *@out
  * (may be NULL). Returns false when there is no such task, or memory ran
  * out. Takes the task table lock through task_list(); may sleep. */

@@ -57,6 +57,34 @@ KTEST(procfs_meminfo)
 	kfree(t);
 }
 
+static uint64_t meminfo_value(const char *key)
+{
+	size_t len;
+	char *t = read_all("/proc/meminfo", &len);
+	uint64_t v = 0;
+
+	KASSERT(procfs_parse_key(t, len, key, &v));
+	kfree(t);
+	return v;
+}
+
+/* A 64 KiB file in /tmp shows in Shmem and Cached (tmpfs pages). */
+KTEST(procfs_meminfo_counts_tmpfs)
+{
+	static const char chunk[4096] = { 1 };
+	uint64_t before = meminfo_value("Shmem");
+	struct file *f;
+
+	KASSERT_EQ(vfs_open(NULL, "/tmp/procfs-shmem", O_CREAT | O_WRONLY, 0644, &f), 0);
+	for (int i = 0; i < 16; i++)
+		KASSERT_EQ(vfs_write(f, chunk, sizeof(chunk)), (ssize_t)sizeof(chunk));
+	file_put(f);
+	KASSERT(meminfo_value("Shmem") >= before + 64);
+	KASSERT(meminfo_value("Cached") >= before + 64);
+	KASSERT_EQ(vfs_unlink(NULL, "/tmp/procfs-shmem"), 0);
+	KASSERT(meminfo_value("Shmem") < before + 64);
+}
+
 KTEST(procfs_cpuinfo)
 {
 	size_t len;

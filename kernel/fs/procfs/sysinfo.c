@@ -33,6 +33,7 @@ static int render_meminfo(struct procfs_text *t, uint64_t id)
 	struct kmalloc_stats k;
 	struct vmalloc_stats v;
 	struct arch_paging_stats a;
+	uint64_t shmem = procfs_tmpfs_pages();
 
 	(void)id;
 	pmm_get_stats(&p);
@@ -42,11 +43,14 @@ static int render_meminfo(struct procfs_text *t, uint64_t id)
 	procfs_text_kb(t, "MemTotal", KIB(p.total_pages));
 	procfs_text_kb(t, "MemFree", KIB(p.free_pages));
 	procfs_text_kb(t, "MemAvailable", KIB(p.free_pages));
-	static const char *const zeros[] = { "Buffers",	  "Cached",    "SwapCached", "Active",
-					     "Inactive",  "SwapTotal", "SwapFree",   "Dirty",
-					     "Writeback", "AnonPages", "Mapped",     "Shmem" };
+	procfs_text_kb(t, "Buffers", 0);
+	procfs_text_kb(t, "Cached", KIB(shmem)); // tmpfs pages, as Linux counts them
+	static const char *const zeros[] = { "SwapCached", "Active",	"Inactive",
+					     "SwapTotal",  "SwapFree",	"Dirty",
+					     "Writeback",  "AnonPages", "Mapped" };
 	for (size_t i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
 		procfs_text_kb(t, zeros[i], 0);
+	procfs_text_kb(t, "Shmem", KIB(shmem));
 	procfs_text_kb(t, "Slab", KIB(k.heap_pages));
 	procfs_text_kb(t, "SReclaimable", 0);
 	procfs_text_kb(t, "SUnreclaim", KIB(k.heap_pages));
