@@ -67,6 +67,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	vfs_init();		    /* dentry cache, filesystem types, a tmpfs as "/" */
 	initramfs_init(bootinfo()); /* rootfs/ from the boot module into "/" */
 	devfs_init();		    /* devices at /dev (logged if it fails) */
+	vfs_mount_boot();	    /* procfs on /proc, a tmpfs on /tmp */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

@@ -184,6 +184,14 @@ static uint64_t dcache_hash(const struct dentry_key *k)
 	return namehash_of(&dcache_table, (uint64_t)(uintptr_t)k->parent, k->name, k->len);
 }
 
+/* Does @d's filesystem still stand by the cached @d? */
+static bool dentry_is_valid(struct dentry *d)
+{
+	const struct super_ops *ops = d->sb->ops;
+
+	return !ops->revalidate || ops->revalidate(d);
+}
+
 int dcache_lookup(struct dentry *dir, const char *name, size_t len, struct dentry **out)
 {
 	struct dentry_key k = { dir, name, len };
@@ -197,10 +205,11 @@ int dcache_lookup(struct dentry *dir, const char *name, size_t len, struct dentr
 	spin_lock(&dcache_lock);
 	d = dcache_find_locked(&k, hash);
 	spin_unlock(&dcache_lock);
-	if (d) {
+	if (d && dentry_is_valid(d)) {
 		*out = d;
 		return 0;
 	}
+	dentry_put(d); // stale (or NULL): the locked path drops it and asks again
 	mutex_lock(&di->lock);
 	err = dcache_lookup_locked(dir, name, len, out);
 	mutex_unlock(&di->lock);
@@ -234,8 +243,12 @@ int dcache_lookup_locked(struct dentry *dir, const char *name, size_t len, struc
 	spin_lock(&dcache_lock);
 	d = dcache_find_locked(&k, hash);
 	spin_unlock(&dcache_lock);
-	if (d)
+	if (d && dentry_is_valid(d))
 		goto found;
+	if (d) {
+		dentry_drop(d);
+		dentry_put(d);
+	}
 	if (di->dead)
 		return -ENOENT; // removed: no new names, not even negative ones
 	err = di->iops->lookup(di, name, len, &inode);

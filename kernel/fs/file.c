@@ -25,6 +25,15 @@ int file_open_path(const struct vfs_path *p, unsigned int flags, struct file **o
 	f->flags = flags;
 	atomic_set(&f->count, 1);
 	mutex_init(&f->pos_lock, "file_pos");
+	if (f->inode->fops && f->inode->fops->open) {
+		int err = f->inode->fops->open(f);
+
+		if (err) {
+			vfs_path_put(&f->path);
+			kfree(f);
+			return err;
+		}
+	}
 	*out = f;
 	return 0;
 }
@@ -38,6 +47,8 @@ void file_put(struct file *f)
 {
 	if (!f || !atomic_dec_and_test(&f->count))
 		return;
+	if (f->inode->fops && f->inode->fops->release)
+		f->inode->fops->release(f);
 	vfs_path_put(&f->path);
 	kfree(f);
 }

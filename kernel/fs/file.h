@@ -27,6 +27,7 @@ struct file {
 	struct vfs_path path;
 	struct inode *inode; // path.dentry's inode (it holds the reference)
 	unsigned int flags;  // O_ACCMODE | O_APPEND | ... as opened
+	void *private;	     // the filesystem's (file_ops open/release)
 	/* Atomic: */
 	atomic_t count;
 	struct mutex pos_lock;
@@ -35,7 +36,8 @@ struct file {
 };
 
 /* A new open file on the positive @p (which it references itself) with
- * open @flags. Returns 0 or -ENOMEM. */
+ * open @flags, after the filesystem's file_ops open (if any) agreed.
+ * Returns 0, -ENOMEM or the filesystem's open error. May sleep. */
 int file_open_path(const struct vfs_path *p, unsigned int flags, struct file **out) __must_check;
 
 void file_get(struct file *f);

@@ -23,6 +23,7 @@
 #include "sync/mutex.h"
 #include "sync/spinlock.h"
 
+struct dentry;
 struct dirent_sink;
 struct file;
 struct inode;
@@ -78,6 +79,12 @@ struct inode_ops {
 
 /* File operations; the VFS holds the inode's lock around each one. */
 struct file_ops {
+	/* Optional: called by file_open_path() on a new file before anyone
+	 * sees it, without locks (procfs renders its text here). An error
+	 * fails the open. */
+	int (*open)(struct file *f);
+	/* Optional: the file's last reference is going (frees what open made). */
+	void (*release)(struct file *f);
 	ssize_t (*read)(struct file *f, void *buf, size_t n, int64_t off);
 	/* Returns the bytes written; a short count when space ran out after
 	 * some bytes, -ENOSPC when none fit. */
@@ -99,6 +106,12 @@ struct super_ops {
 	/* Umount: free the filesystem's superblock data (after every inode
 	 * has been evicted). */
 	void (*put_super)(struct super_block *sb);
+	/* Optional: is the cached dentry @d (positive or negative) still
+	 * true? false makes the lookup drop it and ask the filesystem again
+	 * (Linux's d_revalidate; procfs: a task directory goes with its task).
+	 * Called with no lock or with @d's parent's inode lock; must not take
+	 * dcache_lock. */
+	bool (*revalidate)(struct dentry *d);
 };
 
 struct super_block {

@@ -48,6 +48,11 @@ const struct fs_type *fs_type_find(const char *name)
 	return NULL;
 }
 
+const struct fs_type *fs_type_at(unsigned int i)
+{
+	return i < FS_TYPES_MAX ? fs_types[i] : NULL;
+}
+
 void vfs_path_get(const struct vfs_path *p)
 {
 	atomic_inc(&p->mnt->count);

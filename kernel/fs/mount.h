@@ -48,6 +48,7 @@ struct vfs_path {
  * comma-separated @opts (may be NULL); returns 0 or -errno. */
 struct fs_type {
 	const char *name;
+	bool requires_dev; // mounts a block device (not "nodev" in /proc/filesystems)
 	int (*mount)(const char *source, const char *opts, struct super_block **out);
 };
 
@@ -56,6 +57,10 @@ void fs_type_register(const struct fs_type *t);
 
 /* The registered type called @name, or NULL. */
 const struct fs_type *fs_type_find(const char *name);
+
+/* The @i-th registered type in registration order, NULL past the last
+ * (for /proc/filesystems). */
+const struct fs_type *fs_type_at(unsigned int i);
 
 /* Take/drop references on both halves of @p. */
 void vfs_path_get(const struct vfs_path *p);

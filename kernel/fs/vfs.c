@@ -1,7 +1,8 @@
 /*
  * VFS start-up: the dentry cache, the built-in filesystem types (tmpfs,
- * devfs) and the root tmpfs. The initramfs unpacker, devfs and procfs mount on top of
- * this later.
+ * devfs, proc) and the root tmpfs; after the initramfs is unpacked, the
+ * boot mounts (procfs on /proc, a tmpfs on /tmp), their mount points made
+ * if the initramfs lacked them. devfs mounts itself on /dev (devfs_init).
  */
 #include "fs/vfs.h"
 
@@ -9,7 +10,10 @@
 #include "core/panic.h"
 #include "fs/dcache.h"
 #include "fs/devfs/devfs.h"
+#include "fs/namei.h"
+#include "fs/procfs/procfs.h"
 #include "fs/tmpfs/tmpfs.h"
+#include "include/uapi/errno.h"
 
 #define LOG_PREFIX "vfs: "
 
@@ -20,8 +24,37 @@ void vfs_init(void)
 	dcache_init();
 	tmpfs_register();
 	devfs_register();
+	procfs_register();
 	err = vfs_mount_root("tmpfs", NULL);
 	if (err)
 		panic("vfs: cannot mount the root tmpfs (%d)", err);
 	log_info("tmpfs mounted as /\n");
+}
+
+/* Mount a fresh @type from @source on @dir, making @dir if missing. A
+ * failure is logged, not fatal: the shell still works without it. */
+static void mount_boot_one(const char *dir, const char *type, const char *source)
+{
+	struct vfs_path at;
+	int err = vfs_mkdir(NULL, dir, 0555);
+
+	if (err && err != -EEXIST)
+		goto out_err;
+	err = vfs_walk(NULL, dir, WALK_FOLLOW | WALK_DIRECTORY, &at);
+	if (err)
+		goto out_err;
+	err = vfs_mount_at(&at, type, source, NULL);
+	vfs_path_put(&at);
+	if (err)
+		goto out_err;
+	log_info("%s mounted on %s\n", type, dir);
+	return;
+out_err:
+	log_warn("cannot mount %s on %s (%d)\n", type, dir, err);
+}
+
+void vfs_mount_boot(void)
+{
+	mount_boot_one("/proc", "proc", "proc");
+	mount_boot_one("/tmp", "tmpfs", "tmpfs");
 }

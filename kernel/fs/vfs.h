@@ -24,6 +24,11 @@
  * Boot, once, after the scheduler is up (filesystems use mutexes). */
 void vfs_init(void);
 
+/* The boot mounts: procfs on /proc and a tmpfs on /tmp (each mount point
+ * made if missing; a failure is logged). Boot, once, after the initramfs
+ * is unpacked. May sleep. */
+void vfs_mount_boot(void);
+
 /*
  * Open @path with @flags (O_ACCMODE, O_CREAT, O_EXCL, O_TRUNC, O_APPEND,
  * O_DIRECTORY, O_NOFOLLOW; others are kept but ignored) creating a file

@@ -1,0 +1,55 @@
+/*
+ * Shared between the procfs files: the tables of generated files, the
+ * inode-number scheme that says what an inode is, and the task lookup.
+ * Nothing outside kernel/fs/procfs/ includes this.
+ */
+#pragma once
+#include "fs/procfs/procfs_text.h"
+#include "include/compiler.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct task_info;
+
+/* A generated file: render() writes its whole text into @t for the task
+ * @id (unused outside task directories) and returns 0, or -ENOENT when
+ * the task is gone. May sleep; called with no locks held. */
+struct procfs_entry {
+	const char *name;
+	int (*render)(struct procfs_text *t, uint64_t id);
+};
+
+extern const struct procfs_entry procfs_root_files[];
+extern const size_t procfs_nr_root_files;
+extern const struct procfs_entry procfs_task_files[];
+extern const size_t procfs_nr_task_files;
+
+/*
+ * Inode numbers say what an inode is, so inodes carry no private data:
+ * 1 is /proc, 2 + i the i-th root file, and from PROCFS_TASK_INO_BASE
+ * each task owns PROCFS_TASK_SLOTS numbers: its directory, then its files.
+ */
+#define PROCFS_ROOT_INO 1
+#define PROCFS_TASK_INO_BASE 4096
+#define PROCFS_TASK_SLOTS 16
+
+static inline uint64_t procfs_task_ino(uint64_t id, unsigned int slot)
+{
+	return PROCFS_TASK_INO_BASE + id * PROCFS_TASK_SLOTS + slot;
+}
+
+/* /proc/mounts (mounts.c). */
+int procfs_render_mounts(struct procfs_text *t, uint64_t id);
+
+/* Pages used by every mounted tmpfs (meminfo's Shmem). May sleep. */
+uint64_t procfs_tmpfs_pages(void);
+
+/* Copy the live task @id (exited but not yet joined counts) into *@out
+ * (may be NULL). Returns false when there is no such task, or memory ran
+ * out. Takes the task table lock through task_list(); may sleep. */
+bool procfs_task_find(uint64_t id, struct task_info *out);
+
+/* Snapshot every task into a new array (kfree it); *@n gets the count.
+ * NULL when memory runs out. May sleep. */
+struct task_info *procfs_task_snapshot(size_t *n);

@@ -1,0 +1,381 @@
+/*
+ * procfs glue: the "proc" filesystem type, its inodes and directories, and
+ * the files' open/read. /proc holds the fixed files of procfs_root_files
+ * and one directory per task (named by its id) holding procfs_task_files.
+ * Inodes are made on lookup (no links: they go with their last dentry)
+ * and say what they are by their number; the dcache asks revalidate()
+ * before trusting a cached name, so a task's directory vanishes when the
+ * task is joined and a new task's appears. A file's text is rendered once
+ * at open into a kmalloc'd buffer that reads at offsets serve, so one open
+ * sees one consistent snapshot (as Linux's seq_file does for small files).
+ * Locks: none of its own; task data comes from task_list() snapshots.
+ */
+#include "fs/procfs/procfs.h"
+
+#include "fs/dcache.h"
+#include "fs/file.h"
+#include "fs/inode.h"
+#include "fs/mount.h"
+#include "fs/procfs/procfs_internal.h"
+#include "include/uapi/dirent.h"
+#include "include/uapi/errno.h"
+#include "lib/dirent.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include "sched/task.h"
+
+#define LOG_PREFIX "procfs: "
+
+#define PROC_SUPER_MAGIC 0x9fa0	       // Linux include/uapi/linux/magic.h
+#define PROCFS_TEXT_FIRST 4096	       // first render buffer
+#define PROCFS_TEXT_MAX (1024 * 1024)  // give up growing past this
+#define PROCFS_ID_DIGITS 24	       // a uint64_t in decimal, NUL included
+#define PROCFS_POS_TASKS 0x100000000ll // readdir: positions from here are task ids
+
+static const struct inode_ops procfs_iops;
+static const struct file_ops procfs_dir_fops;
+static const struct file_ops procfs_file_fops;
+
+/* What an inode number means (procfs_internal.h). */
+struct procfs_what {
+	bool is_task;
+	uint64_t id;			  // is_task: the task
+	const struct procfs_entry *entry; // NULL: a directory
+};
+
+static void procfs_decode(uint64_t ino, struct procfs_what *w)
+{
+	w->is_task = ino >= PROCFS_TASK_INO_BASE;
+	w->entry = NULL;
+	w->id = 0;
+	if (!w->is_task) {
+		if (ino > PROCFS_ROOT_INO)
+			w->entry = &procfs_root_files[ino - PROCFS_ROOT_INO - 1];
+		return;
+	}
+	w->id = (ino - PROCFS_TASK_INO_BASE) / PROCFS_TASK_SLOTS;
+	unsigned int slot = (ino - PROCFS_TASK_INO_BASE) % PROCFS_TASK_SLOTS;
+	if (slot)
+		w->entry = &procfs_task_files[slot - 1];
+}
+
+static struct inode *procfs_new_inode(struct super_block *sb, uint64_t ino, bool dir)
+{
+	return inode_alloc(sb, ino, dir ? S_IFDIR | 0555 : S_IFREG | 0444, &procfs_iops,
+			   dir ? &procfs_dir_fops : &procfs_file_fops);
+}
+
+/* "123" -> 123; false for anything else (leading zeros included). */
+static bool parse_id(const char *name, size_t len, uint64_t *id)
+{
+	uint64_t v = 0;
+
+	if (!len || len >= PROCFS_ID_DIGITS || (name[0] == '0' && len > 1))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(name[i] - '0');
+	}
+	*id = v;
+	return true;
+}
+
+static bool name_is(const char *name, size_t len, const char *want)
+{
+	return strlen(want) == len && !memcmp(name, want, len);
+}
+
+/* Which inode @name is under the directory @dir (0: none). */
+static uint64_t procfs_lookup_ino(struct inode *dir, const char *name, size_t len)
+{
+	struct procfs_what w;
+	uint64_t id;
+
+	procfs_decode(dir->ino, &w);
+	if (w.is_task) {
+		for (size_t i = 0; i < procfs_nr_task_files; i++)
+			if (name_is(name, len, procfs_task_files[i].name))
+				return procfs_task_find(w.id, NULL) ? procfs_task_ino(w.id, i + 1)
+								    : 0;
+		return 0;
+	}
+	for (size_t i = 0; i < procfs_nr_root_files; i++)
+		if (name_is(name, len, procfs_root_files[i].name))
+			return PROCFS_ROOT_INO + 1 + i;
+	if (parse_id(name, len, &id) && procfs_task_find(id, NULL))
+		return procfs_task_ino(id, 0);
+	return 0;
+}
+
+static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
+{
+	uint64_t ino = procfs_lookup_ino(dir, name, len);
+	struct procfs_what w;
+
+	if (!ino)
+		return -ENOENT;
+	procfs_decode(ino, &w);
+	*out = procfs_new_inode(dir->sb, ino, !w.entry);
+	return *out ? 0 : -ENOMEM;
+}
+
+/* The tree is the kernel's: nothing may be created, removed or changed. */
+static int procfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
+			 const char *target, size_t tlen, struct inode **out)
+{
+	(void)dir, (void)name, (void)len, (void)mode, (void)target, (void)tlen, (void)out;
+	return -EPERM;
+}
+
+static int procfs_link(struct inode *old, struct inode *dir, const char *name, size_t len)
+{
+	(void)old, (void)dir, (void)name, (void)len;
+	return -EPERM;
+}
+
+static int procfs_unlink(struct inode *dir, const char *name, size_t len, struct inode *victim)
+{
+	(void)dir, (void)name, (void)len, (void)victim;
+	return -EPERM;
+}
+
+static int procfs_rename(struct inode *odir, const char *oname, size_t olen, struct inode *src,
+			 struct inode *ndir, const char *nname, size_t nlen, struct inode *victim)
+{
+	(void)odir, (void)oname, (void)olen, (void)src;
+	(void)ndir, (void)nname, (void)nlen, (void)victim;
+	return -EPERM;
+}
+
+static ssize_t procfs_readlink(struct inode *inode, char *buf, size_t size)
+{
+	(void)inode, (void)buf, (void)size;
+	return -EINVAL;
+}
+
+/* Truncation (O_TRUNC, truncate) is a write: -EACCES, as an open for
+ * writing; changing modes, owners or times is -EPERM. */
+static int procfs_setattr(struct inode *inode, const struct vfs_attr *attr)
+{
+	(void)inode;
+	return attr->mask & VFS_ATTR_SIZE ? -EACCES : -EPERM;
+}
+
+static const struct inode_ops procfs_iops = {
+	.lookup = procfs_lookup,
+	.create = procfs_create,
+	.link = procfs_link,
+	.unlink = procfs_unlink,
+	.rmdir = procfs_unlink,
+	.rename = procfs_rename,
+	.readlink = procfs_readlink,
+	.setattr = procfs_setattr,
+};
+
+/* A task directory's entries: ".", "..", its files. */
+static int procfs_readdir_task(struct inode *dir, uint64_t id, struct dirent_sink *sink,
+			       int64_t *pos)
+{
+	if (!procfs_task_find(id, NULL))
+		return 0; // gone: an empty listing, as Linux gives
+	for (; *pos < 2 + (int64_t)procfs_nr_task_files; (*pos)++) {
+		bool ok;
+
+		if (*pos < 2)
+			ok = dirent_sink_add(sink, *pos ? PROCFS_ROOT_INO : dir->ino, *pos + 1,
+					     DT_DIR, "..", (size_t)*pos + 1);
+		else
+			ok = dirent_sink_add(sink, procfs_task_ino(id, (unsigned int)*pos - 1),
+					     *pos + 1, DT_REG, procfs_task_files[*pos - 2].name,
+					     strlen(procfs_task_files[*pos - 2].name));
+		if (!ok)
+			break;
+	}
+	return 0;
+}
+
+/* /proc's task directories from *@pos (PROCFS_POS_TASKS + id) on. */
+static int procfs_readdir_tasks(struct dirent_sink *sink, int64_t *pos)
+{
+	size_t n;
+	struct task_info *ti = procfs_task_snapshot(&n);
+	char name[PROCFS_ID_DIGITS];
+
+	if (!ti)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int64_t p = PROCFS_POS_TASKS + (int64_t)ti[i].id;
+
+		if (p < *pos)
+			continue;
+		int len = ksnprintf(name, sizeof(name), "%lu", (unsigned long)ti[i].id);
+		if (!dirent_sink_add(sink, procfs_task_ino(ti[i].id, 0), p + 1, DT_DIR, name,
+				     (size_t)len))
+			break;
+		*pos = p + 1;
+	}
+	kfree(ti);
+	return 0;
+}
+
+static int procfs_readdir(struct file *f, struct dirent_sink *sink, int64_t *pos)
+{
+	struct inode *dir = f->inode;
+	struct procfs_what w;
+	int64_t files_end = 2 + (int64_t)procfs_nr_root_files;
+
+	procfs_decode(dir->ino, &w);
+	if (w.is_task)
+		return procfs_readdir_task(dir, w.id, sink, pos);
+	for (; *pos < files_end; (*pos)++) {
+		const char *name = *pos < 2 ? ".." : procfs_root_files[*pos - 2].name;
+		size_t len = *pos < 2 ? (size_t)*pos + 1 : strlen(name);
+		uint64_t ino = *pos < 2 ? PROCFS_ROOT_INO : PROCFS_ROOT_INO + (uint64_t)*pos - 1;
+
+		if (!dirent_sink_add(sink, ino, *pos + 1, *pos < 2 ? DT_DIR : DT_REG, name, len))
+			return 0;
+	}
+	if (*pos < PROCFS_POS_TASKS)
+		*pos = PROCFS_POS_TASKS;
+	return procfs_readdir_tasks(sink, pos);
+}
+
+static const struct file_ops procfs_dir_fops = {
+	.readdir = procfs_readdir,
+};
+
+/* Render @e for task @id into a new text, growing the buffer until the
+ * whole text fits. */
+static int procfs_render(const struct procfs_entry *e, uint64_t id, struct procfs_text **out)
+{
+	struct procfs_text *t = kmalloc(sizeof(*t));
+	size_t cap = PROCFS_TEXT_FIRST;
+	int err = -ENOMEM;
+
+	if (!t)
+		return -ENOMEM;
+	for (; cap <= PROCFS_TEXT_MAX; cap *= 4) {
+		char *buf = kmalloc(cap);
+
+		if (!buf)
+			break;
+		procfs_text_init(t, buf, cap);
+		err = e->render(t, id);
+		if (!err && !t->overflow) {
+			*out = t;
+			return 0;
+		}
+		kfree(buf);
+		if (err)
+			break;
+		err = -EFBIG;
+	}
+	kfree(t);
+	return err;
+}
+
+static int procfs_open(struct file *f)
+{
+	struct procfs_what w;
+	struct procfs_text *t;
+	int err;
+
+	if ((f->flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
+	procfs_decode(f->inode->ino, &w);
+	err = procfs_render(w.entry, w.id, &t);
+	if (err)
+		return err;
+	f->private = t;
+	return 0;
+}
+
+static void procfs_release(struct file *f)
+{
+	struct procfs_text *t = f->private;
+
+	if (t) {
+		kfree(t->buf);
+		kfree(t);
+	}
+}
+
+static ssize_t procfs_read(struct file *f, void *buf, size_t n, int64_t off)
+{
+	struct procfs_text *t = f->private;
+
+	if ((uint64_t)off >= t->len)
+		return 0;
+	if (n > t->len - (size_t)off)
+		n = t->len - (size_t)off;
+	memcpy(buf, t->buf + off, n);
+	return (ssize_t)n;
+}
+
+static const struct file_ops procfs_file_fops = {
+	.open = procfs_open,
+	.release = procfs_release,
+	.read = procfs_read,
+};
+
+/* A cached name is true while it is positive and, for a task's
+ * directory, the task lives; negative names are never trusted (a task
+ * with that id may have been created since). */
+static bool procfs_revalidate(struct dentry *d)
+{
+	struct inode *inode = dentry_inode(d);
+	struct procfs_what w;
+
+	if (!inode)
+		return false;
+	procfs_decode(inode->ino, &w);
+	return !w.is_task || w.entry || procfs_task_find(w.id, NULL);
+}
+
+static int procfs_statfs(struct super_block *sb, struct linux_statfs *st)
+{
+	(void)sb;
+	st->f_type = PROC_SUPER_MAGIC;
+	st->f_bsize = 4096;
+	st->f_frsize = 4096;
+	return 0;
+}
+
+static void procfs_put_super(struct super_block *sb)
+{
+	kfree(sb);
+}
+
+static const struct super_ops procfs_super_ops = {
+	.statfs = procfs_statfs,
+	.put_super = procfs_put_super,
+	.revalidate = procfs_revalidate,
+};
+
+static int procfs_mount(const char *source, const char *opts, struct super_block **out)
+{
+	struct super_block *sb = kzalloc(sizeof(*sb));
+
+	(void)source, (void)opts;
+	if (!sb)
+		return -ENOMEM;
+	super_init(sb, &procfs_super_ops, "proc");
+	sb->max_file_size = PROCFS_TEXT_MAX;
+	sb->root = procfs_new_inode(sb, PROCFS_ROOT_INO, true);
+	if (!sb->root) {
+		kfree(sb);
+		return -ENOMEM;
+	}
+	sb->root->nlink = 2; // stays until umount
+	*out = sb;
+	return 0;
+}
+
+static const struct fs_type procfs_type = { .name = "proc", .mount = procfs_mount };
+
+void procfs_register(void)
+{
+	fs_type_register(&procfs_type);
+}
