@@ -1,7 +1,7 @@
 /*
  * What the shell's file commands share (fs/fs_cmds.c, fs_cmds_edit.c,
- * mount_cmds.c): the shell's working directory and the error line. Only
- * those files include this. Shell task only: nothing here is locked.
+ * mount_cmds.c, fs_redirect.c): the shell's working directory and the error
+ * line. Only those files include this. Shell task only: nothing here is locked.
  */
 #pragma once
 

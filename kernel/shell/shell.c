@@ -1,6 +1,7 @@
 /*
  * Shell core: the command table, running a line (tokenize.c splits it,
- * each command is looked up and called), the boot command line, colours,
+ * each command is looked up and called, with its output sent to a file
+ * for '>' and '>>'), the boot command line, colours,
  * and the interactive loop that drives the line editor (lineedit.c) with
  * history (history.c) and Tab completion (complete.c).
  * Runs on the boot CPU's task; all state here is owned by that task (no
@@ -10,6 +11,8 @@
 
 #include "arch/arch.h"
 #include "core/console.h"
+#include "fs/fs_redirect.h"
+#include "lib/strerror.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "sched/percpu.h"
@@ -140,12 +143,44 @@ static int exec_command(struct tok_cmd *tc)
 	return cmd->fn(tc->argc, tc->argv);
 }
 
+static int redirect_error(const char *path, int err)
+{
+	kprintf("%ssh: %s: %s%s\n", shell_color(SHELL_COLOR_ERROR), path, kstrerror(err),
+		shell_color(SHELL_COLOR_RESET));
+	return 1;
+}
+
+/* Run @tc with its output in the file it names ('>' or '>>'). The file is
+ * opened first; when that fails the command does not run. */
+static int exec_redirected(struct tok_cmd *tc)
+{
+	struct fs_redirect *r;
+	int status, err;
+
+	if (tc->background) {
+		kprintf("%ssh: %s: redirecting a background job is not supported; run it without '&'%s\n",
+			shell_color(SHELL_COLOR_ERROR), tc->redirect, shell_color(SHELL_COLOR_RESET));
+		return 1;
+	}
+	if (!shell_find(tc->argv[0]))
+		return exec_command(tc); // "command not found" stays on the console
+	err = fs_redirect_open(tc->redirect, tc->append, &r);
+	if (err)
+		return redirect_error(tc->redirect, err);
+	fs_redirect_start(r);
+	status = exec_command(tc);
+	err = fs_redirect_finish(r);
+	if (err)
+		return redirect_error(tc->redirect, err);
+	return status;
+}
+
 /* tok_run()'s callback: one command of the line being run. */
 static int run_one(void *ctx, struct tok_cmd *tc, const char *rest)
 {
 	if (in_boot_commands && run_depth == 1)
 		last_boot_command = tok_at_end(rest);
-	return exec_command(tc);
+	return tc->redirect ? exec_redirected(tc) : exec_command(tc);
 }
 
 int shell_run_line(const char *line)
