@@ -1,6 +1,6 @@
 """More of the shell's file commands (issue 13, "Shell commands"): '>' and
-'>>' redirection of a command's output into a file, and its errors. One VM
-(BIOS, smp=2)."""
+'>>' redirection of a command's output into a file and its errors, cp and
+cp -r (into itself refused), ls -R. One VM (BIOS, smp=2)."""
 from harness import scenario
 
 
@@ -52,7 +52,40 @@ def redirection(vm):
     assert ok(vm, "cat f") == "new\n"             # untouched by the refusal
 
 
+def copying(vm):
+    ok(vm, "mkdir -p /c/t/sub/deep; cd /c")
+    ok(vm, "write t/one 1; write t/sub/two 2 2; write t/sub/deep/three 3")
+    ok(vm, "ln -s one t/link")
+    ok(vm, "cp t/one copy")
+    assert ok(vm, "cat copy") == "1\n"
+    ok(vm, "cp /etc/motd t")                      # into a directory
+    assert ok(vm, "cat t/motd") == ok(vm, "cat /etc/motd")
+    assert "-rw-r--r--" in ok(vm, "ls -l t/motd")  # mode kept
+    fails(vm, "cp t u", "cp: t: Is a directory")
+    fails(vm, "cp nosuch x", "cp: nosuch: No such file or directory")
+    fails(vm, "cp one", "usage: cp [-r] SRC DST", code=2)
+    fails(vm, "cp copy copy", "same file")
+    ok(vm, "cp -r t u")
+    assert ok(vm, "cat u/sub/deep/three") == "3\n"
+    assert ok(vm, "cat u/link") == "1\n"          # a symlink again, to one
+    assert "link -> one" in ok(vm, "ls -l u")
+    assert ok(vm, "ls -R u") == ("u:\nlink\nmotd\none\nsub\n\nu/sub:\ndeep\ntwo\n"
+                                 "\nu/sub/deep:\nthree\n")
+    ok(vm, "mkdir v; cp -r t v")                  # into an existing directory
+    assert ok(vm, "cat v/t/sub/two") == "2 2\n"
+    fails(vm, "cp -r t t", "cannot copy directory t into itself")
+    fails(vm, "cp -r t t/sub/deep", "into itself")
+    fails(vm, "cp -r /c /c/u/x", "into itself")
+    fails(vm, "cd t; cp -r . sub", "into itself")
+    ok(vm, "cd /c")
+    out = ok(vm, "ls -R")
+    assert out.startswith(".:\ncopy\nt\nu\nv\n\n./t:\n"), out
+    assert "\n./v/t/sub/deep:\nthree\n" in out, out
+    fails(vm, "ls -R nosuch", "ls: nosuch: No such file or directory")
+
+
 @scenario(uefi=False, smp=2, timeout=90)
 def fs_shell2(vm):
     redirection(vm)
+    copying(vm)
     vm.shutdown()
