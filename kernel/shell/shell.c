@@ -11,6 +11,7 @@
 
 #include "arch/arch.h"
 #include "core/console.h"
+#include "fs/fs_complete.h"
 #include "fs/fs_redirect.h"
 #include "lib/strerror.h"
 #include "lib/string.h"
@@ -27,6 +28,7 @@
 #define LIST_COLUMN 16 /* width of one name in a completion list */
 #define LIST_WIDTH 80  /* terminal width assumed for the list */
 #define LIST_MAX 128   /* candidates listed at most */
+#define LIST_POOL 8192 /* bytes of candidate names kept for the list */
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
@@ -222,9 +224,16 @@ static const char *const *source_subcmds(void *ctx, const char *name, size_t n)
 	return NULL;
 }
 
+static void source_paths(void *ctx, const char *dir, size_t n,
+			 void (*fn)(void *arg, const char *name, bool is_dir), void *arg)
+{
+	fs_complete_list_dir(dir, n, fn, arg);
+}
+
 static const struct complete_source cmd_source = {
 	.command = source_command,
 	.subcmds = source_subcmds,
+	.paths = source_paths,
 };
 
 static size_t editor_complete(void *ctx, const char *line, size_t pos, char *ins, size_t cap)
@@ -236,28 +245,34 @@ static size_t editor_complete(void *ctx, const char *line, size_t pos, char *ins
 	return n;
 }
 
-/* Candidates collected for an ambiguous Tab, to print them sorted. */
+/* Candidates collected for an ambiguous Tab, to print them sorted. Path
+ * candidates live only for the callback, so the names are copied. */
 struct cand_list {
 	const char *names[LIST_MAX];
 	size_t count;
+	size_t used; /* bytes of pool in use */
+	char pool[LIST_POOL];
 };
 
 static void collect_candidate(void *ctx, const char *cand)
 {
 	struct cand_list *l = ctx;
-	size_t i;
+	size_t i, len = strlen(cand) + 1;
+	char *copy = l->pool + l->used;
 
-	if (l->count == LIST_MAX)
+	if (l->count == LIST_MAX || len > LIST_POOL - l->used)
 		return;
-	for (i = l->count++; i > 0 && strcmp(l->names[i - 1], cand) > 0; i--)
+	memcpy(copy, cand, len);
+	l->used += len;
+	for (i = l->count++; i > 0 && strcmp(l->names[i - 1], copy) > 0; i--)
 		l->names[i] = l->names[i - 1]; /* insertion sort */
-	l->names[i] = cand;
+	l->names[i] = copy;
 }
 
 /* The candidates in columns, alphabetically. */
 static void editor_list(void *ctx, const char *line, size_t pos)
 {
-	struct cand_list *list = kzalloc(sizeof(*list)); /* 1 KiB: not on the stack */
+	struct cand_list *list = kzalloc(sizeof(*list)); /* 9 KiB: not on the stack */
 	unsigned int col = 0;
 
 	if (!list)

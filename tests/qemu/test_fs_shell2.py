@@ -1,6 +1,7 @@
 """More of the shell's file commands (issue 13, "Shell commands"): '>' and
 '>>' redirection of a command's output into a file and its errors, cp and
-cp -r (into itself refused), ls -R. One VM (BIOS, smp=2)."""
+cp -r (into itself refused), ls -R, and Tab completion of paths. One VM
+(BIOS, smp=2)."""
 from harness import scenario
 
 
@@ -84,8 +85,31 @@ def copying(vm):
     fails(vm, "ls -R nosuch", "ls: nosuch: No such file or directory")
 
 
+PROMPT = r"corvid> "
+
+
+def completion(vm):
+    ok(vm, "cd /c")
+    vm.send("cat u/sub/de\t")                 # a directory: "deep/", no space
+    vm.send("th\t\r")                         # unique file: "three "
+    vm.expect(r"cat u/sub/deep/three \n3\n")
+    vm.expect(PROMPT)
+    vm.send("cat /c/u/\t")                     # ambiguous: the names listed
+    vm.expect(r"link\s+motd\s+one\s+sub/\s*\n")
+    vm.send("m\t\r")
+    vm.expect(r"cat /c/u/motd \n")
+    vm.expect(PROMPT)
+    vm.send("echo x >co\t\r")                 # after '>'
+    vm.expect(PROMPT)
+    assert ok(vm, "cat copy") == "x\n"
+    vm.send("cd u/s\t\r")
+    vm.expect(PROMPT)
+    assert ok(vm, "pwd").strip() == "/c/u/sub"
+
+
 @scenario(uefi=False, smp=2, timeout=90)
 def fs_shell2(vm):
     redirection(vm)
     copying(vm)
+    completion(vm)
     vm.shutdown()
