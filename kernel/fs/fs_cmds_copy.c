@@ -19,10 +19,10 @@
 #include "mm/kmalloc.h"
 #include "shell/shell.h"
 
-#define COPY_BUF 4096	   // bytes per read/write
-#define COPY_DEPTH_MAX 32  // cp -r levels (each costs stack)
-#define PERM_MASK 07777	   // the permission bits a copy keeps
-#define LOOKS_UP "/.."	   // appended to climb one level
+#define COPY_BUF 4096	  // bytes per read/write
+#define COPY_DEPTH_MAX 32 // cp -r levels (each costs stack)
+#define PERM_MASK 07777	  // the permission bits a copy keeps
+#define LOOKS_UP "/.."	  // appended to climb one level
 
 static bool same_inode(const struct linux_stat *a, const struct linux_stat *b)
 {
@@ -73,8 +73,7 @@ static int copy_file(const char *src, const char *dst, uint32_t mode)
 static int copy_symlink(const char *src, const char *dst)
 {
 	char *target = kmalloc(FS_CMD_PATH_BUF);
-	ssize_t n = target ? vfs_readlink(fs_cmd_cwd(), src, target, FS_CMD_PATH_BUF - 1)
-			   : -ENOMEM;
+	ssize_t n = target ? vfs_readlink(fs_cmd_cwd(), src, target, FS_CMD_PATH_BUF - 1) : -ENOMEM;
 	int err = n < 0 ? (int)n : 0;
 
 	if (!err) {

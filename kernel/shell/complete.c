@@ -16,9 +16,9 @@ struct word_at {
 	unsigned int index; /* 0 = command name, 1 = first argument, ... */
 	size_t cmd_start;   /* the command name (valid when index > 0) */
 	size_t cmd_len;
-	size_t base;	    /* where its last path component starts */
-	bool is_path;	    /* it completes to a path */
-	bool dots;	    /* its last component starts with '.' */
+	size_t base;  /* where its last path component starts */
+	bool is_path; /* it completes to a path */
+	bool dots;    /* its last component starts with '.' */
 };
 
 static bool is_sep(char c)
@@ -168,8 +168,7 @@ size_t complete_word(const struct complete_source *src, const char *line, size_t
 	if (!res->matches)
 		return 0;
 	res->insert[m.common] = '\0';
-	if (res->matches == 1 && !m.truncated &&
-	    !(m.common && res->insert[m.common - 1] == '/'))
+	if (res->matches == 1 && !m.truncated && !(m.common && res->insert[m.common - 1] == '/'))
 		strlcat(res->insert, " ", COMPLETE_INSERT_MAX);
 	return res->matches;
 }

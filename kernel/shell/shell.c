@@ -161,7 +161,8 @@ static int exec_redirected(struct tok_cmd *tc)
 
 	if (tc->background) {
 		kprintf("%ssh: %s: redirecting a background job is not supported; run it without '&'%s\n",
-			shell_color(SHELL_COLOR_ERROR), tc->redirect, shell_color(SHELL_COLOR_RESET));
+			shell_color(SHELL_COLOR_ERROR), tc->redirect,
+			shell_color(SHELL_COLOR_RESET));
 		return 1;
 	}
 	if (!shell_find(tc->argv[0]))

@@ -79,21 +79,21 @@ TEST(complete_paths)
 	char seen[256] = "";
 
 	check_path("cat r", 1, "eadme ");
-	check_path("cat do", 1, "cs/");	      /* a directory: '/' and no space */
-	check_path("cat d", 3, "");	      /* docs, data.txt, dirlongname */
+	check_path("cat do", 1, "cs/"); /* a directory: '/' and no space */
+	check_path("cat d", 3, "");	/* docs, data.txt, dirlongname */
 	check_path("cat di", 1, "rlongname/");
-	check_path("cat docs/g", 2, "ui");    /* guide.md, gui/ */
+	check_path("cat docs/g", 2, "ui"); /* guide.md, gui/ */
 	check_path("cat docs/guid", 1, "e.md ");
-	check_path("cat docs/gui", 2, "");    /* "gui/" or "guide.md" */
-	check_path("cat .", 1, "hidden ");    /* dot files only when asked; never . and .. */
+	check_path("cat docs/gui", 2, ""); /* "gui/" or "guide.md" */
+	check_path("cat .", 1, "hidden "); /* dot files only when asked; never . and .. */
 	check_path("cat ", 4, "");
-	check_path("cat x/", 0, "");	      /* an empty directory */
+	check_path("cat x/", 0, "");		  /* an empty directory */
 	check_path("cat readme docs/gu", 2, "i"); /* any later argument */
-	check_path("echo hi >r", 1, "eadme ");	   /* after '>' */
+	check_path("echo hi >r", 1, "eadme ");	  /* after '>' */
 	check_path("echo hi > r", 1, "eadme ");
 	check_path("log d", 1, "ebug "); /* sub-commands win for the second word */
 	check_path("log debug r", 1, "eadme ");
-	check_path("rea", 0, "");	  /* the command word is never a path */
+	check_path("rea", 0, ""); /* the command word is never a path */
 	complete_list(&psrc, "cat docs/g", 10, count_cand, seen);
 	CHECK_STR_EQ(seen, "guide.md,gui/,");
 	seen[0] = '\0';

@@ -100,7 +100,7 @@ TEST(tok_redirect)
 	check_line("echo hi >f", 0, "[echo|hi>f]");
 	check_line("echo hi>f", 0, "[echo|hi>f]");
 	check_line("echo a >> 'my file'", 0, "[echo|a>>my file]");
-	check_line("echo a>>f b", 0, "[echo|a|b>>f]");	     /* anywhere among the words */
+	check_line("echo a>>f b", 0, "[echo|a|b>>f]"); /* anywhere among the words */
 	check_line("> f echo x", 0, "[echo|x>f]");
 	check_line("ls > l; cat l", 0, "[ls>l][cat|l]");
 	check_line("prime 5 > p &", 0, "[prime|5>p]&");
@@ -117,11 +117,11 @@ TEST(tok_redirect_errors)
 		const char *line;
 		int err;
 	} bad[] = {
-		{ "echo >", -EDESTADDRREQ },	   { "echo >> ", -EDESTADDRREQ },
-		{ "echo > ; ls", -EDESTADDRREQ },  { "echo > &", -EDESTADDRREQ },
-		{ "echo > > f", -EALREADY },	   { "echo >f >g", -EALREADY },
-		{ "echo >>>f", -EALREADY },	   { "> f", -ENOMSG },
-		{ "ls; >f; ls", -ENOMSG },	   { "echo ok; echo >", -EDESTADDRREQ },
+		{ "echo >", -EDESTADDRREQ },	  { "echo >> ", -EDESTADDRREQ },
+		{ "echo > ; ls", -EDESTADDRREQ }, { "echo > &", -EDESTADDRREQ },
+		{ "echo > > f", -EALREADY },	  { "echo >f >g", -EALREADY },
+		{ "echo >>>f", -EALREADY },	  { "> f", -ENOMSG },
+		{ "ls; >f; ls", -ENOMSG },	  { "echo ok; echo >", -EDESTADDRREQ },
 	};
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
