@@ -83,6 +83,12 @@ def copying(vm):
     assert out.startswith(".:\ncopy\nt\nu\nv\n\n./t:\n"), out
     assert "\n./v/t/sub/deep:\nthree\n" in out, out
     fails(vm, "ls -R nosuch", "ls: nosuch: No such file or directory")
+    # Deep trees: both stop 32 levels down with a message, not a crash.
+    deep = "/".join(["d"] * 40)
+    ok(vm, "mkdir -p /deep/" + deep)
+    fails(vm, "ls -R /deep", "more than 32 levels deep; not listed")
+    fails(vm, "cp -r /deep /deep2", "more than 32 levels deep; not copied")
+    ok(vm, "rm -r /deep /deep2")
 
 
 PROMPT = r"corvid> "
