@@ -12,6 +12,7 @@
 
 #include "arch/arch.h"
 #include "core/panic.h"
+#include "include/uapi/errno.h"
 #include "lib/printf.h"
 #include "sched/percpu.h"
 
@@ -25,36 +26,62 @@ static unsigned int nr_consoles;
  * from any context, including exceptions and NMIs during a panic. */
 static volatile int console_lock;
 
-/* Written by the owner task only; read by anyone (atomic pointer loads).
- * The owner is NULL when nothing is redirected, which is also how early
- * boot (before current_task() works) never looks at the task. */
-static struct task *redirect_owner;
-static const struct console_redirect *redirect;
+/* Redirect slots, one per task whose output is redirected. A slot is
+ * claimed by an atomic exchange of its owner; its redirect is written by
+ * the owner before its first output and read only by the owner, which is
+ * the only task whose current_task() matches. redirect_count says whether
+ * any slot is in use, so early boot (before current_task() works) and the
+ * common case never look further. */
+#define REDIRECT_SLOTS 16
 
-void console_redirect_begin(struct task *owner, const struct console_redirect *r)
+static struct {
+	struct task *owner; /* Atomic. */
+	const struct console_redirect *redirect;
+} redirects[REDIRECT_SLOTS];
+static unsigned int redirect_count; /* Atomic. */
+
+int console_redirect_begin(struct task *owner, const struct console_redirect *r)
 {
-	__atomic_store_n(&redirect, r, __ATOMIC_RELAXED);
-	__atomic_store_n(&redirect_owner, owner, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < REDIRECT_SLOTS; i++) {
+		struct task *none = NULL;
+
+		if (__atomic_compare_exchange_n(&redirects[i].owner, &none, owner, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			redirects[i].redirect = r;
+			__atomic_fetch_add(&redirect_count, 1, __ATOMIC_RELEASE);
+			return 0;
+		}
+	}
+	return -EBUSY;
 }
 
-void console_redirect_end(void)
+void console_redirect_end(struct task *owner)
 {
-	__atomic_store_n(&redirect_owner, NULL, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < REDIRECT_SLOTS; i++) {
+		if (__atomic_load_n(&redirects[i].owner, __ATOMIC_RELAXED) == owner) {
+			__atomic_store_n(&redirects[i].owner, NULL, __ATOMIC_RELEASE);
+			__atomic_fetch_sub(&redirect_count, 1, __ATOMIC_RELEASE);
+			return;
+		}
+	}
 }
 
-/* The redirect for the caller's output, or NULL for the consoles. Only the
- * owner ever sees it set, so the pair is stable for it. */
+/* The redirect for the caller's output, or NULL for the consoles. */
 static const struct console_redirect *my_redirect(void)
 {
-	struct task *owner = __atomic_load_n(&redirect_owner, __ATOMIC_ACQUIRE);
+	struct task *me;
 
-	if (!owner || panic_in_progress())
+	if (!__atomic_load_n(&redirect_count, __ATOMIC_ACQUIRE) || panic_in_progress())
 		return NULL;
 	/* irq_depth is 0 in task context on any CPU, so a migration between
 	 * the two reads cannot give a wrong answer. */
-	if (owner != current_task() || this_cpu()->irq_depth)
+	me = current_task();
+	if (this_cpu()->irq_depth)
 		return NULL;
-	return __atomic_load_n(&redirect, __ATOMIC_RELAXED);
+	for (unsigned int i = 0; i < REDIRECT_SLOTS; i++)
+		if (__atomic_load_n(&redirects[i].owner, __ATOMIC_ACQUIRE) == me)
+			return redirects[i].redirect;
+	return NULL;
 }
 
 void console_register(const struct console *c)

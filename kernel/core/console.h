@@ -35,12 +35,14 @@ int kvprintf(const char *fmt, va_list ap);
  * interrupt handlers, from other tasks and during a panic still reaches
  * the consoles. @write may be called with interrupts disabled or spinlocks
  * held (a command may print under its own lock), so it must not sleep.
- * One redirect at a time; begin/end are called by the owner task itself.
+ * Up to 16 tasks may be redirected at once (the shell and its background
+ * jobs), one redirect each; begin/end are called by the owner task itself.
+ * console_redirect_begin() returns 0, or -EBUSY when every slot is taken.
  */
 struct console_redirect {
 	void (*write)(void *ctx, const char *s, size_t n);
 	void *ctx;
 };
 
-void console_redirect_begin(struct task *owner, const struct console_redirect *r);
-void console_redirect_end(void);
+int console_redirect_begin(struct task *owner, const struct console_redirect *r) __must_check;
+void console_redirect_end(struct task *owner);

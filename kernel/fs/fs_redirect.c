@@ -4,7 +4,8 @@
  * the sink only copies into a buffer; the buffer goes to the file when it
  * fills and sleeping is allowed (interrupts on, no spinlock held), and at
  * the end. Output that overflows while sleeping is not allowed is counted
- * and reported as lost. Shell task only: the owner is the only writer.
+ * and reported as lost. Only the task running the command touches a
+ * redirect between start and finish, so nothing here is locked.
  */
 #include "fs/fs_redirect.h"
 
@@ -99,16 +100,16 @@ int fs_redirect_open(const char *path, bool append, struct fs_redirect **out)
 	return 0;
 }
 
-void fs_redirect_start(struct fs_redirect *r)
+int fs_redirect_start(struct fs_redirect *r)
 {
-	console_redirect_begin(current_task(), &r->hook);
+	return console_redirect_begin(current_task(), &r->hook);
 }
 
 int fs_redirect_finish(struct fs_redirect *r)
 {
 	int err;
 
-	console_redirect_end();
+	console_redirect_end(current_task());
 	flush(r);
 	err = r->err;
 	if (!err && r->lost)

@@ -140,12 +140,12 @@ static int exec_command(struct tok_cmd *tc)
 		return SHELL_STATUS_NOT_FOUND;
 	}
 	if (tc->background)
-		return shell_job_start(cmd, tc->argc, tc->argv);
+		return shell_job_start(cmd, tc->argc, tc->argv, NULL, NULL);
 	shell_input_clear_interrupt();
 	return cmd->fn(tc->argc, tc->argv);
 }
 
-static int redirect_error(const char *path, int err)
+int shell_redirect_error(const char *path, int err)
 {
 	kprintf("%ssh: %s: %s%s\n", shell_color(SHELL_COLOR_ERROR), path, kstrerror(err),
 		shell_color(SHELL_COLOR_RESET));
@@ -153,28 +153,26 @@ static int redirect_error(const char *path, int err)
 }
 
 /* Run @tc with its output in the file it names ('>' or '>>'). The file is
- * opened first; when that fails the command does not run. */
+ * opened first; when that fails the command does not run. A background
+ * job gets the open file and redirects its own task. */
 static int exec_redirected(struct tok_cmd *tc)
 {
+	const struct shell_cmd *cmd = shell_find(tc->argv[0]);
 	struct fs_redirect *r;
-	int status, err;
+	int status, err, ferr;
 
-	if (tc->background) {
-		kprintf("%ssh: %s: redirecting a background job is not supported; run it without '&'%s\n",
-			shell_color(SHELL_COLOR_ERROR), tc->redirect,
-			shell_color(SHELL_COLOR_RESET));
-		return 1;
-	}
-	if (!shell_find(tc->argv[0]))
+	if (!cmd)
 		return exec_command(tc); // "command not found" stays on the console
 	err = fs_redirect_open(tc->redirect, tc->append, &r);
 	if (err)
-		return redirect_error(tc->redirect, err);
-	fs_redirect_start(r);
-	status = exec_command(tc);
-	err = fs_redirect_finish(r);
-	if (err)
-		return redirect_error(tc->redirect, err);
+		return shell_redirect_error(tc->redirect, err);
+	if (tc->background)
+		return shell_job_start(cmd, tc->argc, tc->argv, r, tc->redirect);
+	err = fs_redirect_start(r);
+	status = err ? 1 : exec_command(tc);
+	ferr = fs_redirect_finish(r);
+	if (err || ferr)
+		return shell_redirect_error(tc->redirect, err ? err : ferr);
 	return status;
 }
 
