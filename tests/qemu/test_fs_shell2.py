@@ -2,6 +2,8 @@
 '>>' redirection of a command's output into a file and its errors, cp and
 cp -r (into itself refused), ls -R, and Tab completion of paths. One VM
 (BIOS, smp=2)."""
+import re
+
 from harness import scenario
 
 PROMPT = r"corvid> "
@@ -123,6 +125,8 @@ def completion(vm):
 
 @scenario(uefi=False, smp=2, timeout=90)
 def fs_shell2(vm):
+    out = vm.run("test fs_redirect")
+    assert re.search(r"ktest: 2 passed, 0 failed", out), out
     redirection(vm)
     copying(vm)
     completion(vm)
