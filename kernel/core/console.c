@@ -135,19 +135,33 @@ static void console_sink(void *ctx, const char *s, size_t n)
 	write_all_locked(s, n);
 }
 
-int kvprintf(const char *fmt, va_list ap)
+static int kvprintf_consoles(const char *fmt, va_list ap)
 {
-	const struct console_redirect *r = my_redirect();
-	unsigned long flags;
-	int n;
-
-	if (r)
-		return kvformat(r->write, r->ctx, fmt, ap);
-	flags = console_lock_irqsave();
-	n = kvformat(console_sink, NULL, fmt, ap);
+	unsigned long flags = console_lock_irqsave();
+	int n = kvformat(console_sink, NULL, fmt, ap);
 
 	console_unlock_irqrestore(flags);
 	return n;
+}
+
+int kprintf_err(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf_consoles(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	const struct console_redirect *r = my_redirect();
+
+	if (r)
+		return kvformat(r->write, r->ctx, fmt, ap);
+	return kvprintf_consoles(fmt, ap);
 }
 
 int kprintf(const char *fmt, ...)

@@ -28,6 +28,11 @@ void console_write(const char *s, size_t n);
 int kprintf(const char *fmt, ...) __printf(1, 2);
 int kvprintf(const char *fmt, va_list ap);
 
+/* Like kprintf(), but never redirected (see below): the shell's error
+ * stream, so error and usage lines stay on the console when a command's
+ * output goes to a file. IRQ-safe. */
+int kprintf_err(const char *fmt, ...) __printf(1, 2);
+
 /*
  * Output redirection (the shell's `CMD > FILE`): while a redirect is set,
  * everything @owner prints with kprintf() or console_write() from task

@@ -37,7 +37,7 @@ struct vfs_path *fs_cmd_cwd(void)
 
 int fs_cmd_error(const char *cmd, const char *path, int err)
 {
-	kprintf("%s: %s: %s\n", cmd, path, kstrerror(err));
+	kprintf_err("%s: %s: %s\n", cmd, path, kstrerror(err));
 	return 1;
 }
 
@@ -292,7 +292,7 @@ static int ls_dir(const struct ls_opts *o, const char *path, unsigned int depth)
 
 	if (depth > LS_DEPTH_MAX) {
 		kfree(full);
-		kprintf("ls: %s: more than %d levels deep; not listed\n", path, LS_DEPTH_MAX);
+		kprintf_err("ls: %s: more than %d levels deep; not listed\n", path, LS_DEPTH_MAX);
 		return 1;
 	}
 	err = full ? fs_cmd_read_names(path, o->all, &names, &n) : -ENOMEM;

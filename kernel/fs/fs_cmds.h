@@ -17,8 +17,9 @@
  * paths given to commands resolve against it. */
 struct vfs_path *fs_cmd_cwd(void);
 
-/* Print "CMD: PATH: message" for the negative errno @err; returns 1, the
- * status of a failed operation. */
+/* Print "CMD: PATH: message" for the negative errno @err (on the console
+ * even when the output is redirected); returns 1, the status of a failed
+ * operation. */
 int fs_cmd_error(const char *cmd, const char *path, int err);
 
 /* Write the absolute name of @p into @buf (@size bytes, NUL-terminated).

@@ -119,7 +119,7 @@ static int copy_tree(const char *src, const char *dst, const struct linux_stat *
 	int err;
 
 	if (depth > COPY_DEPTH_MAX) {
-		kprintf("cp: %s: more than %d levels deep; not copied\n", src, COPY_DEPTH_MAX);
+		kprintf_err("cp: %s: more than %d levels deep; not copied\n", src, COPY_DEPTH_MAX);
 		return 1;
 	}
 	if (S_ISREG(st->st_mode))
@@ -127,7 +127,7 @@ static int copy_tree(const char *src, const char *dst, const struct linux_stat *
 	if (S_ISLNK(st->st_mode))
 		return copy_symlink(src, dst);
 	if (!S_ISDIR(st->st_mode)) {
-		kprintf("cp: %s: not a regular file, directory or symlink; not copied\n", src);
+		kprintf_err("cp: %s: not a regular file, directory or symlink; not copied\n", src);
 		return 1;
 	}
 	err = vfs_mkdir(fs_cmd_cwd(), dst, st->st_mode & PERM_MASK);
@@ -229,10 +229,10 @@ static int cmd_cp(int argc, char **argv)
 		return fs_cmd_error("cp", argv[2 + rec], err);
 	}
 	if (!vfs_stat(fs_cmd_cwd(), dst, &dst_st) && same_inode(&st, &dst_st)) {
-		kprintf("cp: %s and %s are the same file\n", src, dst);
+		kprintf_err("cp: %s and %s are the same file\n", src, dst);
 		status = 1;
 	} else if (S_ISDIR(st.st_mode) && is_inside(&st, dst)) {
-		kprintf("cp: cannot copy directory %s into itself (%s)\n", src, dst);
+		kprintf_err("cp: cannot copy directory %s into itself (%s)\n", src, dst);
 		status = 1;
 	} else {
 		status = copy_tree(src, dst, &st, 0);

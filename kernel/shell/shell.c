@@ -84,7 +84,7 @@ const struct shell_cmd *shell_find(const char *name)
 int shell_usage(const struct shell_cmd *cmd)
 {
 	if (cmd)
-		kprintf("usage: %s\n", cmd->usage);
+		kprintf_err("usage: %s\n", cmd->usage);
 	return SHELL_STATUS_USAGE;
 }
 
@@ -147,8 +147,8 @@ static int exec_command(struct tok_cmd *tc)
 
 int shell_redirect_error(const char *path, int err)
 {
-	kprintf("%ssh: %s: %s%s\n", shell_color(SHELL_COLOR_ERROR), path, kstrerror(err),
-		shell_color(SHELL_COLOR_RESET));
+	kprintf_err("%ssh: %s: %s%s\n", shell_color(SHELL_COLOR_ERROR), path, kstrerror(err),
+		    shell_color(SHELL_COLOR_RESET));
 	return 1;
 }
 

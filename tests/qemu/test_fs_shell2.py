@@ -43,9 +43,11 @@ def redirection(vm):
     assert ok(vm, "cat listing").split() == ["f", "g", "listing"]
     ok(vm, "echo '>' \">>\" > q")                 # quoted: plain words
     assert ok(vm, "cat q") == "> >>\n"
-    # The status is the command's own.
-    fails(vm, "cat nosuch > err", "", code=1)
-    assert "nosuch" in ok(vm, "cat err")
+    # The status is the command's own; errors and usage stay on the console.
+    fails(vm, "cat nosuch > err", "cat: nosuch: No such file or directory", code=1)
+    assert ok(vm, "cat err") == ""
+    fails(vm, "cp > err", "usage: cp [-r] SRC DST", code=2)
+    assert ok(vm, "cat err") == ""
     # A target that cannot be opened: the command does not run.
     fails(vm, "echo hi > /nodir/f", "sh: /nodir/f: No such file or directory")
     fails(vm, "echo hi > /r", "sh: /r: Is a directory")
