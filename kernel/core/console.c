@@ -2,6 +2,8 @@
  * Console fan-out and kprintf. Output is serialized by console_lock, a raw
  * IRQ-safe spinlock that is also taken recursively-safe by panic: when a
  * panic is in progress the lock is ignored so the report always gets out.
+ * A task may have its output redirected (console_redirect_begin()): then
+ * its task-context output bypasses console_lock and goes to its sink.
  * Locking: console_lock (leaf; nothing else is taken while holding it).
  */
 #include "core/console.h"
@@ -10,7 +12,9 @@
 
 #include "arch/arch.h"
 #include "core/panic.h"
+#include "include/uapi/errno.h"
 #include "lib/printf.h"
+#include "sched/percpu.h"
 
 #define MAX_CONSOLES 4
 
@@ -21,6 +25,64 @@ static unsigned int nr_consoles;
 /* Raw test-and-set lock: the console must work before sync/ exists and
  * from any context, including exceptions and NMIs during a panic. */
 static volatile int console_lock;
+
+/* Redirect slots, one per task whose output is redirected. A slot is
+ * claimed by an atomic exchange of its owner; its redirect is written by
+ * the owner before its first output and read only by the owner, which is
+ * the only task whose current_task() matches. redirect_count says whether
+ * any slot is in use, so early boot (before current_task() works) and the
+ * common case never look further. */
+#define REDIRECT_SLOTS 16
+
+static struct {
+	struct task *owner; /* Atomic. */
+	const struct console_redirect *redirect;
+} redirects[REDIRECT_SLOTS];
+static unsigned int redirect_count; /* Atomic. */
+
+int console_redirect_begin(struct task *owner, const struct console_redirect *r)
+{
+	for (unsigned int i = 0; i < REDIRECT_SLOTS; i++) {
+		struct task *none = NULL;
+
+		if (__atomic_compare_exchange_n(&redirects[i].owner, &none, owner, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+			redirects[i].redirect = r;
+			__atomic_fetch_add(&redirect_count, 1, __ATOMIC_RELEASE);
+			return 0;
+		}
+	}
+	return -EBUSY;
+}
+
+void console_redirect_end(struct task *owner)
+{
+	for (unsigned int i = 0; i < REDIRECT_SLOTS; i++) {
+		if (__atomic_load_n(&redirects[i].owner, __ATOMIC_RELAXED) == owner) {
+			__atomic_store_n(&redirects[i].owner, NULL, __ATOMIC_RELEASE);
+			__atomic_fetch_sub(&redirect_count, 1, __ATOMIC_RELEASE);
+			return;
+		}
+	}
+}
+
+/* The redirect for the caller's output, or NULL for the consoles. */
+static const struct console_redirect *my_redirect(void)
+{
+	struct task *me;
+
+	if (!__atomic_load_n(&redirect_count, __ATOMIC_ACQUIRE) || panic_in_progress())
+		return NULL;
+	/* irq_depth is 0 in task context on any CPU, so a migration between
+	 * the two reads cannot give a wrong answer. */
+	me = current_task();
+	if (this_cpu()->irq_depth)
+		return NULL;
+	for (unsigned int i = 0; i < REDIRECT_SLOTS; i++)
+		if (__atomic_load_n(&redirects[i].owner, __ATOMIC_ACQUIRE) == me)
+			return redirects[i].redirect;
+	return NULL;
+}
 
 void console_register(const struct console *c)
 {
@@ -54,7 +116,14 @@ static void write_all_locked(const char *s, size_t n)
 
 void console_write(const char *s, size_t n)
 {
-	unsigned long flags = console_lock_irqsave();
+	const struct console_redirect *r = my_redirect();
+	unsigned long flags;
+
+	if (r) {
+		r->write(r->ctx, s, n);
+		return;
+	}
+	flags = console_lock_irqsave();
 
 	write_all_locked(s, n);
 	console_unlock_irqrestore(flags);
@@ -66,13 +135,33 @@ static void console_sink(void *ctx, const char *s, size_t n)
 	write_all_locked(s, n);
 }
 
-int kvprintf(const char *fmt, va_list ap)
+static int kvprintf_consoles(const char *fmt, va_list ap)
 {
 	unsigned long flags = console_lock_irqsave();
 	int n = kvformat(console_sink, NULL, fmt, ap);
 
 	console_unlock_irqrestore(flags);
 	return n;
+}
+
+int kprintf_err(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf_consoles(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	const struct console_redirect *r = my_redirect();
+
+	if (r)
+		return kvformat(r->write, r->ctx, fmt, ap);
+	return kvprintf_consoles(fmt, ap);
 }
 
 int kprintf(const char *fmt, ...)

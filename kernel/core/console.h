@@ -10,6 +10,8 @@
 
 #include "include/compiler.h"
 
+struct task;
+
 struct console {
 	const char *name;
 	/* Write @n bytes; '\n' is a bare line feed (drivers add CR). */
@@ -25,3 +27,27 @@ void console_write(const char *s, size_t n);
 /* Formatted output on every console. Returns characters written. IRQ-safe. */
 int kprintf(const char *fmt, ...) __printf(1, 2);
 int kvprintf(const char *fmt, va_list ap);
+
+/* Like kprintf(), but never redirected (see below): the shell's error
+ * stream, so error and usage lines stay on the console when a command's
+ * output goes to a file. IRQ-safe. */
+int kprintf_err(const char *fmt, ...) __printf(1, 2);
+
+/*
+ * Output redirection (the shell's `CMD > FILE`): while a redirect is set,
+ * everything @owner prints with kprintf() or console_write() from task
+ * context goes to @write(@ctx, ...) instead of the consoles. Output from
+ * interrupt handlers, from other tasks and during a panic still reaches
+ * the consoles. @write may be called with interrupts disabled or spinlocks
+ * held (a command may print under its own lock), so it must not sleep.
+ * Up to 16 tasks may be redirected at once (the shell and its background
+ * jobs), one redirect each; begin/end are called by the owner task itself.
+ * console_redirect_begin() returns 0, or -EBUSY when every slot is taken.
+ */
+struct console_redirect {
+	void (*write)(void *ctx, const char *s, size_t n);
+	void *ctx;
+};
+
+int console_redirect_begin(struct task *owner, const struct console_redirect *r) __must_check;
+void console_redirect_end(struct task *owner);

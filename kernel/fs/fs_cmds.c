@@ -1,6 +1,6 @@
 /*
  * The shell's working directory and its navigation commands: `pwd`, `cd
- * [PATH]` and `ls [-l] [-a] [PATH...]`, plus the helpers every file
+ * [PATH]` and `ls [-l] [-a] [-R] [PATH...]`, plus the helpers every file
  * command shares (fs/fs_cmds.h). The commands use only the VFS API, so
  * they work on any mounted filesystem. Shell task only: the working
  * directory is the shell's and nothing else touches it.
@@ -23,6 +23,7 @@
 #include "time/calendar.h"
 
 #define DIRENT_BUF 4096 // getdents64 buffer per call
+#define LS_DEPTH_MAX 32 // ls -R levels below an operand (each costs stack)
 
 /* Shell task only: the working directory, taken from the root on first use. */
 static struct vfs_path shell_cwd;
@@ -36,7 +37,7 @@ struct vfs_path *fs_cmd_cwd(void)
 
 int fs_cmd_error(const char *cmd, const char *path, int err)
 {
-	kprintf("%s: %s: %s\n", cmd, path, kstrerror(err));
+	kprintf_err("%s: %s: %s\n", cmd, path, kstrerror(err));
 	return 1;
 }
 
@@ -134,6 +135,7 @@ SHELL_COMMAND(cd, .name = "cd", .group = "fs",
 struct ls_opts {
 	bool lng; // -l
 	bool all; // -a
+	bool rec; // -R
 };
 
 /* Print one entry, @name, whose path is @path (lstat'd for -l). */
@@ -205,8 +207,7 @@ static int names_add(char ***names, size_t *n, size_t *cap, const char *name)
 	return 0;
 }
 
-/* Read every name of the directory @path into a new array. */
-static int read_names(const struct ls_opts *o, const char *path, char ***names, size_t *n)
+int fs_cmd_read_names(const char *path, bool all, char ***names, size_t *n)
 {
 	struct file *f;
 	char *buf;
@@ -225,7 +226,7 @@ static int read_names(const struct ls_opts *o, const char *path, char ***names, 
 
 			if (!de->d_reclen) // a broken filesystem: do not spin
 				err = -EIO;
-			else if (o->all || de->d_name[0] != '.')
+			else if (all || de->d_name[0] != '.')
 				err = names_add(names, n, &cap, de->d_name);
 			off += de->d_reclen;
 		}
@@ -234,32 +235,77 @@ static int read_names(const struct ls_opts *o, const char *path, char ***names, 
 		err = (int)got;
 	kfree(buf);
 	file_put(f);
+	if (!err)
+		sort_names(*names, *n);
 	return err;
 }
 
-/* List the directory @path, sorted by name. */
-static int ls_dir(const struct ls_opts *o, const char *path)
+void fs_cmd_free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		kfree(names[i]);
+	kfree(names);
+}
+
+void fs_cmd_path_join(char *full, const char *dir, const char *name)
+{
+	strlcpy(full, dir, FS_CMD_PATH_BUF);
+	if (full[0] && full[strlen(full) - 1] != '/')
+		strlcat(full, "/", FS_CMD_PATH_BUF);
+	strlcat(full, name, FS_CMD_PATH_BUF);
+}
+
+static int ls_dir(const struct ls_opts *o, const char *path, unsigned int depth);
+
+/* ls -R: each subdirectory among @names (not followed through symlinks;
+ * not . or ..), after a blank line and a "PATH:" heading. */
+static int ls_subdirs(const struct ls_opts *o, const char *path, char **names, size_t n,
+		      unsigned int depth)
+{
+	char *full = kmalloc(FS_CMD_PATH_BUF);
+	struct linux_stat st;
+	int status = 0;
+
+	if (!full)
+		return fs_cmd_error("ls", path, -ENOMEM);
+	for (size_t i = 0; i < n && !shell_interrupted(); i++) {
+		if (!strcmp(names[i], ".") || !strcmp(names[i], ".."))
+			continue;
+		fs_cmd_path_join(full, path, names[i]);
+		if (vfs_lstat(fs_cmd_cwd(), full, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		kprintf("\n%s:\n", full);
+		if (ls_dir(o, full, depth + 1))
+			status = 1;
+	}
+	kfree(full);
+	return status;
+}
+
+/* List the directory @path, sorted by name; with -R, then its
+ * subdirectories, @depth levels below the operand. */
+static int ls_dir(const struct ls_opts *o, const char *path, unsigned int depth)
 {
 	char **names = NULL, *full = kmalloc(FS_CMD_PATH_BUF);
 	size_t n = 0;
 	int status = 0, err;
 
-	err = full ? read_names(o, path, &names, &n) : -ENOMEM;
+	if (depth > LS_DEPTH_MAX) {
+		kfree(full);
+		kprintf_err("ls: %s: more than %d levels deep; not listed\n", path, LS_DEPTH_MAX);
+		return 1;
+	}
+	err = full ? fs_cmd_read_names(path, o->all, &names, &n) : -ENOMEM;
 	if (err)
 		status = fs_cmd_error("ls", path, err);
-	sort_names(names, n);
-	for (size_t i = 0; i < n; i++) {
-		if (!status && !shell_interrupted()) {
-			strlcpy(full, path, FS_CMD_PATH_BUF);
-			if (strcmp(path, "/"))
-				strlcat(full, "/", FS_CMD_PATH_BUF);
-			strlcat(full, names[i], FS_CMD_PATH_BUF);
-			status = ls_print(o, full, names[i]);
-		}
-		kfree(names[i]);
+	for (size_t i = 0; i < n && !status && !shell_interrupted(); i++) {
+		fs_cmd_path_join(full, path, names[i]);
+		status = ls_print(o, full, names[i]);
 	}
-	kfree(names);
 	kfree(full);
+	if (!status && o->rec)
+		status = ls_subdirs(o, path, names, n, depth);
+	fs_cmd_free_names(names, n);
 	return status;
 }
 
@@ -277,9 +323,9 @@ static int ls_one(const struct ls_opts *o, const char *path, bool heading)
 		return fs_cmd_error("ls", path, err);
 	if (!dir)
 		return ls_print(o, path, path);
-	if (heading)
+	if (heading || o->rec)
 		kprintf("%s:\n", path);
-	return ls_dir(o, path);
+	return ls_dir(o, path, 0);
 }
 
 /* Parse leading "-l", "-a", "-la"...; returns the first operand's index
@@ -294,6 +340,8 @@ static int ls_parse(int argc, char **argv, struct ls_opts *o)
 				o->lng = true;
 			else if (*c == 'a')
 				o->all = true;
+			else if (*c == 'R')
+				o->rec = true;
 			else
 				return -1;
 		}
@@ -310,12 +358,15 @@ static int cmd_ls(int argc, char **argv)
 		return shell_usage(shell_find("ls"));
 	if (first == argc)
 		return ls_one(&o, ".", false);
-	for (int i = first; i < argc; i++)
+	for (int i = first; i < argc; i++) {
+		if (o.rec && i > first)
+			kprintf("\n");
 		if (ls_one(&o, argv[i], argc - first > 1))
 			status = 1;
+	}
 	return status;
 }
 
 SHELL_COMMAND(ls, .name = "ls", .group = "fs",
-	      .summary = "list directories sorted by name (-l long form, -a dot files)",
-	      .usage = "ls [-l] [-a] [PATH...]", .fn = cmd_ls);
+	      .summary = "list directories sorted by name (-l long, -a dot files, -R recursive)",
+	      .usage = "ls [-l] [-a] [-R] [PATH...]", .fn = cmd_ls);

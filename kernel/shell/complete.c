@@ -1,11 +1,14 @@
 /*
  * Tab completion (see complete.h): finds the word under the cursor, which
- * word of its command it is, and the candidates that extend it.
+ * word of its command it is, and the candidates that extend it: command
+ * names, sub-commands or the names of a directory.
  * Pure: host-testable.
  */
 #include "shell/complete.h"
 
 #include "lib/string.h"
+
+#define NAME_MAX_LEN 255 /* longest file name a directory lists */
 
 /* The word being completed. */
 struct word_at {
@@ -13,6 +16,9 @@ struct word_at {
 	unsigned int index; /* 0 = command name, 1 = first argument, ... */
 	size_t cmd_start;   /* the command name (valid when index > 0) */
 	size_t cmd_len;
+	size_t base;  /* where its last path component starts */
+	bool is_path; /* it completes to a path */
+	bool dots;    /* its last component starts with '.' */
 };
 
 static bool is_sep(char c)
@@ -20,9 +26,10 @@ static bool is_sep(char c)
 	return c == ';' || c == '&';
 }
 
+/* A '>' ends a word too, so "cmd >fi" completes "fi" as a path. */
 static bool is_blank(char c)
 {
-	return c == ' ' || c == '\t';
+	return c == ' ' || c == '\t' || c == '>';
 }
 
 static void locate(const char *line, size_t pos, struct word_at *w)
@@ -48,6 +55,47 @@ static void locate(const char *line, size_t pos, struct word_at *w)
 	}
 	if (!in_word)
 		w->start = pos;
+	w->base = w->start;
+	for (size_t i = w->start; i < pos; i++)
+		if (line[i] == '/')
+			w->base = i + 1;
+}
+
+/* Find the word at @pos and whether it is a path (an argument that is
+ * not a sub-command). */
+static void locate_kind(const struct complete_source *src, const char *line, size_t pos,
+			struct word_at *w)
+{
+	locate(line, pos, w);
+	w->is_path = w->index > 1 ||
+		     (w->index == 1 && !src->subcmds(src->ctx, line + w->cmd_start, w->cmd_len));
+	if (!w->is_path)
+		w->base = w->start;
+	w->dots = w->base < pos && line[w->base] == '.';
+}
+
+/* Forwards directory entries to a candidate callback as "name" or
+ * "name/", leaving dot files out unless the typed name starts with '.'. */
+struct path_adapter {
+	void (*fn)(void *arg, const char *cand);
+	void *arg;
+	bool dots;
+};
+
+static void path_entry(void *arg, const char *name, bool is_dir)
+{
+	struct path_adapter *a = arg;
+	char cand[NAME_MAX_LEN + 2];
+	size_t n;
+
+	if (name[0] == '.' && (!a->dots || !strcmp(name, ".") || !strcmp(name, "..")))
+		return;
+	n = strlcpy(cand, name, sizeof(cand) - 1);
+	if (n >= sizeof(cand) - 1)
+		return; /* longer than a file name can be */
+	if (is_dir)
+		strlcat(cand, "/", sizeof(cand));
+	a->fn(a->arg, cand);
 }
 
 /* Call @fn on every candidate for @w's position (prefix not yet checked). */
@@ -58,6 +106,13 @@ static void for_each_candidate(const struct complete_source *src, const char *li
 	const char *const *subs;
 	const char *name;
 
+	if (w->is_path) {
+		struct path_adapter a = { fn, arg, w->dots };
+
+		if (src->paths)
+			src->paths(src->ctx, line + w->start, w->base - w->start, path_entry, &a);
+		return;
+	}
 	if (w->index == 0) {
 		for (size_t i = 0; (name = src->command(src->ctx, i)); i++)
 			fn(arg, name);
@@ -104,16 +159,16 @@ size_t complete_word(const struct complete_source *src, const char *line, size_t
 	struct word_at w;
 	struct matcher m = { .res = res };
 
-	locate(line, pos, &w);
-	m.prefix = line + w.start;
-	m.plen = pos - w.start;
+	locate_kind(src, line, pos, &w);
+	m.prefix = line + w.base;
+	m.plen = pos - w.base;
 	res->matches = 0;
 	res->insert[0] = '\0';
 	for_each_candidate(src, line, &w, match_one, &m);
 	if (!res->matches)
 		return 0;
 	res->insert[m.common] = '\0';
-	if (res->matches == 1 && !m.truncated)
+	if (res->matches == 1 && !m.truncated && !(m.common && res->insert[m.common - 1] == '/'))
 		strlcat(res->insert, " ", COMPLETE_INSERT_MAX);
 	return res->matches;
 }
@@ -140,8 +195,8 @@ void complete_list(const struct complete_source *src, const char *line, size_t p
 	struct word_at w;
 	struct lister l = { .emit = emit, .ctx = ctx };
 
-	locate(line, pos, &w);
-	l.prefix = line + w.start;
-	l.plen = pos - w.start;
+	locate_kind(src, line, pos, &w);
+	l.prefix = line + w.base;
+	l.plen = pos - w.base;
 	for_each_candidate(src, line, &w, list_one, &l);
 }

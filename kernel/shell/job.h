@@ -7,6 +7,8 @@
  * "background jobs need the scheduler". A job cannot be stopped with ^C:
  * shell_interrupted() answers false outside the shell's own task, because
  * it reads the console and a job would steal the prompt's keystrokes.
+ * `CMD > FILE &` works: the shell opens FILE and the job's task sends its
+ * own output there; the "[id] done" line still goes to the console.
  */
 #pragma once
 
@@ -14,6 +16,8 @@
 
 #include "shell/shell.h"
 #include "shell/tokenize.h"
+
+struct fs_redirect;
 
 #define SHELL_JOBS_MAX 8
 
@@ -26,6 +30,8 @@ struct shell_job {
 	const struct shell_cmd *cmd;
 	int argc;
 	char *argv[TOK_ARGV_MAX + 1];
+	struct fs_redirect *redirect; /* where its output goes, or NULL */
+	char *redirect_path;	      /* for error messages (in buf) */
 	char buf[TOK_BUF_SIZE];
 };
 
@@ -36,6 +42,7 @@ struct shell_job {
  */
 void shell_set_job_starter(int (*start)(struct shell_job *job));
 
-/* The body of a job's task: run the command, print "[id] done: NAME
- * (status N)" and free the slot. May sleep if the command does. */
+/* The body of a job's task: run the command (its output into the job's
+ * redirect, if any, which it then finishes), print "[id] done: NAME
+ * (status N)" and free the slot. May sleep. */
 void shell_job_run(struct shell_job *job);

@@ -1,6 +1,7 @@
 /*
  * Shell core: the command table, running a line (tokenize.c splits it,
- * each command is looked up and called), the boot command line, colours,
+ * each command is looked up and called, with its output sent to a file
+ * for '>' and '>>'), the boot command line, colours,
  * and the interactive loop that drives the line editor (lineedit.c) with
  * history (history.c) and Tab completion (complete.c).
  * Runs on the boot CPU's task; all state here is owned by that task (no
@@ -10,6 +11,9 @@
 
 #include "arch/arch.h"
 #include "core/console.h"
+#include "fs/fs_complete.h"
+#include "fs/fs_redirect.h"
+#include "lib/strerror.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "sched/percpu.h"
@@ -24,6 +28,7 @@
 #define LIST_COLUMN 16 /* width of one name in a completion list */
 #define LIST_WIDTH 80  /* terminal width assumed for the list */
 #define LIST_MAX 128   /* candidates listed at most */
+#define LIST_POOL 8192 /* bytes of candidate names kept for the list */
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
@@ -79,7 +84,7 @@ const struct shell_cmd *shell_find(const char *name)
 int shell_usage(const struct shell_cmd *cmd)
 {
 	if (cmd)
-		kprintf("usage: %s\n", cmd->usage);
+		kprintf_err("usage: %s\n", cmd->usage);
 	return SHELL_STATUS_USAGE;
 }
 
@@ -135,9 +140,40 @@ static int exec_command(struct tok_cmd *tc)
 		return SHELL_STATUS_NOT_FOUND;
 	}
 	if (tc->background)
-		return shell_job_start(cmd, tc->argc, tc->argv);
+		return shell_job_start(cmd, tc->argc, tc->argv, NULL, NULL);
 	shell_input_clear_interrupt();
 	return cmd->fn(tc->argc, tc->argv);
+}
+
+int shell_redirect_error(const char *path, int err)
+{
+	kprintf_err("%ssh: %s: %s%s\n", shell_color(SHELL_COLOR_ERROR), path, kstrerror(err),
+		    shell_color(SHELL_COLOR_RESET));
+	return 1;
+}
+
+/* Run @tc with its output in the file it names ('>' or '>>'). The file is
+ * opened first; when that fails the command does not run. A background
+ * job gets the open file and redirects its own task. */
+static int exec_redirected(struct tok_cmd *tc)
+{
+	const struct shell_cmd *cmd = shell_find(tc->argv[0]);
+	struct fs_redirect *r;
+	int status, err, ferr;
+
+	if (!cmd)
+		return exec_command(tc); // "command not found" stays on the console
+	err = fs_redirect_open(tc->redirect, tc->append, &r);
+	if (err)
+		return shell_redirect_error(tc->redirect, err);
+	if (tc->background)
+		return shell_job_start(cmd, tc->argc, tc->argv, r, tc->redirect);
+	err = fs_redirect_start(r);
+	status = err ? 1 : exec_command(tc);
+	ferr = fs_redirect_finish(r);
+	if (err || ferr)
+		return shell_redirect_error(tc->redirect, err ? err : ferr);
+	return status;
 }
 
 /* tok_run()'s callback: one command of the line being run. */
@@ -145,7 +181,7 @@ static int run_one(void *ctx, struct tok_cmd *tc, const char *rest)
 {
 	if (in_boot_commands && run_depth == 1)
 		last_boot_command = tok_at_end(rest);
-	return exec_command(tc);
+	return tc->redirect ? exec_redirected(tc) : exec_command(tc);
 }
 
 int shell_run_line(const char *line)
@@ -187,9 +223,16 @@ static const char *const *source_subcmds(void *ctx, const char *name, size_t n)
 	return NULL;
 }
 
+static void source_paths(void *ctx, const char *dir, size_t n,
+			 void (*fn)(void *arg, const char *name, bool is_dir), void *arg)
+{
+	fs_complete_list_dir(dir, n, fn, arg);
+}
+
 static const struct complete_source cmd_source = {
 	.command = source_command,
 	.subcmds = source_subcmds,
+	.paths = source_paths,
 };
 
 static size_t editor_complete(void *ctx, const char *line, size_t pos, char *ins, size_t cap)
@@ -201,28 +244,34 @@ static size_t editor_complete(void *ctx, const char *line, size_t pos, char *ins
 	return n;
 }
 
-/* Candidates collected for an ambiguous Tab, to print them sorted. */
+/* Candidates collected for an ambiguous Tab, to print them sorted. Path
+ * candidates live only for the callback, so the names are copied. */
 struct cand_list {
 	const char *names[LIST_MAX];
 	size_t count;
+	size_t used; /* bytes of pool in use */
+	char pool[LIST_POOL];
 };
 
 static void collect_candidate(void *ctx, const char *cand)
 {
 	struct cand_list *l = ctx;
-	size_t i;
+	size_t i, len = strlen(cand) + 1;
+	char *copy = l->pool + l->used;
 
-	if (l->count == LIST_MAX)
+	if (l->count == LIST_MAX || len > LIST_POOL - l->used)
 		return;
-	for (i = l->count++; i > 0 && strcmp(l->names[i - 1], cand) > 0; i--)
+	memcpy(copy, cand, len);
+	l->used += len;
+	for (i = l->count++; i > 0 && strcmp(l->names[i - 1], copy) > 0; i--)
 		l->names[i] = l->names[i - 1]; /* insertion sort */
-	l->names[i] = cand;
+	l->names[i] = copy;
 }
 
 /* The candidates in columns, alphabetically. */
 static void editor_list(void *ctx, const char *line, size_t pos)
 {
-	struct cand_list *list = kzalloc(sizeof(*list)); /* 1 KiB: not on the stack */
+	struct cand_list *list = kzalloc(sizeof(*list)); /* 9 KiB: not on the stack */
 	unsigned int col = 0;
 
 	if (!list)

@@ -10,6 +10,7 @@
 #include "shell/history.h"
 #include "shell/shell.h"
 
+struct fs_redirect;
 struct shell_job;
 
 /* ---- shell.c ----------------------------------------------------------- */
@@ -45,6 +46,12 @@ int shell_job_start_task(struct shell_job *job);
 
 /* ---- job.c ------------------------------------------------------------- */
 
-/* Start @cmd with @argc/@argv as a background job (`CMD ... &`). The
- * arguments are copied. Returns the shell status: 0 when it started. */
-int shell_job_start(const struct shell_cmd *cmd, int argc, char **argv);
+/* Start @cmd with @argc/@argv as a background job (`CMD ... &`), its
+ * output into @redirect (opened on @path) when that is not NULL. The
+ * arguments are copied and the job owns @redirect from here, even when
+ * starting fails. Returns the shell status: 0 when it started. */
+int shell_job_start(const struct shell_cmd *cmd, int argc, char **argv,
+		    struct fs_redirect *redirect, const char *path);
+
+/* Print "sh: PATH: message" for the negative errno @err; returns 1. */
+int shell_redirect_error(const char *path, int err);

@@ -1,7 +1,8 @@
 /*
  * The shell tokenizer (syntax in tokenize.h): splits a line into commands
  * and words in one pass, removing quotes and expanding $?. Works on the
- * caller's line without modifying it; words are copied into the command's
+ * caller's line without modifying it; words (and a '>' target, which is
+ * parsed like a word but kept out of argv) are copied into the command's
  * own buffer, so an over-long line is refused, never overflowed.
  * Pure: host-testable.
  */
@@ -18,7 +19,8 @@ struct tok_state {
 	struct tok_cmd *out;
 	size_t used; /* bytes of out->buf in use */
 	bool in_word;
-	int err; /* first error, 0 if none */
+	bool want_target; /* after '>': the next word is the redirect target */
+	int err;	  /* first error, 0 if none */
 };
 
 static void put_char(struct tok_state *st, char c)
@@ -43,6 +45,12 @@ static void start_word(struct tok_state *st)
 {
 	if (st->in_word)
 		return;
+	if (st->want_target) {
+		st->out->redirect = st->out->buf + st->used;
+		st->want_target = false;
+		st->in_word = true;
+		return;
+	}
 	if (st->out->argc == TOK_ARGV_MAX) {
 		st->err = -E2BIG;
 		return;
@@ -93,6 +101,20 @@ static const char *parse_double(struct tok_state *st, const char *p, int status)
 	return p + 1;
 }
 
+/* At an unquoted '>': ends the word before it and returns the position
+ * after '>' or '>>'. */
+static const char *parse_redirect(struct tok_state *st, const char *p)
+{
+	end_word(st);
+	if (st->out->redirect || st->want_target) {
+		st->err = -EALREADY;
+		return p + strlen(p);
+	}
+	st->want_target = true;
+	st->out->append = p[1] == '>';
+	return p + (st->out->append ? 2 : 1);
+}
+
 /* Parse words up to an unquoted ';', '&' or the end; returns where it
  * stopped (at the separator, or at the NUL after an error). */
 static const char *parse_command(struct tok_state *st, const char *p, int status)
@@ -101,6 +123,10 @@ static const char *parse_command(struct tok_state *st, const char *p, int status
 		if (*p == ' ' || *p == '\t') {
 			end_word(st);
 			p++;
+			continue;
+		}
+		if (*p == '>') {
+			p = parse_redirect(st, p);
 			continue;
 		}
 		start_word(st);
@@ -120,6 +146,12 @@ static const char *parse_command(struct tok_state *st, const char *p, int status
 	}
 	if (!st->err)
 		end_word(st);
+	if (!st->err && st->want_target)
+		st->err = -EDESTADDRREQ;
+	if (!st->err && st->out->redirect && st->out->argc == 0)
+		st->err = -ENOMSG;
+	if (st->err)
+		p += strlen(p);
 	return p;
 }
 
@@ -132,6 +164,8 @@ int tok_next(const char **line, int status, struct tok_cmd *out)
 		char sep;
 
 		out->argc = 0;
+		out->redirect = NULL;
+		out->append = false;
 		p = parse_command(&st, p, status);
 		if (st.err) {
 			out->argc = 0;
@@ -190,6 +224,12 @@ const char *tok_strerror(int err)
 		return "unterminated quote";
 	case -E2BIG:
 		return "command too long (too many words or characters)";
+	case -EDESTADDRREQ:
+		return "syntax error: no file name after '>'";
+	case -EALREADY:
+		return "syntax error: only one '>' or '>>' per command";
+	case -ENOMSG:
+		return "syntax error: a redirection needs a command";
 	default:
 		return "syntax error";
 	}

@@ -3,8 +3,11 @@
  * '&', which asks for a background job), words separated by blanks, quoting
  * with '...' (everything literal) and "..." (where \" \\ \$ and $? still
  * work), a backslash outside quotes taking the next character literally,
- * and $? replaced by the previous command's exit status. No globbing,
- * pipes, redirection or variables: this is a debug console, not sh.
+ * and $? replaced by the previous command's exit status. An unquoted
+ * '>' or '>>' sends the command's output to the file named by the next
+ * word ('>' truncates, '>>' appends); it may stand anywhere among the
+ * words, one per command. No globbing, pipes, input redirection or
+ * variables: this is a debug console, not sh.
  */
 #pragma once
 
@@ -20,6 +23,8 @@ struct tok_cmd {
 	int argc;
 	char *argv[TOK_ARGV_MAX + 1];
 	bool background; /* ended by an unquoted '&' */
+	char *redirect;	 /* the target of '>' or '>>' (in buf), or NULL */
+	bool append;	 /* the redirection was '>>' */
 	char buf[TOK_BUF_SIZE];
 };
 
@@ -28,7 +33,9 @@ struct tok_cmd {
  * past it and its ';' or '&'. "$?" expands to @status. Returns 1 when a
  * command was parsed, 0 at the end of the line (only blanks and separators
  * were left), -EINVAL for an unterminated quote, -E2BIG for more than
- * TOK_ARGV_MAX words or TOK_BUF_SIZE bytes. On error *@line moves to the
+ * TOK_ARGV_MAX words or TOK_BUF_SIZE bytes, -EDESTADDRREQ for a '>' with
+ * no file name after it, -EALREADY for a second '>' in one command and
+ * -ENOMSG for a redirection with no command word. On error *@line moves to the
  * end of the line so a caller's loop stops.
  */
 int tok_next(const char **line, int status, struct tok_cmd *out) __must_check;

@@ -134,7 +134,7 @@ def fs_shell_files(vm):
 USAGE = ["pwd x", "cd a b", "ls -z", "cat", "mkdir", "mkdir -p", "rmdir", "rm", "rm -r",
          "write", "write f", "touch", "stat", "stat a b", "mv a", "ln a", "ln -s a",
          "mount -t tmpfs none", "mount none /mnt", "mount -x y none /mnt", "umount",
-         "df x", "hexdump", "hexdump a b"]
+         "df x", "hexdump", "hexdump a b", "cp", "cp a", "cp -r a", "cp a b c"]
 
 
 @scenario(uefi=False, smp=2, timeout=120)
@@ -194,7 +194,7 @@ def fs_shell_mounts(vm):
     ok(vm, "cd /")
 
     assert re.search(r"ktest: \d+ passed, 0 failed", vm.run("test shell"))
-    assert "usage: ls [-l] [-a] [PATH...]" in vm.run("help ls")
+    assert "usage: ls [-l] [-a] [-R] [PATH...]" in vm.run("help ls")
     for cmd in USAGE:
         out = vm.run(cmd)
         assert "usage:" in out, (cmd, out)

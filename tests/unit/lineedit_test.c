@@ -44,7 +44,7 @@ static const char *const *get_subcmds(void *ctx, const char *name, size_t n)
 	return n == 4 && !strncmp(name, "help", 4) ? log_subs : NULL;
 }
 
-static const struct complete_source src = { get_command, get_subcmds, NULL };
+static const struct complete_source src = { get_command, get_subcmds, NULL, NULL };
 
 static size_t le_complete(void *ctx, const char *line, size_t pos, char *ins, size_t cap)
 {

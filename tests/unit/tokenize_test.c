@@ -1,7 +1,8 @@
 /*
  * Tests for kernel/shell/tokenize.c: words and blanks, both quote kinds,
  * backslashes, ';' and '&' (also inside quotes, where they are plain
- * characters), $? expansion, empty input, unterminated quotes and the size
+ * characters), '>' and '>>' redirection (and its syntax errors), $?
+ * expansion, empty input, unterminated quotes and the size
  * limits, plus a random-input run checking the buffer bounds under ASan.
  */
 #include <stdio.h>
@@ -29,6 +30,10 @@ static int render(const char *line, int status, char *out, size_t cap)
 			strncat(out, cmd.argv[i], cap - strlen(out) - 1);
 			if (i + 1 < cmd.argc)
 				strncat(out, "|", cap - strlen(out) - 1);
+		}
+		if (cmd.redirect) {
+			strncat(out, cmd.append ? ">>" : ">", cap - strlen(out) - 1);
+			strncat(out, cmd.redirect, cap - strlen(out) - 1);
 		}
 		strncat(out, cmd.background ? "]&" : "]", cap - strlen(out) - 1);
 		CHECK(cmd.argv[cmd.argc] == NULL);
@@ -87,6 +92,49 @@ TEST(tok_separators)
 	check_line("prime 5 &", 0, "[prime|5]&");
 	check_line("prime 5& echo x", 0, "[prime|5]&[echo|x]");
 	check_line("echo 'a & b'", 0, "[echo|a & b]");
+}
+
+TEST(tok_redirect)
+{
+	check_line("echo hi > f", 0, "[echo|hi>f]");
+	check_line("echo hi >f", 0, "[echo|hi>f]");
+	check_line("echo hi>f", 0, "[echo|hi>f]");
+	check_line("echo a >> 'my file'", 0, "[echo|a>>my file]");
+	check_line("echo a>>f b", 0, "[echo|a|b>>f]"); /* anywhere among the words */
+	check_line("> f echo x", 0, "[echo|x>f]");
+	check_line("ls > l; cat l", 0, "[ls>l][cat|l]");
+	check_line("prime 5 > p &", 0, "[prime|5>p]&");
+	check_line("echo x > f$?", 3, "[echo|x>f3]");
+	/* Quoted or escaped, '>' is a plain character. */
+	check_line("echo '>' \">>\" \\> a'>'b", 0, "[echo|>|>>|>|a>b]");
+	check_line("echo > '>'", 0, "[echo>>]");
+	check_line("echo > ''", 0, "[echo>]"); /* an empty name: open() refuses it */
+}
+
+TEST(tok_redirect_errors)
+{
+	static const struct {
+		const char *line;
+		int err;
+	} bad[] = {
+		{ "echo >", -EDESTADDRREQ },	  { "echo >> ", -EDESTADDRREQ },
+		{ "echo > ; ls", -EDESTADDRREQ }, { "echo > &", -EDESTADDRREQ },
+		{ "echo > > f", -EALREADY },	  { "echo >f >g", -EALREADY },
+		{ "echo >>>f", -EALREADY },	  { "> f", -ENOMSG },
+		{ "ls; >f; ls", -ENOMSG },	  { "echo ok; echo >", -EDESTADDRREQ },
+	};
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *p = bad[i].line;
+		int ret;
+
+		CHECKF(tok_check(bad[i].line, &cmd) == bad[i].err, "line <%s>", bad[i].line);
+		while ((ret = tok_next(&p, 0, &cmd)) > 0)
+			;
+		CHECK_EQ(ret, bad[i].err);
+		CHECK_EQ(*p, '\0');
+		CHECK(strncmp(tok_strerror(bad[i].err), "syntax error", 12) == 0);
+	}
 }
 
 TEST(tok_status)
