@@ -66,6 +66,10 @@ uint64_t conf_stat_field(struct conf_ctx *c, const char *path, bool follow, size
 			sizeof(((struct linux_stat *)0)->field))
 /* vfs_stat (@follow) or vfs_lstat's result, the metadata thrown away. */
 int conf_stat_err(struct conf_ctx *c, const char *path, bool follow);
+
+/* Heap objects in use in every slab class, plus large allocations << 32:
+ * equal before and after means a workload gave back all it took. */
+uint64_t conf_heap_in_use(void);
 /* Open, failing the test on error. */
 struct file *conf_open(struct conf_ctx *c, const char *path, unsigned int flags);
 /* The number of entries getdents64 lists in @path, "." and ".." included;

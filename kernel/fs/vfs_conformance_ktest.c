@@ -180,3 +180,17 @@ KTEST(vfs_conformance_tmpfs_smp)
 {
 	conf_run(&conf_tmpfs, conf_cases_smp);
 }
+
+uint64_t conf_heap_in_use(void)
+{
+	struct kmalloc_stats *st = kmalloc(sizeof(*st));
+	uint64_t n = 0;
+
+	KASSERT(st);
+	kmalloc_get_stats(st);
+	for (int i = 0; i < SLAB_NR_CLASSES; i++)
+		n += st->cls[i].inuse;
+	n += st->large_allocs << 32;
+	kfree(st);
+	return n; // st itself was in use while counting, both times
+}

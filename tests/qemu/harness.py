@@ -254,3 +254,23 @@ class VM:
         rc = self.wait_exit(timeout)
         if rc != 0:
             raise ScenarioError(f"shutdown: QEMU exited with status {rc}, expected 0")
+
+
+# ---- helpers for shell-command scenarios --------------------------------
+def status(vm):
+    return int(vm.run("echo $?").strip())
+
+
+def ok(vm, cmd):
+    """Run @cmd, which must succeed; return its output."""
+    out = vm.run(cmd)
+    assert status(vm) == 0, (cmd, out)
+    return out
+
+
+def fails(vm, cmd, message, code=1):
+    """Run @cmd, which must print @message and give status @code."""
+    out = vm.run(cmd)
+    assert message in out, (cmd, out)
+    assert status(vm) == code, (cmd, out)
+    return out

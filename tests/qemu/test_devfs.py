@@ -8,11 +8,7 @@ limit, so /dev/zero is left to the ktests. One VM (BIOS, virtio, 8 MiB
 scratch disk), which also runs the devfs ktests."""
 import re
 
-from harness import scenario
-
-
-def status(vm):
-    return int(vm.run("echo $?").strip())
+from harness import scenario, status
 
 
 @scenario(uefi=False, smp=2, virtio=True, disk=8)

@@ -6,28 +6,9 @@ to "No space left on device", refused while busy and unmounted. Two VMs
 import os
 import re
 
-from harness import ROOT, scenario
+from harness import ROOT, fails, ok, scenario, status
 
 MOTD_SIZE = os.path.getsize(os.path.join(ROOT, "rootfs", "etc", "motd"))
-
-
-def status(vm):
-    return int(vm.run("echo $?").strip())
-
-
-def ok(vm, cmd):
-    """Run @cmd, which must succeed; return its output."""
-    out = vm.run(cmd)
-    assert status(vm) == 0, (cmd, out)
-    return out
-
-
-def fails(vm, cmd, message, code=1):
-    """Run @cmd, which must print @message and give status @code."""
-    out = vm.run(cmd)
-    assert message in out, (cmd, out)
-    assert status(vm) == code, (cmd, out)
-    return out
 
 
 @scenario(uefi=False, smp=2, timeout=90)

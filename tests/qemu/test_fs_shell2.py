@@ -4,28 +4,9 @@ cp -r (into itself refused), ls -R, and Tab completion of paths. One VM
 (BIOS, smp=2)."""
 import re
 
-from harness import scenario
+from harness import fails, ok, scenario, status
 
 PROMPT = r"corvid> "
-
-
-def status(vm):
-    return int(vm.run("echo $?").strip())
-
-
-def ok(vm, cmd):
-    """Run @cmd, which must succeed; return its output."""
-    out = vm.run(cmd)
-    assert status(vm) == 0, (cmd, out)
-    return out
-
-
-def fails(vm, cmd, message, code=1):
-    """Run @cmd, which must print @message and give status @code."""
-    out = vm.run(cmd)
-    assert message in out, (cmd, out)
-    assert status(vm) == code, (cmd, out)
-    return out
 
 
 def redirection(vm):

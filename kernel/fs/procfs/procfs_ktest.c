@@ -247,20 +247,6 @@ KTEST(procfs_task_dir)
 	KASSERT(!proc_lists(name));
 }
 
-static uint64_t heap_in_use(void)
-{
-	struct kmalloc_stats *st = kmalloc(sizeof(*st));
-	uint64_t n = 0;
-
-	KASSERT(st);
-	kmalloc_get_stats(st);
-	for (int i = 0; i < SLAB_NR_CLASSES; i++)
-		n += st->cls[i].inuse;
-	n += st->large_allocs << 32;
-	kfree(st);
-	return n; // st itself was in use while counting, both times
-}
-
 static const struct conf_fs second_proc = { .type = "proc" };
 
 /* Open, read and close each of a second procfs's files and task 1's. */
@@ -290,11 +276,11 @@ KTEST(procfs_umount_returns_memory)
 
 	conf_mount(&c, &second_proc); // warm up /ktest's own names
 	conf_umount(&c);
-	before = heap_in_use();
+	before = conf_heap_in_use();
 	conf_mount(&c, &second_proc);
 	proc_workload(&c);
 	conf_umount(&c);
-	after = heap_in_use();
+	after = conf_heap_in_use();
 	KASSERT_EQ(after, before);
 }
 

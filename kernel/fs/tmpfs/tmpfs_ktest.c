@@ -94,21 +94,6 @@ KTEST(vfs_tmpfs_size_limit)
 	kfree(want);
 }
 
-/* Heap objects in use, in all classes, and large allocations. */
-static uint64_t heap_in_use(void)
-{
-	struct kmalloc_stats *st = kmalloc(sizeof(*st));
-	uint64_t n = 0;
-
-	KASSERT(st);
-	kmalloc_get_stats(st);
-	for (int i = 0; i < SLAB_NR_CLASSES; i++)
-		n += st->cls[i].inuse;
-	n += st->large_allocs << 32;
-	kfree(st);
-	return n; // st itself was in use while counting, both times
-}
-
 static void memory_workload(struct conf_ctx *c)
 {
 	char name[32];
@@ -142,10 +127,10 @@ KTEST(vfs_tmpfs_memory_returns)
 	/* Warm up once: /ktest and its cached negative names. */
 	conf_mount(&c, &small_tmpfs);
 	conf_umount(&c);
-	before = heap_in_use();
+	before = conf_heap_in_use();
 	conf_mount(&c, &small_tmpfs);
 	memory_workload(&c);
 	conf_umount(&c);
-	after = heap_in_use();
+	after = conf_heap_in_use();
 	KASSERT_EQ(after, before);
 }
