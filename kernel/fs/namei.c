@@ -184,11 +184,26 @@ static int walk_run(struct walk_state *ws, struct walk_last *last_out)
 	}
 }
 
+/* End a walk: on success hand its place to *@out (refused with -ENOTDIR
+ * when @want_dir and it is not a directory). Returns the final error. */
+static int walk_take(struct walk_state *ws, int err, bool want_dir, struct vfs_path *out)
+{
+	struct inode *inode = err ? NULL : dentry_inode(ws->cur.dentry);
+
+	if (inode && want_dir && !inode_is_dir(inode))
+		err = -ENOTDIR;
+	if (!err) {
+		*out = ws->cur;
+		ws->cur.mnt = NULL;
+	}
+	walk_end(ws);
+	return err;
+}
+
 int vfs_walk(const struct vfs_path *start, const char *path, unsigned int flags,
 	     struct vfs_path *out)
 {
 	struct walk_state *ws = kzalloc(sizeof(*ws));
-	struct inode *inode;
 	int err;
 
 	if (!ws)
@@ -198,14 +213,7 @@ int vfs_walk(const struct vfs_path *start, const char *path, unsigned int flags,
 	if (err)
 		goto out_free;
 	err = walk_run(ws, NULL);
-	inode = err ? NULL : dentry_inode(ws->cur.dentry);
-	if (inode && (ws->must_dir || (flags & WALK_DIRECTORY)) && !inode_is_dir(inode))
-		err = -ENOTDIR;
-	if (!err) {
-		*out = ws->cur;
-		ws->cur.mnt = NULL;
-	}
-	walk_end(ws);
+	err = walk_take(ws, err, ws->must_dir || (flags & WALK_DIRECTORY), out);
 out_free:
 	kfree(ws);
 	return err;
@@ -215,7 +223,6 @@ int vfs_walk_parent(const struct vfs_path *start, const char *path, struct vfs_p
 		    struct walk_last *last)
 {
 	struct walk_state *ws = kzalloc(sizeof(*ws));
-	struct inode *dir;
 	int err;
 
 	if (!ws)
@@ -225,14 +232,7 @@ int vfs_walk_parent(const struct vfs_path *start, const char *path, struct vfs_p
 	if (err)
 		goto out_free;
 	err = walk_run(ws, last);
-	dir = err ? NULL : dentry_inode(ws->cur.dentry);
-	if (dir && !inode_is_dir(dir))
-		err = -ENOTDIR;
-	if (!err) {
-		*parent = ws->cur;
-		ws->cur.mnt = NULL;
-	}
-	walk_end(ws);
+	err = walk_take(ws, err, true, parent);
 out_free:
 	kfree(ws);
 	return err;
