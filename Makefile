@@ -16,6 +16,7 @@ VIRTIO ?= on
 SCRATCH := build/scratch.img
 DISK ?= $(SCRATCH)
 DISK_MB ?= 64
+DISKS ?=
 
 ifeq ($(filter $(BUILD),debug release),)
 $(error BUILD must be debug or release)
@@ -53,7 +54,7 @@ KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 	-T kernel/arch/x86_64/kernel.ld
 
-export BUILD UEFI GRAPHICS SMP MEM ACCEL MACHINE RUN_QEMU_GDB VIRTIO DISK
+export BUILD UEFI GRAPHICS SMP MEM ACCEL MACHINE RUN_QEMU_GDB VIRTIO DISK DISKS
 
 .PHONY: all kernel initramfs iso run run-debug gdb test bench deps clean format lint \
 	unit-test kernel-all help
@@ -155,5 +156,6 @@ help:
 	@echo "         iso kernel format lint deps clean help"
 	@echo "Variables (now): BUILD=$(BUILD) UEFI=$(UEFI) GRAPHICS=$(GRAPHICS) SMP=$(SMP) MEM=$(MEM)"
 	@echo "  ACCEL=$(ACCEL) MACHINE=$(MACHINE) VIRTIO=$(VIRTIO) DISK=$(DISK) DISK_MB=$(DISK_MB)"
+	@echo "  DISKS='$(DISKS)'"
 	@echo "  HZ=$(HZ) CMDLINE='$(CMDLINE)' RUN_QEMU_GDB=$(RUN_QEMU_GDB) WERROR=$(WERROR)"
 	@echo "README.md explains each of them."

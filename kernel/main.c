@@ -15,6 +15,7 @@
 #include "drivers/serial.h"
 #include "drivers/virtio/blk.h"
 #include "drivers/virtio/rng.h"
+#include "fs/automount.h"
 #include "fs/devfs/devfs.h"
 #include "fs/initramfs.h"
 #include "fs/vfs.h"
@@ -68,6 +69,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	initramfs_init(bootinfo()); /* rootfs/ from the boot module into "/" */
 	devfs_init();		    /* devices at /dev (logged if it fails) */
 	vfs_mount_boot();	    /* procfs on /proc, a tmpfs on /tmp */
+	vfs_automount();	    /* disks with a known filesystem at /mnt/vdX */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */

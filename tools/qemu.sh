@@ -5,6 +5,7 @@
 #   ACCEL=auto|tcg|kvm  MACHINE=q35|pc  GDB=no|wait|port:N  RUN_QEMU_GDB=yes|no
 #   VIRTIO=on|off (virtio-rng, and the ISO as a read-only virtio-blk disk)
 #   DISK=path (a scratch disk image attached as another virtio-blk disk)
+#   DISKS="a.img b.img" (more disk images, attached after DISK in order)
 #   QEMU_EXTRA='more args'  VARS=path to a writable OVMF vars copy
 # Serial is on stdio. Prints the command line on stderr when VERBOSE=1.
 set -euo pipefail
@@ -18,6 +19,7 @@ ACCEL=${ACCEL:-auto}
 MACHINE=${MACHINE:-q35}
 VIRTIO=${VIRTIO:-on}
 DISK=${DISK:-}
+DISKS=${DISKS:-}
 GDB=${GDB:-no}
 RUN_QEMU_GDB=${RUN_QEMU_GDB:-no}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
@@ -64,7 +66,13 @@ on)
 	if [ -n "$DISK" ]; then
 		args+=(-drive "file=$DISK,if=none,id=vdscratch,format=raw,cache=writeback")
 		args+=(-device "virtio-blk-pci,drive=vdscratch,serial=corvid-scratch")
-	fi ;;
+	fi
+	n=0
+	for d in ${DISKS:-}; do
+		n=$((n + 1))
+		args+=(-drive "file=$d,if=none,id=vdextra$n,format=raw,cache=writeback")
+		args+=(-device "virtio-blk-pci,drive=vdextra$n,serial=corvid-disk$n")
+	done ;;
 off) ;;
 *) echo "qemu.sh: VIRTIO must be on or off" >&2; exit 2 ;;
 esac

@@ -15,6 +15,8 @@
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "drivers/block/blkdev.h"
+#include "sync/mutex.h"
 #include "sync/spinlock.h"
 
 #define LOG_PREFIX "vfs: "
@@ -74,16 +76,57 @@ void vfs_root(struct vfs_path *out)
 	vfs_path_get(out);
 }
 
+const struct fs_type *fs_type_probe(struct blkdev *dev)
+{
+	for (int i = 0; i < FS_TYPES_MAX && fs_types[i]; i++)
+		if (fs_types[i]->requires_dev && fs_types[i]->probe && fs_types[i]->probe(dev))
+			return fs_types[i];
+	return NULL;
+}
+
+static int source_in_use(const struct mount *m, void *arg)
+{
+	return m->sb->type_name && fs_type_find(m->sb->type_name) &&
+	       fs_type_find(m->sb->type_name)->requires_dev && !strcmp(m->source, arg);
+}
+
+/* The type to mount @source with: @type by name, or probed for NULL/"auto". */
+static int mount_pick_type(const char *type, const char *source, const struct fs_type **out)
+{
+	struct blkdev *dev;
+
+	if (type && strcmp(type, "auto")) {
+		*out = fs_type_find(type);
+		if (!*out)
+			return -ENODEV;
+		if (!(*out)->requires_dev)
+			return 0;
+	}
+	dev = source ? blkdev_find(source) : NULL;
+	if (!dev)
+		return -ENXIO;
+	/* Two superblocks over one disk would each trust their own bitmaps. */
+	if (mount_for_each(source_in_use, (void *)source))
+		return -EBUSY;
+	if (!type || !strcmp(type, "auto")) {
+		*out = fs_type_probe(dev);
+		if (!*out)
+			return -EINVAL;
+	}
+	return 0;
+}
+
 /* Build a mount for a new filesystem of @type; not yet in the table. */
 static int mount_create(const char *type, const char *source, const char *opts, struct mount **out)
 {
-	const struct fs_type *t = fs_type_find(type);
+	const struct fs_type *t;
 	struct super_block *sb;
 	struct mount *m;
 	int err;
 
-	if (!t)
-		return -ENODEV;
+	err = mount_pick_type(type, source, &t);
+	if (err)
+		return err;
 	m = kzalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -132,6 +175,15 @@ int vfs_mount_root(const char *type, const char *opts)
 	return 0;
 }
 
+/* Serialises mounting (the device-in-use check and the new mount's
+ * linking are one step) and nothing else; taken before mount_lock. */
+static struct mutex mount_mutex;
+
+void mount_init(void)
+{
+	mutex_init(&mount_mutex, "mount");
+}
+
 int vfs_mount_at(const struct vfs_path *at, const char *type, const char *source, const char *opts)
 {
 	struct inode *dir = dentry_inode(at->dentry);
@@ -142,14 +194,16 @@ int vfs_mount_at(const struct vfs_path *at, const char *type, const char *source
 		return -ENOTDIR;
 	if (READ_ONCE(dir->dead))
 		return -ENOENT;
+	mutex_lock(&mount_mutex);
 	err = mount_create(type, source, opts, &m);
-	if (err)
-		return err;
-	vfs_path_get(at);
-	m->parent = at->mnt;
-	m->mountpoint = at->dentry;
-	mount_link(m);
-	return 0;
+	if (!err) {
+		vfs_path_get(at);
+		m->parent = at->mnt;
+		m->mountpoint = at->dentry;
+		mount_link(m);
+	}
+	mutex_unlock(&mount_mutex);
+	return err;
 }
 
 /* Free a mount that is off the table, and its filesystem. */

@@ -20,6 +20,7 @@
 #include "include/compiler.h"
 #include "include/list.h"
 
+struct blkdev;
 struct dentry;
 struct super_block;
 
@@ -45,12 +46,20 @@ struct vfs_path {
 };
 
 /* A filesystem type. mount() builds a superblock from @source and the
- * comma-separated @opts (may be NULL); returns 0 or -errno. */
+ * comma-separated @opts (may be NULL); returns 0 or -errno. For a type
+ * with requires_dev, @source names a block device (blkdev_find) that no
+ * other mount uses (the VFS checks), and probe() (optional) says whether
+ * @dev holds this type: it reads what it needs with blk_read, decides
+ * from magic numbers and sane fields only, and never logs. May sleep. */
 struct fs_type {
 	const char *name;
 	bool requires_dev; // mounts a block device (not "nodev" in /proc/filesystems)
 	int (*mount)(const char *source, const char *opts, struct super_block **out);
+	bool (*probe)(struct blkdev *dev);
 };
+
+/* Boot, once, before the first mount (from vfs_init). */
+void mount_init(void);
 
 /* Make @t mountable by name. Boot, before the first mount. */
 void fs_type_register(const struct fs_type *t);
@@ -61,6 +70,10 @@ const struct fs_type *fs_type_find(const char *name);
 /* The @i-th registered type in registration order, NULL past the last
  * (for /proc/filesystems). */
 const struct fs_type *fs_type_at(unsigned int i);
+
+/* The first registered type whose probe() recognises @dev, or NULL (none
+ * does, or the device cannot be read). May sleep. */
+const struct fs_type *fs_type_probe(struct blkdev *dev);
 
 /* Take/drop references on both halves of @p. */
 void vfs_path_get(const struct vfs_path *p);
@@ -75,7 +88,10 @@ int vfs_mount_root(const char *type, const char *opts) __must_check;
 
 /*
  * Mount a new @type filesystem from @source on the directory @at (a
- * resolved path the caller keeps). Returns 0, -ENODEV (no such type),
+ * resolved path the caller keeps). @type NULL (or "auto") detects the
+ * type of the block device @source with fs_type_probe(). Returns 0,
+ * -ENODEV (no such type), -ENXIO (no such block device), -EINVAL (auto:
+ * no type recognises the device), -EBUSY (the device is mounted already),
  * -ENOTDIR, -ENOENT (the directory was removed) or the filesystem's error.
  * May sleep.
  */

@@ -92,40 +92,55 @@ static int mount_list_all(void)
 	return l && name ? 0 : fs_cmd_error("mount", "/", -ENOMEM);
 }
 
-/* mount -t TYPE [-o OPTS] SOURCE PATH */
+static int mount_dev_error(const char *dev, const char *why)
+{
+	kprintf_err("mount: %s: %s\n", dev, why);
+	return 1;
+}
+
+/* mount [-t TYPE] [-o OPTS] SOURCE PATH, the options before or after; no
+ * -t (or -t auto) detects a block device's filesystem. */
 static int cmd_mount(int argc, char **argv)
 {
-	const char *type = NULL, *opts = NULL;
+	const char *type = NULL, *opts = NULL, *pos[2];
 	struct vfs_path at;
-	int i, err;
+	int i, n = 0, err;
 
 	if (argc == 1)
 		return mount_list_all();
-	for (i = 1; i + 1 < argc && argv[i][0] == '-'; i += 2) {
-		if (!strcmp(argv[i], "-t"))
-			type = argv[i + 1];
-		else if (!strcmp(argv[i], "-o"))
-			opts = argv[i + 1];
-		else
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-t") && i + 1 < argc)
+			type = argv[++i];
+		else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+			opts = argv[++i];
+		else if (argv[i][0] == '-' || n == 2)
 			return shell_usage(shell_find("mount"));
+		else
+			pos[n++] = argv[i];
 	}
-	if (!type || argc - i != 2)
+	if (n != 2)
 		return shell_usage(shell_find("mount"));
-	if (strlen(argv[i]) >= sizeof(((struct mount *)0)->source))
-		return fs_cmd_error("mount", argv[i], -ENAMETOOLONG);
-	err = vfs_walk(fs_cmd_cwd(), argv[i + 1], WALK_FOLLOW | WALK_DIRECTORY, &at);
+	if (strlen(pos[0]) >= sizeof(((struct mount *)0)->source))
+		return fs_cmd_error("mount", pos[0], -ENAMETOOLONG);
+	err = vfs_walk(fs_cmd_cwd(), pos[1], WALK_FOLLOW | WALK_DIRECTORY, &at);
 	if (err)
-		return fs_cmd_error("mount", argv[i + 1], err);
-	err = vfs_mount_at(&at, type, argv[i], opts);
+		return fs_cmd_error("mount", pos[1], err);
+	err = vfs_mount_at(&at, type, pos[0], opts);
 	vfs_path_put(&at);
-	return err ? fs_cmd_error("mount", argv[i + 1], err) : 0;
+	if (err == -EINVAL && (!type || !strcmp(type, "auto")))
+		return mount_dev_error(pos[0], "no known filesystem on it");
+	if (err == -ENXIO)
+		return mount_dev_error(pos[0], "no such block device");
+	if (err == -EBUSY)
+		return mount_dev_error(pos[0], "already mounted");
+	return err ? fs_cmd_error("mount", pos[1], err) : 0;
 }
 
 static const char *const mount_subcmds[] = { "-t", "-o", NULL };
 
 SHELL_COMMAND(mount, .name = "mount", .group = "fs",
-	      .summary = "list mounts, or mount a TYPE filesystem from SOURCE on PATH",
-	      .usage = "mount [-t TYPE [-o OPTS] SOURCE PATH]", .fn = cmd_mount,
+	      .summary = "list mounts, or mount SOURCE (a disk, or none) on PATH",
+	      .usage = "mount [SOURCE PATH [-t TYPE] [-o OPTS]]", .fn = cmd_mount,
 	      .subcmds = mount_subcmds);
 
 static int cmd_umount(int argc, char **argv)

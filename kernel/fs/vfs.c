@@ -22,6 +22,7 @@ void vfs_init(void)
 	int err;
 
 	dcache_init();
+	mount_init();
 	tmpfs_register();
 	devfs_register();
 	procfs_register();

@@ -37,9 +37,11 @@ SCENARIOS = []
 # disk: None, or a scratch disk for this scenario alone (vdb, needs virtio):
 #   an int is the size of a fresh zeroed image in MiB; a str names an image
 #   to copy. The copy is VM.disk; it is deleted when the scenario ends.
+# disks: more disks after those (the next free names), a list of such specs; the
+#   copies are VM.disks, deleted the same way.
 DEFAULTS = dict(uefi=False, smp=1, mem="512M", machine="q35", cmdline="",
                 timeout=60, wait_prompt=True, gdb=False, extra="", build=None,
-                expect_exit=None, virtio=False, disk=None, initrd=None)
+                expect_exit=None, virtio=False, disk=None, disks=(), initrd=None)
 
 
 class ScenarioError(AssertionError):
@@ -99,6 +101,7 @@ class VM:
         self.logpath = os.path.join(logdir, name + ".log")
         self.gdb_port = free_port() if opts["gdb"] else None
         self.disk = self._make_disk(opts["disk"])
+        self.disks = [self._make_disk(d) for d in opts["disks"]]
         self._start(elf)
 
     def _make_disk(self, spec):
@@ -120,6 +123,7 @@ class VM:
                    SMP=str(o["smp"]), MEM=o["mem"], MACHINE=o["machine"],
                    GRAPHICS="off", ACCEL=os.environ.get("ACCEL", "auto"),
                    VIRTIO="on" if o["virtio"] else "off", DISK=self.disk or "",
+                   DISKS=" ".join(self.disks),
                    QEMU_EXTRA=("-no-reboot " + o["extra"]).strip())
         if o["uefi"]:
             self.vars = tempfile.NamedTemporaryFile(prefix="ovmf-vars-", suffix=".fd",
@@ -163,8 +167,9 @@ class VM:
         self.reader.join(timeout=5)
         if self.vars:
             os.unlink(self.vars.name)
-        if self.disk:
-            os.unlink(self.disk)
+        for d in [self.disk] + self.disks:
+            if d:
+                os.unlink(d)
         with open(self.logpath, "wb") as f:
             f.write(self.raw)
 

@@ -114,7 +114,7 @@ def fs_shell_files(vm):
 
 USAGE = ["pwd x", "cd a b", "ls -z", "cat", "mkdir", "mkdir -p", "rmdir", "rm", "rm -r",
          "write", "write f", "touch", "stat", "stat a b", "mv a", "ln a", "ln -s a",
-         "mount -t tmpfs none", "mount none /mnt", "mount -x y none /mnt", "umount",
+         "mount -t tmpfs none", "mount a b c", "mount -x y none /mnt", "mount none /mnt -t", "umount",
          "df x", "hexdump", "hexdump a b", "cp", "cp a", "cp -r a", "cp a b c"]
 
 
@@ -134,6 +134,11 @@ def fs_shell_mounts(vm):
     fails(vm, "mount -t nosuchfs none /mnt2", "mount: /mnt2: No such device")
     fails(vm, "mount -t tmpfs -o bogus none /mnt2", "mount: /mnt2: Invalid argument")
     fails(vm, "mount -t tmpfs none /etc/motd", "mount: /etc/motd: Not a directory")
+    fails(vm, "mount none /mnt2", "mount: none: no such block device")
+    ok(vm, "mkdir /mnt3")
+    ok(vm, "mount none /mnt3 -o size=8k -t tmpfs")
+    assert "none on /mnt3 type tmpfs (rw,size=8k)" in ok(vm, "mount")
+    ok(vm, "umount /mnt3")
 
     # Fill it to ENOSPC, then recover by removing a file.
     text = "x" * 400
