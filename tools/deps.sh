@@ -10,7 +10,7 @@ set -eu
 
 PKGS="gcc binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso \
 mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck console-setup-linux \
-clang libclang-rt-14-dev cpio tmux"
+clang libclang-rt-14-dev cpio tmux e2fsprogs dosfstools"
 
 missing=""
 for p in $PKGS; do
