@@ -1,6 +1,8 @@
 /*
  * The shell's commands that show files: `cat FILE...`, `hexdump FILE`
- * (hexdump -C's canonical layout) and `stat PATH` (after Linux stat(1)).
+ * (hexdump -C's canonical layout), `stat PATH` (after Linux stat(1)) and
+ * `crc32 FILE...` (zlib's CRC-32 and the size, for checking files against
+ * the host's copies).
  * Reads go through the open-file API, so they work on any filesystem; a
  * long output stops at ^C. Shell task only.
  */
@@ -8,6 +10,7 @@
 #include "fs/fs_cmds.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
+#include "lib/crc32.h"
 #include "lib/filemode.h"
 #include "mm/kmalloc.h"
 #include "shell/shell.h"
@@ -66,6 +69,41 @@ static int cmd_cat(int argc, char **argv)
 
 SHELL_COMMAND(cat, .name = "cat", .group = "fs", .summary = "print files", .usage = "cat FILE...",
 	      .fn = cmd_cat);
+
+struct crc_state {
+	uint32_t crc;
+	uint64_t size;
+};
+
+static void crc_chunk(const char *buf, size_t n, void *arg)
+{
+	struct crc_state *st = arg;
+
+	st->crc = crc32_update(st->crc, buf, n);
+	st->size += n;
+}
+
+/* crc32 FILE...: "CRC SIZE FILE" a line each (CRC in hex, as Python's
+ * "%08x" % zlib.crc32(data)). */
+static int cmd_crc32(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc < 2)
+		return shell_usage(shell_find("crc32"));
+	for (int i = 1; i < argc; i++) {
+		struct crc_state st = { 0, 0 };
+
+		if (read_file("crc32", argv[i], crc_chunk, &st))
+			status = 1;
+		else
+			kprintf("%08x %llu %s\n", st.crc, (unsigned long long)st.size, argv[i]);
+	}
+	return status;
+}
+
+SHELL_COMMAND(crc32, .name = "crc32", .group = "fs", .summary = "CRC-32 and size of files",
+	      .usage = "crc32 FILE...", .fn = cmd_crc32);
 
 struct hex_state {
 	uint64_t off; // offset of line[0]

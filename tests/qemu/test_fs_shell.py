@@ -5,10 +5,13 @@ to "No space left on device", refused while busy and unmounted. Two VMs
 (BIOS, smp=2): one for files and directories, one for mounts and usage."""
 import os
 import re
+import zlib
 
 from harness import ROOT, fails, ok, scenario, status
 
 MOTD_SIZE = os.path.getsize(os.path.join(ROOT, "rootfs", "etc", "motd"))
+with open(os.path.join(ROOT, "rootfs", "etc", "motd"), "rb") as _f:
+    MOTD_CRC = zlib.crc32(_f.read())
 
 
 @scenario(uefi=False, smp=2, timeout=90)
@@ -27,6 +30,8 @@ def fs_shell_files(vm):
     assert re.search(r"Size: %d\s" % MOTD_SIZE, out), out
     assert "regular file" in out and "Access: (0644/-rw-r--r--)" in out, out
     assert re.search(r"Modify: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9}", out), out
+    assert ok(vm, "crc32 /etc/motd") == "%08x %d /etc/motd\n" % (MOTD_CRC, MOTD_SIZE)
+    fails(vm, "crc32 /etc/motd /nope", "crc32: /nope: No such file or directory")
     out = ok(vm, "hexdump /etc/hostname")
     assert "00000000  63 6f 72 76 69 64 0a" in out and "|corvid.|" in out, out
     assert out.strip().endswith("00000007"), out
@@ -115,7 +120,7 @@ def fs_shell_files(vm):
 USAGE = ["pwd x", "cd a b", "ls -z", "cat", "mkdir", "mkdir -p", "rmdir", "rm", "rm -r",
          "write", "write f", "touch", "stat", "stat a b", "mv a", "ln a", "ln -s a",
          "mount -t tmpfs none", "mount a b c", "mount -x y none /mnt", "mount none /mnt -t", "umount",
-         "df x", "hexdump", "hexdump a b", "cp", "cp a", "cp -r a", "cp a b c"]
+         "df x", "crc32", "hexdump", "hexdump a b", "cp", "cp a", "cp -r a", "cp a b c"]
 
 
 @scenario(uefi=False, smp=2, timeout=120)
