@@ -216,6 +216,36 @@ int dcache_lookup(struct dentry *dir, const char *name, size_t len, struct dentr
 	return err;
 }
 
+void dcache_walk_lock(void)
+{
+	spin_lock(&dcache_lock);
+}
+
+void dcache_walk_unlock(void)
+{
+	spin_unlock(&dcache_lock);
+}
+
+struct dentry *dcache_walk_child(struct dentry *dir, const char *name, size_t len)
+{
+	struct dentry_key k = { dir, name, len };
+	struct namehash_node *n;
+	struct dentry *d;
+
+	spin_assert_held(&dcache_lock);
+	n = namehash_find(&dcache_table, dcache_hash(&k), dentry_match, &k);
+	if (!n)
+		return NULL;
+	d = container_of(n, struct dentry, hnode);
+	return d->inode && !d->sb->ops->revalidate ? d : NULL;
+}
+
+void dentry_get_walk(struct dentry *d)
+{
+	spin_assert_held(&dcache_lock);
+	d->count++;
+}
+
 /* Hash the new @d under @parent (which it references). */
 static void dcache_insert(struct dentry *d, struct dentry *parent, uint64_t hash)
 {

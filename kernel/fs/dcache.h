@@ -74,6 +74,20 @@ int dcache_lookup(struct dentry *dir, const char *name, size_t len, struct dentr
 int dcache_lookup_locked(struct dentry *dir, const char *name, size_t len, struct dentry **out)
 	__must_check;
 
+/*
+ * The fast path walk's view of the cache (fs/namei.c): between
+ * dcache_walk_lock() and dcache_walk_unlock() (a spinlock: no sleeping),
+ * dcache_walk_child() gives @dir's cached positive child @name without a
+ * reference, or NULL when that needs the slow path (not cached, negative,
+ * or on a filesystem that revalidates its names); dentry_get_walk() takes
+ * a reference on a dentry so found. The mount table's changes also take
+ * it (inside mount_lock), so mount crossings are stable under it too.
+ */
+void dcache_walk_lock(void);
+void dcache_walk_unlock(void);
+struct dentry *dcache_walk_child(struct dentry *dir, const char *name, size_t len);
+void dentry_get_walk(struct dentry *d);
+
 /* Is @d's name live (hashed)? Stable while its parent's inode lock is
  * held. */
 bool dentry_is_hashed(struct dentry *d);

@@ -4,8 +4,11 @@
  * and umount, refused with -EBUSY while anything uses the mount.
  * Locking: mount_lock (spinlock, LOCK_RANK_SUBSYS + 2) guards the list,
  * the child counts and dentries' `mounted` counts; dcache_lock nests
- * inside it (a reference taken while crossing). Filesystem callbacks run
- * without it.
+ * inside it (a reference taken while crossing). Changes to the list and
+ * the `mounted` counts, and umount's "nobody uses it" check, also hold
+ * dcache_lock, so the fast path walk can cross mounts and take a mount
+ * reference holding dcache_lock alone. Filesystem callbacks run without
+ * either.
  */
 #include "fs/mount.h"
 
@@ -155,11 +158,13 @@ static void mount_link(struct mount *m)
 {
 	spin_lock(&mount_lock);
 	m->sb->dev = next_dev++;
+	dcache_walk_lock();
 	list_add_tail(&m->link, &mount_list);
 	if (m->parent) {
 		m->parent->nr_children++;
 		m->mountpoint->mounted++;
 	}
+	dcache_walk_unlock();
 	spin_unlock(&mount_lock);
 }
 
@@ -231,6 +236,7 @@ int vfs_umount(struct vfs_path *at)
 		return -EINVAL;
 	}
 	spin_lock(&mount_lock);
+	dcache_walk_lock(); // no fast walk takes a reference meanwhile
 	/* The table's reference and the caller's: nobody else. */
 	if (atomic_read(&m->count) != 2 || m->nr_children) {
 		err = -EBUSY;
@@ -239,6 +245,7 @@ int vfs_umount(struct vfs_path *at)
 		m->parent->nr_children--;
 		m->mountpoint->mounted--;
 	}
+	dcache_walk_unlock();
 	spin_unlock(&mount_lock);
 	if (err) {
 		vfs_path_put(at);
@@ -261,21 +268,55 @@ bool dentry_is_mountpoint(struct dentry *d)
 }
 
 /* The most recent mount on (@mnt, @d), referenced; mount_lock held. */
-static struct mount *mount_find_locked(struct mount *mnt, struct dentry *d) REQUIRES(&mount_lock)
+/* The mount last made on (@mnt, @d), not referenced; NULL if none.
+ * mount_lock or the dcache's walk lock held. */
+static struct mount *mount_on_locked(struct mount *mnt, struct dentry *d)
 {
 	struct list_head *pos;
 
-	spin_assert_held(&mount_lock);
 	for (pos = mount_list.prev; pos != &mount_list; pos = pos->prev) {
 		struct mount *m = list_entry(pos, struct mount, link);
 
-		if (m->parent == mnt && m->mountpoint == d) {
-			atomic_inc(&m->count);
-			dentry_get(m->root);
+		if (m->parent == mnt && m->mountpoint == d)
 			return m;
-		}
 	}
 	return NULL;
+}
+
+/* The same, referenced with its root dentry. */
+static struct mount *mount_find_locked(struct mount *mnt, struct dentry *d) REQUIRES(&mount_lock)
+{
+	struct mount *m = mount_on_locked(mnt, d);
+
+	if (m) {
+		atomic_inc(&m->count);
+		dentry_get(m->root);
+	}
+	return m;
+}
+
+void mount_walk_root(struct vfs_path *out)
+{
+	out->mnt = root_mount;
+	out->dentry = root_mount->root;
+}
+
+void mount_walk_cross(struct vfs_path *p)
+{
+	while (p->dentry->mounted) {
+		struct mount *m = mount_on_locked(p->mnt, p->dentry);
+
+		if (!m)
+			return;
+		p->mnt = m;
+		p->dentry = m->root;
+	}
+}
+
+void vfs_path_get_walk(const struct vfs_path *p)
+{
+	atomic_inc(&p->mnt->count);
+	dentry_get_walk(p->dentry);
 }
 
 void mount_follow(struct vfs_path *p)

@@ -106,6 +106,19 @@ int vfs_mount_at(const struct vfs_path *at, const char *type, const char *source
  */
 int vfs_umount(struct vfs_path *at) __must_check;
 
+/*
+ * The fast path walk's view of the mount table (fs/namei.c), with the
+ * dcache's walk lock held (dcache_walk_lock(), a spinlock: no sleeping):
+ * the mount list and `mounted` counts only change, and umount only
+ * decides, with it held too. mount_walk_root() gives the root of the
+ * tree and mount_walk_cross() the topmost place mounted on @p (or @p
+ * itself), neither referenced; vfs_path_get_walk() references a place so
+ * found.
+ */
+void mount_walk_root(struct vfs_path *out);
+void mount_walk_cross(struct vfs_path *p);
+void vfs_path_get_walk(const struct vfs_path *p);
+
 /* If a filesystem is mounted on @p, move @p to the top mount's root (the
  * references move with it). */
 void mount_follow(struct vfs_path *p);

@@ -5,6 +5,14 @@
  * links needs no more than one frame); VFS_SYMLINK_MAX links in all, then
  * -ELOOP. The walk state lives on the heap (the frames are too big for a
  * kernel stack frame). Locks: none held between components.
+ *
+ * Most walks never get that far: walk_fast() first tries the whole path
+ * under the dcache's spinlock, through cached positive dentries
+ * only, with no allocation and references taken on the result alone.
+ * Anything else (a cache miss, a negative or revalidated name, a symlink
+ * to follow, ".." out of a mounted root, any error) makes it give up, and
+ * the slow walk above starts again from the beginning, so every error and
+ * every filesystem call comes from one place.
  */
 #include "fs/namei.h"
 
@@ -54,6 +62,16 @@ static void walk_end(struct walk_state *ws)
 	if (ws->cur.mnt)
 		vfs_path_put(&ws->cur);
 	vfs_path_put(&ws->root);
+}
+
+/* The last component, for vfs_walk_parent. */
+static void walk_set_last(struct walk_last *out, const struct path_comp *c, bool must_dir)
+{
+	memcpy(out->name, c->name, c->len);
+	out->name[c->len] = '\0';
+	out->len = c->len;
+	out->must_dir = must_dir;
+	out->is_dot = path_is_dot(c->name, c->len) || path_is_dotdot(c->name, c->len);
 }
 
 /* Read @link's target and walk it next, from the root if absolute. */
@@ -170,18 +188,85 @@ static int walk_run(struct walk_state *ws, struct walk_last *last_out)
 		if (last)
 			ws->must_dir |= c.must_dir;
 		if (last && last_out) {
-			memcpy(last_out->name, c.name, c.len);
-			last_out->name[c.len] = '\0';
-			last_out->len = c.len;
-			last_out->must_dir = ws->must_dir;
-			last_out->is_dot =
-				path_is_dot(c.name, c.len) || path_is_dotdot(c.name, c.len);
+			walk_set_last(last_out, &c, ws->must_dir);
 			return 0;
 		}
 		r = walk_component(ws, &c, last);
 		if (r)
 			return r;
 	}
+}
+
+#define WALK_SLOW 1 // walk_fast()'s "ask the slow walk"
+
+/* One step of the fast walk from *@cur (locks held); false: go slow. */
+static bool walk_fast_step(struct vfs_path *cur, const struct path_comp *c, unsigned int flags,
+			   const struct vfs_path *root)
+{
+	struct inode *dir = cur->dentry->inode, *child;
+	struct vfs_path next;
+
+	if (!dir || !inode_is_dir(dir))
+		return false;
+	if (path_is_dot(c->name, c->len))
+		return true;
+	if (path_is_dotdot(c->name, c->len)) {
+		if (cur->mnt == root->mnt && cur->dentry == root->dentry)
+			return true;
+		if (cur->dentry == cur->mnt->root)
+			return false; // mount_up's job
+		cur->dentry = cur->dentry->parent;
+		return true;
+	}
+	next.mnt = cur->mnt;
+	next.dentry = dcache_walk_child(cur->dentry, c->name, c->len);
+	if (!next.dentry)
+		return false;
+	mount_walk_cross(&next);
+	child = next.dentry->inode;
+	if (S_ISLNK(child->mode) && (!c->last || (flags & WALK_FOLLOW) || c->must_dir))
+		return false;
+	*cur = next;
+	return true;
+}
+
+/*
+ * Resolve @path (all of it, or all but the last component into @last_out)
+ * without sleeping. Returns 0 with *@out referenced, or WALK_SLOW.
+ */
+static int walk_fast(const struct vfs_path *start, const char *path, unsigned int flags,
+		     struct vfs_path *out, struct walk_last *last_out)
+{
+	struct vfs_path root, cur;
+	struct path_comp c;
+	const char *p = path;
+	bool must_dir = false, want_dir = last_out || (flags & WALK_DIRECTORY);
+	int r;
+
+	if (!*path)
+		return WALK_SLOW;
+	dcache_walk_lock();
+	mount_walk_root(&root);
+	cur = (*path == '/' || !start) ? root : *start;
+	while ((r = path_next_str(path, &p, &c)) > 0) {
+		if (c.last)
+			must_dir |= c.must_dir;
+		if (c.last && last_out) {
+			walk_set_last(last_out, &c, must_dir);
+			break;
+		}
+		if (!walk_fast_step(&cur, &c, flags, &root))
+			goto slow;
+	}
+	if (r < 0 || ((want_dir || must_dir) && !inode_is_dir(cur.dentry->inode)))
+		goto slow;
+	vfs_path_get_walk(&cur);
+	dcache_walk_unlock();
+	*out = cur;
+	return 0;
+slow:
+	dcache_walk_unlock();
+	return WALK_SLOW;
 }
 
 /* End a walk: on success hand its place to *@out (refused with -ENOTDIR
@@ -203,9 +288,12 @@ static int walk_take(struct walk_state *ws, int err, bool want_dir, struct vfs_p
 int vfs_walk(const struct vfs_path *start, const char *path, unsigned int flags,
 	     struct vfs_path *out)
 {
-	struct walk_state *ws = kzalloc(sizeof(*ws));
+	struct walk_state *ws;
 	int err;
 
+	if (!walk_fast(start, path, flags, out, NULL))
+		return 0;
+	ws = kzalloc(sizeof(*ws));
 	if (!ws)
 		return -ENOMEM;
 	ws->flags = flags;
@@ -222,12 +310,16 @@ out_free:
 int vfs_walk_parent(const struct vfs_path *start, const char *path, struct vfs_path *parent,
 		    struct walk_last *last)
 {
-	struct walk_state *ws = kzalloc(sizeof(*ws));
+	struct walk_state *ws;
 	int err;
 
+	memset(last, 0, sizeof(*last));
+	if (!walk_fast(start, path, 0, parent, last))
+		return 0;
+	memset(last, 0, sizeof(*last));
+	ws = kzalloc(sizeof(*ws));
 	if (!ws)
 		return -ENOMEM;
-	memset(last, 0, sizeof(*last));
 	err = walk_begin(ws, start, path);
 	if (err)
 		goto out_free;

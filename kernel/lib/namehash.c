@@ -30,9 +30,10 @@ static uint64_t load_le(const char *p, size_t n)
 	return w;
 }
 
-uint64_t namehash(uint64_t seed, uint64_t parent, const char *name, size_t len)
+/* namehash() with the seed's mixing done: mix64(seed + MIX_GOLDEN). */
+static uint64_t namehash_keyed(uint64_t key, uint64_t parent, const char *name, size_t len)
 {
-	uint64_t h = mix64(seed + MIX_GOLDEN) ^ mix64(parent ^ (len * MIX_GOLDEN));
+	uint64_t h = key ^ mix64(parent ^ (len * MIX_GOLDEN));
 	size_t i = 0;
 
 	for (; i + sizeof(uint64_t) <= len; i += sizeof(uint64_t)) {
@@ -46,19 +47,25 @@ uint64_t namehash(uint64_t seed, uint64_t parent, const char *name, size_t len)
 	return mix64(h);
 }
 
+uint64_t namehash(uint64_t seed, uint64_t parent, const char *name, size_t len)
+{
+	return namehash_keyed(mix64(seed + MIX_GOLDEN), parent, name, len);
+}
+
 void namehash_init(struct namehash_table *t, struct list_head *buckets, size_t nbuckets,
 		   uint64_t seed)
 {
 	t->buckets = buckets;
 	t->nbuckets = nbuckets;
 	t->seed = seed;
+	t->key = mix64(seed + MIX_GOLDEN);
 	for (size_t i = 0; i < nbuckets; i++)
 		list_init(&buckets[i]);
 }
 
 uint64_t namehash_of(const struct namehash_table *t, uint64_t parent, const char *name, size_t len)
 {
-	return namehash(t->seed, parent, name, len);
+	return namehash_keyed(t->key, parent, name, len);
 }
 
 static struct list_head *bucket_of(const struct namehash_table *t, uint64_t hash)
@@ -88,15 +95,3 @@ bool namehash_is_hashed(const struct namehash_node *n)
 	return list_is_linked(&n->chain);
 }
 
-struct namehash_node *namehash_find(const struct namehash_table *t, uint64_t hash,
-				    bool (*match)(const struct namehash_node *n, const void *key),
-				    const void *key)
-{
-	struct namehash_node *n;
-
-	list_for_each_entry (n, bucket_of(t, hash), chain) {
-		if (n->hash == hash && match(n, key))
-			return n;
-	}
-	return NULL;
-}

@@ -31,6 +31,7 @@ struct namehash_table {
 	struct list_head *buckets; // caller's array of nbuckets heads
 	size_t nbuckets;	   // a power of two
 	uint64_t seed;		   // for namehash_of()
+	uint64_t key;		   // derived from seed once (namehash_init)
 };
 
 /* Set up an empty table over @buckets, an array of @nbuckets (a power of
@@ -56,8 +57,18 @@ bool namehash_is_hashed(const struct namehash_node *n);
 /*
  * The first node on @t with hash @hash for which @match(node, @key) is
  * true, or NULL if there is none. @match sees only nodes whose stored hash
- * equals @hash, and must not change the table.
+ * equals @hash, and must not change the table. Inline, so that a constant
+ * @match is inlined too (the dentry cache's lookups are hot).
  */
-struct namehash_node *namehash_find(const struct namehash_table *t, uint64_t hash,
-				    bool (*match)(const struct namehash_node *n, const void *key),
-				    const void *key);
+static inline struct namehash_node *
+namehash_find(const struct namehash_table *t, uint64_t hash,
+	      bool (*match)(const struct namehash_node *n, const void *key), const void *key)
+{
+	struct namehash_node *n;
+
+	list_for_each_entry (n, &t->buckets[hash & (t->nbuckets - 1)], chain) {
+		if (n->hash == hash && match(n, key))
+			return n;
+	}
+	return NULL;
+}

@@ -77,6 +77,32 @@ int path_next(struct path_iter *it, struct path_comp *c)
 	return c->len > PATH_NAME_MAX ? -ENAMETOOLONG : 1;
 }
 
+int path_next_str(const char *path, const char **p, struct path_comp *c)
+{
+	const char *end = path + PATH_LEN_MAX, *s = *p, *e;
+
+	while (s < end && *s == '/')
+		s++;
+	if (s == end)
+		return -ENAMETOOLONG;
+	if (!*s) {
+		*p = s;
+		return 0;
+	}
+	for (e = s; e < end && *e && *e != '/'; e++)
+		;
+	c->name = s;
+	c->len = (size_t)(e - s);
+	for (s = e; s < end && *s == '/'; s++)
+		;
+	if (s == end)
+		return -ENAMETOOLONG;
+	c->last = !*s;
+	c->must_dir = c->last && s != e;
+	*p = s;
+	return c->len > PATH_NAME_MAX ? -ENAMETOOLONG : 1;
+}
+
 /*
  * Normalisation runs right to left, so that each ".." is known before the
  * name it cancels and the exact result length is known before anything is

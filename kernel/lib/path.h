@@ -64,6 +64,17 @@ int path_iter_init(struct path_iter *it, const char *path, size_t len) __must_ch
  */
 int path_next(struct path_iter *it, struct path_comp *c) __must_check;
 
+/*
+ * path_next() for the fast path walk, over a NUL-terminated path in one
+ * pass (no path_check, no length known beforehand): *@p is where to
+ * continue (start with the path itself) and is advanced past the
+ * component and the slashes after it. Returns 1 with *@c set, 0 at the
+ * end, or -ENAMETOOLONG for a component longer than PATH_NAME_MAX or a
+ * path reaching PATH_LEN_MAX bytes past @path. Reads no further than the
+ * NUL or PATH_LEN_MAX bytes from @path.
+ */
+int path_next_str(const char *path, const char **p, struct path_comp *c) __must_check;
+
 /* Whether the @len bytes at @name are exactly "." (path_is_dot) or ".."
  * (path_is_dotdot). */
 bool path_is_dot(const char *name, size_t len);

@@ -444,3 +444,62 @@ TEST(path_split_spans)
 	path_basename("abc/def", 3, &out, &len);
 	CHECK_EQ(len, 3);
 }
+
+/* path_next_str over @path yields what path_check + path_iter yield. */
+static void check_str_matches_iter(const char *path)
+{
+	struct path_iter it;
+	struct path_comp a, b;
+	const char *p = path;
+	ssize_t len = path_check(path);
+	int ra, rb;
+
+	if (len < 0) { // "" has no components; too long fails on the way
+		do
+			rb = path_next_str(path, &p, &b);
+		while (rb == 1);
+		CHECK_EQ(rb, len == -ENOENT ? 0 : -ENAMETOOLONG);
+		return;
+	}
+	CHECK_EQ(path_iter_init(&it, path, (size_t)len), 0);
+	do {
+		ra = path_next(&it, &a);
+		rb = path_next_str(path, &p, &b);
+		CHECKF(ra == rb, "\"%s\": %d vs %d", path, ra, rb);
+		if (ra != 0) {
+			CHECK(a.name == b.name && a.len == b.len);
+			CHECK(a.last == b.last && a.must_dir == b.must_dir);
+		}
+	} while (ra == 1 && rb == 1);
+}
+
+TEST(path_next_str_matches_iter)
+{
+	static const char alpha[] = "/a.";
+	char buf[16];
+
+	for (unsigned int code = 0; code < 3u * 3 * 3 * 3 * 3 * 3 * 3 * 3; code++)
+		for (size_t n = 0; n <= 8; n++) {
+			unsigned int c = code;
+
+			for (size_t i = 0; i < n; i++, c /= 3)
+				buf[i] = alpha[c % 3];
+			buf[n] = '\0';
+			char *p = dup_exact(buf);
+
+			check_str_matches_iter(p);
+			free(p);
+		}
+	for (size_t n = 4094; n <= 4097; n++) {
+		char *p = long_path(n);
+
+		check_str_matches_iter(p);
+		free(p);
+	}
+	for (size_t n = 254; n <= 257; n++) {
+		char *p = path_with_name(n);
+
+		check_str_matches_iter(p);
+		free(p);
+	}
+}
