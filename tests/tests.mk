@@ -65,9 +65,17 @@ lint: format-check cppcheck
 	@tools/check-headers.sh "$(KCFLAGS)"
 	@tools/check-layering.sh
 
+# User programs: static musl binaries that run on Linux and (later) Corvid.
+USER_CC ?= musl-gcc
+USER_CFLAGS ?= -static -O2 -Wall -Wextra -Werror
+build/user/%: user/bench/%.c
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
 bench:
-	@tools/deps.sh
-	@$(MAKE) --no-print-directory BUILD=release kernel
-	@$(PYTHON) tools/bench.py --elf build/release/corvid.elf
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory BUILD=release kernel build/user/fsbench
+	@$(PYTHON) tools/bench.py --elf build/release/corvid.elf --fsbench build/user/fsbench
 
 .PHONY: test scenario format format-check cppcheck lint bench

@@ -5,10 +5,19 @@ Boots the release kernel several times under BIOS and under UEFI, timing
 QEMU start to the first shell prompt on the host (median of the runs), then
 boots once with CMDLINE='bench' (with `make run`'s virtio devices and a
 scratch disk for the block benchmarks) and passes on every METRIC line the kernel's
-own benchmarks print. Nothing here passes or fails: it measures.
+own benchmarks print. Then it boots Debian's Linux (the newest /boot/vmlinuz-*,
+package linux-image-amd64) in the same QEMU with user/bench/fsbench as /init,
+prints its lines as METRIC linux_<name>, and for each metric both have a line
+METRIC <name>_speedup_vs_linux X x: above 1, Corvid is faster. Linux's
+figures go through system calls and Corvid's (for now, in-kernel) do not,
+so for per-call times the speed-up is taken against Linux's time less its
+trivial system call (getppid). Nothing here passes or fails: it measures.
 """
+import glob
 import argparse
 import os
+import signal
+import subprocess
 import statistics
 import sys
 import time
@@ -41,10 +50,87 @@ def kernel_metrics(elf, logdir, names):
         vm.kill()
 
 
+LINUX_SMP, LINUX_MEM = 4, "2G"   # as kernel_metrics
+
+
+def newc_archive(files):
+    """A newc cpio archive of (name, mode, data, (rdev major, minor)) entries."""
+    out = bytearray()
+    for ino, (name, mode, data, rdev) in enumerate(files + [("TRAILER!!!", 0, b"", (0, 0))], 1):
+        nb = name.encode() + b"\0"
+        fields = (ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(nb), 0)
+        out += ("070701" + "".join("%08x" % v for v in fields)).encode() + nb
+        out += b"\0" * (-len(out) % 4) + data
+        out += b"\0" * (-len(out) % 4)
+    return bytes(out)
+
+
+def linux_metrics(fsbench, logdir):
+    """Boot Linux with @fsbench as /init; its METRIC lines, or [] with a note."""
+    kernels = sorted(glob.glob("/boot/vmlinuz-*"))
+    if not kernels or not os.path.exists(fsbench):
+        print("bench: no Linux kernel or no fsbench: Linux comparison skipped", file=sys.stderr)
+        return []
+    with open(fsbench, "rb") as f:
+        init = f.read()
+    cpio = os.path.join(logdir, "linux-fsbench.cpio")
+    with open(cpio, "wb") as f:
+        f.write(newc_archive([("dev", 0o40755, b"", (0, 0)),
+                              ("dev/console", 0o20600, b"", (5, 1)),
+                              ("init", 0o100755, init, (0, 0))]))
+    cmd = ["qemu-system-x86_64", "-M", "q35", "-smp", str(LINUX_SMP), "-m", LINUX_MEM,
+           "-accel", "tcg", "-nographic", "-no-reboot", "-nic", "none", "-kernel", kernels[-1],
+           "-initrd", cpio, "-append", "console=ttyS0 quiet panic=-1"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+    text = out.decode(errors="replace")
+    with open(os.path.join(logdir, "linux-fsbench.log"), "w") as f:
+        f.write(text)
+    return [l[l.index("METRIC "):] for l in text.splitlines() if "METRIC " in l]
+
+
+def parse(lines):
+    """{name: (value, unit)} of METRIC lines."""
+    out = {}
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 4:
+            try:
+                out[parts[1]] = (float(parts[2]), parts[3])
+            except ValueError:
+                pass
+    return out
+
+
+def comparisons(corvid, linux):
+    """METRIC <name>_speedup_vs_linux lines for every metric both have."""
+    syscall = linux.get("syscall_getppid", (0.0, "ns"))[0]
+    lines = []
+    for name, (value, unit) in sorted(corvid.items()):
+        if name not in linux or not value or not linux[name][0]:
+            continue
+        other = linux[name][0]
+        if unit in ("ns", "us", "ms"):   # times: smaller is better
+            if unit == "ns":
+                other = max(other - syscall, 1.0)
+            speedup = other / value
+        else:                            # rates: larger is better
+            speedup = value / other
+        lines.append(f"METRIC {name}_speedup_vs_linux {speedup:.2f} x")
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--elf", default="build/release/corvid.elf")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--fsbench", default="build/user/fsbench",
+                    help="the static user/bench/fsbench binary Linux runs as /init")
     ap.add_argument("names", nargs="*", help="kernel benchmarks to run (default all)")
     args = ap.parse_args()
     elf = os.path.abspath(args.elf)
@@ -59,7 +145,15 @@ def main():
     uefi = [boot_to_prompt(elf, True, logdir) for _ in range(max(1, args.runs // 2))]
     print(f"METRIC boot_uefi_qemu_start_to_prompt_ms {statistics.median(uefi) * 1000:.0f} ms",
           flush=True)
-    for line in kernel_metrics(elf, logdir, args.names):
+    corvid = kernel_metrics(elf, logdir, args.names)
+    for line in corvid:
+        print(line, flush=True)
+    if args.names and not any(n.startswith("fs") for n in args.names):
+        return 0
+    linux = linux_metrics(args.fsbench, logdir)
+    for line in linux:
+        print(line.replace("METRIC ", "METRIC linux_", 1), flush=True)
+    for line in comparisons(parse(corvid), parse(linux)):
         print(line, flush=True)
     return 0
 
