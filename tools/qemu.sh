@@ -31,13 +31,17 @@ accel() {
 	case "$ACCEL" in
 	kvm) echo "-accel kvm -cpu host" ;;
 	tcg) echo "-accel tcg,thread=multi -cpu max" ;;
+	# One TCG thread, the clock driven by the instruction count (1 ns per
+	# guest instruction): timings count instructions, whatever the host's
+	# load, for comparing two versions of the code (make bench ACCEL=icount).
+	icount) echo "-accel tcg,thread=single -cpu max -icount shift=0,sleep=off" ;;
 	auto)
 		if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
 			echo "-accel kvm -cpu host"
 		else
 			echo "-accel tcg,thread=multi -cpu max"
 		fi ;;
-	*) echo "qemu.sh: ACCEL must be auto, tcg or kvm" >&2; exit 2 ;;
+	*) echo "qemu.sh: ACCEL must be auto, tcg, icount or kvm" >&2; exit 2 ;;
 	esac
 }
 
