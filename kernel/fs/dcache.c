@@ -5,6 +5,12 @@
  * Locking: dcache_lock, a spinlock of rank LOCK_RANK_SUBSYS + 4, guards
  * everything here; nothing sleeps, allocates or calls a filesystem under
  * it. Inserts also hold the parent directory's inode lock.
+ *
+ * Reference counts are atomic, so that taking another reference and
+ * dropping one that is not the last need no lock (Linux's lockref idea):
+ * a count only reaches 0 under dcache_lock, and only rises from 0 there
+ * (a lookup finding a cached entry), so "count is 0" is stable under the
+ * lock, which is what pruning and freeing decide on.
  */
 #include "fs/dcache.h"
 
@@ -80,11 +86,26 @@ struct dentry *dentry_alloc_root(struct super_block *sb, struct inode *root)
 	return d;
 }
 
+static void count_inc(struct dentry *d)
+{
+	__atomic_add_fetch(&d->count, 1, __ATOMIC_RELAXED);
+}
+
 void dentry_get(struct dentry *d)
 {
-	spin_lock(&dcache_lock);
-	d->count++;
-	spin_unlock(&dcache_lock);
+	count_inc(d); // the caller's reference keeps the count above 0
+}
+
+/* Drop a reference that is not the last; false (nothing done) if it may be. */
+static bool count_dec_not_last(struct dentry *d)
+{
+	int64_t old = __atomic_load_n(&d->count, __ATOMIC_RELAXED);
+
+	while (old > 1)
+		if (__atomic_compare_exchange_n(&d->count, &old, old - 1, false, __ATOMIC_RELEASE,
+						__ATOMIC_RELAXED))
+			return true;
+	return false;
 }
 
 void dentry_put(struct dentry *d)
@@ -93,8 +114,11 @@ void dentry_put(struct dentry *d)
 		struct dentry *parent;
 		struct inode *inode;
 
+		if (count_dec_not_last(d))
+			return;
 		spin_lock(&dcache_lock);
-		if (--d->count > 0 || namehash_is_hashed(&d->hnode) || d->parent == d) {
+		if (__atomic_sub_fetch(&d->count, 1, __ATOMIC_ACQ_REL) > 0 ||
+		    namehash_is_hashed(&d->hnode) || d->parent == d) {
 			spin_unlock(&dcache_lock);
 			return;
 		}
@@ -144,7 +168,7 @@ struct dentry *dentry_parent(struct dentry *d)
 
 	spin_lock(&dcache_lock);
 	p = d->parent;
-	p->count++;
+	count_inc(p);
 	spin_unlock(&dcache_lock);
 	return p;
 }
@@ -175,7 +199,7 @@ static struct dentry *dcache_find_locked(const struct dentry_key *k, uint64_t ha
 	if (!n)
 		return NULL;
 	d = container_of(n, struct dentry, hnode);
-	d->count++;
+	count_inc(d);
 	return d;
 }
 
@@ -243,14 +267,14 @@ struct dentry *dcache_walk_child(struct dentry *dir, const char *name, size_t le
 void dentry_get_walk(struct dentry *d)
 {
 	spin_assert_held(&dcache_lock);
-	d->count++;
+	count_inc(d);
 }
 
 /* Hash the new @d under @parent (which it references). */
 static void dcache_insert(struct dentry *d, struct dentry *parent, uint64_t hash)
 {
 	spin_lock(&dcache_lock);
-	parent->count++;
+	count_inc(parent);
 	d->parent = parent;
 	list_add_tail(&d->child_link, &parent->children);
 	list_add_tail(&d->sb_link, &d->sb->dentries);
@@ -315,13 +339,13 @@ static void dentry_prune_children_locked(struct dentry *d, struct list_head *dea
 	{
 		struct dentry *c = list_entry(pos, struct dentry, child_link);
 
-		if (c->count || c->inode)
+		if (__atomic_load_n(&c->count, __ATOMIC_RELAXED) || c->inode)
 			continue;
 		namehash_remove(&c->hnode);
 		list_del(&c->child_link);
 		list_del(&c->sb_link);
 		dcache_nr--;
-		d->count--; // the child's reference; d is still held by the caller
+		__atomic_sub_fetch(&d->count, 1, __ATOMIC_RELAXED); // the child's; d is still held
 		list_add_tail(&c->child_link, dead);
 	}
 }
@@ -365,7 +389,7 @@ void dentry_move(struct dentry *d, struct dentry *np, const char *name, size_t l
 	d->name = nbuf;
 	d->len = len;
 	old_parent = d->parent;
-	np->count++;
+	count_inc(np);
 	d->parent = np;
 	list_del(&d->child_link);
 	list_add_tail(&d->child_link, &np->children);

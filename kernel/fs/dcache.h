@@ -33,7 +33,7 @@ struct dentry {
 	struct super_block *sb;
 	/* Protected by dcache_lock: */
 	struct namehash_node hnode; // on the table while the name is live
-	int64_t count;		    // references (children hold their parent)
+	int64_t count;		    // references (children hold their parent); atomic, see dcache.c
 	struct dentry *parent;	    // itself for a filesystem's root
 	struct inode *inode;	    // NULL: negative; set once, holds a reference
 	char *name;		    // inline_name or kmalloc'd, not NUL-terminated

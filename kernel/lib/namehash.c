@@ -20,14 +20,25 @@ static uint64_t absorb(uint64_t h, uint64_t w)
 	return h ^ (h >> 32);
 }
 
-/* Bytes as a little-endian word, whatever the host's byte order. */
+/*
+ * The @n (1..7) bytes at @p as a little-endian word, without a byte loop:
+ * two overlapping 4-byte loads for 4..7 bytes, or the first, middle and
+ * last bytes for 1..3 (overlapping bytes land on the same bits, so OR-ing
+ * them is exact). Reads only the @n bytes.
+ */
 static uint64_t load_le(const char *p, size_t n)
 {
-	uint64_t w = 0;
+	const unsigned char *u = (const unsigned char *)p;
 
-	for (size_t i = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
-	return w;
+	if (n >= 4) {
+		uint32_t lo, hi;
+
+		memcpy(&lo, u, 4); // x86 is little-endian
+		memcpy(&hi, u + n - 4, 4);
+		return (uint64_t)lo | ((uint64_t)hi << (8 * (n - 4)));
+	}
+	return (uint64_t)u[0] | ((uint64_t)u[n / 2] << (8 * (n / 2))) |
+	       ((uint64_t)u[n - 1] << (8 * (n - 1)));
 }
 
 /* namehash() with the seed's mixing done: mix64(seed + MIX_GOLDEN). */

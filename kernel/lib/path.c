@@ -25,16 +25,6 @@ bool path_is_absolute(const char *path)
 	return path[0] == '/';
 }
 
-bool path_is_dot(const char *name, size_t len)
-{
-	return len == 1 && name[0] == '.';
-}
-
-bool path_is_dotdot(const char *name, size_t len)
-{
-	return len == 2 && name[0] == '.' && name[1] == '.';
-}
-
 /* First byte at or after @p that is not a '/', or @end. */
 static const char *skip_slashes(const char *p, const char *end)
 {

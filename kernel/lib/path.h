@@ -77,8 +77,15 @@ int path_next_str(const char *path, const char **p, struct path_comp *c) __must_
 
 /* Whether the @len bytes at @name are exactly "." (path_is_dot) or ".."
  * (path_is_dotdot). */
-bool path_is_dot(const char *name, size_t len);
-bool path_is_dotdot(const char *name, size_t len);
+static inline bool path_is_dot(const char *name, size_t len)
+{
+	return len == 1 && name[0] == '.';
+}
+
+static inline bool path_is_dotdot(const char *name, size_t len)
+{
+	return len == 2 && name[0] == '.' && name[1] == '.';
+}
 
 /* Whether @path starts with '/'. */
 bool path_is_absolute(const char *path);

@@ -5,6 +5,7 @@
  * Pure: host-testable. The unit tests build this file with the libc names
  * renamed (tests/unit/host_rename.h) and compare it with glibc.
  */
+#define LIB_STRING_IMPL // the real functions, not lib/string.h's builtins
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -25,6 +25,19 @@ void *memset(void *dst, int c, size_t n);
 /* Compare @n bytes as unsigned char. Returns <0, 0 or >0. */
 int memcmp(const void *a, const void *b, size_t n);
 
+/*
+ * -ffreestanding turns GCC's builtins off, so even a fixed 8-byte memcpy
+ * became a call. Through these names it inlines copies, fills and
+ * compares of small known sizes and calls the functions above for the
+ * rest (as Linux does). Not in lib/string.c itself, nor in host unit
+ * tests (host_rename.h has already claimed the names there).
+ */
+#if !defined(LIB_STRING_IMPL) && !defined(memcpy)
+#define memcpy(d, s, n) __builtin_memcpy(d, s, n)
+#define memset(d, c, n) __builtin_memset(d, c, n)
+#define memcmp(a, b, n) __builtin_memcmp(a, b, n)
+#endif
+
 /* First byte equal to (unsigned char)@c in the @n bytes at @s, or NULL. */
 void *memchr(const void *s, int c, size_t n);
 
