@@ -197,35 +197,18 @@ int vfs_chdir(struct vfs_path *cwd, const char *path)
 	return 0;
 }
 
-#define SYNC_MAX 16
-
-/* Collect a mount, referenced (umount is -EBUSY until sync is done). */
-static int sync_collect(const struct mount *m, void *arg)
-{
-	struct mount **ms = arg;
-
-	for (int i = 0; i < SYNC_MAX; i++) {
-		if (!ms[i]) {
-			ms[i] = (struct mount *)m;
-			atomic_inc(&ms[i]->count);
-			return 0;
-		}
-	}
-	return 1; // FIXME: more than SYNC_MAX mounts: the rest are not synced
-}
-
 int vfs_sync(void)
 {
-	struct mount *ms[SYNC_MAX] = { 0 };
+	struct mount *m = NULL;
 	int err = 0;
 
-	(void)mount_for_each(sync_collect, ms);
-	for (int i = 0; i < SYNC_MAX && ms[i]; i++) {
-		struct super_block *sb = ms[i]->sb;
+	/* One mount at a time, each referenced while synced (umount is -EBUSY
+	 * meanwhile), so any number of mounts and no allocation. */
+	while ((m = mount_next(m))) {
+		struct super_block *sb = m->sb;
 		int e = sb->ops->sync ? sb->ops->sync(sb) : 0;
 
 		err = err ? err : e;
-		atomic_dec(&ms[i]->count);
 	}
 	return err;
 }

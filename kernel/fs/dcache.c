@@ -29,10 +29,28 @@ static struct spinlock dcache_lock = SPINLOCK_INIT("dcache", LOCK_RANK_SUBSYS + 
 static struct list_head dcache_buckets[DCACHE_BUCKETS];
 static struct namehash_table dcache_table;
 static uint64_t dcache_nr;
+/* Hashed dentries with no references, least recently used first (lru). */
+static struct list_head dcache_lru;
+static uint64_t dcache_nr_unused;
 
 void dcache_init(void)
 {
 	namehash_init(&dcache_table, dcache_buckets, DCACHE_BUCKETS, arch_cycles());
+	list_init(&dcache_lru);
+}
+
+uint64_t dcache_count_unused(void)
+{
+	return READ_ONCE(dcache_nr_unused);
+}
+
+/* Off the unused list (it has a user again, or is going away). */
+static void lru_del_locked(struct dentry *d) REQUIRES(&dcache_lock)
+{
+	if (list_is_linked(&d->lru)) {
+		list_del(&d->lru);
+		dcache_nr_unused--;
+	}
 }
 
 uint64_t dcache_count(void)
@@ -61,6 +79,7 @@ static struct dentry *dentry_alloc(struct super_block *sb, const char *name, siz
 	namehash_node_init(&d->hnode);
 	list_init(&d->children);
 	list_init(&d->child_link);
+	list_init(&d->lru);
 	return d;
 }
 
@@ -96,6 +115,64 @@ void dentry_get(struct dentry *d)
 	count_inc(d); // the caller's reference keeps the count above 0
 }
 
+/* A reference from a lookup, which may find an unused dentry. */
+static void count_inc_locked(struct dentry *d) REQUIRES(&dcache_lock)
+{
+	if (__atomic_add_fetch(&d->count, 1, __ATOMIC_RELAXED) == 1)
+		lru_del_locked(d);
+}
+
+/*
+ * Take up to @max unused dentries off the cache, oldest first, onto
+ * @victims (linked through lru). They are leaves: a child holds its
+ * parent, so an unused dentry has none.
+ */
+static size_t lru_take_locked(size_t max, struct list_head *victims) REQUIRES(&dcache_lock)
+{
+	size_t n = 0;
+
+	while (n < max && !list_empty(&dcache_lru)) {
+		struct dentry *d = list_first_entry(&dcache_lru, struct dentry, lru);
+
+		lru_del_locked(d);
+		namehash_remove(&d->hnode);
+		list_del(&d->child_link);
+		list_del(&d->sb_link);
+		dcache_nr--;
+		list_add_tail(&d->lru, victims);
+		n++;
+	}
+	return n;
+}
+
+/* Free what lru_take_locked took, dropping their parents and inodes. */
+static void free_victims(struct list_head *victims)
+{
+	while (!list_empty(victims)) {
+		struct dentry *d = list_first_entry(victims, struct dentry, lru);
+		struct dentry *parent = d->parent;
+		struct inode *inode = d->inode;
+
+		list_del(&d->lru);
+		dentry_free(d);
+		inode_put(inode);
+		dentry_put(parent);
+	}
+}
+
+size_t dcache_shrink(size_t max)
+{
+	struct list_head victims;
+	size_t n;
+
+	list_init(&victims);
+	spin_lock(&dcache_lock);
+	n = lru_take_locked(max, &victims);
+	spin_unlock(&dcache_lock);
+	free_victims(&victims);
+	return n;
+}
+
 /* Drop a reference that is not the last; false (nothing done) if it may be. */
 static bool count_dec_not_last(struct dentry *d)
 {
@@ -117,9 +194,18 @@ void dentry_put(struct dentry *d)
 		if (count_dec_not_last(d))
 			return;
 		spin_lock(&dcache_lock);
-		if (__atomic_sub_fetch(&d->count, 1, __ATOMIC_ACQ_REL) > 0 ||
-		    namehash_is_hashed(&d->hnode) || d->parent == d) {
+		if (__atomic_sub_fetch(&d->count, 1, __ATOMIC_ACQ_REL) > 0 || d->parent == d) {
 			spin_unlock(&dcache_lock);
+			return;
+		}
+		if (namehash_is_hashed(&d->hnode)) { // cached, unused
+			bool over = dcache_nr_unused >= DCACHE_UNUSED_MAX;
+
+			list_add_tail(&d->lru, &dcache_lru);
+			dcache_nr_unused++;
+			spin_unlock(&dcache_lock);
+			if (over)
+				(void)dcache_shrink(DCACHE_SHRINK_BATCH);
 			return;
 		}
 		/* Unhashed and unused: nobody can find it again. */
@@ -199,7 +285,7 @@ static struct dentry *dcache_find_locked(const struct dentry_key *k, uint64_t ha
 	if (!n)
 		return NULL;
 	d = container_of(n, struct dentry, hnode);
-	count_inc(d);
+	count_inc_locked(d);
 	return d;
 }
 
@@ -267,7 +353,7 @@ struct dentry *dcache_walk_child(struct dentry *dir, const char *name, size_t le
 void dentry_get_walk(struct dentry *d)
 {
 	spin_assert_held(&dcache_lock);
-	count_inc(d);
+	count_inc_locked(d);
 }
 
 /* Hash the new @d under @parent (which it references). */
@@ -341,6 +427,7 @@ static void dentry_prune_children_locked(struct dentry *d, struct list_head *dea
 
 		if (__atomic_load_n(&c->count, __ATOMIC_RELAXED) || c->inode)
 			continue;
+		lru_del_locked(c);
 		namehash_remove(&c->hnode);
 		list_del(&c->child_link);
 		list_del(&c->sb_link);
@@ -429,6 +516,7 @@ void dcache_shrink_sb(struct super_block *sb)
 		spin_lock(&dcache_lock);
 		if (!list_empty(&sb->dentries)) {
 			d = list_first_entry(&sb->dentries, struct dentry, sb_link);
+			lru_del_locked(d);
 			if (namehash_is_hashed(&d->hnode))
 				namehash_remove(&d->hnode);
 			list_del(&d->sb_link);

@@ -41,6 +41,7 @@ struct dentry {
 	struct list_head children; // child dentries (child_link)
 	struct list_head child_link;
 	struct list_head sb_link; // every dentry of the superblock
+	struct list_head lru;	  // on the unused list while hashed with count 0
 	unsigned int mounted;	  // mounts on this dentry (mount_lock)
 	char inline_name[DENTRY_INLINE_NAME];
 };
@@ -125,5 +126,20 @@ bool dentry_is_ancestor(struct dentry *a, struct dentry *d);
  * caller evicts those next). Nothing may use @sb any more. */
 void dcache_shrink_sb(struct super_block *sb);
 
-/* Number of dentries in memory (tests). */
+/* Unused cached names kept (each a dentry, and often an inode, a few
+ * hundred bytes in all); past it the oldest unused ones are freed,
+ * DCACHE_SHRINK_BATCH at a time, so lookups of ever new missing names
+ * cannot eat the heap. */
+#define DCACHE_UNUSED_MAX 32768
+#define DCACHE_SHRINK_BATCH 64
+
+/* Number of dentries in memory, and of those the unused cached ones
+ * (tests, /proc). */
 uint64_t dcache_count(void);
+uint64_t dcache_count_unused(void);
+
+/* Free up to @max unused cached dentries, least recently used first
+ * (their names are looked up again from the filesystem when next used).
+ * Returns how many went. The cache also calls it itself once it holds
+ * more than DCACHE_UNUSED_MAX unused names. May sleep. */
+size_t dcache_shrink(size_t max);

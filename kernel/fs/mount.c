@@ -13,12 +13,12 @@
 #include "fs/mount.h"
 
 #include "core/log.h"
+#include "drivers/block/blkdev.h"
 #include "fs/dcache.h"
 #include "fs/inode.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
-#include "drivers/block/blkdev.h"
 #include "sync/mutex.h"
 #include "sync/spinlock.h"
 
@@ -255,6 +255,23 @@ int vfs_umount(struct vfs_path *at)
 	at->mnt = NULL;
 	at->dentry = NULL;
 	return 0;
+}
+
+struct mount *mount_next(struct mount *prev)
+{
+	struct list_head *pos;
+	struct mount *m = NULL;
+
+	spin_lock(&mount_lock);
+	pos = prev ? prev->link.next : mount_list.next;
+	if (pos != &mount_list) {
+		m = list_entry(pos, struct mount, link);
+		atomic_inc(&m->count); // from the table's: allowed under mount_lock
+	}
+	spin_unlock(&mount_lock);
+	if (prev)
+		atomic_dec(&prev->count);
+	return m;
 }
 
 bool dentry_is_mountpoint(struct dentry *d)

@@ -131,5 +131,11 @@ void mount_up(struct vfs_path *p, const struct vfs_path *root);
  * the first nonzero return. @fn runs under mount_lock: it must not sleep. */
 int mount_for_each(int (*fn)(const struct mount *m, void *arg), void *arg);
 
+/* Iterate over the mounts in mount order, each referenced in turn: the
+ * first for @prev NULL, else the one after @prev, whose reference is
+ * dropped; NULL after the last. A referenced mount cannot be unmounted,
+ * so @prev is still on the list. May be held across sleeping calls. */
+struct mount *mount_next(struct mount *prev);
+
 /* Is a filesystem mounted on @d (rmdir and rename refuse with -EBUSY)? */
 bool dentry_is_mountpoint(struct dentry *d);

@@ -105,4 +105,3 @@ bool namehash_is_hashed(const struct namehash_node *n)
 {
 	return list_is_linked(&n->chain);
 }
-

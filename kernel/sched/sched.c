@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/panic.h"
 #include "include/atomic.h"
+#include "lib/loadavg.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "sched/percpu.h"
@@ -276,6 +277,48 @@ void might_sleep_at(const char *where)
 		panic("sched: %s may sleep but interrupts are disabled", where);
 }
 
+/* Load averages (lib/loadavg.h): CPU 0's tick folds in the number of
+ * runnable tasks every LOADAVG_PERIOD_NS. Written by that tick only, read
+ * racily (a word at a time) by /proc/loadavg. */
+static struct loadavg load;
+static uint64_t load_next_ns;
+
+/* Tasks running (not idle) or waiting in a run queue, on every CPU; read
+ * without the queue locks, as a sample may be. */
+static unsigned long nr_runnable(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned int i = 0; i < percpu_count(); i++) {
+		struct percpu *c = percpu_get(i);
+		struct task *cur;
+
+		if (!c || !c->rq)
+			continue;
+		cur = READ_ONCE(c->current);
+		n += READ_ONCE(c->rq->nr_ready) + (cur && !cur->is_idle);
+	}
+	return n;
+}
+
+static void loadavg_tick(uint64_t now)
+{
+	struct loadavg next = load;
+
+	if (now < load_next_ns)
+		return;
+	load_next_ns = now + LOADAVG_PERIOD_NS;
+	loadavg_sample(&next, nr_runnable());
+	for (int i = 0; i < 3; i++)
+		WRITE_ONCE(load.avg[i], next.avg[i]);
+}
+
+void sched_loadavg(unsigned long avg[3])
+{
+	for (int i = 0; i < 3; i++)
+		avg[i] = READ_ONCE(load.avg[i]);
+}
+
 void sched_tick(void)
 {
 	struct percpu *c = this_cpu();
@@ -296,6 +339,8 @@ void sched_tick(void)
 	if (rq->nr_ready && (cur->is_idle || now - cur->slice_start_ns >= SCHED_SLICE_NS))
 		cur->need_resched = true;
 	spin_unlock(&rq->lock);
+	if (c->id == 0)
+		loadavg_tick(now);
 }
 
 /* ---- Blocking and waking ---------------------------------------------- */

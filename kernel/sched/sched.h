@@ -76,3 +76,8 @@ struct sched_cpu_stats {
 	uint64_t idle_halts;   /* idle-loop iterations that halted */
 };
 void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st);
+
+/* The 1, 5 and 15 minute load averages in lib/loadavg.h's fixed point:
+ * runnable tasks (running or ready; Corvid does not count tasks blocked on
+ * I/O, which Linux adds), sampled every 5 s since boot. */
+void sched_loadavg(unsigned long avg[3]);

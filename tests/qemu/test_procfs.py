@@ -6,6 +6,7 @@ the Linux layouts (proc(5)). Then the KTESTs run: `test procfs` and
 `test vfs`."""
 import os
 import re
+import time
 
 from harness import scenario
 
@@ -105,3 +106,23 @@ def procfs_files(vm):
     out = vm.run("test vfs", timeout=300)
     assert re.search(r"ktest: \d+ passed, 0 failed", out), out
     vm.shutdown()
+
+
+@scenario(uefi=False, smp=2, timeout=180)
+def procfs_loadavg_follows_load(vm):
+    """Two busy tasks on two CPUs: the 1-minute average climbs towards 2
+    (it passes 0.5 after about four 5-second samples) and stays above
+    the 15-minute one, as Linux's does."""
+    for _ in range(2):
+        assert re.search(r"\[\d+\] prime started", vm.run("prime 100000000 &"))
+    deadline = time.monotonic() + 150
+    while True:
+        first = lines(vm.run("cat /proc/loadavg"))[0].split()
+        one, fifteen = float(first[0]), float(first[2])
+        if one >= 0.5:
+            break
+        assert time.monotonic() < deadline, first
+        time.sleep(1)
+    assert one > fifteen, first
+    assert int(first[3].split("/")[0]) >= 2, first   # the two primes are runnable
+    vm.kill()

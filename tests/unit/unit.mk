@@ -80,7 +80,7 @@ $(UNIT_MAIN) $(UNIT_BINS:=.o): $(UNIT_OUT)/%.o: $(UNIT_DIR)/%.c
 
 $(UNIT_BINS): %: %.o $(UNIT_MAIN) $(UNIT_KLIB)
 	@echo "  HOSTLD  $@"
-	@$(UNIT_HOSTCC) $(UNIT_CFLAGS) -o $@ $^
+	@$(UNIT_HOSTCC) $(UNIT_CFLAGS) -o $@ $^ -lm
 
 unit-clean:
 	rm -rf $(UNIT_OUT)

@@ -12,6 +12,7 @@
 #include "fs/mount.h"
 #include "include/uapi/errno.h"
 #include "irq/irq.h"
+#include "lib/loadavg.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
@@ -160,10 +161,11 @@ static int render_uptime(struct procfs_text *t, uint64_t id)
 	return 0;
 }
 
-/* Load averages are not tracked yet: 0.00 each (doc/vfs.md); runnable
- * and total tasks and the newest id are real. */
+/* "1.00 0.52 0.20 2/15 37": the scheduler's three load averages, then
+ * runnable/all tasks and the newest task id, as Linux's. */
 static int render_loadavg(struct procfs_text *t, uint64_t id)
 {
+	unsigned long avg[3];
 	size_t n, running = 0;
 	struct task_info *ti = procfs_task_snapshot(&n);
 	uint64_t last = 0;
@@ -176,8 +178,11 @@ static int render_loadavg(struct procfs_text *t, uint64_t id)
 		last = ti[i].id > last ? ti[i].id : last;
 	}
 	kfree(ti);
-	procfs_text_printf(t, "0.00 0.00 0.00 %lu/%lu %lu\n", (unsigned long)running,
-			   (unsigned long)n, (unsigned long)last);
+	sched_loadavg(avg);
+	for (int i = 0; i < 3; i++)
+		procfs_text_printf(t, "%lu.%02lu ", loadavg_int(avg[i]), loadavg_frac(avg[i]));
+	procfs_text_printf(t, "%lu/%lu %lu\n", (unsigned long)running, (unsigned long)n,
+			   (unsigned long)last);
 	return 0;
 }
 
