@@ -175,9 +175,32 @@ bool serial_has_irq(void)
 
 bool serial_rx_pending(void)
 {
-	if (!rx_irq)
-		return present && (arch_inb(COM1 + UART_LSR) & LSR_DATA_READY);
-	return READ_ONCE(rx_head) != rx_tail;
+	if (READ_ONCE(rx_head) != READ_ONCE(rx_tail))
+		return true;
+	return !rx_irq && present && (arch_inb(COM1 + UART_LSR) & LSR_DATA_READY);
+}
+
+/* Polled input (no receive interrupt): the UART's bytes into the ring, so
+ * that they wait there for serial_getc() like interrupt-driven ones. */
+static void rx_poll_into_ring_locked(void)
+{
+	int c;
+
+	while (rx_head - rx_tail < RX_RING_SIZE && (c = poll_getc()) >= 0) {
+		rx_ring[rx_head % RX_RING_SIZE] = (uint8_t)c;
+		WRITE_ONCE(rx_head, rx_head + 1);
+	}
+}
+
+/* Move rx_tail up to @new_tail (bytes consumed), unthrottling once the
+ * ring has room again; rx_lock held. */
+static void rx_advance_locked(unsigned int new_tail)
+{
+	rx_tail = new_tail;
+	if (rx_throttled && rx_head - rx_tail <= RX_RING_SIZE / 2) {
+		rx_throttled = false;
+		arch_outb(COM1 + UART_IER, IER_RX_AVAILABLE);
+	}
 }
 
 int serial_getc(void)
@@ -186,20 +209,37 @@ int serial_getc(void)
 	bool irqs_on;
 	int c = -1;
 
-	if (!rx_irq)
-		return poll_getc();
+	if (!present)
+		return -1;
 	irqs_on = arch_irqs_enabled();
 	flags = spin_lock_irqsave(&rx_lock);
+	if (rx_tail == rx_head && (!rx_irq || !irqs_on))
+		rx_poll_into_ring_locked(); /* the handler cannot run for this caller */
 	if (rx_tail != rx_head) {
 		c = rx_ring[rx_tail % RX_RING_SIZE];
-		rx_tail++;
-		if (rx_throttled && rx_head - rx_tail <= RX_RING_SIZE / 2) {
-			rx_throttled = false;
-			arch_outb(COM1 + UART_IER, IER_RX_AVAILABLE);
-		}
-	} else if (!irqs_on) {
-		c = poll_getc(); /* the handler cannot run for this caller */
+		rx_advance_locked(rx_tail + 1);
 	}
 	spin_unlock_irqrestore(&rx_lock, flags);
 	return c;
+}
+
+bool serial_rx_take_byte(uint8_t byte)
+{
+	unsigned long flags;
+	bool found = false;
+
+	if (!present)
+		return false;
+	flags = spin_lock_irqsave(&rx_lock);
+	if (!rx_irq || !arch_irqs_enabled())
+		rx_poll_into_ring_locked();
+	for (unsigned int i = rx_tail; i != rx_head; i++) {
+		if (rx_ring[i % RX_RING_SIZE] == byte) {
+			rx_advance_locked(i + 1); /* what was typed before it goes too */
+			found = true;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&rx_lock, flags);
+	return found;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Program COM1 and register it as a console. Boot CPU, before any output. */
 void serial_init(void);
@@ -16,6 +17,11 @@ void serial_write(const char *s, size_t n);
 
 /* Next received byte, or -1 if none is waiting. IRQ-safe. */
 int serial_getc(void);
+
+/* If @byte (^C, say) waits in the input, consume it and everything typed
+ * before it (as a terminal flushes type-ahead on ^C) and return true;
+ * other input stays for serial_getc(). IRQ-safe. */
+bool serial_rx_take_byte(uint8_t byte);
 
 /* Take COM1 input by interrupt (ISA IRQ 4 through the IOAPIC) into a ring
  * that serial_getc() reads. Logged and left polled on failure. Boot CPU,

@@ -87,6 +87,8 @@ ssize_t vfs_pread(struct file *f, void *buf, size_t n, int64_t off)
 	r = file_io_check(f, false, off);
 	if (r || !n)
 		return r;
+	if (inode->fops->stream)
+		return inode->fops->read(f, buf, n, off);
 	mutex_lock(&inode->lock);
 	r = inode->fops->read(f, buf, n, off);
 	mutex_unlock(&inode->lock);
@@ -102,6 +104,11 @@ static ssize_t file_write_at(struct file *f, const void *buf, size_t n, int64_t 
 	int64_t max = inode->sb->max_file_size;
 	ssize_t r;
 
+	if (inode->fops->stream) {
+		r = inode->fops->write(f, buf, n, off);
+		*end = off + (r > 0 ? r : 0);
+		return r;
+	}
 	mutex_lock(&inode->lock);
 	if (append)
 		off = inode->size;

@@ -39,7 +39,9 @@ static int read_file(const char *cmd, const char *path,
 	}
 	while ((n = vfs_read(f, buf, READ_BUF)) > 0) {
 		fn(buf, (size_t)n, arg);
-		if (shell_interrupted()) {
+		/* A stream (the console) sees ^C itself; polling here would
+		 * take the very keystrokes it is reading. */
+		if (!f->inode->fops->stream && shell_interrupted()) {
 			n = 0;
 			break;
 		}

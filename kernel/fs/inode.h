@@ -96,6 +96,10 @@ struct file_ops {
 	/* SEEK_DATA/SEEK_HOLE from @off (< size): the answer or -ENXIO.
 	 * Optional: without it the whole file is data. */
 	int64_t (*seek_hole)(struct file *f, int64_t off, int whence);
+	/* A stream (a terminal, later a pipe): read and write may wait for
+	 * as long as it takes and the file guards itself, so the VFS calls
+	 * them without the inode lock and keeps no size or mtime for it. */
+	bool stream;
 };
 
 struct super_ops {

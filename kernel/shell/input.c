@@ -4,21 +4,19 @@
  * arch_cpu_relax(); when the serial driver gains its receive interrupt and
  * buffer, only input_try() and the wait in shell_getc() change (to a read
  * of that buffer and a sleep on its wait queue).
- * Bytes read while a command polls for ^C are kept in a small type-ahead
- * ring for the next prompt. Owner: the shell task (no locks).
+ * A command polling for ^C takes only the ^C (and what was typed before
+ * it) from the serial input: other keystrokes stay there, for the next
+ * prompt or for whoever reads the console meanwhile (cat /dev/console).
+ * Owner: the shell task (no locks).
  */
 #include "arch/arch.h"
 #include "drivers/serial.h"
 #include "sched/waitqueue.h"
 #include "shell/shell_internal.h"
 
-#define TYPEAHEAD_SIZE 64 /* power of two */
 #define KEY_CTRL_C 0x03
 
-/* Shell task only: */
-static unsigned char typeahead[TYPEAHEAD_SIZE];
-static unsigned int ahead_head, ahead_tail; /* free-running counters */
-static bool interrupted;
+static bool interrupted; /* Shell task only */
 
 /* One byte from the console if one is waiting, else -1. */
 static int input_try(void)
@@ -44,8 +42,6 @@ int shell_getc(void)
 {
 	int c;
 
-	if (ahead_tail != ahead_head)
-		return typeahead[ahead_tail++ % TYPEAHEAD_SIZE];
 	while ((c = input_try()) < 0)
 		wait_for_input();
 	return c;
@@ -53,20 +49,12 @@ int shell_getc(void)
 
 bool shell_interrupted(void)
 {
-	int c;
-
-	/* Only the shell reads the console: a background job polling here
-	 * would steal the prompt's keystrokes. */
+	/* Only the shell's own command is interrupted: a background job
+	 * polling here would take the prompt's ^C. */
 	if (!shell_is_shell_task())
 		return false;
-	while (!interrupted && (c = input_try()) >= 0) {
-		if (c == KEY_CTRL_C) {
-			interrupted = true;
-			ahead_tail = ahead_head; /* like a tty: ^C flushes type-ahead */
-		} else if (ahead_head - ahead_tail < TYPEAHEAD_SIZE) {
-			typeahead[ahead_head++ % TYPEAHEAD_SIZE] = (unsigned char)c;
-		}
-	}
+	if (!interrupted && serial_rx_take_byte(KEY_CTRL_C))
+		interrupted = true;
 	return interrupted;
 }
 

@@ -27,6 +27,15 @@ def devfs_shell(vm):
     assert vm.run("cat /dev/null").strip() == ""
     assert status(vm) == 0
     assert "devfs: mounted at /dev" in vm.run("cat /dev/kmsg")
+    # The console reads what is typed (raw until the terminal layer):
+    # Enter reads as a newline, ^D at the start of a read ends the file.
+    vm.send("cat /dev/console > /tmp/typed\r")
+    vm.expect("cat /dev/console > /tmp/typed")      # the shell's echo of the line
+    vm.send("typed line\r")
+    vm.send("\x04")
+    vm.wait_prompt()
+    assert status(vm) == 0
+    assert vm.run("cat /tmp/typed") == "typed line\n"
     out = vm.run("rm /dev/null")
     assert "Operation not permitted" in out, out
     assert status(vm) != 0
