@@ -165,7 +165,7 @@ static void *slab_alloc_locked(unsigned int cls)
 	s->free = *obj;
 	if (MM_DEBUG)
 		check_poison(c, (const uint8_t *)obj);
-	idx = (unsigned int)(((uintptr_t)obj - page_of(s)) / c->size);
+	idx = (unsigned int)slab_obj_index(cls, (uintptr_t)obj - page_of(s));
 	s->used[idx / 64] |= 1ull << (idx % 64);
 	if (s->inuse++ == 0)
 		c->empty--;
