@@ -152,7 +152,7 @@ include tests/fuzz/fuzz.mk
 include tests/tests.mk
 
 help:
-	@echo "Targets: run run-debug gdb test bench fuzz fuzz-test unit-test scenario S='names'"
+	@echo "Targets: run run-debug gdb test bench bench-linux fuzz fuzz-test unit-test scenario S='names'"
 	@echo "         iso kernel format lint deps clean help"
 	@echo "Variables (now): BUILD=$(BUILD) UEFI=$(UEFI) GRAPHICS=$(GRAPHICS) SMP=$(SMP) MEM=$(MEM)"
 	@echo "  ACCEL=$(ACCEL) MACHINE=$(MACHINE) VIRTIO=$(VIRTIO) DISK=$(DISK) DISK_MB=$(DISK_MB)"

@@ -5,15 +5,15 @@ Boots the release kernel several times under BIOS and under UEFI, timing
 QEMU start to the first shell prompt on the host (median of the runs), then
 boots once with CMDLINE='bench' (with `make run`'s virtio devices and a
 scratch disk for the block benchmarks) and passes on every METRIC line the kernel's
-own benchmarks print. Then it boots Debian's Linux (the newest /boot/vmlinuz-*,
-package linux-image-amd64) in the same QEMU with user/bench/fsbench as /init,
+own benchmarks print. Then it boots Debian's Linux (--linux-kernel: the image
+tools/linux-kernel.sh fetches, without installing anything) in the same QEMU
+with user/bench/fsbench as /init,
 prints its lines as METRIC linux_<name>, and for each metric both have a line
 METRIC <name>_speedup_vs_linux X x: above 1, Corvid is faster. Linux's
 figures go through system calls and Corvid's (for now, in-kernel) do not,
 so for per-call times the speed-up is taken against Linux's time less its
 trivial system call (getppid). Nothing here passes or fails: it measures.
 """
-import glob
 import argparse
 import os
 import signal
@@ -65,10 +65,9 @@ def newc_archive(files):
     return bytes(out)
 
 
-def linux_metrics(fsbench, logdir):
-    """Boot Linux with @fsbench as /init; its METRIC lines, or [] with a note."""
-    kernels = sorted(glob.glob("/boot/vmlinuz-*"))
-    if not kernels or not os.path.exists(fsbench):
+def linux_metrics(kernel, fsbench, logdir):
+    """Boot Linux @kernel with @fsbench as /init; its METRIC lines, or [] with a note."""
+    if not kernel or not os.path.exists(kernel) or not os.path.exists(fsbench):
         print("bench: no Linux kernel or no fsbench: Linux comparison skipped", file=sys.stderr)
         return []
     with open(fsbench, "rb") as f:
@@ -79,7 +78,7 @@ def linux_metrics(fsbench, logdir):
                               ("dev/console", 0o20600, b"", (5, 1)),
                               ("init", 0o100755, init, (0, 0))]))
     cmd = ["qemu-system-x86_64", "-M", "q35", "-smp", str(LINUX_SMP), "-m", LINUX_MEM,
-           "-accel", "tcg", "-nographic", "-no-reboot", "-nic", "none", "-kernel", kernels[-1],
+           "-accel", "tcg", "-nographic", "-no-reboot", "-nic", "none", "-kernel", kernel,
            "-initrd", cpio, "-append", "console=ttyS0 quiet panic=-1"]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True)
@@ -131,11 +130,18 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--fsbench", default="build/user/fsbench",
                     help="the static user/bench/fsbench binary Linux runs as /init")
+    ap.add_argument("--linux-kernel", help="a Linux bzImage to compare with (none: skipped)")
+    ap.add_argument("--linux-only", action="store_true",
+                    help="only the Linux run (make bench-linux)")
     ap.add_argument("names", nargs="*", help="kernel benchmarks to run (default all)")
     args = ap.parse_args()
     elf = os.path.abspath(args.elf)
     logdir = os.path.join(harness.ROOT, "build", "bench-logs")
     os.makedirs(logdir, exist_ok=True)
+    if args.linux_only:
+        for line in linux_metrics(args.linux_kernel, args.fsbench, logdir):
+            print(line.replace("METRIC ", "METRIC linux_", 1), flush=True)
+        return 0
 
     # Build the ISO once so the first timed boot does not include it.
     harness.build_iso(elf, "")
@@ -150,7 +156,7 @@ def main():
         print(line, flush=True)
     if args.names and not any(n.startswith("fs") for n in args.names):
         return 0
-    linux = linux_metrics(args.fsbench, logdir)
+    linux = linux_metrics(args.linux_kernel, args.fsbench, logdir)
     for line in linux:
         print(line.replace("METRIC ", "METRIC linux_", 1), flush=True)
     for line in comparisons(parse(corvid), parse(linux)):

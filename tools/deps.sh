@@ -6,16 +6,13 @@
 # the fuzz harnesses of tests/fuzz; cpio packs test archives; tmux gives the
 # hang-up test (tests/qemu/hangup.py) a terminal to close; e2fsprogs and
 # dosfstools are the filesystem oracles; musl-tools builds user programs.
-# `make bench` also wants Debian's Linux kernel, to run the same benchmark
-# program on Linux in the same QEMU.
+# (make bench fetches Debian's Linux kernel itself: tools/linux-kernel.sh.)
 # Usage: tools/deps.sh            (quiet when nothing is missing)
-#        tools/deps.sh bench      (the same, plus linux-image-amd64)
 set -eu
 
 PKGS="gcc binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso \
 mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck console-setup-linux \
 clang libclang-rt-14-dev cpio tmux e2fsprogs dosfstools musl-tools"
-[ "${1:-}" = bench ] && PKGS="$PKGS linux-image-amd64"
 
 missing=""
 for p in $PKGS; do
