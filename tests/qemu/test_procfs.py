@@ -52,6 +52,7 @@ def check_meminfo(out):
 def check_cpuinfo(out, ncpus):
     paras = [p for p in out.replace("\r", "").split("\n\n") if p.strip()]
     assert len(paras) == ncpus, (len(paras), out)
+    apicids = set()
     for i, p in enumerate(paras):
         fields = {}
         for l in p.splitlines():
@@ -64,6 +65,9 @@ def check_cpuinfo(out, ncpus):
         assert fields["processor"] == str(i)
         assert re.match(r"^\d+\.\d{3}$", fields["cpu MHz"]), fields["cpu MHz"]
         assert "fpu" in fields["flags"].split(), fields["flags"]
+        assert fields["apicid"] == fields["initial apicid"], p
+        apicids.add(fields["apicid"])
+    assert len(apicids) == ncpus, apicids   # each CPU's own APIC id
 
 
 def check_mounts(out):

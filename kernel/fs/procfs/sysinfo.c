@@ -69,6 +69,8 @@ static void cpuinfo_one(struct procfs_text *t, unsigned int cpu, unsigned int nc
 			const struct arch_cpu_ident *id, const char *flags)
 {
 	uint64_t khz = ktime_cycles_hz() / 1000;
+	const struct percpu *pc = percpu_get(cpu);
+	unsigned int apic = pc ? pc->apic_id : cpu;
 
 	procfs_text_printf(t, "processor\t: %u\nvendor_id\t: %s\ncpu family\t: %u\n", cpu,
 			   id->vendor, id->family);
@@ -77,8 +79,8 @@ static void cpuinfo_one(struct procfs_text *t, unsigned int cpu, unsigned int nc
 	procfs_text_printf(t, "cpu MHz\t\t: %lu.%03lu\n", (unsigned long)(khz / 1000),
 			   (unsigned long)(khz % 1000));
 	procfs_text_printf(t, "physical id\t: 0\nsiblings\t: %u\ncore id\t\t: %u\n", ncpus, cpu);
-	procfs_text_printf(t, "cpu cores\t: %u\napicid\t\t: %u\ninitial apicid\t: %u\n", ncpus, cpu,
-			   cpu);
+	procfs_text_printf(t, "cpu cores\t: %u\napicid\t\t: %u\ninitial apicid\t: %u\n", ncpus,
+			   apic, apic);
 	procfs_text_printf(t,
 			   "fpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\n",
 			   id->max_leaf);
