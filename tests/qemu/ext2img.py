@@ -1,0 +1,119 @@
+"""Host side of the ext2 scenarios: fixture trees, images made from them
+with Debian's own mke2fs -d (no root, no loop mounts), and the oracles
+(e2fsck -fn, debugfs rdump, CRC-32 of every file)."""
+import os
+import random
+import shutil
+import subprocess
+import zlib
+
+TRIPLE_AT = 70 << 20   # past 12 + 256 + 65536 KiB: triple-indirect at 1 KiB blocks
+BIG_SPARSE = 5 << 30   # a file over 4 GiB (large_file), almost all hole
+
+
+def tool(name):
+    for d in ("/sbin", "/usr/sbin", "/usr/bin", "/bin"):
+        p = os.path.join(d, name)
+        if os.path.exists(p):
+            return p
+    return name
+
+
+def make_tree(root, seed=1, big_dir=10000):
+    """A tree with small files, a triple-indirect sparse file, a file over
+    4 GiB, a @big_dir-entry directory, deep nesting and symlinks."""
+    rng = random.Random(seed)
+    os.makedirs(root)
+    for i in range(40):
+        n = rng.choice([0, 1, 100, 1023, 1024, 1025, 4095, 4096, 5000, 12 * 1024 + 7, 300000])
+        with open(os.path.join(root, "small%02d" % i), "wb") as f:
+            f.write(rng.randbytes(n))
+    with open(os.path.join(root, "triple.bin"), "wb") as f:
+        for off in (0, 20 << 10, 300 << 10, 40 << 20, TRIPLE_AT):
+            f.seek(off)
+            f.write(rng.randbytes(8192))
+    with open(os.path.join(root, "huge.bin"), "wb") as f:
+        f.seek(BIG_SPARSE - 4096)
+        f.write(rng.randbytes(4096))
+    big = os.path.join(root, "bigdir")
+    os.makedirs(big)
+    for i in range(big_dir):
+        open(os.path.join(big, "entry-%05d" % i), "wb").close()
+    with open(os.path.join(big, "entry-%05d" % (big_dir // 2)), "wb") as f:
+        f.write(b"the middle one\n")
+    deep = root
+    for i in range(40):
+        deep = os.path.join(deep, "d%d" % i)
+    os.makedirs(deep)
+    with open(os.path.join(deep, "bottom.txt"), "wb") as f:
+        f.write(b"deep down\n")
+    os.symlink("small01", os.path.join(root, "fastlink"))
+    os.symlink("/" + "x" * 150 + "/slow/target", os.path.join(root, "slowlink"))
+    os.symlink("d0/d1/d2", os.path.join(root, "dirlink"))
+
+
+def mkfs(path, size_mb, block, tree=None, rev=1, extra=()):
+    """An ext2 image of @size_mb MiB with @block-byte blocks, filled from
+    @tree; indexes big directories (e2fsck -D) so htree is read too."""
+    if os.path.exists(path):
+        os.unlink(path)
+    args = [tool("mke2fs"), "-q", "-F", "-t", "ext2", "-b", str(block), "-r", str(rev)]
+    if rev == 0:
+        args[args.index("-t"):args.index("-t") + 2] = []
+    if tree:
+        args += ["-d", tree]
+    args += list(extra) + [path, "%dM" % size_mb]
+    subprocess.run(args, check=True, env=dict(os.environ, MKE2FS_CONFIG="/etc/mke2fs.conf"))
+    if tree and rev == 1:
+        subprocess.run([tool("e2fsck"), "-fyD", path], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    fsck(path)
+
+
+def fsck(path):
+    """e2fsck -fn must find nothing wrong."""
+    r = subprocess.run([tool("e2fsck"), "-fn", path], capture_output=True, text=True)
+    assert r.returncode == 0, ("e2fsck -fn", path, r.returncode, r.stdout, r.stderr)
+    return r.stdout
+
+
+def rdump(path, dest):
+    """The image's tree, copied out with debugfs rdump."""
+    os.makedirs(dest)
+    r = subprocess.run([tool("debugfs"), "-R", "rdump / " + dest, path], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def crc(path, limit=None):
+    c = 0
+    with open(path, "rb") as f:
+        while True:
+            b = f.read(1 << 20)
+            if not b:
+                return c
+            c = zlib.crc32(b, c)
+
+
+def files(root):
+    """Relative path -> ('f', size, crc) / ('l', target) / ('d',) for a tree."""
+    out = {}
+    for d, dirs, names in os.walk(root):
+        for n in dirs + names:
+            p = os.path.join(d, n)
+            rel = os.path.relpath(p, root)
+            if os.path.islink(p):
+                out[rel] = ("l", os.readlink(p))
+            elif os.path.isdir(p):
+                out[rel] = ("d",)
+            else:
+                out[rel] = ("f", os.path.getsize(p), crc(p))
+    return out
+
+
+def cleanup(*paths):
+    for p in paths:
+        if os.path.isdir(p):
+            shutil.rmtree(p, ignore_errors=True)
+        elif os.path.exists(p):
+            os.unlink(p)
