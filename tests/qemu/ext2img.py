@@ -117,3 +117,51 @@ def cleanup(*paths):
             shutil.rmtree(p, ignore_errors=True)
         elif os.path.exists(p):
             os.unlink(p)
+
+
+def wl_fill(n, t, i, salt):
+    return bytes((t * 31 + i * 7 + k * 13 + salt) & 0xff for k in range(n))
+
+
+def _pwrite(path, data, off):
+    with open(path, "r+b" if os.path.exists(path) else "wb") as f:
+        f.seek(off)
+        f.write(data)
+
+
+def workload_tree(root, tasks=4, rounds=60):
+    """What kernel/fs/ext2/ext2_ktest.c's ext2_workload leaves in work/,
+    built with the same operations on the host."""
+    os.makedirs(root)
+    for t in range(tasks):
+        d = os.path.join(root, "t%d" % t)
+        os.makedirs(os.path.join(d, "sub"))
+        for i in range(rounds):
+            n, a = (i * 997) % 9000 + 1, (i * 131) % 3000
+            f = os.path.join(d, "f%d" % i)
+            with open(f, "wb") as fh:
+                fh.write(wl_fill(n, t, i, 0))
+                fh.write(wl_fill(a, t, i, 1))
+            if i % 10 == 9:
+                _pwrite(f, wl_fill(10, t, i, 2), (3 << 20) + i)
+            if i % 5 == 1:
+                _pwrite(f, b"X" * 50, 100)
+            elif i % 5 == 2:
+                os.truncate(f, (i * 37) % 2000)
+            elif i % 5 == 3:
+                os.rename(f, os.path.join(d, "sub", "g%d" % i))
+            elif i % 5 == 4:
+                os.link(f, os.path.join(d, "h%d" % i))
+                os.unlink(f)
+            elif i % 7 == 0 and i % 14:
+                os.makedirs(os.path.join(d, "dir%d" % i))
+                with open(os.path.join(d, "dir%d" % i, "x"), "wb") as fh:
+                    fh.write(wl_fill(5, t, i, 5))
+        big = os.path.join(d, "big")
+        with open(big, "wb") as fh:
+            for c in range(40):
+                fh.write(wl_fill(12000, t, c, 3))
+        os.truncate(big, 300000)
+        _pwrite(big, wl_fill(100, t, 0, 4), 20 << 20)
+        os.makedirs(os.path.join(d, "m2"))
+        os.symlink("sub/g3", os.path.join(d, "link"))

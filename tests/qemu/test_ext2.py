@@ -56,3 +56,40 @@ def ext2_read_fixture(vm):
     vm.shutdown()
     ext2img.fsck(vm.disk)
     ext2img.fsck(vm.disks[0])
+
+
+def blank(name, block, size_mb=64, tree=None):
+    path = os.path.join(WORK, name)
+    ext2img.mkfs(path, size_mb, block, tree)
+    return path
+
+
+WL_SEED = os.path.join(WORK, "wlseed")
+os.makedirs(os.path.join(WL_SEED, "work"))
+WL1K = blank("wl1k.img", 1024, tree=WL_SEED)
+
+
+@scenario(uefi=False, smp=4, virtio=True, disk=WL1K, timeout=240)
+def ext2_write_workload(vm):
+    """Many tasks writing at once; then e2fsck -fn and rdump are the judges."""
+    out = vm.run("test ext2_workload", timeout=200)
+    assert re.search(r"ktest: 1 passed, 0 failed", out), out
+    # A few shell-level operations on top, through the same paths.
+    ok(vm, "mkdir /mnt/vdb/shell")
+    ok(vm, "write /mnt/vdb/shell/a hello")
+    ok(vm, "mv /mnt/vdb/shell/a /mnt/vdb/shell/b")
+    ok(vm, "ln -s b /mnt/vdb/shell/c")
+    vm.shutdown()
+    ext2img.fsck(vm.disk)
+    got = os.path.join(WORK, "wl-out")
+    want = os.path.join(WORK, "wl-want")
+    ext2img.cleanup(got, want)
+    ext2img.rdump(vm.disk, got)
+    ext2img.workload_tree(os.path.join(want, "work"))
+    os.makedirs(os.path.join(want, "shell"))
+    with open(os.path.join(want, "shell", "b"), "w") as f:
+        f.write("hello\n")
+    os.symlink("b", os.path.join(want, "shell", "c"))
+    os.makedirs(os.path.join(want, "lost+found"))
+    g, w = ext2img.files(got), ext2img.files(want)
+    assert g == w, (sorted(set(g.items()) ^ set(w.items()))[:20])

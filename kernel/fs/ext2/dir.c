@@ -95,10 +95,13 @@ static int ext2_lookup(struct inode *dir, const char *name, size_t len, struct i
 	return ext2_iget(ext2_sb_of(dir->sb), dn.ino, out);
 }
 
-/* The directory changed: as Linux's ext2, it is no longer indexed. */
+/* The directory changed: as Linux's ext2, it is no longer indexed. The
+ * times are set here as the VFS will set them, so that the inode is
+ * written once, complete (shutdown writes the cache, not the inodes). */
 static int dir_changed(struct inode *dir)
 {
 	ext2_i(dir)->raw.i_flags &= ~(uint32_t)EXT2_INDEX_FL;
+	inode_touch_locked(dir, VFS_ATTR_MTIME);
 	return ext2_inode_write(dir);
 }
 
@@ -291,6 +294,7 @@ static int ext2_link(struct inode *old, struct inode *dir, const char *name, siz
 	if (len > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
 	old->nlink++; // the count first: a crash leaves it high, not low
+	inode_touch_locked(old, 0);
 	err = ext2_inode_write(old);
 	if (!err)
 		err = dir_add(dir, &dn);
@@ -312,6 +316,7 @@ static int ext2_unlink(struct inode *dir, const char *name, size_t len, struct i
 	if (err)
 		return err;
 	victim->nlink--;
+	inode_touch_locked(victim, 0);
 	return ext2_inode_write(victim);
 }
 
@@ -350,6 +355,7 @@ static void rename_drop_victim(struct inode *ndir, struct inode *victim)
 	} else {
 		victim->nlink--;
 	}
+	inode_touch_locked(victim, 0);
 	ext2_inode_save(victim);
 }
 
@@ -379,6 +385,8 @@ static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struc
 		odir->nlink--;
 		ndir->nlink++;
 	}
+	inode_touch_locked(src, 0);
+	ext2_inode_save(src);
 	ext2_inode_save(odir);
 	ext2_inode_save(ndir);
 	return err;
@@ -440,6 +448,7 @@ const struct inode_ops ext2_dir_iops = {
 	.unlink = ext2_unlink,
 	.rmdir = ext2_rmdir,
 	.rename = ext2_rename,
+	.setattr = ext2_setattr,
 };
 
 static int ext2_dir_fsync(struct file *f)

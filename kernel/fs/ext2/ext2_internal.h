@@ -108,6 +108,9 @@ void ext2_truncate_blocks(struct inode *inode, uint64_t first);
 void ext2_write_all_inodes(struct ext2_sb *es);
 void ext2_evict(struct inode *inode);
 
+/* file.c: inode_ops setattr for every type (size changes: files only). */
+int ext2_setattr(struct inode *inode, const struct vfs_attr *a) __must_check;
+
 /* Is @inode a fast symlink (target in i_block)? inode locked. */
 bool ext2_is_fast_symlink(struct inode *inode);
 

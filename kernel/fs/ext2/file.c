@@ -124,7 +124,7 @@ static void zero_tail(struct inode *inode, int64_t size)
 	brelse(b);
 }
 
-static int ext2_setattr(struct inode *inode, const struct vfs_attr *a)
+int ext2_setattr(struct inode *inode, const struct vfs_attr *a)
 {
 	struct ext2_sb *es = ext2_sb_of(inode->sb);
 	uint32_t bs = ext2_bs(es);
@@ -138,8 +138,19 @@ static int ext2_setattr(struct inode *inode, const struct vfs_attr *a)
 		}
 		inode->size = a->size;
 	}
-	/* The VFS applies mode, owner and times after this; they reach the
-	 * disk with the next write of the inode (at the latest sync). */
+	/* The VFS applies these after us; done here too so that the inode
+	 * is written once, complete. */
+	if (a->mask & VFS_ATTR_MODE)
+		inode->mode = (inode->mode & S_IFMT) | (a->mode & S_MODE_PERM);
+	if (a->mask & VFS_ATTR_UID)
+		inode->uid = a->uid;
+	if (a->mask & VFS_ATTR_GID)
+		inode->gid = a->gid;
+	inode_touch_locked(inode, (a->mask & VFS_ATTR_SIZE) ? VFS_ATTR_MTIME : 0);
+	if (a->mask & VFS_ATTR_ATIME)
+		inode->atime_ns = a->atime_ns;
+	if (a->mask & VFS_ATTR_MTIME)
+		inode->mtime_ns = a->mtime_ns;
 	return ext2_inode_write(inode);
 }
 
@@ -210,6 +221,7 @@ const struct inode_ops ext2_file_iops = {
 
 const struct inode_ops ext2_link_iops = {
 	.readlink = ext2_readlink,
+	.setattr = ext2_setattr,
 };
 
 const struct file_ops ext2_file_fops = {
