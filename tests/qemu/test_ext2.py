@@ -58,9 +58,9 @@ def ext2_read_fixture(vm):
     ext2img.fsck(vm.disks[0])
 
 
-def blank(name, block, size_mb=64, tree=None):
+def blank(name, block, size_mb=64, tree=None, extra=()):
     path = os.path.join(WORK, name)
-    ext2img.mkfs(path, size_mb, block, tree)
+    ext2img.mkfs(path, size_mb, block, tree, extra=extra)
     return path
 
 
@@ -93,3 +93,18 @@ def ext2_write_workload(vm):
     os.makedirs(os.path.join(want, "lost+found"))
     g, w = ext2img.files(got), ext2img.files(want)
     assert g == w, (sorted(set(g.items()) ^ set(w.items()))[:20])
+
+
+CONF1K = blank("conf1k.img", 1024, size_mb=16, extra=["-N", "12000"])
+CONF4K = blank("conf4k.img", 4096, size_mb=16, extra=["-N", "12000"])
+
+
+@scenario(uefi=False, smp=4, virtio=True, disk=CONF1K, disks=[CONF4K], timeout=400,
+          mem="1G")
+def ext2_vfs_conformance(vm):
+    """The VFS conformance suite on fresh copies of blank mke2fs images."""
+    ok(vm, "umount /mnt/vdb")
+    ok(vm, "umount /mnt/vdc")
+    out = vm.run("test vfs_conformance_ext2", timeout=380)
+    assert re.search(r"ktest: 6 passed, 0 failed", out), out
+    assert "skipped" not in out.replace("skipped\n", ""), out
