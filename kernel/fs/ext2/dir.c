@@ -23,12 +23,16 @@
 /* Called per checked block; returns 0 to go on, > 0 to stop, < 0 error. */
 typedef int (*dir_block_fn)(struct inode *dir, struct buf *b, uint64_t lblock, void *arg);
 
-static int dir_blocks_from(struct inode *dir, uint64_t from, dir_block_fn fn, void *arg)
+/* Blocks [@from, @to) of @dir (@to clipped to its size). */
+static int dir_blocks_range(struct inode *dir, uint64_t from, uint64_t to, dir_block_fn fn,
+			    void *arg)
 {
 	struct ext2_sb *es = ext2_sb_of(dir->sb);
 	uint64_t nblocks = (uint64_t)dir->size / ext2_bs(es);
 
-	for (uint64_t lb = from; lb < nblocks; lb++) {
+	if (to > nblocks)
+		to = nblocks;
+	for (uint64_t lb = from; lb < to; lb++) {
 		uint32_t pblock, bad;
 		struct buf *b;
 		bool fresh;
@@ -57,7 +61,7 @@ static int dir_blocks_from(struct inode *dir, uint64_t from, dir_block_fn fn, vo
 
 static int dir_for_each_block(struct inode *dir, dir_block_fn fn, void *arg)
 {
-	return dir_blocks_from(dir, 0, fn, arg);
+	return dir_blocks_range(dir, 0, UINT64_MAX, fn, arg);
 }
 
 struct dir_name {
@@ -65,6 +69,7 @@ struct dir_name {
 	size_t len;
 	uint32_t ino;	   // found (lookup), wanted (remove: 0 = any), or new
 	uint8_t type;	   // for insertion and retargeting
+	uint64_t lb;	   // insertion: the block it went into
 };
 
 static int find_fn(struct inode *dir, struct buf *b, uint64_t lb, void *arg)
@@ -82,7 +87,7 @@ static int find_fn(struct inode *dir, struct buf *b, uint64_t lb, void *arg)
 
 static int ext2_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
-	struct dir_name dn = { name, len, 0, 0 };
+	struct dir_name dn = { .name = name, .len = len, .ino = 0, .type = 0 };
 	int r;
 
 	if (len > EXT2_NAME_LEN)
@@ -111,24 +116,32 @@ static int insert_fn(struct inode *dir, struct buf *b, uint64_t lb, void *arg)
 	struct dir_name *dn = arg;
 	int64_t off = ext2_dirblock_find_space(b->data, ext2_bs(es), (uint32_t)dn->len);
 
-	(void)lb;
 	if (off < 0)
 		return 0;
 	ext2_dirblock_insert(b->data, (uint32_t)off, dn->ino, dn->name, dn->len, dn->type,
 			     es->g.filetype);
 	bdirty(b);
+	dn->lb = lb;
 	return 1;
 }
 
-/* Add the entry @dn to @dir, in a new block at the end if none has room. */
+/* Add the entry @dn to @dir, in a new block at the end if none has room.
+ * The search starts where the last insertion went (a growing directory
+ * fills its last block), then wraps. */
 static int dir_add(struct inode *dir, struct dir_name *dn)
 {
 	struct ext2_sb *es = ext2_sb_of(dir->sb);
+	struct ext2_inode *ei = ext2_i(dir);
 	uint64_t lb = (uint64_t)dir->size / ext2_bs(es);
 	uint32_t pblock;
 	struct buf *b;
 	bool fresh;
-	int r = dir_for_each_block(dir, insert_fn, dn);
+	int r = dir_blocks_range(dir, ei->dir_hint, UINT64_MAX, insert_fn, dn);
+
+	if (r == 0 && ei->dir_hint)
+		r = dir_blocks_range(dir, 0, ei->dir_hint, insert_fn, dn);
+	if (r > 0)
+		ei->dir_hint = dn->lb;
 
 	if (r < 0)
 		return r;
@@ -148,6 +161,7 @@ static int dir_add(struct inode *dir, struct dir_name *dn)
 		bdirty(b);
 		brelse(b);
 		dir->size += ext2_bs(es);
+		ei->dir_hint = lb;
 	}
 	return dir_changed(dir);
 }
@@ -250,7 +264,7 @@ static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t
 		       const char *target, size_t tlen, struct inode **out)
 {
 	struct ext2_sb *es = ext2_sb_of(dir->sb);
-	struct dir_name dn = { name, len, 0, ext2_ftype_of_mode(mode) };
+	struct dir_name dn = { .name = name, .len = len, .ino = 0, .type = ext2_ftype_of_mode(mode) };
 	struct inode *inode;
 	int err;
 
@@ -284,7 +298,7 @@ static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t
 
 static int ext2_link(struct inode *old, struct inode *dir, const char *name, size_t len)
 {
-	struct dir_name dn = { name, len, (uint32_t)old->ino, ext2_ftype_of_mode(old->mode) };
+	struct dir_name dn = { .name = name, .len = len, .ino = (uint32_t)old->ino, .type = ext2_ftype_of_mode(old->mode) };
 	int err;
 
 	if (ext2_sb_of(dir->sb)->ro)
@@ -307,7 +321,7 @@ static int ext2_link(struct inode *old, struct inode *dir, const char *name, siz
 
 static int ext2_unlink(struct inode *dir, const char *name, size_t len, struct inode *victim)
 {
-	struct dir_name dn = { name, len, (uint32_t)victim->ino, 0 };
+	struct dir_name dn = { .name = name, .len = len, .ino = (uint32_t)victim->ino, .type = 0 };
 	int err;
 
 	if (ext2_sb_of(dir->sb)->ro)
@@ -322,7 +336,7 @@ static int ext2_unlink(struct inode *dir, const char *name, size_t len, struct i
 
 static int ext2_rmdir(struct inode *dir, const char *name, size_t len, struct inode *victim)
 {
-	struct dir_name dn = { name, len, (uint32_t)victim->ino, 0 };
+	struct dir_name dn = { .name = name, .len = len, .ino = (uint32_t)victim->ino, .type = 0 };
 	int err;
 
 	if (ext2_sb_of(dir->sb)->ro)
@@ -341,7 +355,7 @@ static int ext2_rmdir(struct inode *dir, const char *name, size_t len, struct in
 /* Point the moved directory @src's ".." at @ndir. */
 static int set_dotdot(struct inode *src, struct inode *ndir)
 {
-	struct dir_name dn = { "..", 2, (uint32_t)ndir->ino, EXT2_FT_DIR };
+	struct dir_name dn = { .name = "..", .len = 2, .ino = (uint32_t)ndir->ino, .type = EXT2_FT_DIR };
 
 	return dir_change(src, retarget_fn, &dn);
 }
@@ -362,8 +376,8 @@ static void rename_drop_victim(struct inode *ndir, struct inode *victim)
 static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struct inode *src,
 		       struct inode *ndir, const char *nname, size_t nlen, struct inode *victim)
 {
-	struct dir_name nd = { nname, nlen, (uint32_t)src->ino, ext2_ftype_of_mode(src->mode) };
-	struct dir_name od = { oname, olen, (uint32_t)src->ino, 0 };
+	struct dir_name nd = { .name = nname, .len = nlen, .ino = (uint32_t)src->ino, .type = ext2_ftype_of_mode(src->mode) };
+	struct dir_name od = { .name = oname, .len = olen, .ino = (uint32_t)src->ino, .type = 0 };
 	int err;
 
 	if (ext2_sb_of(odir->sb)->ro)
@@ -436,7 +450,7 @@ static int ext2_readdir(struct file *f, struct dirent_sink *sink, int64_t *pos)
 {
 	struct readdir_arg ra = { sink, pos, false };
 	uint64_t from = *pos > 0 ? (uint64_t)*pos / ext2_bs(ext2_sb_of(f->inode->sb)) : 0;
-	int r = dir_blocks_from(f->inode, from, readdir_fn, &ra);
+	int r = dir_blocks_range(f->inode, from, UINT64_MAX, readdir_fn, &ra);
 
 	return r < 0 ? r : 0;
 }

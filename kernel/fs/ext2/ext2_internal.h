@@ -47,6 +47,7 @@ struct ext2_sb {
 struct ext2_inode {
 	struct ext2_disk_inode raw; // i_block, flags and the rest as on disk
 	uint32_t goal;		    // last block allocated: the next goes after it
+	uint64_t dir_hint;	    // directories: the block the last entry went into
 	struct inode *vfs;	    // the inode this belongs to
 	struct list_head hlink;	    // on ihash (icache_lock)
 	bool hashed;		    // (icache_lock)
