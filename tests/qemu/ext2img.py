@@ -3,6 +3,7 @@ with Debian's own mke2fs -d (no root, no loop mounts), and the oracles
 (e2fsck -fn, debugfs rdump, CRC-32 of every file)."""
 import os
 import random
+import re
 import shutil
 import subprocess
 import zlib
@@ -19,7 +20,7 @@ def tool(name):
     return name
 
 
-def make_tree(root, seed=1, big_dir=10000):
+def make_tree(root, seed=1, big_dir=10000, huge=True):
     """A tree with small files, a triple-indirect sparse file, a file over
     4 GiB, a @big_dir-entry directory, deep nesting and symlinks."""
     rng = random.Random(seed)
@@ -32,9 +33,10 @@ def make_tree(root, seed=1, big_dir=10000):
         for off in (0, 20 << 10, 300 << 10, 40 << 20, TRIPLE_AT):
             f.seek(off)
             f.write(rng.randbytes(8192))
-    with open(os.path.join(root, "huge.bin"), "wb") as f:
-        f.seek(BIG_SPARSE - 4096)
-        f.write(rng.randbytes(4096))
+    if huge:
+        with open(os.path.join(root, "huge.bin"), "wb") as f:
+            f.seek(BIG_SPARSE - 4096)
+            f.write(rng.randbytes(4096))
     big = os.path.join(root, "bigdir")
     os.makedirs(big)
     for i in range(big_dir):
@@ -165,3 +167,47 @@ def workload_tree(root, tasks=4, rounds=60):
         _pwrite(big, wl_fill(100, t, 0, 4), 20 << 20)
         os.makedirs(os.path.join(d, "m2"))
         os.symlink("sub/g3", os.path.join(d, "link"))
+
+
+def metadata_blocks(path):
+    """Block numbers of an image's metadata: superblock, descriptors,
+    bitmaps, the used start of each inode table, every directory's blocks
+    and every file's indirect blocks (from dumpe2fs and debugfs)."""
+    out = subprocess.run([tool("dumpe2fs"), path], capture_output=True, text=True).stdout
+    bs = int(re.search(r"Block size:\s+(\d+)", out).group(1))
+    blocks = {1024 // bs}
+    for m in re.finditer(r"Primary superblock at (\d+), Group descriptors at (\d+)-(\d+)", out):
+        blocks.update(range(int(m.group(2)), int(m.group(3)) + 1))
+    for m in re.finditer(r"(?:Block|Inode) bitmap at (\d+)", out):
+        blocks.add(int(m.group(1)))
+    for m in re.finditer(r"Inode table at (\d+)-(\d+)", out):
+        blocks.update(range(int(m.group(1)), min(int(m.group(2)), int(m.group(1)) + 8) + 1))
+    ls = subprocess.run([tool("debugfs"), "-R", "ls -l -r /", path], capture_output=True,
+                        text=True).stdout
+    found = [(int(a), b) for a, b in re.findall(r"^\s*(\d+)\s+(\d+)", ls, re.M)]
+    for ino, mode in sorted(set(found)):
+        r = subprocess.run([tool("debugfs"), "-R", "stat <%d>" % ino, path],
+                           capture_output=True, text=True).stdout
+        if mode.startswith("4"):  # a directory: all its blocks
+            for a, b in re.findall(r"\(\d+(?:-\d+)?\):(\d+)(?:-(\d+))?", r):
+                blocks.update(range(int(a), int(b or a) + 1))
+        for m in re.finditer(r"\((?:IND|DIND|TIND)\):(\d+)", r):
+            blocks.add(int(m.group(1)))
+    return sorted(blocks), bs
+
+
+def corrupt(src, dst, seed, flips=24):
+    """A copy of @src with @flips random bytes of its metadata blocks
+    changed (seeded: the same @seed gives the same image)."""
+    blocks, bs = metadata_blocks(src)
+    rng = random.Random(seed)
+    subprocess.run(["cp", "--sparse=always", src, dst], check=True)
+    with open(dst, "r+b") as f:
+        for _ in range(flips):
+            off = rng.choice(blocks) * bs + rng.randrange(bs)
+            if off < 1024 + 100 and seed % 3:  # most images keep a mountable superblock
+                continue
+            f.seek(off)
+            old = f.read(1)[0]
+            f.seek(off)
+            f.write(bytes([old ^ (1 << rng.randrange(8))]))
