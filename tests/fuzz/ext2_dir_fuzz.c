@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		assert(next > off && next <= bs);
 		if (de.inode)
-			assert(ext2_dirblock_find(blk, bs, filetype, de.name, de.name_len, &de) == 0);
+			assert(ext2_dirblock_find(blk, bs, filetype, de.name, de.name_len, &de) ==
+			       0);
 		off = next;
 	}
 	(void)ext2_dirblock_has_names(blk, bs, filetype);

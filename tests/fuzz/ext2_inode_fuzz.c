@@ -27,8 +27,9 @@ static void geometry(struct ext2_geom *g, uint8_t pick)
 	sb.s_first_data_block = bs == 1024;
 	sb.s_blocks_per_group = 8 * bs;
 	sb.s_inodes_per_group = 1024;
-	sb.s_inodes_count = 1024 * ((sb.s_blocks_count - sb.s_first_data_block +
-				     sb.s_blocks_per_group - 1) / sb.s_blocks_per_group);
+	sb.s_inodes_count =
+		1024 * ((sb.s_blocks_count - sb.s_first_data_block + sb.s_blocks_per_group - 1) /
+			sb.s_blocks_per_group);
 	sb.s_rev_level = 1;
 	sb.s_inode_size = 256;
 	sb.s_first_ino = 11;

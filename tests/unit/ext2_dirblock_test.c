@@ -60,7 +60,7 @@ TEST(rejects_bad_rec_len)
 	CHECK_EQ(ext2_dirblock_check(blk, BS, true, &bad), -EUCLEAN);
 	CHECK_EQ(bad, 0);
 	ext2_dirblock_init_dots(blk, BS, 12, 2, true);
-	blk[16] = 0; // ".." rec_len 0x300: leaves a gap? no: 768 < 1012, past nothing
+	blk[16] = 0;	// ".." rec_len 0x300: leaves a gap? no: 768 < 1012, past nothing
 	blk[17] = 0x10; // 4096: past the block
 	CHECK_EQ(ext2_dirblock_check(blk, BS, true, &bad), -EUCLEAN);
 	CHECK_EQ(bad, 12);
@@ -97,7 +97,8 @@ TEST(random_workload)
 			CHECK_EQ(ext2_dirblock_find(blk, BS, true, name, len, &de), -ENOENT);
 			if (off < 0)
 				continue;
-			ext2_dirblock_insert(blk, (uint32_t)off, (uint32_t)i + 100, name, len, 1, true);
+			ext2_dirblock_insert(blk, (uint32_t)off, (uint32_t)i + 100, name, len, 1,
+					     true);
 			present[i] = true;
 		}
 		CHECK_EQ(ext2_dirblock_check(blk, BS, true, &bad), 0);

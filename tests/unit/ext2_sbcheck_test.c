@@ -21,8 +21,9 @@ static void sample(struct ext2_super *sb, uint32_t log)
 	sb->s_first_data_block = bs == 1024;
 	sb->s_blocks_per_group = 8 * bs;
 	sb->s_inodes_per_group = 2048;
-	sb->s_inodes_count = 2048 * ((sb->s_blocks_count - sb->s_first_data_block +
-				      sb->s_blocks_per_group - 1) / sb->s_blocks_per_group);
+	sb->s_inodes_count =
+		2048 * ((sb->s_blocks_count - sb->s_first_data_block + sb->s_blocks_per_group - 1) /
+			sb->s_blocks_per_group);
 	sb->s_rev_level = 1;
 	sb->s_inode_size = 256;
 	sb->s_first_ino = 11;

@@ -90,8 +90,8 @@ static int alloc_in_group(struct ext2_sb *es, uint32_t group, uint32_t goal, uin
 		ext2_bitmap_set(bb->data, (uint32_t)bit);
 		if (!is_group_meta(gd, es, *out))
 			break;
-		log_err("%s: group %u: block bitmap calls metadata block %u free\n",
-			es->dev->name, group, *out);
+		log_err("%s: group %u: block bitmap calls metadata block %u free\n", es->dev->name,
+			group, *out);
 	}
 	if (bit < 0) {
 		log_err("%s: group %u: free block count %u but a full bitmap\n", es->dev->name,

@@ -27,5 +27,5 @@ static inline void ext2_bitmap_set(uint8_t *map, uint32_t bit)
 
 static inline void ext2_bitmap_clear(uint8_t *map, uint32_t bit)
 {
-	map[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+	map[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
 }

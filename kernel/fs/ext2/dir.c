@@ -67,9 +67,9 @@ static int dir_for_each_block(struct inode *dir, dir_block_fn fn, void *arg)
 struct dir_name {
 	const char *name;
 	size_t len;
-	uint32_t ino;	   // found (lookup), wanted (remove: 0 = any), or new
-	uint8_t type;	   // for insertion and retargeting
-	uint64_t lb;	   // insertion: the block it went into
+	uint32_t ino; // found (lookup), wanted (remove: 0 = any), or new
+	uint8_t type; // for insertion and retargeting
+	uint64_t lb;  // insertion: the block it went into
 };
 
 static int find_fn(struct inode *dir, struct buf *b, uint64_t lb, void *arg)
@@ -264,7 +264,9 @@ static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t
 		       const char *target, size_t tlen, struct inode **out)
 {
 	struct ext2_sb *es = ext2_sb_of(dir->sb);
-	struct dir_name dn = { .name = name, .len = len, .ino = 0, .type = ext2_ftype_of_mode(mode) };
+	struct dir_name dn = {
+		.name = name, .len = len, .ino = 0, .type = ext2_ftype_of_mode(mode)
+	};
 	struct inode *inode;
 	int err;
 
@@ -298,7 +300,10 @@ static int ext2_create(struct inode *dir, const char *name, size_t len, uint32_t
 
 static int ext2_link(struct inode *old, struct inode *dir, const char *name, size_t len)
 {
-	struct dir_name dn = { .name = name, .len = len, .ino = (uint32_t)old->ino, .type = ext2_ftype_of_mode(old->mode) };
+	struct dir_name dn = { .name = name,
+			       .len = len,
+			       .ino = (uint32_t)old->ino,
+			       .type = ext2_ftype_of_mode(old->mode) };
 	int err;
 
 	if (ext2_sb_of(dir->sb)->ro)
@@ -355,7 +360,9 @@ static int ext2_rmdir(struct inode *dir, const char *name, size_t len, struct in
 /* Point the moved directory @src's ".." at @ndir. */
 static int set_dotdot(struct inode *src, struct inode *ndir)
 {
-	struct dir_name dn = { .name = "..", .len = 2, .ino = (uint32_t)ndir->ino, .type = EXT2_FT_DIR };
+	struct dir_name dn = {
+		.name = "..", .len = 2, .ino = (uint32_t)ndir->ino, .type = EXT2_FT_DIR
+	};
 
 	return dir_change(src, retarget_fn, &dn);
 }
@@ -376,7 +383,10 @@ static void rename_drop_victim(struct inode *ndir, struct inode *victim)
 static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struct inode *src,
 		       struct inode *ndir, const char *nname, size_t nlen, struct inode *victim)
 {
-	struct dir_name nd = { .name = nname, .len = nlen, .ino = (uint32_t)src->ino, .type = ext2_ftype_of_mode(src->mode) };
+	struct dir_name nd = { .name = nname,
+			       .len = nlen,
+			       .ino = (uint32_t)src->ino,
+			       .type = ext2_ftype_of_mode(src->mode) };
 	struct dir_name od = { .name = oname, .len = olen, .ino = (uint32_t)src->ino, .type = 0 };
 	int err;
 
@@ -408,7 +418,7 @@ static int ext2_rename(struct inode *odir, const char *oname, size_t olen, struc
 
 static uint8_t dtype_of(uint8_t ft)
 {
-	static const uint8_t map[EXT2_FT_MAX] = { DT_UNKNOWN, DT_REG,  DT_DIR,  DT_CHR,
+	static const uint8_t map[EXT2_FT_MAX] = { DT_UNKNOWN, DT_REG,  DT_DIR,	DT_CHR,
 						  DT_BLK,     DT_FIFO, DT_SOCK, DT_LNK };
 
 	return ft < EXT2_FT_MAX ? map[ft] : DT_UNKNOWN;

@@ -69,8 +69,8 @@ int ext2_dirblock_check(const uint8_t *blk, uint32_t bs, bool filetype, uint32_t
 	return 0;
 }
 
-int ext2_dirblock_find(const uint8_t *blk, uint32_t bs, bool filetype, const char *name,
-		       size_t len, struct ext2_de *de)
+int ext2_dirblock_find(const uint8_t *blk, uint32_t bs, bool filetype, const char *name, size_t len,
+		       struct ext2_de *de)
 {
 	for (uint32_t off = 0; off < bs;) {
 		off = ext2_dirblock_get(blk, off, filetype, de);
@@ -107,8 +107,8 @@ static void set_name(uint8_t *p, const char *name, size_t len, uint8_t type, boo
 	memcpy(p + EXT2_DIRENT_HDR, name, len);
 }
 
-void ext2_dirblock_insert(uint8_t *blk, uint32_t off, uint32_t ino, const char *name,
-			  size_t len, uint8_t type, bool filetype)
+void ext2_dirblock_insert(uint8_t *blk, uint32_t off, uint32_t ino, const char *name, size_t len,
+			  uint8_t type, bool filetype)
 {
 	uint8_t *p = blk + off;
 	uint32_t rec_len = get16(p + 4);
@@ -141,8 +141,7 @@ void ext2_dirblock_remove(uint8_t *blk, uint32_t bs, uint32_t off)
 	put16(blk + prev + 4, get16(blk + prev + 4) + get16(blk + off + 4));
 }
 
-void ext2_dirblock_retarget(uint8_t *blk, uint32_t off, uint32_t ino, uint8_t type,
-			    bool filetype)
+void ext2_dirblock_retarget(uint8_t *blk, uint32_t off, uint32_t ino, uint8_t type, bool filetype)
 {
 	put32(blk + off, ino);
 	if (filetype)

@@ -39,8 +39,8 @@ int ext2_dirblock_check(const uint8_t *blk, uint32_t bs, bool filetype, uint32_t
 uint32_t ext2_dirblock_get(const uint8_t *blk, uint32_t off, bool filetype, struct ext2_de *de);
 
 /* Look @name up in a checked block: 0 with *@de filled, or -ENOENT. */
-int ext2_dirblock_find(const uint8_t *blk, uint32_t bs, bool filetype, const char *name,
-		       size_t len, struct ext2_de *de);
+int ext2_dirblock_find(const uint8_t *blk, uint32_t bs, bool filetype, const char *name, size_t len,
+		       struct ext2_de *de);
 
 /* Where an entry of @name_len bytes fits in a checked block: the offset
  * of the entry to take or split, or -ENOSPC. */
@@ -48,16 +48,15 @@ int64_t ext2_dirblock_find_space(const uint8_t *blk, uint32_t bs, uint32_t name_
 
 /* Put the entry (@ino, @name, @type) at @off, a place that
  * ext2_dirblock_find_space() returned. */
-void ext2_dirblock_insert(uint8_t *blk, uint32_t off, uint32_t ino, const char *name,
-			  size_t len, uint8_t type, bool filetype);
+void ext2_dirblock_insert(uint8_t *blk, uint32_t off, uint32_t ino, const char *name, size_t len,
+			  uint8_t type, bool filetype);
 
 /* Remove the entry at @off of a checked block: the previous entry of the
  * block absorbs it, or (the first entry) its inode becomes 0. */
 void ext2_dirblock_remove(uint8_t *blk, uint32_t bs, uint32_t off);
 
 /* Set the entry at @off to point at @ino with @type (rename over, "..").*/
-void ext2_dirblock_retarget(uint8_t *blk, uint32_t off, uint32_t ino, uint8_t type,
-			    bool filetype);
+void ext2_dirblock_retarget(uint8_t *blk, uint32_t off, uint32_t ino, uint8_t type, bool filetype);
 
 /* An empty block: one unused entry spanning it. */
 void ext2_dirblock_init_empty(uint8_t *blk, uint32_t bs);

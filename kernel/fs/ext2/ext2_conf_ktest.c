@@ -117,9 +117,11 @@ static const char *ram_fresh(const struct conf_fs *fs)
 
 static struct ramdisk rd1k = { .serial = "corvid-scratch" };
 static struct ramdisk rd4k = { .serial = "corvid-disk1" };
-static const struct conf_fs conf_ext2_1k = { .type = "ext2", .fresh_source = ram_fresh,
+static const struct conf_fs conf_ext2_1k = { .type = "ext2",
+					     .fresh_source = ram_fresh,
 					     .priv = &rd1k };
-static const struct conf_fs conf_ext2_4k = { .type = "ext2", .fresh_source = ram_fresh,
+static const struct conf_fs conf_ext2_4k = { .type = "ext2",
+					     .fresh_source = ram_fresh,
 					     .priv = &rd4k };
 
 static void conf_ext2(const struct conf_fs *fs, const struct conf_case *cases)

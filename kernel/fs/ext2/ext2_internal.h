@@ -31,10 +31,10 @@ struct ext2_sb {
 	struct blkdev *dev;
 	struct bcache *bc;
 	struct ext2_geom g;
-	bool ro;	     // read-only (unknown ro_compat features, errors, or asked)
-	bool was_valid;	     // s_state had EXT2_VALID_FS at mount
-	uint32_t sb_block;   // block holding the superblock
-	uint32_t sb_off;     // its offset in that block
+	bool ro;	   // read-only (unknown ro_compat features, errors, or asked)
+	bool was_valid;	   // s_state had EXT2_VALID_FS at mount
+	uint32_t sb_block; // block holding the superblock
+	uint32_t sb_off;   // its offset in that block
 	struct mutex alloc_lock;
 	/* Protected by alloc_lock: */
 	uint32_t dir_rotor; // where the next directory's group search starts
@@ -76,8 +76,7 @@ void ext2_error(struct ext2_sb *es, const char *what);
 /* alloc.c. May sleep; take alloc_lock themselves. */
 int ext2_alloc_block(struct ext2_sb *es, uint32_t goal, uint32_t *out) __must_check;
 void ext2_free_block(struct ext2_sb *es, uint32_t block);
-int ext2_alloc_inode(struct ext2_sb *es, uint32_t near_group, bool dir, uint32_t *out)
-	__must_check;
+int ext2_alloc_inode(struct ext2_sb *es, uint32_t near_group, bool dir, uint32_t *out) __must_check;
 void ext2_free_inode(struct ext2_sb *es, uint32_t ino, bool dir);
 /* Group @group's descriptor: its buffer (held) and the entry in it. */
 int ext2_gd_get(struct ext2_sb *es, uint32_t group, struct buf **b, struct ext2_group_desc **gd)

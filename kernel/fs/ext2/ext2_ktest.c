@@ -45,7 +45,8 @@ static int wl_put(const char *path, unsigned int flags, const uint8_t *buf, size
 	r = off >= 0 ? vfs_pwrite(f, buf, n, off) : vfs_write(f, buf, n);
 	file_put(f);
 	if (r != (ssize_t)n)
-		log_err("%s: wrote %ld of %lu at %ld\n", path, (long)r, (unsigned long)n, (long)off);
+		log_err("%s: wrote %ld of %lu at %ld\n", path, (long)r, (unsigned long)n,
+			(long)off);
 	return r == (ssize_t)n ? 0 : (r < 0 ? (int)r : -EIO);
 }
 
@@ -176,7 +177,8 @@ KTEST(ext2_workload)
 		w[t].t = t;
 		w[t].buf = kmalloc(WL_BUF);
 		KASSERT(w[t].buf);
-		tasks[t] = task_create_on((unsigned int)t % percpu_count(), wl_task, &w[t], "ext2wl");
+		tasks[t] =
+			task_create_on((unsigned int)t % percpu_count(), wl_task, &w[t], "ext2wl");
 		KASSERT(tasks[t]);
 	}
 	for (int t = 0; t < WL_TASKS; t++) {

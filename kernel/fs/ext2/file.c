@@ -8,9 +8,9 @@
  * the cache before the inode's size covers it.
  * Locking: the VFS holds the inode's lock around every call.
  */
+#include "fs/file.h"
 #include "core/log.h"
 #include "fs/ext2/ext2_internal.h"
-#include "fs/file.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/stat.h"
 #include "lib/string.h"

@@ -125,7 +125,8 @@ int ext2_iget(struct ext2_sb *es, uint32_t ino, struct inode **out)
 	struct inode *inode = NULL;
 	int err;
 
-	if (ino < 1 || ino > es->g.inodes_count || (ino < es->g.first_ino && ino != EXT2_ROOT_INO)) {
+	if (ino < 1 || ino > es->g.inodes_count ||
+	    (ino < es->g.first_ino && ino != EXT2_ROOT_INO)) {
 		log_err("%s: bad inode number %u in a directory entry\n", es->dev->name, ino);
 		return -EUCLEAN;
 	}
@@ -229,8 +230,8 @@ int ext2_inode_new(struct inode *dir, uint32_t mode, struct inode **out)
 		goto err_ifree;
 	inode->nlink = 0;
 	inode->atime_ns = inode->mtime_ns = inode->ctime_ns = vfs_now_ns();
-	ei->goal = es->g.first_data_block + (ino - 1) / es->g.inodes_per_group *
-						    es->g.blocks_per_group;
+	ei->goal = es->g.first_data_block +
+		   (ino - 1) / es->g.inodes_per_group * es->g.blocks_per_group;
 	*out = inode;
 	return 0;
 err_ifree:
@@ -312,8 +313,8 @@ int ext2_bmap(struct inode *inode, uint64_t lblock, bool create, uint32_t *pbloc
 		if (err || !blk)
 			return err;
 		if (!ext2_block_ok(es, blk)) {
-			log_err("%s: inode %lu: indirect block holds bad pointer %u\n", es->dev->name,
-				(unsigned long)inode->ino, blk);
+			log_err("%s: inode %lu: indirect block holds bad pointer %u\n",
+				es->dev->name, (unsigned long)inode->ino, blk);
 			return -EUCLEAN;
 		}
 	}

@@ -115,9 +115,9 @@ int ext2_super_parse(const struct ext2_super *sb, uint64_t dev_bytes, struct ext
 		return err;
 	if (g->inodes_count < g->first_ino)
 		return bad(why, "fewer inodes than the reserved ones");
-	g->itable_blocks = (uint32_t)(((uint64_t)g->inodes_per_group * g->inode_size +
-				       g->block_size - 1) /
-				      g->block_size);
+	g->itable_blocks =
+		(uint32_t)(((uint64_t)g->inodes_per_group * g->inode_size + g->block_size - 1) /
+			   g->block_size);
 	if (g->itable_blocks >= g->blocks_per_group)
 		return bad(why, "inode table larger than a group");
 	g->max_file_size = max_file_size(g);
@@ -182,8 +182,8 @@ int ext2_inode_check(const struct ext2_disk_inode *di, const struct ext2_geom *g
 	if (type == S_IFCHR || type == S_IFBLK || type == S_IFIFO || type == S_IFSOCK)
 		return 0;
 	for (int i = 0; i < EXT2_N_BLOCKS; i++)
-		if (di->i_block[i] && (di->i_block[i] < g->first_data_block ||
-				       di->i_block[i] >= g->blocks_count))
+		if (di->i_block[i] &&
+		    (di->i_block[i] < g->first_data_block || di->i_block[i] >= g->blocks_count))
 			return bad(why, "block pointer outside the filesystem");
 	return 0;
 }

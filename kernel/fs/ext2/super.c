@@ -47,22 +47,34 @@ void ext2_error(struct ext2_sb *es, const char *what)
 }
 
 static const char *const incompat_names[] = {
-	"compression", "filetype",   "needs_recovery", "journal_dev", "meta_bg",
-	"(bit 5)",     "extent",     "64bit",	       "mmp",	      "flex_bg",
-	"ea_inode",    "(bit 11)",   "dirdata",	       "metadata_csum_seed",
-	"large_dir",   "inline_data", "encrypt",       "casefold",
+	"compression",
+	"filetype",
+	"needs_recovery",
+	"journal_dev",
+	"meta_bg",
+	"(bit 5)",
+	"extent",
+	"64bit",
+	"mmp",
+	"flex_bg",
+	"ea_inode",
+	"(bit 11)",
+	"dirdata",
+	"metadata_csum_seed",
+	"large_dir",
+	"inline_data",
+	"encrypt",
+	"casefold",
 };
 
 static const char *const ro_names[] = {
-	"sparse_super", "large_file", "btree_dir", "huge_file", "gdt_csum",
-	"dir_nlink",	"extra_isize", "(bit 7)",  "quota",	"bigalloc",
-	"metadata_csum", "(bit 11)",  "readonly", "project",   "(bit 14)",
-	"verity",
+	"sparse_super", "large_file", "btree_dir", "huge_file", "gdt_csum",	 "dir_nlink",
+	"extra_isize",	"(bit 7)",    "quota",	   "bigalloc",	"metadata_csum", "(bit 11)",
+	"readonly",	"project",    "(bit 14)",  "verity",
 };
 
 /* Names of the set bits of @bits into @out. */
-static void feature_names(uint32_t bits, const char *const *names, size_t n, char *out,
-			  size_t size)
+static void feature_names(uint32_t bits, const char *const *names, size_t n, char *out, size_t size)
 {
 	size_t used = 0;
 
@@ -71,9 +83,11 @@ static void feature_names(uint32_t bits, const char *const *names, size_t n, cha
 		if (!(bits & (1u << i)))
 			continue;
 		if (i < n)
-			used += ksnprintf(out + used, size - used, "%s%s", used ? " " : "", names[i]);
+			used += ksnprintf(out + used, size - used, "%s%s", used ? " " : "",
+					  names[i]);
 		else
-			used += ksnprintf(out + used, size - used, "%s(bit %u)", used ? " " : "", i);
+			used += ksnprintf(out + used, size - used, "%s(bit %u)", used ? " " : "",
+					  i);
 		if (used >= size)
 			break;
 	}
