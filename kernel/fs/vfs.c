@@ -56,6 +56,17 @@ out_err:
 	log_warn("cannot mount %s on %s (%d)\n", type, dir, err);
 }
 
+void vfs_mount_root_dev(const char *dev)
+{
+	int err = vfs_switch_root("auto", dev, NULL);
+
+	if (err)
+		log_err("root=%s: cannot mount it as / (%d); keeping the initramfs root\n", dev,
+			err);
+	else
+		log_info("%s mounted as / (root=%s)\n", dev, dev);
+}
+
 void vfs_mount_boot(void)
 {
 	mount_boot_one("/proc", "proc", "proc");

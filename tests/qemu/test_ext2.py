@@ -190,3 +190,29 @@ def ext2_corrupt_images(vm):
     assert "vdi: group 0: corrupt group descriptor" in vm.text()
     assert ok(vm, "echo alive").strip() == "alive"
     assert "panic" not in vm.text().lower(), vm.text()[-2000:]
+
+
+ROOT_TREE = os.path.join(WORK, "root-tree")
+os.makedirs(os.path.join(ROOT_TREE, "etc"))
+with open(os.path.join(ROOT_TREE, "etc", "hostname"), "w") as _f:
+    _f.write("from-ext2\n")
+ROOTIMG = blank("root.img", 4096, size_mb=16, tree=ROOT_TREE)
+
+
+@scenario(uefi=False, smp=2, virtio=True, disk=ROOTIMG, cmdline="root=vdb", timeout=90)
+def ext2_root(vm):
+    """root=vdb: the ext2 disk is /, with /dev, /proc and /tmp made on it."""
+    assert ok(vm, "cat /etc/hostname") == "from-ext2\n"
+    out = ok(vm, "mount")
+    assert re.search(r"^vdb on / type ext2", out, re.M), out
+    for d in ("/dev", "/proc", "/tmp"):
+        assert re.search(r" on %s type " % d, out), out
+    ok(vm, "write /etc/motd written on the root")
+    vm.shutdown()
+    ext2img.fsck(vm.disk)
+    got = os.path.join(WORK, "root-out")
+    ext2img.cleanup(got)
+    ext2img.rdump(vm.disk, got)
+    with open(os.path.join(got, "etc", "motd")) as f:
+        assert f.read() == "written on the root\n"
+    assert {"dev", "proc", "tmp", "etc", "lost+found"} <= set(os.listdir(got))
