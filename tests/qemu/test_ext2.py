@@ -17,45 +17,57 @@ IMG4K = os.path.join(WORK, "fixture4k.img")
 ext2img.mkfs(IMG1K, 64, 1024, TREE)
 ext2img.mkfs(IMG4K, 64, 4096, TREE)
 EXPECT = ext2img.files(TREE)
+# Revision 0 (no filetype, no large_file), 2 KiB blocks, a smaller tree.
+TREE_R0 = os.path.join(WORK, "tree-r0")
+ext2img.make_tree(TREE_R0, seed=3, big_dir=500, huge=False)
+IMG_R0 = os.path.join(WORK, "fixture-r0-2k.img")
+ext2img.mkfs(IMG_R0, 64, 2048, TREE_R0, rev=0)
+EXPECT_R0 = ext2img.files(TREE_R0)
 CRC_LINE = re.compile(r"^([0-9a-f]{8}) (\d+) (\S+)$", re.M)
 
 
-def check_tree(vm, mnt):
+def check_tree(vm, mnt, expect=EXPECT, big_dir=10000):
     """Every file, directory and symlink of the fixture, read in the kernel,
     against the host's copy."""
-    regs = sorted(p for p, v in EXPECT.items() if v[0] == "f" and not p.startswith("bigdir/")
+    regs = sorted(p for p, v in expect.items() if v[0] == "f" and not p.startswith("bigdir/")
                   and p != "huge.bin")
     for i in range(0, len(regs), 8):
         batch = regs[i:i + 8]
         out = ok(vm, "crc32 " + " ".join("%s/%s" % (mnt, p) for p in batch))
         got = {m.group(3): (int(m.group(2)), int(m.group(1), 16)) for m in CRC_LINE.finditer(out)}
         for p in batch:
-            assert got.get("%s/%s" % (mnt, p)) == EXPECT[p][1:], (p, out)
-    out = ok(vm, "stat %s/huge.bin" % mnt)
-    assert re.search(r"Size: %d\s" % ext2img.BIG_SPARSE, out), out
+            assert got.get("%s/%s" % (mnt, p)) == expect[p][1:], (p, out)
+    if "huge.bin" in expect:
+        out = ok(vm, "stat %s/huge.bin" % mnt)
+        assert re.search(r"Size: %d\s" % ext2img.BIG_SPARSE, out), out
     names = ok(vm, "ls %s/bigdir" % mnt).split()
-    assert names == sorted(p[len("bigdir/"):] for p in EXPECT if p.startswith("bigdir/")), \
+    assert names == sorted(p[len("bigdir/"):] for p in expect if p.startswith("bigdir/")), \
         len(names)
-    assert ok(vm, "cat %s/bigdir/entry-05000" % mnt) == "the middle one\n"
+    assert ok(vm, "cat %s/bigdir/entry-%05d" % (mnt, big_dir // 2)) == "the middle one\n"
     deep = "/".join("d%d" % i for i in range(40))
     assert ok(vm, "cat %s/%s/bottom.txt" % (mnt, deep)) == "deep down\n"
     for link in ("fastlink", "slowlink", "dirlink"):
         out = ok(vm, "stat %s/%s" % (mnt, link))
-        assert "symbolic link" in out and EXPECT[link][1] in out, out
+        assert "symbolic link" in out and expect[link][1] in out, out
     assert ok(vm, "cat %s/fastlink" % mnt) == ok(vm, "cat %s/small01" % mnt)
     assert ok(vm, "ls %s/dirlink" % mnt).split() == ["d3"]
 
 
-@scenario(uefi=False, smp=2, virtio=True, disk=IMG1K, disks=[IMG4K], timeout=240)
+@scenario(uefi=False, smp=2, virtio=True, disk=IMG1K, disks=[IMG4K, IMG_R0], timeout=240)
 def ext2_read_fixture(vm):
     out = ok(vm, "mount")
-    assert re.search(r"vdb on /mnt/vdb type ext2", out), out
-    assert re.search(r"vdc on /mnt/vdc type ext2", out), out
+    for dev in ("vdb", "vdc", "vdd"):
+        assert re.search(r"%s on /mnt/%s type ext2" % (dev, dev), out), out
     check_tree(vm, "/mnt/vdb")
     check_tree(vm, "/mnt/vdc")
+    check_tree(vm, "/mnt/vdd", EXPECT_R0, 500)
+    # Writing a revision 0 disk (no filetype in its entries) too.
+    ok(vm, "mkdir /mnt/vdd/new")
+    ok(vm, "write /mnt/vdd/new/f rev0")
+    ok(vm, "mv /mnt/vdd/small00 /mnt/vdd/new/moved")
     vm.shutdown()
-    ext2img.fsck(vm.disk)
-    ext2img.fsck(vm.disks[0])
+    for img in [vm.disk] + vm.disks:
+        ext2img.fsck(img)
 
 
 def blank(name, block, size_mb=64, tree=None, extra=()):
