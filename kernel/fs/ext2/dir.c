@@ -479,7 +479,7 @@ static int ext2_dir_fsync(struct file *f)
 {
 	struct ext2_sb *es = ext2_sb_of(f->inode->sb);
 
-	return bcache_sync(es->bc, es->dev);
+	return ext2_sync_cache(es);
 }
 
 const struct file_ops ext2_dir_fops = {

@@ -20,6 +20,7 @@
 #include "fs/ext2/ext2_layout.h"
 #include "fs/ext2/sbcheck.h"
 #include "fs/inode.h"
+#include "include/atomic.h"
 #include "include/list.h"
 #include "sync/mutex.h"
 
@@ -41,6 +42,8 @@ struct ext2_sb {
 	struct mutex icache_lock;
 	/* Protected by icache_lock: */
 	struct list_head ihash[EXT2_IHASH];
+	/* Atomic: data written at a generation <= clean_gen is on the disk. */
+	atomic_t sync_gen, clean_gen;
 };
 
 /* Per-inode data (inode->fs_private); protected by the VFS inode lock. */
@@ -48,6 +51,7 @@ struct ext2_inode {
 	struct ext2_disk_inode raw; // i_block, flags and the rest as on disk
 	uint32_t goal;		    // last block allocated: the next goes after it
 	uint64_t dir_hint;	    // directories: the block the last entry went into
+	uint64_t dirty_gen;	    // es->sync_gen when data was last written (0: never)
 	struct inode *vfs;	    // the inode this belongs to
 	struct list_head hlink;	    // on ihash (icache_lock)
 	bool hashed;		    // (icache_lock)
@@ -106,6 +110,14 @@ int ext2_bmap(struct inode *inode, uint64_t lblock, bool create, uint32_t *pbloc
 void ext2_truncate_blocks(struct inode *inode, uint64_t first);
 /* Write every in-memory inode back (sync). */
 void ext2_write_all_inodes(struct ext2_sb *es);
+/* Write the cache back for this disk and record that data written
+ * before is now on it (file.c's uncached reads rely on that). */
+int ext2_sync_cache(struct ext2_sb *es) __must_check;
+/* Note that @inode's data was just written through the cache. */
+static inline void ext2_data_dirtied(struct inode *inode)
+{
+	ext2_i(inode)->dirty_gen = (uint64_t)atomic_read(&ext2_sb_of(inode->sb)->sync_gen);
+}
 void ext2_evict(struct inode *inode);
 
 /* file.c: inode_ops setattr for every type (size changes: files only). */

@@ -205,6 +205,7 @@ static struct ext2_sb *ext2_sb_alloc(struct blkdev *dev)
 	es->bc = bcache_default();
 	mutex_init(&es->alloc_lock, "ext2_alloc");
 	mutex_init(&es->icache_lock, "ext2_icache");
+	atomic_set(&es->sync_gen, 1);
 	for (int i = 0; i < EXT2_IHASH; i++)
 		list_init(&es->ihash[i]);
 	return es;
@@ -307,6 +308,18 @@ static int ext2_statfs(struct super_block *sb, struct linux_statfs *st)
 	return 0;
 }
 
+int ext2_sync_cache(struct ext2_sb *es)
+{
+	/* Buffers dirtied before the bump are written by this sync. */
+	int64_t gen = atomic_add_return(&es->sync_gen, 1) - 1;
+	int err = bcache_sync(es->bc, es->dev);
+	int64_t c = atomic_read(&es->clean_gen);
+
+	while (!err && c < gen && !atomic_cmpxchg(&es->clean_gen, c, gen))
+		c = atomic_read(&es->clean_gen);
+	return err;
+}
+
 /* Write the superblock's write time and the inodes, then the cache. */
 static int ext2_sync(struct super_block *sb)
 {
@@ -322,7 +335,7 @@ static int ext2_sync(struct super_block *sb)
 		bdirty(b);
 		brelse(b);
 	}
-	return bcache_sync(es->bc, es->dev);
+	return ext2_sync_cache(es);
 }
 
 /* Umount (every inode already evicted and written): the superblock is
