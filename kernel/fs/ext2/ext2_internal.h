@@ -106,6 +106,11 @@ void ext2_inode_save(struct inode *inode);
  * is filled (*@fresh set: the block's contents are undefined). */
 int ext2_bmap(struct inode *inode, uint64_t lblock, bool create, uint32_t *pblock, bool *fresh)
 	__must_check;
+/* The run of blocks mapped contiguously on the disk from logical
+ * @lblock, at most @max, within one indirect block: *@count (0 for a
+ * hole or a bad pointer) from physical *@pblock. inode locked. */
+int ext2_bmap_run(struct inode *inode, uint64_t lblock, uint32_t max, uint32_t *pblock,
+		  uint32_t *count) __must_check;
 /* Free every block of @inode at logical block >= @first. */
 void ext2_truncate_blocks(struct inode *inode, uint64_t first);
 /* Write every in-memory inode back (sync). */

@@ -9,6 +9,7 @@
  * Locking: the VFS holds the inode's lock around every call.
  */
 #include "fs/file.h"
+#include "arch/arch.h"
 #include "core/log.h"
 #include "fs/ext2/ext2_internal.h"
 #include "include/uapi/errno.h"
@@ -25,24 +26,35 @@
  * (then the disk holds what the cache would). Returns the bytes read (a
  * multiple of the block size, 0 when the fast path does not apply).
  */
-#define RUN_BYTES (64u << 10)
+#define RUN_BYTES (1u << 20)
 
+/* Is [@p, @p + @n) in the direct map (physically contiguous, so a
+ * request can use it)? */
+static bool is_direct_mapped(const void *p, size_t n)
+{
+	struct arch_paging_stats st;
+	uintptr_t va = (uintptr_t)p;
+
+	arch_paging_get_stats(&st);
+	return va >= DIRECT_MAP_BASE && va + n <= DIRECT_MAP_BASE + st.direct_map_end &&
+	       va + n > va;
+}
+
+/* @bounce NULL: read straight into @dst. */
 static size_t read_run(struct inode *inode, char *dst, uint64_t lb, size_t max, uint8_t *bounce)
 {
 	struct ext2_sb *es = ext2_sb_of(inode->sb);
-	uint32_t bs = ext2_bs(es), p0, p;
-	size_t k = 1, cap = (max < RUN_BYTES ? max : RUN_BYTES) / bs;
-	bool fresh;
+	uint32_t bs = ext2_bs(es), p0, k;
+	size_t cap = (max < RUN_BYTES ? max : RUN_BYTES) / bs;
 
-	if (!bounce || cap < 2 || ext2_bmap(inode, lb, false, &p0, &fresh) || !p0)
+	if (cap < 2 || ext2_bmap_run(inode, lb, (uint32_t)cap, &p0, &k) || k < 2)
 		return 0;
-	while (k < cap && !ext2_bmap(inode, lb + k, false, &p, &fresh) && p == p0 + k)
-		k++;
-	if (k < 2 || blk_read(es->dev, (uint64_t)p0 * (bs / BLK_SECTOR_SIZE),
-			      (uint32_t)(k * (bs / BLK_SECTOR_SIZE)), bounce))
+	if (blk_read(es->dev, (uint64_t)p0 * (bs / BLK_SECTOR_SIZE), k * (bs / BLK_SECTOR_SIZE),
+		     bounce ? bounce : (uint8_t *)dst))
 		return 0;
-	memcpy(dst, bounce, k * bs);
-	return k * bs;
+	if (bounce)
+		memcpy(dst, bounce, (size_t)k * bs);
+	return (size_t)k * bs;
 }
 
 static ssize_t ext2_read(struct file *f, void *buf, size_t n, int64_t off)
@@ -52,13 +64,15 @@ static ssize_t ext2_read(struct file *f, void *buf, size_t n, int64_t off)
 	uint32_t bs = ext2_bs(es);
 	uint8_t *bounce = NULL;
 	size_t done = 0;
+	bool fast;
 
 	if (off >= inode->size)
 		return 0;
 	if ((uint64_t)n > (uint64_t)(inode->size - off))
 		n = (size_t)(inode->size - off);
-	if (n >= 2 * bs && ext2_i(inode)->dirty_gen <= (uint64_t)atomic_read(&es->clean_gen))
-		bounce = kmalloc(RUN_BYTES);
+	fast = n >= 2 * bs && ext2_i(inode)->dirty_gen <= (uint64_t)atomic_read(&es->clean_gen);
+	if (fast && !is_direct_mapped(buf, n))
+		fast = (bounce = kmalloc(RUN_BYTES)) != NULL;
 	while (done < n) {
 		uint64_t pos = (uint64_t)off + done;
 		size_t in = pos % bs, chunk = bs - in, run;
@@ -67,7 +81,7 @@ static ssize_t ext2_read(struct file *f, void *buf, size_t n, int64_t off)
 		bool fresh;
 		int err;
 
-		if (!in &&
+		if (fast && !in &&
 		    (run = read_run(inode, (char *)buf + done, pos / bs, n - done, bounce))) {
 			done += run;
 			continue;

@@ -322,6 +322,54 @@ int ext2_bmap(struct inode *inode, uint64_t lblock, bool create, uint32_t *pbloc
 	return 0;
 }
 
+/* The run of pointers arr[idx..] (of @n) that name consecutive blocks,
+ * at most @max long; 0 if arr[idx] is a hole or out of range. */
+static uint32_t count_run(struct ext2_sb *es, const uint32_t *arr, uint32_t idx, uint32_t n,
+			  uint32_t max, uint32_t *p0)
+{
+	uint32_t k = 1;
+
+	*p0 = arr[idx];
+	if (!*p0 || !ext2_block_ok(es, *p0))
+		return 0;
+	while (idx + k < n && k < max && arr[idx + k] == *p0 + k && ext2_block_ok(es, *p0 + k))
+		k++;
+	return k;
+}
+
+int ext2_bmap_run(struct inode *inode, uint64_t lblock, uint32_t max, uint32_t *pblock,
+		  uint32_t *count)
+{
+	struct ext2_sb *es = ext2_sb_of(inode->sb);
+	uint32_t path[4], blk;
+	int depth = ext2_bmap_path(lblock, es->g.ptrs, path);
+	struct buf *b;
+	int err;
+
+	*count = 0;
+	if (depth <= 0) {
+		if (!depth)
+			*count = count_run(es, ext2_i(inode)->raw.i_block, path[0],
+					   EXT2_NDIR_BLOCKS, max, pblock);
+		return depth < 0 ? depth : 0;
+	}
+	blk = ext2_i(inode)->raw.i_block[path[0]];
+	for (int l = 1; l <= depth; l++) {
+		if (!blk || !ext2_block_ok(es, blk))
+			return 0; // a hole, or ext2_bmap() reports the bad pointer
+		err = bread(es->bc, es->dev, blk, ext2_bs(es), &b);
+		if (err)
+			return err;
+		if (l == depth)
+			*count = count_run(es, (uint32_t *)b->data, path[l], es->g.ptrs, max,
+					   pblock);
+		else
+			blk = ((uint32_t *)b->data)[path[l]];
+		brelse(b);
+	}
+	return 0;
+}
+
 static void free_one(struct inode *inode, uint32_t blk)
 {
 	struct ext2_sb *es = ext2_sb_of(inode->sb);
