@@ -179,6 +179,10 @@ def _patch(name, off, data):
 # mount naming it; an inode table outside the disk must refuse it too.
 BAD.append(_patch("badfeat.img", 1024 + 96, (0x2 | 0x40).to_bytes(4, "little")))
 BAD.append(_patch("badgd.img", 2048 + 8, (0x7fffffff).to_bytes(4, "little")))
+# Marked with errors, and an unknown RO_COMPAT feature (huge_file): both
+# mount read-only with a warning.
+BAD.append(_patch("errors.img", 1024 + 58, (0x2).to_bytes(2, "little")))
+BAD.append(_patch("rocompat.img", 1024 + 100, (0x3 | 0x8).to_bytes(4, "little")))
 
 
 @scenario(uefi=False, smp=2, virtio=True, disk=BAD[0], disks=BAD[1:], timeout=300)
@@ -200,6 +204,13 @@ def ext2_corrupt_images(vm):
         vm.run("write /mnt/%s/newdir/f hello" % dev)
     assert "vdh: unsupported INCOMPAT features: extent; not mounted" in vm.text()
     assert "vdi: group 0: corrupt group descriptor" in vm.text()
+    assert "vdj: filesystem has errors (run e2fsck); mounting read-only" in vm.text()
+    assert "vdk: unsupported RO_COMPAT features: huge_file; mounting read-only" in vm.text()
+    for dev in ("vdj", "vdk"):
+        assert "/mnt/%s type ext2" % dev in mounts, mounts
+        out = vm.run("write /mnt/%s/x nope" % dev)
+        assert "Read-only file system" in out, out
+        assert ok(vm, "cat /mnt/%s/fastlink" % dev) == ok(vm, "cat /mnt/%s/small01" % dev)
     assert ok(vm, "echo alive").strip() == "alive"
     assert "panic" not in vm.text().lower(), vm.text()[-2000:]
 

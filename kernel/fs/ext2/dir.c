@@ -49,6 +49,7 @@ static int dir_blocks_range(struct inode *dir, uint64_t from, uint64_t to, dir_b
 			log_err("%s: inode %lu: directory block %u: bad entry at offset %u\n",
 				es->dev->name, (unsigned long)dir->ino, pblock, bad);
 			brelse(b);
+			ext2_mark_errors(es);
 			return -EUCLEAN;
 		}
 		r = fn(dir, b, lb, arg);

@@ -73,10 +73,11 @@ static void ram_strip(struct ramdisk *rd)
 static bool ram_setup(struct ramdisk *rd)
 {
 	struct blkdev *src = blkdev_find_serial(rd->serial);
+	const struct fs_type *t = src ? fs_type_probe(src) : NULL;
 	uint8_t *bounce;
 	uint64_t n;
 
-	if (!src || src->nr_sectors > RAM_MAX_SECTORS) {
+	if (!t || strcmp(t->name, "ext2") || src->nr_sectors > RAM_MAX_SECTORS) {
 		log_info("no template disk '%s': skipped\n", rd->serial);
 		rd->absent = true;
 		return false;

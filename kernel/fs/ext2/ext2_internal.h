@@ -74,8 +74,10 @@ static inline uint32_t ext2_bs(const struct ext2_sb *es)
 
 /* super.c: the superblock's buffer (held) and its bytes in it. */
 int ext2_super_get(struct ext2_sb *es, struct buf **b, struct ext2_super **sup) __must_check;
-/* Mark the filesystem as having errors (s_state), once, and log why. */
-void ext2_error(struct ext2_sb *es, const char *what);
+/* Corruption was found (and logged): mark the filesystem as having
+ * errors in s_state, as Linux does, so the next mount is read-only until
+ * e2fsck has run. No buffer of this disk may be held. */
+void ext2_mark_errors(struct ext2_sb *es);
 
 /* alloc.c. May sleep; take alloc_lock themselves. */
 int ext2_alloc_block(struct ext2_sb *es, uint32_t goal, uint32_t *out) __must_check;

@@ -110,10 +110,12 @@ static int inode_read(struct ext2_sb *es, uint32_t ino, struct ext2_inode *ei)
 	brelse(b);
 	if (!ei->raw.i_links_count || !ei->raw.i_mode) {
 		log_err("%s: inode %u: in use by a directory entry but free\n", es->dev->name, ino);
+		ext2_mark_errors(es);
 		return -EUCLEAN;
 	}
 	if (ext2_inode_check(&ei->raw, &es->g, &why)) {
 		log_err("%s: inode %u: corrupt: %s\n", es->dev->name, ino, why);
+		ext2_mark_errors(es);
 		return -EUCLEAN;
 	}
 	return 0;
@@ -315,6 +317,7 @@ int ext2_bmap(struct inode *inode, uint64_t lblock, bool create, uint32_t *pbloc
 		if (!ext2_block_ok(es, blk)) {
 			log_err("%s: inode %lu: indirect block holds bad pointer %u\n",
 				es->dev->name, (unsigned long)inode->ino, blk);
+			ext2_mark_errors(es);
 			return -EUCLEAN;
 		}
 	}

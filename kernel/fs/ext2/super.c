@@ -31,15 +31,15 @@ int ext2_super_get(struct ext2_sb *es, struct buf **b, struct ext2_super **sup)
 	return 0;
 }
 
-void ext2_error(struct ext2_sb *es, const char *what)
+void ext2_mark_errors(struct ext2_sb *es)
 {
 	struct ext2_super *sup;
 	struct buf *b;
 
-	log_err("%s: %s\n", es->dev->name, what);
 	if (es->ro || ext2_super_get(es, &b, &sup))
 		return;
 	if (!(sup->s_state & EXT2_ERROR_FS)) {
+		log_warn("%s: marked as having errors: run e2fsck\n", es->dev->name);
 		sup->s_state |= EXT2_ERROR_FS;
 		bdirty(b);
 	}
