@@ -1,34 +1,76 @@
 """ext2 scenarios (issue "ext2: read and write real disks that e2fsck calls
 clean"). Images are made on the host with mke2fs -d from generated trees
-(tests/qemu/ext2img.py); the oracles are the host's copy of each file
+(tests/qemu/ext2img.py) when a scenario first needs them, in a temporary
+directory removed at exit; the oracles are the host's copy of each file
 (CRC-32), e2fsck -fn and debugfs rdump."""
+import atexit
 import os
 import re
+import shutil
 import tempfile
+import threading
 
 import ext2img
 from harness import ok, scenario
 
 WORK = tempfile.mkdtemp(prefix="corvid-ext2-")
-TREE = os.path.join(WORK, "tree")
-ext2img.make_tree(TREE)
-IMG1K = os.path.join(WORK, "fixture1k.img")
-IMG4K = os.path.join(WORK, "fixture4k.img")
-ext2img.mkfs(IMG1K, 64, 1024, TREE)
-ext2img.mkfs(IMG4K, 64, 4096, TREE)
-EXPECT = ext2img.files(TREE)
-# Revision 0 (no filetype, no large_file), 2 KiB blocks, a smaller tree.
-TREE_R0 = os.path.join(WORK, "tree-r0")
-ext2img.make_tree(TREE_R0, seed=3, big_dir=500, huge=False)
-IMG_R0 = os.path.join(WORK, "fixture-r0-2k.img")
-ext2img.mkfs(IMG_R0, 64, 2048, TREE_R0, rev=0)
-EXPECT_R0 = ext2img.files(TREE_R0)
+atexit.register(shutil.rmtree, WORK, True)
 CRC_LINE = re.compile(r"^([0-9a-f]{8}) (\d+) (\S+)$", re.M)
+_lock = threading.RLock()
+
+
+class Lazy(os.PathLike):
+    """A path whose file is made on first use (the harness copies disks
+    with cp, which asks for the path): importing this module costs nothing,
+    and scenarios running in parallel threads build each thing once."""
+
+    def __init__(self, build):
+        self.build, self.value = build, None
+
+    def get(self):
+        with _lock:
+            if self.value is None:
+                self.value = self.build()
+            return self.value
+
+    def __fspath__(self):
+        return self.get()
+
+
+def _tree(name, **kw):
+    def build():
+        root = os.path.join(WORK, name)
+        ext2img.make_tree(root, **kw)
+        return root
+    return Lazy(build)
+
+
+def _image(name, block, size_mb=64, tree=None, rev=1, extra=()):
+    def build():
+        path = os.path.join(WORK, name)
+        ext2img.mkfs(path, size_mb, block, tree and os.fspath(tree), rev=rev, extra=extra)
+        return path
+    return Lazy(build)
+
+
+def _files(tree):
+    return Lazy(lambda: ext2img.files(os.fspath(tree)))
+
+
+TREE = _tree("tree")
+IMG1K = _image("fixture1k.img", 1024, tree=TREE)
+IMG4K = _image("fixture4k.img", 4096, tree=TREE)
+EXPECT = _files(TREE)
+# Revision 0 (no filetype, no large_file), 2 KiB blocks, a smaller tree.
+TREE_R0 = _tree("tree-r0", seed=3, big_dir=500, huge=False)
+IMG_R0 = _image("fixture-r0-2k.img", 2048, tree=TREE_R0, rev=0)
+EXPECT_R0 = _files(TREE_R0)
 
 
 def check_tree(vm, mnt, expect=EXPECT, big_dir=10000):
     """Every file, directory and symlink of the fixture, read in the kernel,
     against the host's copy."""
+    expect = expect.get()
     regs = sorted(p for p, v in expect.items() if v[0] == "f" and not p.startswith("bigdir/")
                   and p != "huge.bin")
     for i in range(0, len(regs), 8):
@@ -70,15 +112,16 @@ def ext2_read_fixture(vm):
         ext2img.fsck(img)
 
 
-def blank(name, block, size_mb=64, tree=None, extra=()):
-    path = os.path.join(WORK, name)
-    ext2img.mkfs(path, size_mb, block, tree, extra=extra)
-    return path
+def _dirs(name, *subdirs):
+    def build():
+        root = os.path.join(WORK, name)
+        for d in subdirs:
+            os.makedirs(os.path.join(root, d))
+        return root
+    return Lazy(build)
 
 
-WL_SEED = os.path.join(WORK, "wlseed")
-os.makedirs(os.path.join(WL_SEED, "work"))
-WL1K = blank("wl1k.img", 1024, tree=WL_SEED)
+WL1K = _image("wl1k.img", 1024, tree=_dirs("wlseed", "work"))
 
 
 @scenario(uefi=False, smp=4, virtio=True, disk=WL1K, timeout=240)
@@ -107,8 +150,8 @@ def ext2_write_workload(vm):
     assert g == w, (sorted(set(g.items()) ^ set(w.items()))[:20])
 
 
-CONF1K = blank("conf1k.img", 1024, size_mb=16, extra=["-N", "12000"])
-CONF4K = blank("conf4k.img", 4096, size_mb=16, extra=["-N", "12000"])
+CONF1K = _image("conf1k.img", 1024, size_mb=16, extra=["-N", "12000"])
+CONF4K = _image("conf4k.img", 4096, size_mb=16, extra=["-N", "12000"])
 
 
 @scenario(uefi=False, smp=4, virtio=True, disk=CONF1K, disks=[CONF4K], timeout=400,
@@ -122,11 +165,15 @@ def ext2_vfs_conformance(vm):
     assert "skipped" not in out.replace("skipped\n", ""), out
 
 
-ENOSPC_SEED = os.path.join(WORK, "enospc-seed")
-os.makedirs(ENOSPC_SEED)
-with open(os.path.join(ENOSPC_SEED, "seed"), "wb") as _f:
-    _f.write(os.urandom(700 << 10))
-ENOSPC = blank("enospc.img", 1024, size_mb=3, tree=ENOSPC_SEED, extra=["-N", "48"])
+def _enospc_seed():
+    root = os.path.join(WORK, "enospc-seed")
+    os.makedirs(root)
+    with open(os.path.join(root, "seed"), "wb") as f:
+        f.write(os.urandom(700 << 10))
+    return root
+
+
+ENOSPC = _image("enospc.img", 1024, size_mb=3, tree=Lazy(_enospc_seed), extra=["-N", "48"])
 
 
 @scenario(uefi=False, smp=2, virtio=True, disk=ENOSPC, timeout=120)
@@ -154,25 +201,31 @@ def ext2_enospc(vm):
     ext2img.fsck(vm.disk)
 
 
-SMALL_TREE = os.path.join(WORK, "small-tree")
-ext2img.make_tree(SMALL_TREE, seed=2, big_dir=300, huge=False)
-SMALL = blank("small1k.img", 1024, size_mb=32, tree=SMALL_TREE)
-SMALL_EXPECT = ext2img.files(SMALL_TREE)
-BAD = []
-for _seed in range(6):
-    BAD.append(os.path.join(WORK, "bad%d.img" % _seed))
-    ext2img.corrupt(SMALL, BAD[-1], seed=_seed)
+SMALL_TREE = _tree("small-tree", seed=2, big_dir=300, huge=False)
+SMALL = _image("small1k.img", 1024, size_mb=32, tree=SMALL_TREE)
+SMALL_EXPECT = _files(SMALL_TREE)
 
 
+def _bad(seed):
+    def build():
+        path = os.path.join(WORK, "bad%d.img" % seed)
+        ext2img.corrupt(os.fspath(SMALL), path, seed=seed)
+        return path
+    return Lazy(build)
+
+
+BAD = [_bad(seed) for seed in range(6)]
 
 
 def _patch(name, off, data):
-    path = os.path.join(WORK, name)
-    ext2img.subprocess.run(["cp", "--sparse=always", SMALL, path], check=True)
-    with open(path, "r+b") as f:
-        f.seek(off)
-        f.write(data)
-    return path
+    def build():
+        path = os.path.join(WORK, name)
+        ext2img.subprocess.run(["cp", "--sparse=always", os.fspath(SMALL), path], check=True)
+        with open(path, "r+b") as f:
+            f.seek(off)
+            f.write(data)
+        return path
+    return Lazy(build)
 
 
 # Targeted damage: an unknown INCOMPAT feature (extent) must refuse the
@@ -190,7 +243,7 @@ def ext2_corrupt_images(vm):
     """Metadata bytes flipped at random (seeded): each disk mounts or is
     refused with a message, and reading everything on it never crashes."""
     mounts = ok(vm, "mount")
-    regs = sorted(p for p, v in SMALL_EXPECT.items() if v[0] in "fl")
+    regs = sorted(p for p, v in SMALL_EXPECT.get().items() if v[0] in "fl")
     for dev in ["vd" + chr(ord("b") + i) for i in range(len(BAD))]:
         if "/mnt/%s type ext2" % dev not in mounts:
             assert re.search(r"ext2: %s: " % dev, vm.text()), dev  # refused, with a reason
@@ -215,11 +268,15 @@ def ext2_corrupt_images(vm):
     assert "panic" not in vm.text().lower(), vm.text()[-2000:]
 
 
-ROOT_TREE = os.path.join(WORK, "root-tree")
-os.makedirs(os.path.join(ROOT_TREE, "etc"))
-with open(os.path.join(ROOT_TREE, "etc", "hostname"), "w") as _f:
-    _f.write("from-ext2\n")
-ROOTIMG = blank("root.img", 4096, size_mb=16, tree=ROOT_TREE)
+def _root_tree():
+    root = os.path.join(WORK, "root-tree")
+    os.makedirs(os.path.join(root, "etc"))
+    with open(os.path.join(root, "etc", "hostname"), "w") as f:
+        f.write("from-ext2\n")
+    return root
+
+
+ROOTIMG = _image("root.img", 4096, size_mb=16, tree=Lazy(_root_tree))
 
 
 @scenario(uefi=False, smp=2, virtio=True, disk=ROOTIMG, cmdline="root=vdb", timeout=90)
