@@ -14,7 +14,8 @@ RUN_QEMU_GDB ?= no
 WERROR ?= 1
 VIRTIO ?= on
 SCRATCH := build/scratch.img
-DISK ?= $(SCRATCH)
+EXT2_IMG := build/ext2.img
+DISK ?= $(EXT2_IMG)
 DISK_MB ?= 64
 DISKS ?=
 
@@ -133,10 +134,21 @@ $(SCRATCH):
 	@mkdir -p $(dir $@)
 	@truncate -s $(DISK_MB)M $@
 
-run: $(ELF) $(INITRD) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
+# The ext2 disk `make run` attaches as vdb by default: made by the host's
+# mke2fs from rootfs/ (no root, no loop mounts) when missing, then kept, so
+# what the kernel writes survives (delete it, or `make clean`, for a fresh
+# one). The kernel mounts it at /mnt/vdb; CMDLINE=root=vdb makes it /.
+$(EXT2_IMG): | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	@echo "  MKE2FS  $@"
+	@PATH=$$PATH:/sbin:/usr/sbin mke2fs -q -F -t ext2 -d rootfs $@ $(DISK_MB)M
+
+DISK_DEP = $(filter $(SCRATCH) $(EXT2_IMG),$(DISK))
+
+run: $(ELF) $(INITRD) $(DISK_DEP)
 	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)" $(INITRD)) && ISO=$$ISO tools/qemu.sh
 
-run-debug: $(ELF) $(INITRD) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
+run-debug: $(ELF) $(INITRD) $(DISK_DEP)
 	@echo "QEMU is waiting for GDB on localhost:1234: run 'make gdb' in another terminal"
 	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)" $(INITRD)) && ISO=$$ISO GDB=wait tools/qemu.sh
 

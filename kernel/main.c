@@ -20,6 +20,8 @@
 #include "fs/initramfs.h"
 #include "fs/vfs.h"
 #include "irq/irq.h"
+#include "lib/bootargs.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
@@ -30,6 +32,10 @@
 #include "time/time.h"
 
 #define LOG_PREFIX "kmain: "
+
+/* The command line without the boot parameters taken off it (root=). */
+static char cmdline[BOOT_CMDLINE_MAX];
+static char rootdev[16];
 
 void kmain(uint32_t magic, uint64_t info_phys);
 
@@ -65,12 +71,15 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	pci_init();	       /* enumerate buses, bind drivers */
 
 	/* -- files -- */
+	strlcpy(cmdline, bootinfo()->cmdline, sizeof(cmdline));
 	vfs_init();		    /* dentry cache, filesystem types, a tmpfs as "/" */
 	initramfs_init(bootinfo()); /* rootfs/ from the boot module into "/" */
-	devfs_init();		    /* devices at /dev (logged if it fails) */
-	vfs_mount_boot();	    /* procfs on /proc, a tmpfs on /tmp */
-	vfs_automount();	    /* disks with a known filesystem at /mnt/vdX */
+	if (bootargs_take(cmdline, "root", rootdev, sizeof(rootdev)))
+		vfs_mount_root_dev(rootdev); /* root=vdX: that disk becomes "/" */
+	devfs_init();			     /* devices at /dev (logged if it fails) */
+	vfs_mount_boot();		     /* procfs on /proc, a tmpfs on /tmp */
+	vfs_automount();		     /* disks with a known filesystem at /mnt/vdX */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
-	shell_main(bootinfo()->cmdline); /* boot commands, then the prompt */
+	shell_main(cmdline); /* boot commands, then the prompt */
 }

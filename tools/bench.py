@@ -17,8 +17,8 @@ trivial system call (getppid). Nothing here passes or fails: it measures.
 import argparse
 import os
 import signal
-import subprocess
 import statistics
+import subprocess
 import sys
 import time
 
@@ -39,9 +39,20 @@ def boot_to_prompt(elf, uefi, logdir):
         vm.kill()
 
 
+def ext2_image(logdir):
+    """A blank 4 KiB-block ext2 disk for the ext2 benchmarks (corvid-disk1)."""
+    path = os.path.join(logdir, "bench-ext2.img")
+    if os.path.exists(path):
+        os.unlink(path)
+    subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "4096", "-N", "16384", path,
+                    "160M"], check=True, env=dict(os.environ, PATH=os.environ["PATH"] +
+                                                  ":/sbin:/usr/sbin"))
+    return path
+
+
 def kernel_metrics(elf, logdir, names):
     opts = dict(harness.DEFAULTS, smp=4, mem="2G", timeout=600, virtio=True, disk=160,
-                cmdline="bench " + " ".join(names))
+                disks=[ext2_image(logdir)], cmdline="bench " + " ".join(names))
     vm = harness.VM("bench-kernel", opts, elf, logdir)
     try:
         vm.wait_prompt()

@@ -37,6 +37,8 @@ static void automount_one(struct blkdev *dev, void *arg)
 		goto out_err;
 	err = vfs_mount_at(&at, t->name, dev->name, NULL);
 	vfs_path_put(&at);
+	if (err == -EBUSY)
+		return; // mounted already (root=)
 	if (err)
 		goto out_err;
 	log_info("%s (%s) mounted on %s\n", dev->name, t->name, dir);

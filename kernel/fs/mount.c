@@ -170,8 +170,13 @@ static void mount_link(struct mount *m)
 
 int vfs_mount_root(const char *type, const char *opts)
 {
+	return vfs_switch_root(type, "none", opts);
+}
+
+int vfs_switch_root(const char *type, const char *source, const char *opts)
+{
 	struct mount *m;
-	int err = mount_create(type, "none", opts, &m);
+	int err = mount_create(type, source, opts, &m);
 
 	if (err)
 		return err;

@@ -86,6 +86,12 @@ void vfs_root(struct vfs_path *out);
  * once). Returns 0 or -errno. */
 int vfs_mount_root(const char *type, const char *opts) __must_check;
 
+/* Make a new @type filesystem from @source (NULL or "auto": probed) the
+ * root of the tree, for root=vdX at boot, before anything but the boot
+ * mounts exists. The old root and what is mounted on it stay mounted
+ * but out of reach. Returns 0 or as vfs_mount_at(). */
+int vfs_switch_root(const char *type, const char *source, const char *opts) __must_check;
+
 /*
  * Mount a new @type filesystem from @source on the directory @at (a
  * resolved path the caller keeps). @type NULL (or "auto") detects the

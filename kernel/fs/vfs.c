@@ -10,6 +10,7 @@
 #include "core/panic.h"
 #include "fs/dcache.h"
 #include "fs/devfs/devfs.h"
+#include "fs/ext2/ext2.h"
 #include "fs/namei.h"
 #include "fs/procfs/procfs.h"
 #include "fs/tmpfs/tmpfs.h"
@@ -26,6 +27,7 @@ void vfs_init(void)
 	tmpfs_register();
 	devfs_register();
 	procfs_register();
+	ext2_register();
 	err = vfs_mount_root("tmpfs", NULL);
 	if (err)
 		panic("vfs: cannot mount the root tmpfs (%d)", err);
@@ -52,6 +54,17 @@ static void mount_boot_one(const char *dir, const char *type, const char *source
 	return;
 out_err:
 	log_warn("cannot mount %s on %s (%d)\n", type, dir, err);
+}
+
+void vfs_mount_root_dev(const char *dev)
+{
+	int err = vfs_switch_root("auto", dev, NULL);
+
+	if (err)
+		log_err("root=%s: cannot mount it as / (%d); keeping the initramfs root\n", dev,
+			err);
+	else
+		log_info("%s mounted as / (root=%s)\n", dev, dev);
 }
 
 void vfs_mount_boot(void)

@@ -24,6 +24,13 @@
  * Boot, once, after the scheduler is up (filesystems use mutexes). */
 void vfs_init(void);
 
+/* root=@dev on the command line: switch the root of the tree to the
+ * filesystem on block device @dev (type probed), leaving the initramfs
+ * tmpfs mounted but out of reach; on failure the old root stays (logged).
+ * Boot, once, after the initramfs and before the boot mounts (which then
+ * land on the new root, their directories made if missing). May sleep. */
+void vfs_mount_root_dev(const char *dev);
+
 /* The boot mounts: procfs on /proc and a tmpfs on /tmp (each mount point
  * made if missing; a failure is logged). Boot, once, after the initramfs
  * is unpacked. May sleep. */

@@ -25,6 +25,10 @@ struct conf_fs {
 	const char *type;
 	const char *opts;
 	unsigned int skip; // enum conf_skip bits
+	/* Optional, for disk filesystems: make a fresh filesystem and return
+	 * the block device to mount it from (NULL: "none"). */
+	const char *(*fresh_source)(const struct conf_fs *fs);
+	void *priv; // fresh_source's
 };
 
 struct conf_ctx {

@@ -306,6 +306,7 @@ static int get_locked(struct bcache *c, struct blkdev *dev, uint64_t block, uint
 		if (spare) {
 			err = make_room(c, &freed);
 			if (err == -EAGAIN) {
+				err = 0; /* not this lookup's result: it starts over */
 				spin_unlock(&c->lock);
 				continue;
 			}
