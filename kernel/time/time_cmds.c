@@ -4,6 +4,7 @@
 #include "arch/arch.h"
 #include "core/console.h"
 #include "drivers/block/bcache.h"
+#include "fs/vfs.h"
 #include "lib/string.h"
 #include "shell/shell.h"
 #include "time/ktime.h"
@@ -65,10 +66,12 @@ static const char *const date_subcmds[] = { "rtc", NULL };
 SHELL_COMMAND(date, .name = "date", .group = "time", .summary = "print the date and time (UTC)",
 	      .usage = "date [rtc]", .fn = cmd_date, .subcmds = date_subcmds);
 
-/* Nothing written to a disk is lost by powering off: write the buffer
- * cache back first. */
+/* Nothing written to a disk is lost by powering off: every filesystem
+ * writes its state back (sync(2)), then the shared buffer cache. */
 static void sync_disks(void)
 {
+	if (vfs_sync())
+		kprintf("warning: a filesystem could not write everything back\n");
 	if (bcache_sync(bcache_default(), NULL))
 		kprintf("warning: some cached blocks could not be written back\n");
 }

@@ -7,6 +7,7 @@
 #include "core/console.h"
 #include "drivers/block/bcache.h"
 #include "drivers/block/blkdev.h"
+#include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "shell/shell.h"
@@ -186,7 +187,8 @@ static int cmd_sync(int argc, char **argv)
 	if (argc != 1)
 		return shell_usage(shell_find("sync"));
 	bcache_get_stats(bcache_default(), &before);
-	err = bcache_sync(bcache_default(), NULL);
+	err = vfs_sync(); // each filesystem first (its own caches, its metadata)
+	err = bcache_sync(bcache_default(), NULL) ? -EIO : err;
 	bcache_get_stats(bcache_default(), &after);
 	kprintf("sync: %llu block%s written%s\n",
 		(unsigned long long)(after.writebacks - before.writebacks),
@@ -196,5 +198,5 @@ static int cmd_sync(int argc, char **argv)
 }
 
 SHELL_COMMAND(sync, .name = "sync", .group = "devices",
-	      .summary = "write dirty cached blocks back and flush the disks", .usage = "sync",
-	      .fn = cmd_sync);
+	      .summary = "write every filesystem and the cached blocks back, flush the disks",
+	      .usage = "sync", .fn = cmd_sync);
