@@ -12,6 +12,7 @@
 #include "include/uapi/errno.h"
 #include "lib/crc32.h"
 #include "lib/filemode.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "shell/shell.h"
 #include "time/calendar.h"
@@ -20,14 +21,15 @@
 #define HEX_PER_LINE 16 // bytes per hexdump line
 #define LINK_BUF 4096	// readlink buffer (PATH_MAX)
 
-/* Open @path for reading and pass each chunk to @fn. Returns the
- * command's status, printing the error for @cmd. */
-static int read_file(const char *cmd, const char *path,
-		     void (*fn)(const char *buf, size_t n, void *arg), void *arg)
+/* Open @path for reading and pass each chunk of the @len bytes from @off
+ * on (to the end for UINT64_MAX) to @fn. Returns the command's status,
+ * printing the error for @cmd. */
+static int read_range(const char *cmd, const char *path, uint64_t off, uint64_t len,
+		      void (*fn)(const char *buf, size_t n, void *arg), void *arg)
 {
 	struct file *f;
 	char *buf;
-	ssize_t n;
+	ssize_t n = 0;
 	int err = vfs_open(fs_cmd_cwd(), path, O_RDONLY, 0, &f);
 
 	if (err)
@@ -37,18 +39,26 @@ static int read_file(const char *cmd, const char *path,
 		file_put(f);
 		return fs_cmd_error(cmd, path, -ENOMEM);
 	}
-	while ((n = vfs_read(f, buf, READ_BUF)) > 0) {
+	if (off && (n = vfs_lseek(f, (int64_t)off, SEEK_SET)) >= 0)
+		n = 0;
+	while (!n && len && (n = vfs_read(f, buf, len < READ_BUF ? len : READ_BUF)) > 0) {
 		fn(buf, (size_t)n, arg);
+		len -= len == UINT64_MAX ? 0 : (uint64_t)n;
 		/* A stream (the console) sees ^C itself; polling here would
 		 * take the very keystrokes it is reading. */
-		if (!f->inode->fops->stream && shell_interrupted()) {
-			n = 0;
+		if (!f->inode->fops->stream && shell_interrupted())
 			break;
-		}
+		n = 0;
 	}
 	kfree(buf);
 	file_put(f);
 	return n < 0 ? fs_cmd_error(cmd, path, (int)n) : 0;
+}
+
+static int read_file(const char *cmd, const char *path,
+		     void (*fn)(const char *buf, size_t n, void *arg), void *arg)
+{
+	return read_range(cmd, path, 0, UINT64_MAX, fn, arg);
 }
 
 static void cat_chunk(const char *buf, size_t n, void *arg)
@@ -115,7 +125,7 @@ struct hex_state {
 
 static void hex_line(const struct hex_state *h)
 {
-	kprintf("%08lx ", (unsigned long)h->off);
+	kprintf("%08llx ", (unsigned long long)h->off);
 	for (size_t i = 0; i < HEX_PER_LINE; i++) {
 		if (i % 8 == 0)
 			kprintf(" ");
@@ -144,24 +154,39 @@ static void hex_chunk(const char *buf, size_t n, void *arg)
 	}
 }
 
+/* hexdump [-s OFFSET] [-n LENGTH] FILE (decimal or 0x hex numbers, as
+ * hexdump(1)'s -s and -n); offsets shown are the file's. */
 static int cmd_hexdump(int argc, char **argv)
 {
+	unsigned long long skip = 0, len = UINT64_MAX;
 	struct hex_state h = { 0 };
-	int status;
+	int i, status;
 
-	if (argc != 2)
+	for (i = 1; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+		unsigned long long *v = !strcmp(argv[i], "-s")	 ? &skip
+					: !strcmp(argv[i], "-n") ? &len
+								 : NULL;
+
+		if (!v || kstrtoull(argv[i + 1], 0, v) || (v == &skip && skip > INT64_MAX))
+			return shell_usage(shell_find("hexdump"));
+	}
+	if (argc - i != 1)
 		return shell_usage(shell_find("hexdump"));
-	status = read_file("hexdump", argv[1], hex_chunk, &h);
+	h.off = skip;
+	status = read_range("hexdump", argv[i], skip, len, hex_chunk, &h);
 	if (h.fill)
 		hex_line(&h);
 	if (!status)
-		kprintf("%08lx\n", (unsigned long)(h.off + h.fill));
+		kprintf("%08llx\n", (unsigned long long)(h.off + h.fill));
 	return status;
 }
 
+static const char *const hexdump_subcmds[] = { "-s", "-n", NULL };
+
 SHELL_COMMAND(hexdump, .name = "hexdump", .group = "fs",
-	      .summary = "a file in hex and ASCII, 16 bytes a line", .usage = "hexdump FILE",
-	      .fn = cmd_hexdump);
+	      .summary = "a file in hex and ASCII, 16 bytes a line",
+	      .usage = "hexdump [-s OFFSET] [-n LENGTH] FILE", .fn = cmd_hexdump,
+	      .subcmds = hexdump_subcmds);
 
 static const char *type_name(const struct linux_stat *st)
 {

@@ -82,6 +82,16 @@ def check_tree(vm, mnt, expect=EXPECT, big_dir=10000):
     if "huge.bin" in expect:
         out = ok(vm, "stat %s/huge.bin" % mnt)
         assert re.search(r"Size: %d\s" % ext2img.BIG_SPARSE, out), out
+        # Past 4 GiB (large_file): a hole reads as zeros, the data at the
+        # end as the host wrote it.
+        with open(os.path.join(os.fspath(TREE.get()), "huge.bin"), "rb") as f:
+            f.seek(ext2img.BIG_SPARSE - 16)
+            tail = f.read(16)
+        for off, want in ((4 << 30, bytes(16)), (ext2img.BIG_SPARSE - 16, tail)):
+            out = ok(vm, "hexdump -s %d -n 16 %s/huge.bin" % (off, mnt))
+            row = "%08x  %s  %s" % (off, " ".join("%02x" % b for b in want[:8]),
+                                    " ".join("%02x" % b for b in want[8:]))
+            assert out.startswith(row), (off, row, out)
     names = ok(vm, "ls %s/bigdir" % mnt).split()
     assert names == sorted(p[len("bigdir/"):] for p in expect if p.startswith("bigdir/")), \
         len(names)

@@ -32,6 +32,8 @@ def fs_shell_files(vm):
     assert re.search(r"Modify: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9}", out), out
     assert ok(vm, "crc32 /etc/motd") == "%08x %d /etc/motd\n" % (MOTD_CRC, MOTD_SIZE)
     fails(vm, "crc32 /etc/motd /nope", "crc32: /nope: No such file or directory")
+    out = ok(vm, "hexdump -s 2 -n 3 /etc/hostname")
+    assert re.match(r"^00000002  72 76 69 +\|rvi\|\n00000005\n$", out), out
     out = ok(vm, "hexdump /etc/hostname")
     assert "00000000  63 6f 72 76 69 64 0a" in out and "|corvid.|" in out, out
     assert out.strip().endswith("00000007"), out
@@ -120,7 +122,7 @@ def fs_shell_files(vm):
 USAGE = ["pwd x", "cd a b", "ls -z", "cat", "mkdir", "mkdir -p", "rmdir", "rm", "rm -r",
          "write", "write f", "touch", "stat", "stat a b", "mv a", "ln a", "ln -s a",
          "mount -t tmpfs none", "mount a b c", "mount -x y none /mnt", "mount none /mnt -t", "umount",
-         "df x", "crc32", "hexdump", "hexdump a b", "cp", "cp a", "cp -r a", "cp a b c"]
+         "df x", "crc32", "hexdump", "hexdump a b", "hexdump -s x f", "hexdump -n 1", "cp", "cp a", "cp -r a", "cp a b c"]
 
 
 @scenario(uefi=False, smp=2, timeout=120)
