@@ -23,7 +23,7 @@ static void automount_one(struct blkdev *dev, void *arg)
 	int err;
 
 	(void)arg;
-	if (!t)
+	if (!t || mount_source_busy(dev->name)) // unknown, or already "/" (root=)
 		return;
 	ksnprintf(dir, sizeof(dir), "/mnt/%s", dev->name);
 	err = vfs_mkdir(NULL, "/mnt", 0755);
@@ -37,8 +37,6 @@ static void automount_one(struct blkdev *dev, void *arg)
 		goto out_err;
 	err = vfs_mount_at(&at, t->name, dev->name, NULL);
 	vfs_path_put(&at);
-	if (err == -EBUSY)
-		return; // mounted already (root=)
 	if (err)
 		goto out_err;
 	log_info("%s (%s) mounted on %s\n", dev->name, t->name, dir);

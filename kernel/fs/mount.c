@@ -93,6 +93,11 @@ static int source_in_use(const struct mount *m, void *arg)
 	       fs_type_find(m->sb->type_name)->requires_dev && !strcmp(m->source, arg);
 }
 
+bool mount_source_busy(const char *source)
+{
+	return mount_for_each(source_in_use, (void *)source) != 0;
+}
+
 /* The type to mount @source with: @type by name, or probed for NULL/"auto". */
 static int mount_pick_type(const char *type, const char *source, const struct fs_type **out)
 {
@@ -109,7 +114,7 @@ static int mount_pick_type(const char *type, const char *source, const struct fs
 	if (!dev)
 		return -ENXIO;
 	/* Two superblocks over one disk would each trust their own bitmaps. */
-	if (mount_for_each(source_in_use, (void *)source))
+	if (mount_source_busy(source))
 		return -EBUSY;
 	if (!type || !strcmp(type, "auto")) {
 		*out = fs_type_probe(dev);

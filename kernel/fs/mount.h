@@ -75,6 +75,9 @@ const struct fs_type *fs_type_at(unsigned int i);
  * does, or the device cannot be read). May sleep. */
 const struct fs_type *fs_type_probe(struct blkdev *dev);
 
+/* Is the block device @source mounted (by a type that mounts devices)? */
+bool mount_source_busy(const char *source);
+
 /* Take/drop references on both halves of @p. */
 void vfs_path_get(const struct vfs_path *p);
 void vfs_path_put(struct vfs_path *p);

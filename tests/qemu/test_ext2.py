@@ -306,3 +306,4 @@ def ext2_root(vm):
     with open(os.path.join(got, "etc", "motd")) as f:
         assert f.read() == "written on the root\n"
     assert {"dev", "proc", "tmp", "etc", "lost+found"} <= set(os.listdir(got))
+    assert "mnt" not in os.listdir(got)   # automount left the root disk alone
