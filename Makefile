@@ -16,7 +16,10 @@ VIRTIO ?= on
 SCRATCH := build/scratch.img
 DISK ?= $(SCRATCH)
 DISK_MB ?= 64
-DISKS ?=
+# The FAT image `make run` attaches (mformat + mcopy of the fixture tree,
+# tools/mkfatimg.py); the kernel mounts it at /mnt/vdX.
+FAT_IMG := build/fat.img
+DISKS ?= $(FAT_IMG)
 
 ifeq ($(filter $(BUILD),debug release),)
 $(error BUILD must be debug or release)
@@ -133,10 +136,14 @@ $(SCRATCH):
 	@mkdir -p $(dir $@)
 	@truncate -s $(DISK_MB)M $@
 
-run: $(ELF) $(INITRD) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
+$(FAT_IMG): tools/mkfatimg.py
+	@echo "  FATIMG  $@"
+	@$(PYTHON) tools/mkfatimg.py $@
+
+run: $(ELF) $(INITRD) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH)) $(filter $(FAT_IMG),$(DISKS))
 	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)" $(INITRD)) && ISO=$$ISO tools/qemu.sh
 
-run-debug: $(ELF) $(INITRD) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH))
+run-debug: $(ELF) $(INITRD) $(if $(filter $(SCRATCH),$(DISK)),$(SCRATCH)) $(filter $(FAT_IMG),$(DISKS))
 	@echo "QEMU is waiting for GDB on localhost:1234: run 'make gdb' in another terminal"
 	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)" $(INITRD)) && ISO=$$ISO GDB=wait tools/qemu.sh
 

@@ -10,6 +10,7 @@
 #include "core/panic.h"
 #include "fs/dcache.h"
 #include "fs/devfs/devfs.h"
+#include "fs/fat/fat.h"
 #include "fs/namei.h"
 #include "fs/procfs/procfs.h"
 #include "fs/tmpfs/tmpfs.h"
@@ -26,6 +27,7 @@ void vfs_init(void)
 	tmpfs_register();
 	devfs_register();
 	procfs_register();
+	fat_register();
 	err = vfs_mount_root("tmpfs", NULL);
 	if (err)
 		panic("vfs: cannot mount the root tmpfs (%d)", err);
