@@ -55,7 +55,7 @@ def make_volume(out, mb, tool="mformat", fat=None, cluster=None, fats=None):
     if os.path.exists(out):
         os.unlink(out)
     with open(out, "wb") as f:
-        f.truncate(mb << 20 if mb >= 1 else int(mb * 1024 * 1024))
+        f.truncate(int(mb * 1024 * 1024))
     if tool == "mkfs":
         cmd = ["mkfs.fat", "-n", "CORVID"]
         if fat:

@@ -1,0 +1,147 @@
+"""FAT scenarios (kernel/fs/fat, doc/fat.md): images made on the host by
+mformat and mkfs.fat with the fixture tree copied in by mcopy
+(tools/mkfatimg.py) are mounted by the boot automount; every file is read
+back and compared by CRC-32 with the host's bytes; a write workload runs
+in the kernel, and after umount and shutdown fsck.fat -n finds nothing
+and mdir/mcopy see exactly the expected tree and bytes."""
+import atexit
+import os
+import subprocess
+import sys
+import tempfile
+import zlib
+
+from harness import scenario, ok, fails
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+import mkfatimg  # noqa: E402
+
+FILES = mkfatimg.fixture_tree()
+
+
+def image(mb, tool="mformat", fat=None, cluster=None, fats=None, empty=False):
+    fd, path = tempfile.mkstemp(prefix="fat-", suffix=".img")
+    os.close(fd)
+    mkfatimg.make_volume(path, mb, tool, fat, cluster, fats)
+    if not empty:
+        mkfatimg.copy_tree(path, FILES)
+    atexit.register(lambda: os.path.exists(path) and os.unlink(path))
+    return path
+
+
+def crc_line(path, data):
+    return "%08x %d %s" % (zlib.crc32(data), len(data), path)
+
+
+def check_fixture(vm, mnt):
+    out = ok(vm, "mount")
+    assert f"{mnt} vfat" in out or f"on {mnt}" in out or mnt in out, out
+    names = sorted(FILES)
+    cmd = "crc32 " + " ".join('"%s/%s"' % (mnt, n) for n in names)
+    out = ok(vm, cmd, )
+    for n in names:
+        assert crc_line(f"{mnt}/{n}", FILES[n]) in out, (n, out)
+
+
+def fsck_clean(img):
+    r = subprocess.run(["fsck.fat", "-n", img], capture_output=True, text=True)
+    lines = [l for l in r.stdout.splitlines() if not l.startswith("fsck.fat ")]
+    assert r.returncode == 0 and len(lines) == 1 and " files, " in lines[0], r.stdout + r.stderr
+    return lines[0]
+
+
+def host_tree(img):
+    """{path: bytes} of every file on @img, through mcopy -s."""
+    out = tempfile.mkdtemp(prefix="fatout-")
+    env = dict(os.environ, LC_ALL="C.UTF-8")
+    subprocess.run(["mcopy", "-s", "-n", "-i", img, "::/", out], check=True, env=env,
+                   capture_output=True)
+    tree = {}
+    for root, _, files in os.walk(out):
+        for f in files:
+            p = os.path.join(root, f)
+            with open(p, "rb") as fh:
+                tree[os.path.relpath(p, out)] = fh.read()
+    subprocess.run(["rm", "-rf", out], check=True)
+    return tree
+
+
+FAT16 = image(32)
+FAT32 = image(64, fat=32)
+FAT12 = image(1.40625, tool="mkfs", fat=12)  # 1440 KiB
+
+
+@scenario(virtio=True, disks=[FAT16, FAT32], smp=2, timeout=120)
+def fat_reads_fixture(vm):
+    boot = vm.text()
+    assert "vdb (vfat) mounted on /mnt/vdb" in boot and "vdc (vfat) mounted on /mnt/vdc" in boot
+    assert "vda (" not in boot  # the ISO is not taken for FAT
+    check_fixture(vm, "/mnt/vdb")
+    check_fixture(vm, "/mnt/vdc")
+    out = ok(vm, "ls /mnt/vdb")
+    for n in ("Gr\u00fc\u00dfe, \u65e5\u672c.txt", "README.TXT", "lower.txt", "docs", "big"):
+        assert n in out, out
+    # Case-insensitive lookup that preserves case; short aliases work.
+    assert ok(vm, "cat /mnt/vdb/readme.txt") == "Corvid FAT fixture\n"
+    assert ok(vm, "cat /mnt/vdb/MIXEDC~1.TEX") == "a long name with spaces\n"
+    vm.shutdown()
+
+
+def workload(vm, mnt, big=True):
+    """A write workload in the kernel; returns the tree the host must see."""
+    want = dict(FILES)
+    vm.run(f"cd {mnt}")
+    ok(vm, "mkdir -p new/sub/deep")
+    ok(vm, "write new/a.txt hello world")
+    ok(vm, "echo appended >> new/a.txt")
+    want["new/a.txt"] = b"hello world\nappended\n"
+    src = "big/large.bin" if big else "docs/guide.md"
+    ok(vm, f"cp {src} new/sub/copy.bin")
+    want["new/sub/copy.bin"] = FILES[src]
+    ok(vm, "mv docs/nested new/moved")  # a directory to another parent: its ".." moves
+    for k in [k for k in want if k.startswith("docs/nested/")]:
+        want["new/moved/" + k[len("docs/nested/"):]] = want.pop(k)
+    ok(vm, 'mv lower.txt "new/Renamed File.txt"')
+    want["new/Renamed File.txt"] = want.pop("lower.txt")
+    ok(vm, "rm README.TXT")
+    del want["README.TXT"]
+    ok(vm, 'mkdir "A Long Directory Name" gone')
+    ok(vm, "rmdir gone")
+    for i in range(40):
+        name = f"new/sub/deep/file number {i} with a long name.txt"
+        ok(vm, f'write "{name}" content {i}')
+        want[name] = b"content %d\n" % i
+    for i in range(0, 40, 3):
+        ok(vm, f'rm "new/sub/deep/file number {i} with a long name.txt"')
+        del want[f"new/sub/deep/file number {i} with a long name.txt"]
+    ok(vm, "write new/sub/deep/x.TXT refilled slot")
+    want["new/sub/deep/x.TXT"] = b"refilled slot\n"
+    ok(vm, "write empty now not empty")
+    want["empty"] = b"now not empty\n"
+    ok(vm, "cat new/moved/../moved/deeper/leaf.dat > /tmp/leaf")
+    ok(vm, "cd /")
+    out = ok(vm, f"crc32 {mnt}/new/a.txt {mnt}/new/sub/copy.bin")
+    assert crc_line(f"{mnt}/new/sub/copy.bin", FILES[src]) in out, out
+    ok(vm, f"umount {mnt}")
+    return want
+
+
+def check_host(img, want):
+    print("fsck:", fsck_clean(img), len(want))
+    got = host_tree(img)
+    assert sorted(got) == sorted(want), (sorted(set(got) ^ set(want)))
+    for k in want:
+        assert got[k] == want[k], k
+
+
+W16 = image(32, tool="mkfs", fat=16, cluster=4)
+W32 = image(64, tool="mkfs", fat=32, cluster=1, fats=2)
+W12 = image(1.40625, tool="mkfs", fat=12)
+
+
+@scenario(virtio=True, disks=[W16, W32, W12], smp=2, timeout=240)
+def fat_write_workload_fsck(vm):
+    wants = [workload(vm, "/mnt/vdb"), workload(vm, "/mnt/vdc"), workload(vm, "/mnt/vdd", big=False)]
+    vm.shutdown()
+    for img, want in zip(vm.disks, wants):
+        check_host(img, want)
