@@ -83,7 +83,7 @@ static void archive_free(struct archive *a)
 	kfree(a);
 }
 
-static const struct conf_fs tmp = { "tmpfs", NULL, 0 };
+static const struct conf_fs tmp = { .type = "tmpfs" };
 
 KTEST(initramfs_unpacks_a_tree)
 {

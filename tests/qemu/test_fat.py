@@ -6,6 +6,7 @@ in the kernel, and after umount and shutdown fsck.fat -n finds nothing
 and mdir/mcopy see exactly the expected tree and bytes."""
 import atexit
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -145,3 +146,29 @@ def fat_write_workload_fsck(vm):
     vm.shutdown()
     for img, want in zip(vm.disks, wants):
         check_host(img, want)
+
+
+def conf_image(fat, mb, cluster):
+    fd, path = tempfile.mkstemp(prefix=f"fatconf{fat}-", suffix=".img")
+    os.close(fd)
+    os.truncate(path, mb << 20)
+    subprocess.run(["mkfs.fat", "-F", str(fat), "-s", str(cluster), "-n", "CORVIDCONF", path],
+                   check=True, stdout=subprocess.DEVNULL)
+    atexit.register(lambda: os.path.exists(path) and os.unlink(path))
+    return path
+
+
+CONF16 = conf_image(16, 16, 4)
+CONF32 = conf_image(32, 40, 1)
+
+
+@scenario(virtio=True, disks=[CONF16, CONF32], smp=2, mem="1G", timeout=600)
+def fat_conformance_and_enospc(vm):
+    ok(vm, "umount /mnt/vdb")  # the boot automount took them
+    ok(vm, "umount /mnt/vdc")
+    out = vm.run("test " + os.environ.get("FAT_KTESTS", "vfs_conformance_vfat fat_enospc"), timeout=560)
+    assert re.search(r"ktest: \d+ passed, 0 failed", out), out
+    assert "skipped: no blank" not in vm.text(), out
+    vm.shutdown()
+    for img in vm.disks:
+        fsck_clean(img)

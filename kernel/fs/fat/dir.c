@@ -72,8 +72,10 @@ int fat_dir_scan(struct fat_sb *fs, struct inode *dir, uint64_t from, struct fat
 		uint32_t in;
 
 		err = dir_byte(fs, dir, off, false, &at);
-		if (err == -ENOENT)
-			err = 0;
+		if (err == -ENOENT) {
+			err = 0; // the end of the chain: a full directory
+			break;
+		}
 		if (err || (err = fat_bread(fs, at, &b, &in)))
 			break;
 		for (; in < fs->bsize; in += FAT_DIRENT_SIZE, off += FAT_DIRENT_SIZE) {
