@@ -87,21 +87,23 @@ int fat_dir_scan(struct fat_sb *fs, struct inode *dir, uint64_t from, struct fat
 			if (e == FAT_DIR_STOP)
 				break;
 			if (e == FAT_DIR_ITEM && s->item) {
+				/* Callbacks do no I/O: the block stays held. */
 				uint64_t slot = (b->block * fs->bsize + in) / FAT_DIRENT_SIZE;
 
-				brelse(b);
 				err = s->item(s, s->it, slot);
-				if (err)
+				if (err) {
+					brelse(b);
 					goto out;
-				err = fat_bread(fs, at - at % fs->bsize, &b, &in);
-				if (err)
-					goto out;
-				in = (uint32_t)((slot * FAT_DIRENT_SIZE) % fs->bsize);
+				}
 			}
 		}
 		brelse(b);
 		if (in < fs->bsize)
 			break; // the end marker
+	}
+	if (!err) { // the whole directory was seen: remember where it ends
+		fat_i(dir)->dir_end = off;
+		fat_i(dir)->end_known = true;
 	}
 out:
 	if (end)
@@ -275,6 +277,10 @@ int fat_dir_add(struct fat_sb *fs, struct inode *dir, const char *name, size_t l
 	c.cand = cand;
 	if (fat_sn_fits(name, len, de->name, &de->ntres)) {
 		c.need = 1;
+		if (fat_i(dir)->end_known && fat_i(dir)->dir_end < DIR_MAX_BYTES) {
+			where = fat_i(dir)->dir_end; // no alias to choose: append
+			goto write;
+		}
 	} else {
 		n = fat_utf8_to_utf16(name, len, u, FAT_LFN_MAX);
 		err = n < 0 ? n : 0;
@@ -297,7 +303,10 @@ int fat_dir_add(struct fat_sb *fs, struct inode *dir, const char *name, size_t l
 			goto out;
 		memcpy(de->name, cand[i], 11);
 	}
+write:
 	err = add_write(fs, dir, where, u, n, de, slot);
+	if (!err && where + (uint64_t)c.need * FAT_DIRENT_SIZE > fat_i(dir)->dir_end)
+		fat_i(dir)->dir_end = where + (uint64_t)c.need * FAT_DIRENT_SIZE;
 	*slots_off = where;
 	*dir_off = where + (uint64_t)(c.need - 1) * FAT_DIRENT_SIZE;
 out:

@@ -70,6 +70,8 @@ struct fat_inode {
 	uint32_t nr_clusters;  // clusters in the chain (files and directories)
 	uint8_t attr;
 	uint32_t hint_idx, hint_clus; // the last cluster mapped (0: none)
+	uint64_t dir_end;	      // directories: the end marker's offset, if end_known
+	bool end_known;
 	char *name;		      // the current name (revalidate)
 	size_t len;
 };
