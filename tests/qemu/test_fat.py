@@ -158,7 +158,7 @@ def conf_image(fat, mb, cluster):
     return path
 
 
-CONF16 = conf_image(16, 16, 4)
+CONF16 = conf_image(16, 9, 4)
 CONF32 = conf_image(32, 40, 1)
 
 
@@ -172,3 +172,99 @@ def fat_conformance_and_enospc(vm):
     vm.shutdown()
     for img in vm.disks:
         fsck_clean(img)
+
+
+# ---- bad volumes ---------------------------------------------------------
+class Fat16:
+    """A FAT16 image's geometry and root directory, for corrupting it."""
+
+    def __init__(self, path):
+        self.path = path
+        with open(path, "rb") as f:
+            bs = f.read(512)
+        le = int.from_bytes
+        self.bps, self.spc = le(bs[11:13], "little"), bs[13]
+        self.rsvd, self.nfats = le(bs[14:16], "little"), bs[16]
+        self.roots, self.fatsz = le(bs[17:19], "little"), le(bs[22:24], "little")
+        self.root = (self.rsvd + self.nfats * self.fatsz) * self.bps
+        self.data = self.root + self.roots * 32
+
+    def entry(self, name11):
+        with open(self.path, "rb") as f:
+            f.seek(self.root)
+            d = f.read(self.roots * 32)
+        for i in range(0, len(d), 32):
+            if d[i:i + 11] == name11:
+                return self.root + i, int.from_bytes(d[i + 26:i + 28], "little")
+        raise KeyError(name11)
+
+    def set_fat(self, cl, val):
+        with open(self.path, "r+b") as f:
+            for n in range(self.nfats):
+                f.seek((self.rsvd + n * self.fatsz) * self.bps + 2 * cl)
+                f.write(val.to_bytes(2, "little"))
+
+    def poke(self, off, data):
+        with open(self.path, "r+b") as f:
+            f.seek(off)
+            f.write(data)
+
+
+def bad_chains_image():
+    path = image(10, tool="mkfs", fat=16, cluster=4, empty=True)
+    files = {"loop.bin": pattern3(9000), "out.bin": pattern3(9000), "free.bin": pattern3(9000),
+             "ok.txt": b"still readable\n"}
+    mkfatimg.copy_tree(path, files)
+    subprocess.run(["mmd", "-i", path, "::/dirloop"], check=True)
+    v = Fat16(path)
+    _, c = v.entry(b"LOOP    BIN")
+    v.set_fat(c + 2, c)           # the third cluster links back to the first
+    _, c = v.entry(b"OUT     BIN")
+    v.set_fat(c + 1, 0xFFF0)      # past the volume's last cluster
+    _, c = v.entry(b"FREE    BIN")
+    v.set_fat(c + 1, c + 200)     # a free cluster (never allocated)
+    _, c = v.entry(b"DIRLOOP    ")
+    v.poke(v.data + (c - 2) * v.spc * v.bps, b"\x41" * (v.spc * v.bps))  # no end marker
+    v.set_fat(c, c)               # and a chain onto itself
+    return path
+
+
+def pattern3(n):
+    return mkfatimg.pattern(n, 11)
+
+
+def bad_bpb_image(off, value):
+    path = image(2, tool="mkfs", fat=12, empty=True)
+    Fat16(path).poke(off, value)
+    return path
+
+
+BAD = bad_chains_image()
+BPB_ZERO_SECTOR = bad_bpb_image(11, b"\0\0")         # bytes per sector 0
+BPB_ZERO_CLUSTER = bad_bpb_image(13, b"\0")          # sectors per cluster 0
+BPB_HUGE_FAT = bad_bpb_image(22, b"\xff\xff")        # a FAT larger than the disk
+BPB_ZERO_FATS = bad_bpb_image(16, b"\0")             # no FAT
+
+
+@scenario(virtio=True, disks=[BAD, BPB_ZERO_SECTOR, BPB_ZERO_CLUSTER, BPB_HUGE_FAT, BPB_ZERO_FATS],
+          smp=2, timeout=90)
+def fat_bad_volumes(vm):
+    boot = vm.text()
+    assert "vdb (vfat) mounted on /mnt/vdb" in boot, boot
+    for d in "cdef":
+        assert f"vd{d} (" not in boot  # the probe is strict
+    for name, what in (("loop.bin", "loops"), ("out.bin", "leaves the volume"),
+                       ("free.bin", "free cluster")):
+        out = vm.run(f"cat /mnt/vdb/{name}")
+        assert "Structure needs cleaning" in out, (name, out)
+        assert what in vm.text(), (name, what)
+    out = vm.run("ls /mnt/vdb/dirloop")
+    assert "Structure needs cleaning" in out, out
+    assert ok(vm, "cat /mnt/vdb/ok.txt") == "still readable\n"  # the rest still works
+    ok(vm, "write /mnt/vdb/new.txt after the errors")
+    for d in "cdef":
+        out = vm.run(f"mount vd{d} /mnt -t vfat")
+        assert "Structure needs cleaning" in out or "Invalid argument" in out, (d, out)
+        assert f"vd{d}: not a FAT volume:" in vm.text(), d
+    ok(vm, "umount /mnt/vdb")
+    vm.shutdown()

@@ -227,17 +227,15 @@ static void enospc_case(struct conf_ctx *c)
 	kfree(want);
 }
 
+/* On the (small) FAT16 volume: filling the FAT32 one takes minutes under
+ * TCG; FAT32's free count is checked by fsck.fat in test_fat.py. */
 KTEST(fat_enospc_and_recover)
 {
-	const enum fat_type types[] = { FAT16, FAT32 };
+	struct conf_ctx c;
 
-	for (int i = 0; i < 2; i++) {
-		struct conf_ctx c;
-
-		if (!have(types[i], "fat_enospc_and_recover"))
-			continue;
-		conf_mount(&c, types[i] == FAT16 ? &conf_fat16 : &conf_fat32);
-		enospc_case(&c);
-		conf_umount(&c);
-	}
+	if (!have(FAT16, "fat_enospc_and_recover"))
+		return;
+	conf_mount(&c, &conf_fat16);
+	enospc_case(&c);
+	conf_umount(&c);
 }

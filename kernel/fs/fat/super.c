@@ -216,7 +216,12 @@ static int fat_load(struct fat_sb *fs, struct blkdev *dev)
 	kfree(bs);
 	if (err) {
 		log_warn("%s: not a FAT volume: %s\n", dev->name, err == -EINVAL ? why : "I/O error");
-		return err == -EINVAL ? -EINVAL : -EIO;
+		if (err != -EINVAL)
+			return -EIO;
+		/* A boot sector that says FAT but has absurd fields is damaged. */
+		return strcmp(why, "no boot sector signature") && strcmp(why, "no jump instruction")
+			       ? -EUCLEAN
+			       : -EINVAL;
 	}
 	fs->bsize = pick_bsize(&fs->g);
 	if (fs->bsize < dev->block_size) {
