@@ -208,6 +208,8 @@ static void put_char(char *out, size_t *at, uint8_t c, bool lower)
 		out[(*at)++] = (char)(0x80 | (c & 0x3F));
 		return;
 	}
+	if (c < 0x20 || c == '/')
+		c = '_'; // a damaged entry: still a name the VFS can show
 	out[(*at)++] = (char)(lower && c >= 'A' && c <= 'Z' ? c + 32 : c);
 }
 
