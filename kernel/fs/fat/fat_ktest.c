@@ -16,10 +16,12 @@
 #include "drivers/block/bcache.h"
 #include "drivers/block/blkdev.h"
 #include "fs/fat/bpb.h"
+#include "fs/namei.h"
 #include "fs/vfs_conformance.h"
 #include "include/uapi/errno.h"
 #include "ktest/ktest.h"
 #include "lib/crc32.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 
@@ -238,4 +240,52 @@ KTEST(fat_enospc_and_recover)
 	conf_mount(&c, &conf_fat16);
 	enospc_case(&c);
 	conf_umount(&c);
+}
+
+/* The fixture's non-ASCII names (tools/mkfatimg.py), which the shell's
+ * line editor cannot type: found in a listing, opened, and their bytes
+ * checked by CRC-32 against the host's (test_fat.py checks the same
+ * constants against the fixture). */
+static const struct {
+	const char *name;
+	uint32_t crc, size;
+} fixture_names[] = {
+	{ "Gr\xc3\xbc\xc3\x9f" "e, \xe6\x97\xa5\xe6\x9c\xac.txt", 0xd48b5806, 19 },
+	{ "\xc3\xa9t\xc3\xa9 \xe2\x80\x93 caf\xc3\xa9.bin", 0xcc6a5018, 1000 },
+};
+
+static int listed;
+
+static void note_fixture(const char *name, uint8_t type, void *arg)
+{
+	(void)type, (void)arg;
+	for (size_t i = 0; i < sizeof(fixture_names) / sizeof(fixture_names[0]); i++)
+		listed += !strcmp(name, fixture_names[i].name);
+}
+
+KTEST(fat_fixture_unicode_names)
+{
+	struct conf_ctx c = { 0 };
+	uint8_t *buf = kmalloc(1024);
+	char path[80];
+	struct linux_stat st;
+
+	KASSERT(buf);
+	KASSERT_EQ(vfs_walk(NULL, "/mnt", WALK_FOLLOW, &c.cwd), 0);
+	ksnprintf(path, sizeof(path), "vdb/%s", fixture_names[0].name);
+	if (vfs_stat(&c.cwd, path, &st)) {
+		log_info("fat_fixture_unicode_names skipped: no fixture image on /mnt/vdb\n");
+		goto out;
+	}
+	listed = 0;
+	KASSERT(conf_count_entries(&c, "vdb", note_fixture, NULL) > 2);
+	KASSERT_EQ(listed, 2);
+	for (size_t i = 0; i < sizeof(fixture_names) / sizeof(fixture_names[0]); i++) {
+		ksnprintf(path, sizeof(path), "vdb/%s", fixture_names[i].name);
+		KASSERT_EQ(conf_get(&c, path, buf, 1024), (ssize_t)fixture_names[i].size);
+		KASSERT_EQ(crc32_update(0, buf, fixture_names[i].size), fixture_names[i].crc);
+	}
+out:
+	vfs_path_put(&c.cwd);
+	kfree(buf);
 }
