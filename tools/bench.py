@@ -10,7 +10,9 @@ own benchmarks print. Nothing here passes or fails: it measures.
 import argparse
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
@@ -30,10 +32,24 @@ def boot_to_prompt(elf, uefi, logdir):
         vm.kill()
 
 
+def fat32_bench_image():
+    """A blank sparse FAT32 volume for BENCH(fat32) (kernel/fs/fat/fat_bench.c)."""
+    fd, path = tempfile.mkstemp(prefix="fatbench-", suffix=".img")
+    os.close(fd)
+    os.truncate(path, 512 << 20)
+    subprocess.run(["mkfs.fat", "-F", "32", "-s", "8", "-n", "CORVIDBNCH", path], check=True,
+                   stdout=subprocess.DEVNULL)
+    return path
+
+
 def kernel_metrics(elf, logdir, names):
+    fat = fat32_bench_image()
     opts = dict(harness.DEFAULTS, smp=4, mem="2G", timeout=600, virtio=True, disk=160,
-                cmdline="bench " + " ".join(names))
-    vm = harness.VM("bench-kernel", opts, elf, logdir)
+                disks=[fat], cmdline="bench " + " ".join(names))
+    try:
+        vm = harness.VM("bench-kernel", opts, elf, logdir)  # it copies the image
+    finally:
+        os.unlink(fat)
     try:
         vm.wait_prompt()
         return [line for line in vm.text().splitlines() if line.startswith("METRIC ")]

@@ -115,6 +115,9 @@ int fat_map(struct fat_sb *fs, struct fat_inode *fi, uint32_t idx, bool alloc, b
 int fat_truncate_chain(struct fat_sb *fs, struct fat_inode *fi, uint32_t keep) __must_check;
 /* Free the chain from @first (eviction of an unlinked inode). */
 int fat_free_chain(struct fat_sb *fs, uint32_t first) __must_check;
+/* How many clusters from @cl on (at most @max) follow each other on
+ * disk in the chain: *@n >= 1; cl..cl+n-1 are linked in order. */
+int fat_contig(struct fat_sb *fs, uint32_t cl, uint32_t max, uint32_t *n) __must_check;
 /* Walk the chain from @first, counting its clusters into *@n. */
 int fat_chain_len(struct fat_sb *fs, uint32_t first, uint32_t *n) __must_check;
 

@@ -360,6 +360,39 @@ int fat_truncate_chain(struct fat_sb *fs, struct fat_inode *fi, uint32_t keep)
 	return fat_ent_classify(&fs->g, val) == FAT_ENT_NEXT ? fat_free_chain(fs, val) : 0;
 }
 
+int fat_contig(struct fat_sb *fs, uint32_t cl, uint32_t max, uint32_t *n)
+{
+	unsigned int width = fat_ent_bytes(fs->g.type);
+	uint32_t k = 1, val;
+	int err = 0;
+
+	mutex_lock(&fs->fat_lock);
+	while (k < max && cl + k - 1 < fs->g.max_cluster) {
+		struct buf *b;
+		uint32_t in, c = cl + k - 1;
+
+		if (fs->g.type == FAT12) {
+			err = fat_get(fs, c, &val);
+			if (err || val != c + 1)
+				break;
+			k++;
+			continue;
+		}
+		err = fat_bread(fs, ent_byte(fs, fs->g.active_fat, c), &b, &in);
+		if (err)
+			break;
+		for (; k < max && c < fs->g.max_cluster && in < fs->bsize; in += width, c++, k++)
+			if (fat_ent_decode(fs->g.type, c, b->data + in) != c + 1)
+				break;
+		brelse(b);
+		if (in < fs->bsize && k < max && c < fs->g.max_cluster)
+			break; // the run ended inside this block
+	}
+	mutex_unlock(&fs->fat_lock);
+	*n = k;
+	return err;
+}
+
 int fat_chain_len(struct fat_sb *fs, uint32_t first, uint32_t *n)
 {
 	struct fat_chain c;
