@@ -305,6 +305,12 @@ int fat_dir_add(struct fat_sb *fs, struct inode *dir, const char *name, size_t l
 	}
 write:
 	err = add_write(fs, dir, where, u, n, de, slot);
+	if (!err) {
+		char sn[25];
+
+		fat_nset_add(fat_i(dir), name, len);
+		fat_nset_add(fat_i(dir), sn, fat_sn_display(de->name, 0, sn));
+	}
 	if (!err && where + (uint64_t)c.need * FAT_DIRENT_SIZE > fat_i(dir)->dir_end)
 		fat_i(dir)->dir_end = where + (uint64_t)c.need * FAT_DIRENT_SIZE;
 	*slots_off = where;
@@ -316,18 +322,43 @@ out:
 	return err;
 }
 
+/* Both names an entry answers to, for the name set. */
+static void nset_item(struct fat_inode *fi, const struct fat_dir_item *it, bool add)
+{
+	char sn[25];
+	size_t n = fat_sn_display(it->de.name, 0, sn);
+
+	if (add) {
+		fat_nset_add(fi, it->name, it->len);
+		fat_nset_add(fi, sn, n);
+	} else {
+		fat_nset_del(fi, it->name, it->len);
+		fat_nset_del(fi, sn, n);
+	}
+}
+
 int fat_dir_remove(struct fat_sb *fs, struct inode *dir, uint64_t slots_off, uint64_t dir_off)
 {
+	struct fat_dir_parser *p = kmalloc(sizeof(*p));
+	struct fat_dir_item *it = kmalloc(sizeof(*it));
 	uint8_t ent[FAT_DIRENT_SIZE];
-	int err = 0;
+	int err = p && it ? 0 : -ENOMEM;
 
+	if (p)
+		fat_dir_parser_init(p);
 	for (uint64_t off = slots_off; !err && off <= dir_off; off += FAT_DIRENT_SIZE) {
 		err = fat_dir_get(fs, dir, off, ent);
+		if (!err && fat_dir_feed(p, ent, off, it) == FAT_DIR_ITEM && off == dir_off)
+			nset_item(fat_i(dir), it, false);
+		else if (!err && off == dir_off)
+			fat_nset_free(fat_i(dir)); // not the entry expected: rebuild later
 		if (!err) {
 			ent[0] = FAT_DIR_FREE;
 			err = fat_dir_put(fs, dir, off, ent, NULL);
 		}
 	}
+	kfree(it);
+	kfree(p);
 	return err;
 }
 
@@ -370,16 +401,50 @@ int fat_dir_init(struct fat_sb *fs, struct inode *dir, uint32_t parent_first,
 	return err ? err : fat_dir_put(fs, dir, FAT_DIRENT_SIZE, ent, NULL);
 }
 
+struct build_ctx {
+	struct fat_dir_scan s;
+	struct fat_inode *fi;
+};
+
+static int build_item(struct fat_dir_scan *s, const struct fat_dir_item *it, uint64_t slot)
+{
+	struct build_ctx *c = container_of(s, struct build_ctx, s);
+
+	(void)slot;
+	if (!fat_short_is_dot(it->de.name))
+		nset_item(c->fi, it, true);
+	return 0;
+}
+
+/* Fill @dir's name set from one scan. */
+static int nset_build(struct fat_sb *fs, struct inode *dir, struct fat_dir_item *it)
+{
+	struct build_ctx c = { { .item = build_item, .it = it }, fat_i(dir) };
+	int err;
+
+	fat_nset_free(c.fi);
+	c.fi->nvalid = true;
+	err = fat_dir_scan(fs, dir, 0, &c.s, NULL);
+	if (err)
+		fat_nset_free(c.fi);
+	return err < 0 ? err : 0;
+}
+
 static int fat_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
 	struct fat_sb *fs = fat_sb_of(dir->sb);
 	struct fat_dir_item *it = kmalloc(sizeof(*it));
 	uint64_t slot;
-	int err;
+	int err = 0;
 
 	if (!it)
 		return -ENOMEM;
-	err = fat_dir_find(fs, dir, name, len, it, &slot);
+	if (!fat_i(dir)->nvalid)
+		err = nset_build(fs, dir, it);
+	if (!err && !fat_nset_may_have(fat_i(dir), name, len))
+		err = -ENOENT;
+	if (!err)
+		err = fat_dir_find(fs, dir, name, len, it, &slot);
 	if (!err)
 		err = fat_iget(fs, dir, it, slot, out);
 	kfree(it);

@@ -72,6 +72,12 @@ struct fat_inode {
 	uint32_t hint_idx, hint_clus; // the last cluster mapped (0: none)
 	uint64_t dir_end;	      // directories: the end marker's offset, if end_known
 	bool end_known;
+	/* Directories: a counted set of the hashes of every name (long and
+	 * short) in it, so a lookup of a missing name needs no scan; built by
+	 * one scan, kept by add and remove, dropped on any doubt. */
+	uint32_t *nkeys, *ncounts;
+	uint32_t ncap, nused;
+	bool nvalid;
 	char *name;		      // the current name (revalidate)
 	size_t len;
 };
@@ -175,6 +181,12 @@ int fat_dir_init(struct fat_sb *fs, struct inode *dir, uint32_t parent_first,
 int fat_lookup_op(struct inode *dir, const char *name, size_t len, struct inode **out);
 /* namei.c: the dentry check (super.c puts it in the super_ops). */
 bool fat_revalidate(struct dentry *d);
+
+/* nameset.c (directory inode locked) */
+void fat_nset_add(struct fat_inode *fi, const char *name, size_t len);
+void fat_nset_del(struct fat_inode *fi, const char *name, size_t len);
+bool fat_nset_may_have(const struct fat_inode *fi, const char *name, size_t len);
+void fat_nset_free(struct fat_inode *fi);
 
 extern const struct inode_ops fat_dir_iops;
 extern const struct inode_ops fat_file_iops;

@@ -268,6 +268,7 @@ void fat_evict(struct inode *inode)
 	    fat_free_chain(fs, fi->first))
 		log_warn("%s: clusters of a removed file from %u may be lost\n", fs->name,
 			 fi->first);
+	fat_nset_free(fi);
 	kfree(fi->name);
 	kfree(fi);
 	inode->fs_private = NULL;
