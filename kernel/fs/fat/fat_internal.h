@@ -32,6 +32,7 @@ struct dentry;
 
 #define FAT_ROOT_INO 1
 #define FAT_ITABLE_BUCKETS 256
+#define FAT_DIRECT_MAX (1u << 20) // the longest run one read request covers
 #define FAT_UNIQ_INO (1ull << 40) // numbers for inodes whose slot number is taken
 
 struct fat_sb {
@@ -43,6 +44,9 @@ struct fat_sb {
 	uint32_t bsize;	    // buffer-cache block size (divides every region)
 	bool ro;
 	char name[16]; // the device, for log lines
+	/* Long reads' bounce buffer (file.c), protected by bounce_lock: */
+	struct mutex bounce_lock;
+	uint8_t *bounce; // FAT_DIRECT_MAX bytes, or NULL: reads use the cache
 	/* Protected by fat_lock: */
 	struct mutex fat_lock;
 	uint32_t free_count;

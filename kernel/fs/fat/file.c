@@ -13,11 +13,10 @@
 #include "fs/file.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
-#include "mm/kmalloc.h"
 
 #define LOG_PREFIX "fat: "
 #define DIRECT_MIN (64u << 10)	// reads this long go to the disk in runs
-#define DIRECT_MAX (1u << 20) // the longest run one request covers
+#define DIRECT_MAX FAT_DIRECT_MAX
 
 /* Copy between @buf and the file at @off for @n bytes (write when
  * @data is non-NULL or @zero); returns bytes done or -errno. */
@@ -120,12 +119,15 @@ static ssize_t fat_read(struct file *f, void *buf, size_t n, int64_t off)
 		return 0;
 	if ((uint64_t)n > (uint64_t)(inode->size - off))
 		n = (size_t)(inode->size - off);
-	if (n >= DIRECT_MIN && off % BLK_SECTOR_SIZE == 0)
-		bounce = kmalloc(DIRECT_MAX);
+	if (n >= DIRECT_MIN && off % BLK_SECTOR_SIZE == 0 && fat_sb_of(inode->sb)->bounce) {
+		bounce = fat_sb_of(inode->sb)->bounce;
+		mutex_lock(&fat_sb_of(inode->sb)->bounce_lock);
+	}
 	while (bounce && n - done >= DIRECT_MIN &&
 	       (r = read_run(inode, bounce, (char *)buf + done, n - done, off + (int64_t)done)) > 0)
 		done += (size_t)r;
-	kfree(bounce);
+	if (bounce)
+		mutex_unlock(&fat_sb_of(inode->sb)->bounce_lock);
 	if (done == n)
 		return (ssize_t)done;
 	r = xfer(inode, (char *)buf + done, NULL, false, n - done, off + (int64_t)done);

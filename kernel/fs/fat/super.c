@@ -174,6 +174,7 @@ static void fat_put_super(struct super_block *sb)
 			log_warn("%s: unmount could not write everything back (%d)\n", fs->name,
 				 err);
 	}
+	kfree(fs->bounce);
 	kfree(fs);
 }
 
@@ -268,6 +269,8 @@ static int fat_mount(const char *source, const char *opts, struct super_block **
 	fs->bc = bcache_default();
 	strlcpy(fs->name, dev->name, sizeof(fs->name));
 	mutex_init(&fs->fat_lock, "fat");
+	mutex_init(&fs->bounce_lock, "fat_bounce");
+	fs->bounce = kmalloc(FAT_DIRECT_MAX); // NULL: long reads use the cache
 	spin_init(&fs->itable_lock, "fat_itable", LOCK_RANK_SUBSYS + 9);
 	for (int i = 0; i < FAT_ITABLE_BUCKETS; i++)
 		list_init(&fs->itable[i]);
@@ -284,6 +287,7 @@ static int fat_mount(const char *source, const char *opts, struct super_block **
 	if (err) {
 		if (!fs->ro && fs->g.type)
 			(void)set_state(fs, false);
+		kfree(fs->bounce);
 		kfree(fs);
 		return err;
 	}
