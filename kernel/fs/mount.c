@@ -10,12 +10,12 @@
 #include "fs/mount.h"
 
 #include "core/log.h"
+#include "drivers/block/blkdev.h"
 #include "fs/dcache.h"
 #include "fs/inode.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
-#include "drivers/block/blkdev.h"
 #include "sync/mutex.h"
 #include "sync/spinlock.h"
 

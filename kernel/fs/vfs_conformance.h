@@ -16,8 +16,8 @@
 enum conf_skip {
 	CONF_NO_SYMLINK = 1 << 0,
 	CONF_NO_HARDLINK = 1 << 1,
-	CONF_NO_NLINK = 1 << 2, // directory link counts are not kept
-	CONF_NO_HOLES = 1 << 3, // SEEK_DATA/SEEK_HOLE answered as "all data"
+	CONF_NO_NLINK = 1 << 2,	 // directory link counts are not kept
+	CONF_NO_HOLES = 1 << 3,	 // SEEK_DATA/SEEK_HOLE answered as "all data"
 	CONF_NO_SPARSE = 1 << 4, // no holes at all: writing at the size limit needs the space (FAT)
 };
 

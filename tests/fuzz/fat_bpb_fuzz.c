@@ -29,7 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(g.reserved <= g.root_start && g.root_start <= g.data_start);
 		assert(g.data_start + (uint64_t)g.nr_clusters * g.sec_per_clus <= g.total_sectors);
 		assert(g.nr_clusters >= 1 && g.max_cluster == g.nr_clusters + 1);
-		assert(g.type == (g.nr_clusters < 4085 ? FAT12 : g.nr_clusters < 65525 ? FAT16 : FAT32));
+		assert(g.type == (g.nr_clusters < 4085	  ? FAT12
+				  : g.nr_clusters < 65525 ? FAT16
+							  : FAT32));
 		assert((uint64_t)g.fat_sectors * g.sector_size * 8 >=
 		       ((uint64_t)g.max_cluster + 1) * g.type);
 		assert(g.cluster_size <= FAT_MAX_CLUSTER_BYTES);

@@ -36,7 +36,8 @@ static void check_create_path(const char *name, size_t len)
 	for (unsigned int i = 0; i < n; i++) {
 		assert(cand[i][0] != ' ');
 		for (int k = 0; k < 11; k++)
-			assert(cand[i][k] == ' ' || fat_sn_char_ok(cand[i][k]) || cand[i][k] == 0x05);
+			assert(cand[i][k] == ' ' || fat_sn_char_ok(cand[i][k]) ||
+			       cand[i][k] == 0x05);
 	}
 }
 

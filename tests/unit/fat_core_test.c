@@ -95,11 +95,21 @@ TEST(bpb_refuses_bad_fields)
 		int off, width;
 		uint32_t val;
 	} bad[] = {
-		{ BPB_BYTS_PER_SEC, 2, 0 },   { BPB_BYTS_PER_SEC, 2, 513 }, { BPB_BYTS_PER_SEC, 2, 8192 },
-		{ BPB_SEC_PER_CLUS, 1, 0 },   { BPB_SEC_PER_CLUS, 1, 3 },   { BPB_RSVD_SEC_CNT, 2, 0 },
-		{ BPB_NUM_FATS, 1, 0 },	      { BPB_NUM_FATS, 1, 9 },	    { BPB_ROOT_ENT_CNT, 2, 0 },
-		{ BPB_TOT_SEC16, 2, 0 },      { BPB_FAT_SZ16, 2, 0 },	    { BPB_FAT_SZ16, 2, 1 },
-		{ BPB_MEDIA, 1, 0x12 },	      { 510, 1, 0 },		    { 0, 1, 0 },
+		{ BPB_BYTS_PER_SEC, 2, 0 },
+		{ BPB_BYTS_PER_SEC, 2, 513 },
+		{ BPB_BYTS_PER_SEC, 2, 8192 },
+		{ BPB_SEC_PER_CLUS, 1, 0 },
+		{ BPB_SEC_PER_CLUS, 1, 3 },
+		{ BPB_RSVD_SEC_CNT, 2, 0 },
+		{ BPB_NUM_FATS, 1, 0 },
+		{ BPB_NUM_FATS, 1, 9 },
+		{ BPB_ROOT_ENT_CNT, 2, 0 },
+		{ BPB_TOT_SEC16, 2, 0 },
+		{ BPB_FAT_SZ16, 2, 0 },
+		{ BPB_FAT_SZ16, 2, 1 },
+		{ BPB_MEDIA, 1, 0x12 },
+		{ 510, 1, 0 },
+		{ 0, 1, 0 },
 		{ BPB_TOT_SEC16, 2, 30 },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -126,7 +136,8 @@ TEST(fat_entries_keep_neighbours)
 
 		memset(fat, 0xA5, sizeof(fat));
 		for (uint32_t cl = 0; cl < 12; cl++)
-			fat_ent_encode(ty, cl, fat + fat_ent_offset(ty, cl), (cl * 0x1234567u) & mask);
+			fat_ent_encode(ty, cl, fat + fat_ent_offset(ty, cl),
+				       (cl * 0x1234567u) & mask);
 		for (uint32_t cl = 0; cl < 12; cl++)
 			CHECK_EQ(fat_ent_decode(ty, cl, fat + fat_ent_offset(ty, cl)),
 				 (cl * 0x1234567u) & mask);
@@ -190,7 +201,8 @@ TEST(chain_walks_and_loops)
 
 TEST(utf_round_trips)
 {
-	const char *s = "Gr\xc3\xbc\xc3\x9f" "e, \xe6\x97\xa5\xe6\x9c\xac.txt \xf0\x9f\x98\x80";
+	const char *s = "Gr\xc3\xbc\xc3\x9f"
+			"e, \xe6\x97\xa5\xe6\x9c\xac.txt \xf0\x9f\x98\x80";
 	uint16_t u[300];
 	char back[800];
 	int n = fat_utf8_to_utf16(s, strlen(s), u, 300), m;
@@ -202,14 +214,17 @@ TEST(utf_round_trips)
 	m = fat_utf16_to_utf8(u, (size_t)n, back, sizeof(back));
 	CHECK_EQ(m, (int)strlen(s));
 	CHECK(!memcmp(back, s, strlen(s)));
-	CHECK_EQ(fat_utf8_to_utf16("\xc0\xaf", 2, u, 300), -EINVAL); // overlong
+	CHECK_EQ(fat_utf8_to_utf16("\xc0\xaf", 2, u, 300), -EINVAL);	 // overlong
 	CHECK_EQ(fat_utf8_to_utf16("\xed\xa0\x80", 3, u, 300), -EINVAL); // surrogate
-	CHECK_EQ(fat_utf8_to_utf16("\xe6\x97", 2, u, 300), -EINVAL); // cut
+	CHECK_EQ(fat_utf8_to_utf16("\xe6\x97", 2, u, 300), -EINVAL);	 // cut
 	CHECK_EQ(fat_utf8_to_utf16("abc", 3, u, 2), -ENAMETOOLONG);
 	u[0] = 0xDC00, u[1] = 'a';
 	m = fat_utf16_to_utf8(u, 2, back, sizeof(back));
 	CHECK_EQ(m, 4);
-	CHECK(!memcmp(back, "\xef\xbf\xbd" "a", 4));
+	CHECK(!memcmp(back,
+		      "\xef\xbf\xbd"
+		      "a",
+		      4));
 }
 
 TEST(lfn_checksum_and_slots)
@@ -241,13 +256,17 @@ TEST(lfn_checksum_and_slots)
 
 TEST(name_rules)
 {
-	static const char *const badnames[] = { "a:b", "a*", "?", "\"q\"", "<", ">", "a|b", "a\\b",
-						 "tab\tx", "end.", "end ", "...", " " };
+	static const char *const badnames[] = { "a:b",	"a*",  "?",    "\"q\"",	 "<",
+						">",	"a|b", "a\\b", "tab\tx", "end.",
+						"end ", "...", " " };
 	char longname[300];
 
 	for (size_t i = 0; i < sizeof(badnames) / sizeof(badnames[0]); i++)
 		CHECK_EQ(fat_name_check(badnames[i], strlen(badnames[i])), -EINVAL);
-	CHECK_EQ(fat_name_check("Gr\xc3\xbc\xc3\x9f" "e, x.txt", 13), 0);
+	CHECK_EQ(fat_name_check("Gr\xc3\xbc\xc3\x9f"
+				"e, x.txt",
+				13),
+		 0);
 	CHECK_EQ(fat_name_check(".hidden", 7), 0);
 	CHECK_EQ(fat_name_check("a b+c,d;e=f[g]", 14), 0);
 	memset(longname, 'x', sizeof(longname));
@@ -293,7 +312,9 @@ TEST(short_names)
 	CHECK(!memcmp(cand[0], "THEQUI~1JPE", 11));
 	CHECK(!memcmp(cand[3], "THEQUI~4JPE", 11));
 	CHECK(cand[4][6] == '~' && cand[4][7] == '1' && cand[4][0] == 'T' && cand[4][1] == 'H');
-	n = fat_sn_candidates("Gr\xc3\xbc\xc3\x9f" "e, \xe6\x97\xa5\xe6\x9c\xac.txt", 19, cand);
+	n = fat_sn_candidates("Gr\xc3\xbc\xc3\x9f"
+			      "e, \xe6\x97\xa5\xe6\x9c\xac.txt",
+			      19, cand);
 	CHECK(!memcmp(cand[0], "GR__E_~1TXT", 11));
 	n = fat_sn_candidates("...", 3, cand);
 	CHECK(cand[0][0] == '_');
@@ -304,7 +325,10 @@ TEST(short_names)
 	CHECK_STR_EQ(disp, "README.txt");
 	CHECK_EQ(fat_sn_display((const uint8_t *)"NOEXT      ", 0, disp), 5u);
 	CHECK_STR_EQ(disp, "NOEXT");
-	CHECK_EQ(fat_sn_display((const uint8_t *)"\x05" "BC     X  ", 0, disp), 6u);
+	CHECK_EQ(fat_sn_display((const uint8_t *)"\x05"
+						 "BC     X  ",
+				0, disp),
+		 6u);
 }
 
 /* Write the slots of @name before short entry @sn into @dir. */

@@ -20,10 +20,10 @@ enum fat_type {
 	FAT32 = 32,
 };
 
-#define FAT12_MAX_CLUSTERS 4084u	// fatgen103 §3.5: < 4085
-#define FAT16_MAX_CLUSTERS 65524u	// fatgen103 §3.5: < 65525
-#define FAT32_MAX_CLUSTERS 0x0FFFFFF5u	// entries 2..0x0FFFFFF6
-#define FAT_MAX_CLUSTER_BYTES 65536u	// what mkfs.fat can make; fatgen103 says 32 KiB
+#define FAT12_MAX_CLUSTERS 4084u       // fatgen103 §3.5: < 4085
+#define FAT16_MAX_CLUSTERS 65524u      // fatgen103 §3.5: < 65525
+#define FAT32_MAX_CLUSTERS 0x0FFFFFF5u // entries 2..0x0FFFFFF6
+#define FAT_MAX_CLUSTER_BYTES 65536u   // what mkfs.fat can make; fatgen103 says 32 KiB
 #define FAT_DIRENT_SIZE 32u
 
 /* Offsets of the fields in the boot sector (fatgen103 §3.1-3.3). */
@@ -83,8 +83,8 @@ struct fat_geom {
 	uint64_t root_start; // FAT12/16: first sector of the root directory
 	uint64_t data_start; // first sector of cluster 2
 	uint32_t nr_clusters;
-	uint32_t max_cluster;  // nr_clusters + 1, the highest valid cluster
-	uint32_t root_cluster; // FAT32 only
+	uint32_t max_cluster;	// nr_clusters + 1, the highest valid cluster
+	uint32_t root_cluster;	// FAT32 only
 	uint32_t fsinfo_sector; // FAT32: 0 means none
 	uint32_t active_fat;	// FAT32 with mirroring off: the one FAT in use
 	bool mirror;		// every FAT is written (FAT12/16 always)

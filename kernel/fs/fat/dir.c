@@ -39,7 +39,8 @@ static int dir_byte(struct fat_sb *fs, struct inode *dir, uint64_t off, bool all
 	int err;
 
 	if (off >= DIR_MAX_BYTES)
-		return alloc ? -ENOSPC : fat_corrupt(fs, "directory without an end, cluster", fi->first);
+		return alloc ? -ENOSPC
+			     : fat_corrupt(fs, "directory without an end, cluster", fi->first);
 	if (fat_is_fixed_root(fs, fi)) {
 		if (off >= dir_capacity(fs, dir))
 			return alloc ? -ENOSPC : -ENOENT;
@@ -188,9 +189,9 @@ int fat_dir_find(struct fat_sb *fs, struct inode *dir, const char *name, size_t 
 /* The free-slot search and short-name check of fat_dir_add, one pass. */
 struct add_ctx {
 	struct fat_dir_scan s;
-	unsigned int need;   // slots wanted
-	uint64_t run, nrun;  // the current run of free slots
-	uint64_t found;	     // the first run long enough, or UINT64_MAX
+	unsigned int need;  // slots wanted
+	uint64_t run, nrun; // the current run of free slots
+	uint64_t found;	    // the first run long enough, or UINT64_MAX
 	unsigned int ncand;
 	uint8_t (*cand)[11];
 	uint32_t used; // candidate bits taken
@@ -243,8 +244,8 @@ static int add_place(struct fat_sb *fs, struct inode *dir, struct add_ctx *c, ui
 }
 
 /* Write the long-name slots for @u (@n units) and the short entry. */
-static int add_write(struct fat_sb *fs, struct inode *dir, uint64_t where, const uint16_t *u,
-		     int n, const struct fat_short *de, uint64_t *slot)
+static int add_write(struct fat_sb *fs, struct inode *dir, uint64_t where, const uint16_t *u, int n,
+		     const struct fat_short *de, uint64_t *slot)
 {
 	unsigned int lfn = n > 0 ? fat_lfn_nslots((size_t)n) : 0;
 	uint8_t csum = fat_lfn_checksum(de->name), ent[FAT_DIRENT_SIZE];
@@ -264,7 +265,7 @@ static int add_write(struct fat_sb *fs, struct inode *dir, uint64_t where, const
 int fat_dir_add(struct fat_sb *fs, struct inode *dir, const char *name, size_t len,
 		struct fat_short *de, uint64_t *slots_off, uint64_t *dir_off, uint64_t *slot)
 {
-	uint8_t (*cand)[11] = kmalloc(FAT_SN_CANDIDATES * 11);
+	uint8_t(*cand)[11] = kmalloc(FAT_SN_CANDIDATES * 11);
 	uint16_t *u = kmalloc(FAT_LFN_MAX * sizeof(uint16_t));
 	struct add_ctx c = { .s = { .raw = add_raw, .item = add_item }, .found = UINT64_MAX };
 	struct fat_dir_item *it = kmalloc(sizeof(*it));
@@ -479,7 +480,9 @@ static int fat_readdir(struct file *f, struct dirent_sink *sink, int64_t *pos)
 {
 	struct inode *dir = f->inode;
 	struct fat_sb *fs = fat_sb_of(dir->sb);
-	struct readdir_ctx c = { .s = { .item = readdir_item }, .fs = fs, .sink = sink, .pos = pos };
+	struct readdir_ctx c = {
+		.s = { .item = readdir_item }, .fs = fs, .sink = sink, .pos = pos
+	};
 	int err;
 
 	if (*pos == 0) {

@@ -24,7 +24,8 @@ void fat_short_decode(const uint8_t *ent, struct fat_short *s)
 	s->adate = fat_le16(ent + DIR_LST_ACC_DATE);
 	s->mtime = fat_le16(ent + DIR_WRT_TIME);
 	s->mdate = fat_le16(ent + DIR_WRT_DATE);
-	s->cluster = (uint32_t)fat_le16(ent + DIR_FST_CLUS_HI) << 16 | fat_le16(ent + DIR_FST_CLUS_LO);
+	s->cluster =
+		(uint32_t)fat_le16(ent + DIR_FST_CLUS_HI) << 16 | fat_le16(ent + DIR_FST_CLUS_LO);
 	s->size = fat_le32(ent + DIR_FILE_SIZE);
 }
 

@@ -72,16 +72,16 @@ struct fat_dir_item {
 
 struct fat_dir_parser {
 	uint16_t units[FAT_LFN_SLOTS_MAX * FAT_LFN_CHARS];
-	unsigned int nslots;   // slots of the run being joined (0: none)
-	unsigned int expect;   // the next slot number expected (descending)
-	uint8_t csum;	       // the run's checksum
-	uint64_t start;	       // byte offset of its first slot
+	unsigned int nslots; // slots of the run being joined (0: none)
+	unsigned int expect; // the next slot number expected (descending)
+	uint8_t csum;	     // the run's checksum
+	uint64_t start;	     // byte offset of its first slot
 };
 
 enum fat_dir_event {
-	FAT_DIR_SKIP,  // a free slot, a long-name slot, a volume label
-	FAT_DIR_ITEM,  // *item is a visible entry (including "." and "..")
-	FAT_DIR_STOP,  // the end marker: nothing follows
+	FAT_DIR_SKIP, // a free slot, a long-name slot, a volume label
+	FAT_DIR_ITEM, // *item is a visible entry (including "." and "..")
+	FAT_DIR_STOP, // the end marker: nothing follows
 };
 
 void fat_dir_parser_init(struct fat_dir_parser *p);

@@ -41,7 +41,7 @@ struct fat_sb {
 	struct blkdev *dev;
 	struct bcache *bc;
 	struct fat_geom g;
-	uint32_t bsize;	    // buffer-cache block size (divides every region)
+	uint32_t bsize; // buffer-cache block size (divides every region)
 	bool ro;
 	char name[16]; // the device, for log lines
 	/* Long reads' bounce buffer (file.c), protected by bounce_lock: */
@@ -70,8 +70,8 @@ struct fat_inode {
 	uint64_t slots_off;    // the first slot of the name (long or short)
 	uint32_t parent_first; // the parent's first cluster (0: FAT12/16 root)
 	uint64_t parent_ino;
-	uint32_t first;	       // first cluster, 0 for none
-	uint32_t nr_clusters;  // clusters in the chain (files and directories)
+	uint32_t first;	      // first cluster, 0 for none
+	uint32_t nr_clusters; // clusters in the chain (files and directories)
 	uint8_t attr;
 	uint32_t hint_idx, hint_clus; // the last cluster mapped (0: none)
 	uint64_t dir_end;	      // directories: the end marker's offset, if end_known
@@ -82,7 +82,7 @@ struct fat_inode {
 	uint32_t *nkeys, *ncounts;
 	uint32_t ncap, nused;
 	bool nvalid;
-	char *name;		      // the current name (revalidate)
+	char *name; // the current name (revalidate)
 	size_t len;
 };
 
@@ -170,11 +170,11 @@ int fat_dir_find(struct fat_sb *fs, struct inode *dir, const char *name, size_t 
  * (filling de->name and de->ntres), writes the slots. Returns the
  * offsets through @slots_off/@dir_off and the device slot. */
 int fat_dir_add(struct fat_sb *fs, struct inode *dir, const char *name, size_t len,
-		struct fat_short *de, uint64_t *slots_off, uint64_t *dir_off,
-		uint64_t *slot) __must_check;
+		struct fat_short *de, uint64_t *slots_off, uint64_t *dir_off, uint64_t *slot)
+	__must_check;
 /* Mark the slots [@slots_off, @dir_off] of @dir free. */
-int fat_dir_remove(struct fat_sb *fs, struct inode *dir, uint64_t slots_off,
-		   uint64_t dir_off) __must_check;
+int fat_dir_remove(struct fat_sb *fs, struct inode *dir, uint64_t slots_off, uint64_t dir_off)
+	__must_check;
 /* Is directory @dir empty (only "." and "..")? 1 yes, 0 no, or -errno. */
 int fat_dir_is_empty(struct fat_sb *fs, struct inode *dir) __must_check;
 /* Make the first cluster of a new directory: "." and "..". */

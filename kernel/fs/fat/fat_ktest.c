@@ -99,7 +99,8 @@ static void prepare32(const struct conf_fs *fs)
 	scratch_restore(&scratch32);
 }
 
-#define FAT_SKIPS (CONF_NO_SYMLINK | CONF_NO_HARDLINK | CONF_NO_NLINK | CONF_NO_HOLES | CONF_NO_SPARSE)
+#define FAT_SKIPS \
+	(CONF_NO_SYMLINK | CONF_NO_HARDLINK | CONF_NO_NLINK | CONF_NO_HOLES | CONF_NO_SPARSE)
 
 static const struct conf_fs conf_fat16 = {
 	.type = "vfat", .skip = FAT_SKIPS, .source = scratch16.name, .prepare = prepare16
@@ -250,7 +251,9 @@ static const struct {
 	const char *name;
 	uint32_t crc, size;
 } fixture_names[] = {
-	{ "Gr\xc3\xbc\xc3\x9f" "e, \xe6\x97\xa5\xe6\x9c\xac.txt", 0xd48b5806, 19 },
+	{ "Gr\xc3\xbc\xc3\x9f"
+	  "e, \xe6\x97\xa5\xe6\x9c\xac.txt",
+	  0xd48b5806, 19 },
 	{ "\xc3\xa9t\xc3\xa9 \xe2\x80\x93 caf\xc3\xa9.bin", 0xcc6a5018, 1000 },
 };
 

@@ -15,7 +15,7 @@
 #include "lib/string.h"
 
 #define LOG_PREFIX "fat: "
-#define DIRECT_MIN (64u << 10)	// reads this long go to the disk in runs
+#define DIRECT_MIN (64u << 10) // reads this long go to the disk in runs
 #define DIRECT_MAX FAT_DIRECT_MAX
 
 /* Copy between @buf and the file at @off for @n bytes (write when

@@ -132,8 +132,7 @@ static unsigned int unit_offset(unsigned int i)
 	return LDIR_NAME3 + 2 * (i - 11);
 }
 
-void fat_lfn_pack(uint8_t *ent, const uint16_t *name, size_t units, unsigned int seq,
-		  uint8_t csum)
+void fat_lfn_pack(uint8_t *ent, const uint16_t *name, size_t units, unsigned int seq, uint8_t csum)
 {
 	size_t base = (size_t)(seq - 1) * FAT_LFN_CHARS;
 

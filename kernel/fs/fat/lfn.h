@@ -15,11 +15,11 @@
 
 #include "include/compiler.h"
 
-#define FAT_LFN_MAX 255		// UTF-16 units in a long name
-#define FAT_LFN_CHARS 13	// per slot
-#define FAT_LFN_SLOTS_MAX 20	// ceil(255 / 13)
-#define FAT_NAME_UTF8_MAX 765	// 255 units, at most 3 UTF-8 bytes each
-#define FAT_LFN_LAST 0x40	// LDIR_Ord: the last (first stored) slot
+#define FAT_LFN_MAX 255	      // UTF-16 units in a long name
+#define FAT_LFN_CHARS 13      // per slot
+#define FAT_LFN_SLOTS_MAX 20  // ceil(255 / 13)
+#define FAT_NAME_UTF8_MAX 765 // 255 units, at most 3 UTF-8 bytes each
+#define FAT_LFN_LAST 0x40     // LDIR_Ord: the last (first stored) slot
 #define FAT_ATTR_LFN 0x0F
 
 /* Offsets in a long-name slot (fatgen103 §7, "FAT Long Directory Entries"). */
@@ -55,8 +55,7 @@ static inline unsigned int fat_lfn_nslots(size_t units)
 
 /* Fill slot @ent (32 bytes) as number @seq (1-based) of a name of
  * @units units at @name, checksum @csum; the last slot gets 0x40. */
-void fat_lfn_pack(uint8_t *ent, const uint16_t *name, size_t units, unsigned int seq,
-		  uint8_t csum);
+void fat_lfn_pack(uint8_t *ent, const uint16_t *name, size_t units, unsigned int seq, uint8_t csum);
 
 /* The 13 units of slot @ent into @chars. */
 void fat_lfn_unpack(const uint8_t *ent, uint16_t chars[FAT_LFN_CHARS]);

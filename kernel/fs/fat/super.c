@@ -216,7 +216,8 @@ static int fat_load(struct fat_sb *fs, struct blkdev *dev)
 		err = fat_bpb_parse(bs, 4096, dev->nr_sectors * BLK_SECTOR_SIZE, &fs->g, &why);
 	kfree(bs);
 	if (err) {
-		log_warn("%s: not a FAT volume: %s\n", dev->name, err == -EINVAL ? why : "I/O error");
+		log_warn("%s: not a FAT volume: %s\n", dev->name,
+			 err == -EINVAL ? why : "I/O error");
 		if (err != -EINVAL)
 			return -EIO;
 		/* A boot sector that says FAT but has absurd fields is damaged. */
@@ -291,8 +292,8 @@ static int fat_mount(const char *source, const char *opts, struct super_block **
 		kfree(fs);
 		return err;
 	}
-	log_info("%s: FAT%d, %u clusters of %u bytes (%u free), %u FAT%s%s\n", fs->name,
-		 fs->g.type, fs->g.nr_clusters, fs->g.cluster_size, fs->free_count, fs->g.nr_fats,
+	log_info("%s: FAT%d, %u clusters of %u bytes (%u free), %u FAT%s%s\n", fs->name, fs->g.type,
+		 fs->g.nr_clusters, fs->g.cluster_size, fs->free_count, fs->g.nr_fats,
 		 fs->g.nr_fats == 1 ? "" : "s", fs->ro ? ", read-only" : "");
 	*out = &fs->sb;
 	return 0;
