@@ -88,6 +88,10 @@ static int set_state(struct fat_sb *fs, bool dirty)
 
 	if (err)
 		return err;
+	if (b->data[at + 1] != 0x29) { // no extended boot record: the byte is boot code
+		brelse(b);
+		return 0;
+	}
 	if (dirty)
 		b->data[at] |= FAT_STATE_DIRTY;
 	else
