@@ -51,7 +51,7 @@ def make_tree(root, files):
             f.write(data)
 
 
-def make_volume(out, mb, tool="mformat", fat=None, cluster=None, fats=None):
+def make_volume(out, mb, tool="mformat", fat=None, cluster=None, fats=None, extra=()):
     if os.path.exists(out):
         os.unlink(out)
     with open(out, "wb") as f:
@@ -64,6 +64,7 @@ def make_volume(out, mb, tool="mformat", fat=None, cluster=None, fats=None):
             cmd += ["-s", str(cluster)]
         if fats:
             cmd += ["-f", str(fats)]
+        cmd += list(extra)
         cmd.append(out)
     else:
         cmd = ["mformat", "-i", out, "-v", "CORVID"]
@@ -73,6 +74,7 @@ def make_volume(out, mb, tool="mformat", fat=None, cluster=None, fats=None):
             cmd += ["-c", str(cluster)]
         if fats:
             cmd += ["-d", str(fats)]
+        cmd += list(extra)
         cmd.append("::")
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 

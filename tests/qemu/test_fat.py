@@ -20,10 +20,10 @@ import mkfatimg  # noqa: E402
 FILES = mkfatimg.fixture_tree()
 
 
-def image(mb, tool="mformat", fat=None, cluster=None, fats=None, empty=False):
+def image(mb, tool="mformat", fat=None, cluster=None, fats=None, empty=False, extra=()):
     fd, path = tempfile.mkstemp(prefix="fat-", suffix=".img")
     os.close(fd)
-    mkfatimg.make_volume(path, mb, tool, fat, cluster, fats)
+    mkfatimg.make_volume(path, mb, tool, fat, cluster, fats, extra)
     if not empty:
         mkfatimg.copy_tree(path, FILES)
     atexit.register(lambda: os.path.exists(path) and os.unlink(path))
@@ -36,7 +36,7 @@ def crc_line(path, data):
 
 def check_fixture(vm, mnt):
     out = ok(vm, "mount")
-    assert f"{mnt} vfat" in out or f"on {mnt}" in out or mnt in out, out
+    assert f"on {mnt} type vfat" in out, out
     names = sorted(n for n in FILES if n.isascii())  # the rest: fat_fixture_unicode_names
     cmd = "crc32 " + " ".join('"%s/%s"' % (mnt, n) for n in names)
     out = ok(vm, cmd, )
@@ -275,3 +275,32 @@ def fat_bad_volumes(vm):
         assert f"vd{d}: not a FAT volume:" in vm.text(), d
     ok(vm, "umount /mnt/vdb")
     vm.shutdown()
+
+
+# Geometries: mformat's floppy, one FAT, the largest clusters, a larger
+# root directory, and a 2 GiB sparse FAT32 volume.
+GEOMETRIES = [
+    image(1.40625, extra=["-f", "1440"]),                       # mformat FAT12 floppy
+    image(6, tool="mkfs", fat=12, cluster=128),                  # FAT12, 64 KiB clusters
+    image(40, tool="mkfs", fat=16, cluster=16, fats=1),          # FAT16, one FAT, 8 KiB
+    image(24, tool="mkfs", fat=16, cluster=2, extra=["-r", "1024"]),  # 1 KiB, big root
+    image(2048, tool="mkfs", fat=32, cluster=32),                # 2 GiB, 16 KiB clusters
+]
+
+
+@scenario(virtio=True, disks=GEOMETRIES, smp=2, timeout=120)
+def fat_geometries(vm):
+    out = vm.text()
+    for i, d in enumerate("bcdef"):
+        assert f"vd{d} (vfat) mounted on /mnt/vd{d}" in out, (i, out)
+        check_fixture(vm, f"/mnt/vd{d}")
+    assert "FAT12, " in out and "FAT16, " in out and "FAT32, " in out, out
+    ok(vm, "write /mnt/vdf/new.txt on the big one")
+    ok(vm, "cp /mnt/vdf/big/large.bin /mnt/vdf/copy.bin")
+    for d in "bcdef":
+        ok(vm, f"umount /mnt/vd{d}")
+    vm.shutdown()
+    for img in vm.disks:
+        fsck_clean(img)
+    got = host_tree(vm.disks[4])
+    assert got["new.txt"] == b"on the big one\n" and got["copy.bin"] == FILES["big/large.bin"]
