@@ -140,6 +140,8 @@ void fat_itable_move(struct fat_sb *fs, struct fat_inode *fi, uint64_t slot);
 struct inode *fat_itable_find(struct fat_sb *fs, uint64_t slot);
 uint64_t fat_ino_for(struct fat_sb *fs, uint64_t slot);
 int fat_set_name(struct fat_inode *fi, const char *name, size_t len) __must_check;
+/* Is @fi's current name @name (case folded)? Any context but a spinlock. */
+bool fat_name_is(struct fat_inode *fi, const char *name, size_t len);
 void fat_evict(struct inode *inode);
 void fat_fill_times(struct inode *inode, const struct fat_short *de);
 void fat_stamp(struct fat_short *de, struct inode *inode, bool create);

@@ -92,9 +92,35 @@ int fat_get(struct fat_sb *fs, uint32_t cl, uint32_t *val)
 	return err;
 }
 
+/* Set entry @cl of FAT @copy to @val in place (one block held, or two
+ * for a FAT12 entry that straddles). */
+static int ent_update(struct fat_sb *fs, unsigned int copy, uint32_t cl, uint32_t val)
+{
+	uint64_t at = ent_byte(fs, copy, cl);
+	uint8_t raw[4];
+	struct buf *b;
+	uint32_t in;
+	int err;
+
+	err = fat_bread(fs, at, &b, &in);
+	if (err)
+		return err;
+	if (in + fat_ent_bytes(fs->g.type) > fs->bsize) { // FAT12 across two blocks
+		brelse(b);
+		err = ent_read(fs, copy, cl, raw);
+		if (err)
+			return err;
+		fat_ent_encode(fs->g.type, cl, raw, val);
+		return ent_write(fs, copy, cl, raw);
+	}
+	fat_ent_encode(fs->g.type, cl, b->data + in, val);
+	bdirty(b);
+	brelse(b);
+	return 0;
+}
+
 int fat_set(struct fat_sb *fs, uint32_t cl, uint32_t val)
 {
-	uint8_t raw[4];
 	int err;
 
 	if (fs->ro)
@@ -102,11 +128,7 @@ int fat_set(struct fat_sb *fs, uint32_t cl, uint32_t val)
 	for (unsigned int copy = 0; copy < fs->g.nr_fats; copy++) {
 		if (!fs->g.mirror && copy != fs->g.active_fat)
 			continue;
-		err = ent_read(fs, copy, cl, raw);
-		if (err)
-			return err;
-		fat_ent_encode(fs->g.type, cl, raw, val);
-		err = ent_write(fs, copy, cl, raw);
+		err = ent_update(fs, copy, cl, val);
 		if (err)
 			return err;
 	}

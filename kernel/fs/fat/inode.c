@@ -13,6 +13,7 @@
 #include "fs/fat/fat_internal.h"
 
 #include "core/log.h"
+#include "fs/fat/lfn.h"
 #include "fs/fat/shortname.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
@@ -80,16 +81,31 @@ uint64_t fat_ino_for(struct fat_sb *fs, uint64_t slot)
 
 int fat_set_name(struct fat_inode *fi, const char *name, size_t len)
 {
-	char *n = kmalloc(len + 1);
+	struct fat_sb *fs = fat_sb_of(fi->inode->sb);
+	char *n = kmalloc(len + 1), *old;
 
 	if (!n)
 		return -ENOMEM;
 	memcpy(n, name, len);
 	n[len] = '\0';
-	kfree(fi->name);
+	spin_lock(&fs->itable_lock); // fat_revalidate reads it without the inode lock
+	old = fi->name;
 	fi->name = n;
 	fi->len = len;
+	spin_unlock(&fs->itable_lock);
+	kfree(old);
 	return 0;
+}
+
+bool fat_name_is(struct fat_inode *fi, const char *name, size_t len)
+{
+	struct fat_sb *fs = fat_sb_of(fi->inode->sb);
+	bool same;
+
+	spin_lock(&fs->itable_lock);
+	same = fi->name && fat_name_eq(name, len, fi->name, fi->len);
+	spin_unlock(&fs->itable_lock);
+	return same;
 }
 
 void fat_fill_times(struct inode *inode, const struct fat_short *de)

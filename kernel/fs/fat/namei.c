@@ -33,7 +33,7 @@ bool fat_revalidate(struct dentry *d)
 	if (!inode->nlink || !d->parent || !dentry_inode(d->parent) ||
 	    dentry_inode(d->parent)->ino != fi->parent_ino)
 		return false;
-	return fi->name && fat_name_eq(d->name, d->len, fi->name, fi->len);
+	return fat_name_is(fi, d->name, d->len);
 }
 
 /* The first cluster of @dir as its children's ".." records it. */
