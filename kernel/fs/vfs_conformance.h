@@ -16,9 +16,10 @@
 enum conf_skip {
 	CONF_NO_SYMLINK = 1 << 0,
 	CONF_NO_HARDLINK = 1 << 1,
-	CONF_NO_NLINK = 1 << 2,	 // directory link counts are not kept
-	CONF_NO_HOLES = 1 << 3,	 // SEEK_DATA/SEEK_HOLE answered as "all data"
-	CONF_NO_SPARSE = 1 << 4, // no holes at all: writing at the size limit needs the space (FAT)
+	CONF_NO_NLINK = 1 << 2, // directory link counts are not kept
+	CONF_NO_HOLES = 1 << 3, // SEEK_DATA/SEEK_HOLE answered as "all data"
+	/* No sparse files at all: a size costs its space (FAT). */
+	CONF_NO_SPARSE = 1 << 4,
 };
 
 /* How to make a fresh filesystem of one type. */
@@ -26,11 +27,10 @@ struct conf_fs {
 	const char *type;
 	const char *opts;
 	unsigned int skip; // enum conf_skip bits
-	/* Disk filesystems: the block device to mount (NULL: "none"), and a
-	 * hook run before each mount that makes it a fresh filesystem (FAT:
-	 * fs/fat/fat_ktest.c restores a blank volume's metadata). */
-	const char *source;
-	void (*prepare)(const struct conf_fs *fs);
+	/* Optional, for disk filesystems: make a fresh filesystem and return
+	 * the block device to mount it from (NULL: "none"). */
+	const char *(*fresh_source)(const struct conf_fs *fs);
+	void *priv; // fresh_source's
 };
 
 struct conf_ctx {

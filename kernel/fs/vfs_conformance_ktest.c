@@ -24,6 +24,7 @@ static atomic_t conf_seq;
 
 void conf_mount(struct conf_ctx *c, const struct conf_fs *fs)
 {
+	const char *src;
 	struct vfs_path at;
 	int err;
 
@@ -33,9 +34,8 @@ void conf_mount(struct conf_ctx *c, const struct conf_fs *fs)
 	ksnprintf(c->abs, sizeof(c->abs), "/ktest/vfs%ld", (long)atomic_add_return(&conf_seq, 1));
 	KASSERT_EQ(vfs_mkdir(NULL, c->abs, 0755), 0);
 	KASSERT_EQ(vfs_walk(NULL, c->abs, WALK_FOLLOW, &at), 0);
-	if (fs->prepare)
-		fs->prepare(fs);
-	KASSERT_EQ(vfs_mount_at(&at, fs->type, fs->source ? fs->source : "none", fs->opts), 0);
+	src = fs->fresh_source ? fs->fresh_source(fs) : NULL;
+	KASSERT_EQ(vfs_mount_at(&at, fs->type, src ? src : "none", fs->opts), 0);
 	vfs_path_put(&at);
 	KASSERT_EQ(vfs_walk(NULL, c->abs, WALK_FOLLOW, &c->cwd), 0);
 	KASSERT(c->cwd.dentry == c->cwd.mnt->root);

@@ -7,8 +7,8 @@
  * The factory: tests/qemu/test_fat.py attaches blank volumes made by
  * mkfs.fat with the label CORVIDCONF (one FAT16, one FAT32). Before the
  * first mount the metadata (boot sector to the end of the root directory
- * or FAT32's root cluster) is read into memory; before every later mount
- * it is written back, which makes the volume blank again (data clusters
+ * or FAT32's root cluster) is read into memory; before every mount
+ * (conf_fs.fresh_source) it is written back, which makes the volume blank again (data clusters
  * need no wiping: new directory clusters are zeroed when allocated).
  * Without those disks the tests are skipped with a log line.
  */
@@ -87,26 +87,23 @@ static void scratch_restore(struct fat_scratch *s)
 	KASSERT_EQ(blk_write(s->dev, 0, s->sectors, s->meta), 0);
 }
 
-static void prepare16(const struct conf_fs *fs)
+/* conf_fs.fresh_source: a blank volume again, and its device. */
+static const char *fresh_source(const struct conf_fs *fs)
 {
-	(void)fs;
-	scratch_restore(&scratch16);
-}
+	struct fat_scratch *s = fs->priv;
 
-static void prepare32(const struct conf_fs *fs)
-{
-	(void)fs;
-	scratch_restore(&scratch32);
+	scratch_restore(s);
+	return s->name;
 }
 
 #define FAT_SKIPS \
 	(CONF_NO_SYMLINK | CONF_NO_HARDLINK | CONF_NO_NLINK | CONF_NO_HOLES | CONF_NO_SPARSE)
 
 static const struct conf_fs conf_fat16 = {
-	.type = "vfat", .skip = FAT_SKIPS, .source = scratch16.name, .prepare = prepare16
+	.type = "vfat", .skip = FAT_SKIPS, .fresh_source = fresh_source, .priv = &scratch16
 };
 static const struct conf_fs conf_fat32 = {
-	.type = "vfat", .skip = FAT_SKIPS, .source = scratch32.name, .prepare = prepare32
+	.type = "vfat", .skip = FAT_SKIPS, .fresh_source = fresh_source, .priv = &scratch32
 };
 
 static bool have(enum fat_type type, const char *test)
