@@ -119,7 +119,7 @@ static int mount_pick_type(const char *type, const char *source, const struct fs
 /* Build a mount for a new filesystem of @type; not yet in the table. */
 static int mount_create(const char *type, const char *source, const char *opts, struct mount **out)
 {
-	const struct fs_type *t = NULL; // set on success; gcc -O2 cannot see it
+	const struct fs_type *t = NULL;
 	struct super_block *sb;
 	struct mount *m;
 	int err;
