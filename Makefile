@@ -17,7 +17,10 @@ SCRATCH := build/scratch.img
 EXT2_IMG := build/ext2.img
 DISK ?= $(EXT2_IMG)
 DISK_MB ?= 64
-DISKS ?=
+# The FAT image `make run` attaches (mformat + mcopy of the fixture tree,
+# tools/mkfatimg.py); the kernel mounts it at /mnt/vdX.
+FAT_IMG := build/fat.img
+DISKS ?= $(FAT_IMG)
 
 ifeq ($(filter $(BUILD),debug release),)
 $(error BUILD must be debug or release)
@@ -134,6 +137,10 @@ $(SCRATCH):
 	@mkdir -p $(dir $@)
 	@truncate -s $(DISK_MB)M $@
 
+$(FAT_IMG): tools/mkfatimg.py
+	@echo "  FATIMG  $@"
+	@$(PYTHON) tools/mkfatimg.py $@
+
 # The ext2 disk `make run` attaches as vdb by default: made by the host's
 # mke2fs from rootfs/ (no root, no loop mounts) when missing, then kept, so
 # what the kernel writes survives (delete it, or `make clean`, for a fresh
@@ -143,7 +150,7 @@ $(EXT2_IMG): | $(B)/.deps-ok
 	@echo "  MKE2FS  $@"
 	@PATH=$$PATH:/sbin:/usr/sbin mke2fs -q -F -t ext2 -d rootfs $@ $(DISK_MB)M
 
-DISK_DEP = $(filter $(SCRATCH) $(EXT2_IMG),$(DISK))
+DISK_DEP = $(filter $(SCRATCH) $(EXT2_IMG),$(DISK)) $(filter $(FAT_IMG),$(DISKS))
 
 run: $(ELF) $(INITRD) $(DISK_DEP)
 	@ISO=$$(tools/mkiso.sh $(ELF) $(B) "$(CMDLINE)" $(INITRD)) && ISO=$$ISO tools/qemu.sh

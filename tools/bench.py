@@ -20,6 +20,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
@@ -50,10 +51,24 @@ def ext2_image(logdir):
     return path
 
 
+def fat32_bench_image():
+    """A blank sparse FAT32 volume for BENCH(fat32) (kernel/fs/fat/fat_bench.c)."""
+    fd, path = tempfile.mkstemp(prefix="fatbench-", suffix=".img")
+    os.close(fd)
+    os.truncate(path, 512 << 20)
+    subprocess.run(["mkfs.fat", "-F", "32", "-s", "8", "-n", "CORVIDBNCH", path], check=True,
+                   stdout=subprocess.DEVNULL)
+    return path
+
+
 def kernel_metrics(elf, logdir, names):
+    fat = fat32_bench_image()
     opts = dict(harness.DEFAULTS, smp=4, mem="2G", timeout=600, virtio=True, disk=160,
-                disks=[ext2_image(logdir)], cmdline="bench " + " ".join(names))
-    vm = harness.VM("bench-kernel", opts, elf, logdir)
+                disks=[ext2_image(logdir), fat], cmdline="bench " + " ".join(names))
+    try:
+        vm = harness.VM("bench-kernel", opts, elf, logdir)  # it copies the images
+    finally:
+        os.unlink(fat)
     try:
         vm.wait_prompt()
         return [line for line in vm.text().splitlines() if line.startswith("METRIC ")]

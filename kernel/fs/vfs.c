@@ -11,6 +11,7 @@
 #include "fs/dcache.h"
 #include "fs/devfs/devfs.h"
 #include "fs/ext2/ext2.h"
+#include "fs/fat/fat.h"
 #include "fs/namei.h"
 #include "fs/procfs/procfs.h"
 #include "fs/tmpfs/tmpfs.h"
@@ -28,6 +29,7 @@ void vfs_init(void)
 	devfs_register();
 	procfs_register();
 	ext2_register();
+	fat_register();
 	err = vfs_mount_root("tmpfs", NULL);
 	if (err)
 		panic("vfs: cannot mount the root tmpfs (%d)", err);

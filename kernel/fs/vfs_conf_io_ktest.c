@@ -275,7 +275,7 @@ const struct conf_case conf_cases_io[] = {
 	{ "open_flags", case_open_flags, 0 },
 	{ "truncate", case_truncate, 0 },
 	{ "holes", case_holes, 0 },
-	{ "large_offsets", case_large_offsets, 0 },
+	{ "large_offsets", case_large_offsets, CONF_NO_SPARSE },
 	{ "attrs", case_attrs, 0 },
 	{ "readdir", case_readdir, 0 },
 	{ "many_entries", case_many_entries, 0 },

@@ -18,6 +18,8 @@ enum conf_skip {
 	CONF_NO_HARDLINK = 1 << 1,
 	CONF_NO_NLINK = 1 << 2, // directory link counts are not kept
 	CONF_NO_HOLES = 1 << 3, // SEEK_DATA/SEEK_HOLE answered as "all data"
+	/* No sparse files at all: a size costs its space (FAT). */
+	CONF_NO_SPARSE = 1 << 4,
 };
 
 /* How to make a fresh filesystem of one type. */

@@ -43,6 +43,7 @@ static const char *const messages[] = {
 	[ELOOP] = "Too many levels of symbolic links",
 	[EOVERFLOW] = "Value too large for defined data type",
 	[EOPNOTSUPP] = "Operation not supported",
+	[EUCLEAN] = "Structure needs cleaning",
 };
 
 const char *kstrerror(int err)
