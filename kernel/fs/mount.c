@@ -284,6 +284,43 @@ struct mount *mount_next(struct mount *prev)
 	return m;
 }
 
+/* The newest mount nobody uses and nothing is mounted below, taken off
+ * the table; NULL when there is none. */
+static struct mount *mount_take_unused(void)
+{
+	struct mount *victim = NULL;
+	struct list_head *pos;
+
+	spin_lock(&mount_lock);
+	dcache_walk_lock(); // as vfs_umount: no fast walk takes a reference meanwhile
+	for (pos = mount_list.prev; pos != &mount_list; pos = pos->prev) {
+		struct mount *m = list_entry(pos, struct mount, link);
+
+		if (m->parent && !m->nr_children && atomic_read(&m->count) == 1) {
+			list_del(&m->link);
+			m->parent->nr_children--;
+			m->mountpoint->mounted--;
+			victim = m;
+			break;
+		}
+	}
+	dcache_walk_unlock();
+	spin_unlock(&mount_lock);
+	return victim;
+}
+
+unsigned int vfs_umount_all(void)
+{
+	unsigned int n = 0;
+	struct mount *m;
+
+	while ((m = mount_take_unused())) {
+		mount_destroy(m);
+		n++;
+	}
+	return n;
+}
+
 bool dentry_is_mountpoint(struct dentry *d)
 {
 	bool r;

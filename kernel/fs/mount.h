@@ -128,6 +128,14 @@ void mount_walk_root(struct vfs_path *out);
 void mount_walk_cross(struct vfs_path *p);
 void vfs_path_get_walk(const struct vfs_path *p);
 
+/*
+ * Shutdown: unmount every mount that nothing uses, newest first (so a
+ * mount's children go before it), each filesystem syncing and marking
+ * itself clean as at umount. Busy mounts and the root stay (sync them).
+ * Returns how many were unmounted. May sleep.
+ */
+unsigned int vfs_umount_all(void);
+
 /* If a filesystem is mounted on @p, move @p to the top mount's root (the
  * references move with it). */
 void mount_follow(struct vfs_path *p);

@@ -4,6 +4,7 @@
 #include "arch/arch.h"
 #include "core/console.h"
 #include "drivers/block/bcache.h"
+#include "fs/mount.h"
 #include "fs/vfs.h"
 #include "lib/string.h"
 #include "shell/shell.h"
@@ -66,10 +67,16 @@ static const char *const date_subcmds[] = { "rtc", NULL };
 SHELL_COMMAND(date, .name = "date", .group = "time", .summary = "print the date and time (UTC)",
 	      .usage = "date [rtc]", .fn = cmd_date, .subcmds = date_subcmds);
 
-/* Nothing written to a disk is lost by powering off: every filesystem
- * writes its state back (sync(2)), then the shared buffer cache. */
+/* Nothing written to a disk is lost by powering off: every mount that
+ * nothing uses is unmounted (so disk filesystems are left marked clean),
+ * the rest write their state back (sync(2)), then the shared buffer
+ * cache. */
 static void sync_disks(void)
 {
+	unsigned int n = vfs_umount_all();
+
+	if (n)
+		kprintf("unmounted %u filesystem%s\n", n, n == 1 ? "" : "s");
 	if (vfs_sync())
 		kprintf("warning: a filesystem could not write everything back\n");
 	if (bcache_sync(bcache_default(), NULL))
