@@ -170,6 +170,7 @@ int bwrite(struct buf *b)
 	spin_lock(&c->lock);
 	if (!err) {
 		b->bc.dirty = false;
+		b->wb_phase = BWB_DATA;
 		c->writebacks++;
 	}
 	spin_unlock(&c->lock);
@@ -179,12 +180,19 @@ int bwrite(struct buf *b)
 	return err;
 }
 
-void bdirty(struct buf *b)
+void bdirty_phase(struct buf *b, unsigned int phase)
 {
 	spin_lock(&b->cache->lock);
 	b->bc.dirty = true;
 	b->bc.valid = true;
+	if (phase < BWB_PHASES && phase > b->wb_phase)
+		b->wb_phase = (unsigned char)phase;
 	spin_unlock(&b->cache->lock);
+}
+
+void bdirty(struct buf *b)
+{
+	bdirty_phase(b, BWB_DATA);
 }
 
 void brelse(struct buf *b)
@@ -393,32 +401,57 @@ static void flush_one(struct blkdev *dev, void *arg)
 		f->err = err;
 }
 
+/* Write the collected buffers of @phase; returns how many were written. */
+static size_t sync_phase(struct bcache *c, size_t n, unsigned int phase, struct flush_ctx *f)
+{
+	size_t written = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct buf *b = c->sync_list[i];
+		bool mine;
+
+		spin_lock(&c->lock);
+		mine = b->wb_phase == phase;
+		spin_unlock(&c->lock);
+		if (!mine)
+			continue;
+		lock_buf(b);
+		if (b->bc.dirty) {
+			int err = bwrite(b);
+
+			if (err && !f->err)
+				f->err = err;
+			written++;
+		}
+		unlock_buf(b);
+	}
+	return written;
+}
+
 int bcache_sync(struct bcache *c, struct blkdev *dev)
 {
 	struct collect col = { .c = c, .dev = dev };
 	struct flush_ctx f = { 0 };
+	bool flushed = false;
 
 	mutex_lock(&c->sync_lock);
 	spin_lock(&c->lock);
 	bc_for_each_dirty(&c->core, collect_dirty, &col);
 	spin_unlock(&c->lock);
-	for (size_t i = 0; i < col.n; i++) {
-		struct buf *b = c->sync_list[i];
-
-		lock_buf(b);
-		if (b->bc.dirty) {
-			int err = bwrite(b);
-
-			if (err && !f.err)
-				f.err = err;
-		}
-		brelse(b);
+	for (unsigned int phase = 0; phase < BWB_PHASES; phase++) {
+		/* A buffer re-dirtied meanwhile at a later phase is written in
+		 * that one; a phase with nothing to write needs no flush. */
+		if (!sync_phase(c, col.n, phase, &f) && (phase + 1 < BWB_PHASES || flushed))
+			continue;
+		if (dev)
+			flush_one(dev, &f);
+		else
+			blkdev_for_each(flush_one, &f);
+		flushed = true;
 	}
+	for (size_t i = 0; i < col.n; i++)
+		put_buf(c->sync_list[i]);
 	mutex_unlock(&c->sync_lock);
-	if (dev)
-		flush_one(dev, &f);
-	else
-		blkdev_for_each(flush_one, &f);
 	return f.err;
 }
 

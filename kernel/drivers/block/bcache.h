@@ -35,7 +35,8 @@ struct buf {
 	/* Private to the cache: */
 	struct bcache *cache;
 	struct bc_buf bc;
-	bool locked; /* Protected by the cache's lock */
+	bool locked;		/* Protected by the cache's lock */
+	unsigned char wb_phase; /* Protected by the cache's lock: see bdirty_phase */
 };
 
 struct bcache_stats {
@@ -72,6 +73,19 @@ int bget(struct bcache *c, struct blkdev *dev, uint64_t block, uint32_t size, st
 /* Mark @b (held) modified: written back by bcache_sync() or eviction. */
 void bdirty(struct buf *b);
 
+/*
+ * Write-back phases: bcache_sync() writes every dirty buffer of phase 0
+ * (BWB_DATA: file contents; what bdirty() gives), flushes the disks, then
+ * phase 1 (BWB_META: a filesystem's inodes, directories, bitmaps,
+ * pointer blocks), flushes, then phase 2 (BWB_LAST: a superblock's
+ * counts and clean flag). So after a sync, metadata never points at data
+ * that did not reach the disk, and the superblock is written last. The
+ * phase lasts until the buffer is written. Eviction of a single dirty
+ * buffer writes it at once, whatever its phase.
+ */
+enum { BWB_DATA, BWB_META, BWB_LAST, BWB_PHASES };
+void bdirty_phase(struct buf *b, unsigned int phase);
+
 /* Write @b (held) to the device now. Returns 0 or -EIO; on error it stays
  * dirty, so nothing is lost. */
 int bwrite(struct buf *b) __must_check;
@@ -80,8 +94,9 @@ int bwrite(struct buf *b) __must_check;
 void brelse(struct buf *b);
 
 /* Write back every dirty buffer (of @dev, or of all devices when NULL),
- * then flush the devices' write caches. Returns 0 or the first error;
- * buffers that failed stay dirty. May sleep. */
+ * phase by phase (bdirty_phase), flushing the devices' write caches after
+ * each phase that wrote something. Returns 0 or the first error; buffers
+ * that failed stay dirty. May sleep. */
 int bcache_sync(struct bcache *c, struct blkdev *dev) __must_check;
 
 /* Forget the clean, unreferenced buffers of @dev (tests: make the next

@@ -47,7 +47,7 @@ static void super_count(struct ext2_sb *es, int dblocks, int dinodes)
 		return;
 	sup->s_free_blocks_count += (uint32_t)dblocks;
 	sup->s_free_inodes_count += (uint32_t)dinodes;
-	bdirty(b);
+	bdirty_phase(b, BWB_LAST);
 	brelse(b);
 }
 
@@ -97,14 +97,14 @@ static int alloc_in_group(struct ext2_sb *es, uint32_t group, uint32_t goal, uin
 		log_err("%s: group %u: free block count %u but a full bitmap\n", es->dev->name,
 			group, gd->bg_free_blocks_count);
 		gd->bg_free_blocks_count = 0;
-		bdirty(gb);
+		bdirty_phase(gb, BWB_META);
 		brelse(bb);
 		brelse(gb);
 		return -ENOSPC;
 	}
-	bdirty(bb);
+	bdirty_phase(bb, BWB_META);
 	gd->bg_free_blocks_count--;
-	bdirty(gb);
+	bdirty_phase(gb, BWB_META);
 	brelse(bb);
 	brelse(gb);
 	super_count(es, -1, 0);
@@ -153,9 +153,9 @@ void ext2_free_block(struct ext2_sb *es, uint32_t block)
 		log_err("%s: block %u freed twice\n", es->dev->name, block);
 	} else {
 		ext2_bitmap_clear(bb->data, bit);
-		bdirty(bb);
+		bdirty_phase(bb, BWB_META);
 		gd->bg_free_blocks_count++;
-		bdirty(gb);
+		bdirty_phase(gb, BWB_META);
 		super_count(es, 1, 0);
 	}
 	brelse(bb);
@@ -195,11 +195,11 @@ static int ialloc_in_group(struct ext2_sb *es, uint32_t group, bool dir, uint32_
 		return -ENOSPC;
 	}
 	ext2_bitmap_set(bb->data, (uint32_t)bit);
-	bdirty(bb);
+	bdirty_phase(bb, BWB_META);
 	gd->bg_free_inodes_count--;
 	if (dir)
 		gd->bg_used_dirs_count++;
-	bdirty(gb);
+	bdirty_phase(gb, BWB_META);
 	brelse(bb);
 	brelse(gb);
 	super_count(es, 0, -1);
@@ -242,11 +242,11 @@ void ext2_free_inode(struct ext2_sb *es, uint32_t ino, bool dir)
 		log_err("%s: inode %u freed twice\n", es->dev->name, ino);
 	} else {
 		ext2_bitmap_clear(bb->data, bit);
-		bdirty(bb);
+		bdirty_phase(bb, BWB_META);
 		gd->bg_free_inodes_count++;
 		if (dir && gd->bg_used_dirs_count)
 			gd->bg_used_dirs_count--;
-		bdirty(gb);
+		bdirty_phase(gb, BWB_META);
 		super_count(es, 0, 1);
 	}
 	brelse(bb);

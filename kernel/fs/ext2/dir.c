@@ -121,7 +121,7 @@ static int insert_fn(struct inode *dir, struct buf *b, uint64_t lb, void *arg)
 		return 0;
 	ext2_dirblock_insert(b->data, (uint32_t)off, dn->ino, dn->name, dn->len, dn->type,
 			     es->g.filetype);
-	bdirty(b);
+	bdirty_phase(b, BWB_META);
 	dn->lb = lb;
 	return 1;
 }
@@ -159,7 +159,7 @@ static int dir_add(struct inode *dir, struct dir_name *dn)
 		ext2_dirblock_init_empty(b->data, ext2_bs(es));
 		ext2_dirblock_insert(b->data, 0, dn->ino, dn->name, dn->len, dn->type,
 				     es->g.filetype);
-		bdirty(b);
+		bdirty_phase(b, BWB_META);
 		brelse(b);
 		dir->size += ext2_bs(es);
 		ei->dir_hint = lb;
@@ -179,7 +179,7 @@ static int remove_fn(struct inode *dir, struct buf *b, uint64_t lb, void *arg)
 	if (dn->ino && de.inode != dn->ino)
 		return -ENOENT;
 	ext2_dirblock_remove(b->data, ext2_bs(es), de.off);
-	bdirty(b);
+	bdirty_phase(b, BWB_META);
 	return 1;
 }
 
@@ -193,7 +193,7 @@ static int retarget_fn(struct inode *dir, struct buf *b, uint64_t lb, void *arg)
 	if (ext2_dirblock_find(b->data, ext2_bs(es), es->g.filetype, dn->name, dn->len, &de))
 		return 0;
 	ext2_dirblock_retarget(b->data, de.off, dn->ino, dn->type, es->g.filetype);
-	bdirty(b);
+	bdirty_phase(b, BWB_META);
 	return 1;
 }
 
@@ -256,7 +256,7 @@ static int init_new(struct inode *dir, struct inode *inode, const char *target, 
 		memcpy(b->data, target, tlen);
 		inode->size = (int64_t)tlen;
 	}
-	bdirty(b);
+	bdirty_phase(b, BWB_META);
 	brelse(b);
 	return 0;
 }

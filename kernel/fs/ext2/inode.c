@@ -186,7 +186,7 @@ int ext2_inode_write(struct inode *inode)
 		return err;
 	if (memcmp(raw, di, sizeof(*di))) {
 		memcpy(raw, di, sizeof(*di));
-		bdirty(b);
+		bdirty_phase(b, BWB_META);
 	}
 	brelse(b);
 	return 0;
@@ -219,7 +219,7 @@ int ext2_inode_new(struct inode *dir, uint32_t mode, struct inode **out)
 	if (err)
 		goto err_ifree;
 	memset(raw, 0, es->g.inode_size); // what a fresh inode table holds
-	bdirty(b);
+	bdirty_phase(b, BWB_META);
 	brelse(b);
 	ei->raw.i_mode = (uint16_t)mode;
 	ei->raw.i_links_count = 1; // for inode_make; the caller sets nlink
@@ -270,7 +270,7 @@ static int bmap_alloc(struct inode *inode, bool zero, uint32_t *out)
 	if (err)
 		return err; // the block stays in the map, holding garbage: FIXME
 	memset(b->data, 0, ext2_bs(es));
-	bdirty(b);
+	bdirty_phase(b, BWB_META);
 	brelse(b);
 	return 0;
 }
@@ -307,7 +307,7 @@ int ext2_bmap(struct inode *inode, uint64_t lblock, bool create, uint32_t *pbloc
 		if (!*p && create) {
 			err = bmap_alloc(inode, l < depth, p);
 			if (!err)
-				bdirty(b);
+				bdirty_phase(b, BWB_META);
 			*fresh = !err && l == depth;
 		}
 		blk = *p;
@@ -408,7 +408,7 @@ static void free_tree(struct inode *inode, uint32_t *ptr, int level, uint64_t ba
 			if (cb + cspan <= first || !p[i])
 				continue;
 			free_tree(inode, &p[i], level - 1, cb, first);
-			bdirty(b);
+			bdirty_phase(b, BWB_META);
 		}
 		brelse(b);
 	}
@@ -448,7 +448,7 @@ static void free_xattr(struct inode *inode)
 	h = (uint32_t *)b->data; // h[0] magic, h[1] reference count
 	if (h[0] == EA_MAGIC && h[1] > 1) {
 		h[1]--;
-		bdirty(b);
+		bdirty_phase(b, BWB_META);
 		inode->blocks -= ext2_bs(es) / 512;
 	} else if (h[0] == EA_MAGIC) {
 		free_one(inode, di->i_file_acl);

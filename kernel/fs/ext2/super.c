@@ -41,7 +41,7 @@ void ext2_mark_errors(struct ext2_sb *es)
 	if (!(sup->s_state & EXT2_ERROR_FS)) {
 		log_warn("%s: marked as having errors: run e2fsck\n", es->dev->name);
 		sup->s_state |= EXT2_ERROR_FS;
-		bdirty(b);
+		bdirty_phase(b, BWB_LAST);
 	}
 	brelse(b);
 }
@@ -188,7 +188,7 @@ static int mark_mounted(struct ext2_sb *es)
 		sup->s_state &= (uint16_t)~EXT2_VALID_FS;
 		sup->s_mnt_count++;
 		sup->s_mtime = (uint32_t)(vfs_now_ns() / 1000000000);
-		bdirty(b);
+		bdirty_phase(b, BWB_LAST);
 		err = bwrite(b);
 	}
 	brelse(b);
@@ -332,7 +332,7 @@ static int ext2_sync(struct super_block *sb)
 	ext2_write_all_inodes(es);
 	if (!ext2_super_get(es, &b, &sup)) {
 		sup->s_wtime = (uint32_t)(vfs_now_ns() / 1000000000);
-		bdirty(b);
+		bdirty_phase(b, BWB_LAST);
 		brelse(b);
 	}
 	return ext2_sync_cache(es);
@@ -350,7 +350,7 @@ static void ext2_put_super(struct super_block *sb)
 		if (es->was_valid && !(sup->s_state & EXT2_ERROR_FS))
 			sup->s_state |= EXT2_VALID_FS;
 		sup->s_wtime = (uint32_t)(vfs_now_ns() / 1000000000);
-		bdirty(b);
+		bdirty_phase(b, BWB_LAST);
 		brelse(b);
 		if (bcache_sync(es->bc, es->dev))
 			log_err("%s: superblock not written at umount\n", es->dev->name);
