@@ -10,6 +10,7 @@
  */
 #include "drivers/block/blkdev.h"
 
+#include "arch/arch.h"
 #include "core/log.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
@@ -247,6 +248,16 @@ static int sync_rw(struct blkdev *dev, enum blk_op op, uint64_t sector, uint32_t
 		buf += (size_t)n * BLK_SECTOR_SIZE;
 	}
 	return 0;
+}
+
+bool blk_buf_ok(const void *p, size_t n)
+{
+	struct arch_paging_stats st;
+	uintptr_t va = (uintptr_t)p;
+
+	arch_paging_get_stats(&st);
+	return va >= DIRECT_MAP_BASE && va + n <= DIRECT_MAP_BASE + st.direct_map_end &&
+	       va + n > va;
 }
 
 int blk_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf)

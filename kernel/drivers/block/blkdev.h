@@ -116,6 +116,11 @@ int blkdev_submit(struct blkdev *dev, struct blk_request *rq) __must_check;
  * fails with -EIO; @buf is no longer the device's when it returns (see
  * doc/block.md for the one exception: a device that ignores a reset). */
 #define BLK_TIMEOUT_NS (30ull * 1000000000ull)
+
+/* May [@p, @p + @n) be a request's buffer as it is: all in the direct map,
+ * so physically contiguous? (Else copy through a kmalloc'd bounce.) */
+bool blk_buf_ok(const void *p, size_t n);
+
 int blk_read(struct blkdev *dev, uint64_t sector, uint32_t count, void *buf) __must_check;
 int blk_write(struct blkdev *dev, uint64_t sector, uint32_t count, const void *buf) __must_check;
 /* Flush the device's write cache (0 at once without has_flush). */

@@ -9,7 +9,6 @@
  * Locking: the VFS holds the inode's lock around every call.
  */
 #include "fs/file.h"
-#include "arch/arch.h"
 #include "core/log.h"
 #include "fs/ext2/ext2_internal.h"
 #include "include/uapi/errno.h"
@@ -27,18 +26,6 @@
  * multiple of the block size, 0 when the fast path does not apply).
  */
 #define RUN_BYTES (1u << 20)
-
-/* Is [@p, @p + @n) in the direct map (physically contiguous, so a
- * request can use it)? */
-static bool is_direct_mapped(const void *p, size_t n)
-{
-	struct arch_paging_stats st;
-	uintptr_t va = (uintptr_t)p;
-
-	arch_paging_get_stats(&st);
-	return va >= DIRECT_MAP_BASE && va + n <= DIRECT_MAP_BASE + st.direct_map_end &&
-	       va + n > va;
-}
 
 /* @bounce NULL: read straight into @dst. */
 static size_t read_run(struct inode *inode, char *dst, uint64_t lb, size_t max, uint8_t *bounce)
@@ -71,7 +58,7 @@ static ssize_t ext2_read(struct file *f, void *buf, size_t n, int64_t off)
 	if ((uint64_t)n > (uint64_t)(inode->size - off))
 		n = (size_t)(inode->size - off);
 	fast = n >= 2 * bs && ext2_i(inode)->dirty_gen <= (uint64_t)atomic_read(&es->clean_gen);
-	if (fast && !is_direct_mapped(buf, n))
+	if (fast && !blk_buf_ok(buf, n))
 		fast = (bounce = kmalloc(RUN_BYTES)) != NULL;
 	while (done < n) {
 		uint64_t pos = (uint64_t)off + done;

@@ -72,7 +72,8 @@ static ssize_t xfer(struct inode *inode, void *buf, const void *data, bool zero,
 
 /*
  * A long read: the contiguous clusters from @off (sector aligned) in one
- * device request through a bounce buffer, bypassing the cache. Coherent
+ * device request, into @buf itself when it can take a request
+ * (blk_buf_ok) or through @bounce, bypassing the cache. Coherent
  * because writes only ever go through the cache and nothing dirty is
  * left in it first. Returns bytes read, 0 to fall back to the cache.
  */
@@ -101,10 +102,13 @@ static ssize_t read_run(struct inode *inode, uint8_t *bounce, void *buf, size_t 
 	bcache_get_stats(fs->bc, &st);
 	if (!run || (st.dirty && bcache_sync(fs->bc, fs->dev)))
 		return 0;
+	if (blk_buf_ok(buf, run))
+		bounce = NULL; // straight into the caller's buffer
 	if (blk_read(fs->dev, (fat_cluster_byte(fs, first) + in_cl) / BLK_SECTOR_SIZE,
-		     (uint32_t)(run / BLK_SECTOR_SIZE), bounce))
+		     (uint32_t)(run / BLK_SECTOR_SIZE), bounce ? bounce : buf))
 		return 0;
-	memcpy(buf, bounce, run);
+	if (bounce)
+		memcpy(buf, bounce, run);
 	return (ssize_t)run;
 }
 
