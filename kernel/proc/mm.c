@@ -251,41 +251,29 @@ int mm_unmap(struct mm *mm, uintptr_t start, size_t len)
 
 uintptr_t mm_brk(struct mm *mm, uintptr_t want)
 {
-	struct vma *n = kzalloc(sizeof(*n)), *heap = NULL, *dead = NULL;
+	struct vma *n = kzalloc(sizeof(*n));
 	unsigned long flags = spin_lock_irqsave(&mm->lock);
 	uintptr_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
 	uintptr_t ret = mm->brk;
 
-	if (old_end > mm->brk_start)
-		heap = find_locked(mm, mm->brk_start);
 	if (want < mm->brk_start || want > MM_STACK_TOP - MM_STACK_SIZE - MM_STACK_GAP)
 		goto out;
 	if (new_end > old_end) {
-		if (!is_free_locked(mm, old_end, new_end))
+		/* Each growth is a region of its own: whatever the program
+		 * mapped at the old end (a guard page) is left alone. */
+		if (!n || !is_free_locked(mm, old_end, new_end))
 			goto out;
-		if (heap) {
-			heap->end = new_end;
-		} else if (n) {
-			*n = (struct vma){ .start = mm->brk_start, .end = new_end, .prot = VMA_READ | VMA_WRITE };
-			insert_locked(mm, n);
-			n = NULL;
-		} else {
-			goto out;
-		}
-	} else if (new_end < old_end && heap) {
-		drop_pages_locked(mm, new_end, old_end);
-		if (new_end == heap->start) {
-			list_del(&heap->link);
-			dead = heap;
-		} else {
-			heap->end = new_end;
-		}
+		*n = (struct vma){ .start = old_end, .end = new_end, .prot = VMA_READ | VMA_WRITE };
+		insert_locked(mm, n);
+		n = NULL;
 	}
 	mm->brk = want;
 	ret = want;
 out:
 	spin_unlock_irqrestore(&mm->lock, flags);
 	kfree(n);
-	kfree(dead);
+	if (ret == want && new_end < old_end && mm_unmap(mm, new_end, old_end - new_end))
+		log_warn("brk: cannot release [%#lx, %#lx)\n", (unsigned long)new_end,
+			 (unsigned long)old_end);
 	return ret;
 }

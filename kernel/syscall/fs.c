@@ -23,6 +23,13 @@
 #define TIOCGWINSZ 0x5413
 #define CONSOLE_RDEV ((5u << 8) | 1) /* 5:1, /dev/console */
 #define TTY_MAJOR 4
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
 
 static struct file *get_file(int fd)
 {
@@ -265,6 +272,41 @@ long sys_getdents64(int fd, uptr_t buf, size_t count)
 	kfree(k);
 	file_put(f);
 	return got;
+}
+
+long sys_fcntl(int fd, int cmd, unsigned long arg)
+{
+	struct fd_table *t = proc_current()->fds;
+	struct file *f = get_file(fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		/* Only the lowest free descriptor (arg 0) for now. */
+		ret = arg ? -EINVAL : fd_dup(t, fd);
+		if (ret >= 0 && cmd == F_DUPFD_CLOEXEC && fd_set_cloexec(t, (int)ret, true))
+			ret = -EBADF;
+		break;
+	case F_GETFD:
+		ret = fd_is_cloexec(t, fd) ? FD_CLOEXEC : 0;
+		break;
+	case F_SETFD:
+		ret = fd_set_cloexec(t, fd, arg & FD_CLOEXEC);
+		break;
+	case F_GETFL:
+		ret = f->flags & ~O_CLOEXEC;
+		break;
+	case F_SETFL:
+		ret = 0; /* O_APPEND/O_NONBLOCK changes are not kept yet */
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	file_put(f);
+	return ret;
 }
 
 /* Linux's struct termios (asm-generic/termbits.h), the kernel's layout. */

@@ -30,6 +30,7 @@ enum {
 	NR_readv = 19,
 	NR_writev = 20,
 	NR_sched_yield = 24,
+	NR_fcntl = 72,
 	NR_getpid = 39,
 	NR_exit = 60,
 	NR_uname = 63,
@@ -66,6 +67,7 @@ long sys_fstat(int fd, uptr_t st);
 long sys_newfstatat(int dirfd, uptr_t path, uptr_t st, int flags);
 long sys_getdents64(int fd, uptr_t buf, size_t count);
 long sys_ioctl(int fd, unsigned long cmd, unsigned long arg);
+long sys_fcntl(int fd, int cmd, unsigned long arg);
 
 /* proc.c */
 long sys_exit_group(int code);

@@ -56,6 +56,8 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_getdents64((int)a[0], uptr(a[1]), a[2]);
 	case NR_ioctl:
 		return sys_ioctl((int)a[0], (unsigned int)a[1], a[2]);
+	case NR_fcntl:
+		return sys_fcntl((int)a[0], (int)a[1], a[2]);
 	case NR_readv:
 		return sys_readv((int)a[0], uptr(a[1]), (int)a[2]);
 	case NR_writev:
