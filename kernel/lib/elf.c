@@ -58,8 +58,8 @@ static int check_header(const uint8_t *b, size_t len, const char **why)
 	return 0;
 }
 
-static int add_load(struct elf_info *in, const uint8_t *ph, uint64_t file_size,
-		    uint64_t user_end, const char **why)
+static int add_load(struct elf_info *in, const uint8_t *ph, uint64_t file_size, uint64_t user_end,
+		    const char **why)
 {
 	struct elf_load *l;
 	uint64_t off = rd64(ph + 8), va = rd64(ph + 16), filesz = rd64(ph + 32);

@@ -34,7 +34,7 @@ enum {
 
 /* One PT_LOAD segment, addresses before the load bias. */
 struct elf_load {
-	uint64_t vaddr, memsz; /* [vaddr, vaddr + memsz) in memory */
+	uint64_t vaddr, memsz;	 /* [vaddr, vaddr + memsz) in memory */
 	uint64_t offset, filesz; /* file bytes [offset, offset + filesz) at vaddr */
 	unsigned int flags;	 /* ELF_PF_* */
 };

@@ -42,8 +42,7 @@ static uint64_t patch(uint64_t type, uint64_t v, uint64_t random, uint64_t execf
 	return v;
 }
 
-int ustack_build(uint8_t *img, size_t size, uint64_t top, const struct ustack_args *a,
-		 uint64_t *sp)
+int ustack_build(uint8_t *img, size_t size, uint64_t top, const struct ustack_args *a, uint64_t *sp)
 {
 	struct cursor c = { img, top - size, top };
 	uint64_t zero = 0, strs, execfn, platform, random, at;

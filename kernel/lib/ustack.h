@@ -57,5 +57,5 @@ struct ustack_args {
  * (@top 16-byte aligned). Returns 0 and the initial stack pointer in
  * *@sp, or -E2BIG when it does not fit, -EINVAL for inconsistent strings.
  */
-int ustack_build(uint8_t *img, size_t size, uint64_t top, const struct ustack_args *a,
-		 uint64_t *sp) __must_check;
+int ustack_build(uint8_t *img, size_t size, uint64_t top, const struct ustack_args *a, uint64_t *sp)
+	__must_check;

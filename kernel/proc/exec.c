@@ -25,7 +25,7 @@
 
 #define LOG_PREFIX "exec: "
 
-#define HEADER_BYTES 4096   /* ELF header and program headers must fit */
+#define HEADER_BYTES 4096 /* ELF header and program headers must fit */
 #define STACK_IMAGE (PROC_ARG_MAX + 4 * PAGE_SIZE)
 #define CLOCK_TICKS 100 /* AT_CLKTCK: USER_HZ */
 
@@ -69,22 +69,22 @@ static int load_segment(struct mm *mm, struct file *f, const struct elf_load *l,
 static size_t fill_auxv(uint64_t *av, const struct elf_info *in, uint64_t bias)
 {
 	const uint64_t pairs[] = {
-		AT_HWCAP,  0x178bfbff, /* a plain x86_64 CPUID.1:EDX, as Linux reports */
-		AT_PAGESZ, PAGE_SIZE,
-		AT_CLKTCK, CLOCK_TICKS,
-		AT_PHDR,   in->phdr ? in->phdr + bias : 0,
-		AT_PHENT,  ELF_PHDR_SIZE,
-		AT_PHNUM,  in->phnum,
-		AT_BASE,   0,
-		AT_FLAGS,  0,
-		AT_ENTRY,  in->entry + bias,
-		AT_UID,	   0,
-		AT_EUID,   0,
-		AT_GID,	   0,
-		AT_EGID,   0,
-		AT_SECURE, 0,
-		AT_RANDOM, 0, /* addresses filled in by ustack_build */
-		AT_EXECFN, 0,
+		AT_HWCAP,    0x178bfbff, /* a plain x86_64 CPUID.1:EDX, as Linux reports */
+		AT_PAGESZ,   PAGE_SIZE,
+		AT_CLKTCK,   CLOCK_TICKS,
+		AT_PHDR,     in->phdr ? in->phdr + bias : 0,
+		AT_PHENT,    ELF_PHDR_SIZE,
+		AT_PHNUM,    in->phnum,
+		AT_BASE,     0,
+		AT_FLAGS,    0,
+		AT_ENTRY,    in->entry + bias,
+		AT_UID,	     0,
+		AT_EUID,     0,
+		AT_GID,	     0,
+		AT_EGID,     0,
+		AT_SECURE,   0,
+		AT_RANDOM,   0, /* addresses filled in by ustack_build */
+		AT_EXECFN,   0,
 		AT_PLATFORM, 0,
 	};
 
@@ -108,8 +108,12 @@ static int setup_stack(struct proc *p, struct mm *mm, const struct elf_info *in,
 {
 	uint64_t auxv[2 * 20];
 	struct ustack_args a = {
-		.strings = p->args, .strings_len = p->args_len, .argc = p->argc,
-		.envc = p->envc,    .execfn = p->path,	       .platform = "x86_64",
+		.strings = p->args,
+		.strings_len = p->args_len,
+		.argc = p->argc,
+		.envc = p->envc,
+		.execfn = p->path,
+		.platform = "x86_64",
 		.auxv = auxv,
 	};
 	uint8_t *img = kmalloc(STACK_IMAGE);

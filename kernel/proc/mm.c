@@ -46,7 +46,8 @@ void mm_destroy(struct mm *mm)
 	struct list_head *pos, *tmp;
 
 	arch_as_destroy(mm->root, free_frame);
-	list_for_each_safe (pos, tmp, &mm->vmas) {
+	list_for_each_safe(pos, tmp, &mm->vmas)
+	{
 		list_del(pos);
 		kfree(list_entry(pos, struct vma, link));
 	}
@@ -224,7 +225,8 @@ int mm_unmap(struct mm *mm, uintptr_t start, size_t len)
 	if (!spare)
 		return -ENOMEM;
 	flags = spin_lock_irqsave(&mm->lock);
-	list_for_each_safe (pos, tmp, &mm->vmas) {
+	list_for_each_safe(pos, tmp, &mm->vmas)
+	{
 		struct vma *v = list_entry(pos, struct vma, link);
 
 		if (v->end <= start || v->start >= end)

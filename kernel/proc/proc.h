@@ -54,7 +54,7 @@ struct proc {
 	/* Protected by proc_lock: */
 	struct list_head link;
 	/* Spawn arguments, freed once the program runs: */
-	char *args;	   /* argv strings, then envp strings, NUL separated */
+	char *args; /* argv strings, then envp strings, NUL separated */
 	int argc, envc;
 	size_t args_len;
 	char path[128];

@@ -81,8 +81,7 @@ static int cmd_exec(int argc, char **argv)
 }
 
 SHELL_COMMAND(exec, .name = "exec", .group = "proc", .summary = "run a user program and wait",
-	      .usage = "exec [N] PATH [ARGS...]   (run it N times, default 1)",
-	      .fn = cmd_exec);
+	      .usage = "exec [N] PATH [ARGS...]   (run it N times, default 1)", .fn = cmd_exec);
 
 static const struct shell_cmd *cmd_self(void)
 {

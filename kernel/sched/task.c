@@ -122,8 +122,7 @@ struct task *task_create_on(unsigned int cpu, int (*fn)(void *arg), void *arg, c
 	return create((int)cpu, fn, arg, name);
 }
 
-struct task *task_create_user(int (*fn)(void *arg), void *arg, const char *name,
-			      struct proc *proc)
+struct task *task_create_user(int (*fn)(void *arg), void *arg, const char *name, struct proc *proc)
 {
 	struct task *t = task_alloc(fn, arg, name);
 

@@ -75,8 +75,7 @@ struct task *task_create(int (*fn)(void *arg), void *arg, const char *name);
 struct task *task_create_on(unsigned int cpu, int (*fn)(void *arg), void *arg, const char *name);
 
 /* Like task_create() for the thread of user process @proc (its ->proc). */
-struct task *task_create_user(int (*fn)(void *arg), void *arg, const char *name,
-			      struct proc *proc);
+struct task *task_create_user(int (*fn)(void *arg), void *arg, const char *name, struct proc *proc);
 
 /* End the calling task with @code. */
 void task_exit(int code) __noreturn;

@@ -333,9 +333,8 @@ long sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
 	/* The console in cooked mode, as a fresh Linux tty: ICRNL|IXON,
 	 * OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN
 	 * |ECHOCTL|ECHOKE; ^C ^\ ^? ^U ^D. */
-	static const struct kernel_termios tio = {
-		0x500, 0x5, 0xbf, 0x8a3b, 0, { 3, 28, 127, 21, 4, 0, 1 }
-	};
+	static const struct kernel_termios tio = { 0x500,  0x5, 0xbf,
+						   0x8a3b, 0,	{ 3, 28, 127, 21, 4, 0, 1 } };
 	static const struct winsize ws = { 24, 80, 0, 0 };
 	struct file *f = get_file(fd);
 	long err = -ENOTTY;

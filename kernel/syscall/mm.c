@@ -4,8 +4,8 @@
  * supported yet (-ENODEV).
  * Locking: mm->lock, taken inside the proc/mm.c calls.
  */
-#include "include/uapi/errno.h"
 #include "proc/mm.h"
+#include "include/uapi/errno.h"
 #include "proc/proc.h"
 #include "syscall/syscall_internal.h"
 

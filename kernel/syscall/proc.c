@@ -4,9 +4,9 @@
  * signal is ever delivered yet).
  * Locking: the fields touched are the calling process's own (Owner).
  */
+#include "proc/proc.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
-#include "proc/proc.h"
 #include "sched/task.h"
 #include "syscall/syscall_internal.h"
 
@@ -37,8 +37,9 @@ long sys_getppid(void)
 long sys_uname(uptr_t buf)
 {
 	char u[6][UTS_LEN];
-	static const char *const fields[6] = { "Corvid", "corvid", "0.1", "#1", "x86_64",
-					       "(none)" };
+	static const char *const fields[6] = {
+		"Corvid", "corvid", "0.1", "#1", "x86_64", "(none)"
+	};
 
 	memset(u, 0, sizeof(u));
 	for (int i = 0; i < 6; i++)

@@ -76,8 +76,8 @@ static void check_against_readelf(const char *path, unsigned int want_type)
 
 		if (sscanf(line, " Entry point address: %llx", &entry) == 1)
 			continue;
-		if (sscanf(line, " LOAD 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx %7s %7s %7s", &off, &va, &pa,
-			   &fsz, &msz, f1, f2, f3) >= 6) {
+		if (sscanf(line, " LOAD 0x%llx 0x%llx 0x%llx 0x%llx 0x%llx %7s %7s %7s", &off, &va,
+			   &pa, &fsz, &msz, f1, f2, f3) >= 6) {
 			char fl[32];
 
 			snprintf(fl, sizeof(fl), "%s%s%s", f1, f2, f3);
@@ -143,7 +143,10 @@ TEST(elf_matches_readelf_static)
 static void make_minimal(uint8_t *b, size_t size)
 {
 	memset(b, 0, size);
-	memcpy(b, "\x7f" "ELF\x02\x01\x01", 7);
+	memcpy(b,
+	       "\x7f"
+	       "ELF\x02\x01\x01",
+	       7);
 	b[16] = ELF_ET_EXEC;
 	b[18] = ELF_EM_X86_64;
 	b[20] = 1;			     /* e_version */

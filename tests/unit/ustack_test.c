@@ -33,9 +33,15 @@ TEST(ustack_layout)
 	static const char strings[] = "prog\0arg one\0A=1\0B=2";
 	const uint64_t auxv[] = { AT_PAGESZ, 4096, AT_RANDOM, 0, AT_EXECFN, 0, AT_PLATFORM, 0 };
 	struct ustack_args a = {
-		.strings = strings, .strings_len = sizeof(strings), .argc = 2, .envc = 2,
-		.execfn = "/bin/prog", .platform = "x86_64", .random = { 1, 2, 3, 4, 5, 6, 7, 8, 9 },
-		.auxv = auxv, .nauxv = 4,
+		.strings = strings,
+		.strings_len = sizeof(strings),
+		.argc = 2,
+		.envc = 2,
+		.execfn = "/bin/prog",
+		.platform = "x86_64",
+		.random = { 1, 2, 3, 4, 5, 6, 7, 8, 9 },
+		.auxv = auxv,
+		.nauxv = 4,
 	};
 	uint64_t sp, p;
 

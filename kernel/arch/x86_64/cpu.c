@@ -9,8 +9,8 @@
 
 #include "acpi/power.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/gdt.h"
 #include "arch/x86_64/fpu.h"
+#include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/syscall.h"

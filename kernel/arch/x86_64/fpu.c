@@ -23,9 +23,9 @@
 #define XFEATURE_X87 (1ull << 0)
 #define XFEATURE_SSE (1ull << 1)
 #define XFEATURE_AVX (1ull << 2)
-#define FCW_INIT 0x37f	   /* all exceptions masked, 64-bit precision */
-#define MXCSR_INIT 0x1f80  /* all exceptions masked, round to nearest */
-#define FPU_ALIGN 64	   /* xsave needs 64-byte alignment */
+#define FCW_INIT 0x37f	  /* all exceptions masked, 64-bit precision */
+#define MXCSR_INIT 0x1f80 /* all exceptions masked, round to nearest */
+#define FPU_ALIGN 64	  /* xsave needs 64-byte alignment */
 #define OFF_FCW 0
 #define OFF_MXCSR 24
 #define OFF_XSTATE_BV 512

@@ -110,7 +110,7 @@ static uint64_t *walk_in(paddr_t root, uintptr_t va, bool create, int *level)
 		if (!(*e & PTE_P)) {
 			/* table_pages counts the kernel's tables only (it is
 			 * guarded by vmm's lock, user tables by their mm's). */
-			paddr_t pa = !create		  ? 0
+			paddr_t pa = !create		   ? 0
 				     : root == kernel_pml4 ? new_table()
 							   : pmm_alloc_zeroed_page();
 
