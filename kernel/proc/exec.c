@@ -69,7 +69,7 @@ static int load_segment(struct mm *mm, struct file *f, const struct elf_load *l,
 static size_t fill_auxv(uint64_t *av, const struct elf_info *in, uint64_t bias)
 {
 	const uint64_t pairs[] = {
-		AT_HWCAP,    0x178bfbff, /* a plain x86_64 CPUID.1:EDX, as Linux reports */
+		AT_HWCAP,    0x178bfbff, /* a fixed baseline CPUID.1:EDX (Linux: the real one) */
 		AT_PAGESZ,   PAGE_SIZE,
 		AT_CLKTCK,   CLOCK_TICKS,
 		AT_PHDR,     in->phdr ? in->phdr + bias : 0,

@@ -85,3 +85,17 @@ def user_differential_ucheck(vm):
     assert mask(ours) == mask(host.stdout), (ours, host.stdout)
     assert status(vm) == 3
     vm.shutdown()
+
+
+@scenario(uefi=False, smp=2, timeout=120)
+def user_syscall_storm(vm):
+    vm.run("exec /bin/hello", timeout=60)
+    before = used_pages(vm)
+    for seed in (1, 2):
+        out = vm.run(f"exec /bin/storm 50000 {seed}", timeout=100)
+        assert re.search(r"storm: \d+ calls answered", out), out
+        assert status(vm) == 0, out
+    assert vm.run("exec /bin/hello") == "hello, world\n"
+    after = used_pages(vm)
+    assert abs(after - before) <= 2, (before, after)
+    vm.shutdown()
