@@ -119,12 +119,17 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 	@$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.S.o
 	@tools/check-ksyms.sh $(B)/corvid0.elf $@
 
-# The initramfs: rootfs/ packed as newc cpio, a GRUB module beside the
-# kernel. Rebuilt when any file under rootfs/ changes.
+# The initramfs: rootfs/ plus the user programs under /bin, packed as
+# newc cpio, a GRUB module beside the kernel. Rebuilt when any file under
+# rootfs/ or a program changes (tests/tests.mk builds them from user/).
 ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
-$(INITRD): $(ROOTFS_FILES) tools/mkinitramfs.sh | $(B)/.deps-ok
+USER_PROGS := hello segv ucheck sysbench storm
+USER_BINS := $(addprefix build/user/,$(USER_PROGS))
+$(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
 	@echo "  CPIO    $@"
-	@tools/mkinitramfs.sh rootfs $@
+	@rm -rf $(B)/initramfs-root && cp -a rootfs $(B)/initramfs-root
+	@mkdir -p $(B)/initramfs-root/bin && cp $(USER_BINS) $(B)/initramfs-root/bin/
+	@tools/mkinitramfs.sh $(B)/initramfs-root $@
 
 initramfs: $(INITRD)
 

@@ -68,6 +68,13 @@ lint: format-check cppcheck
 # User programs: static musl binaries that run on Linux and (later) Corvid.
 USER_CC ?= musl-gcc
 USER_CFLAGS ?= -static -O2 -Wall -Wextra -Werror
+# Programs packed into the initramfs under /bin (the Makefile's
+# USER_PROGS) come from user/*.c.
+build/user/%: user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  $<"
+	@$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
 build/user/%: user/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"

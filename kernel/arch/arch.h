@@ -208,6 +208,26 @@ int arch_map_page(uintptr_t va, paddr_t pa, unsigned int flags) __must_check;
 int arch_unmap_page(uintptr_t va, paddr_t *pa) __must_check;
 int arch_protect_page(uintptr_t va, unsigned int flags) __must_check;
 
+/*
+ * User address spaces: a top-level table whose kernel half (entries
+ * KERNEL_PML4_FIRST..511, all allocated at boot and never changed) is
+ * shared with the kernel's. The caller serialises edits of one address
+ * space (struct mm's lock). arch_as_create returns the new root or 0
+ * (out of memory). arch_as_destroy frees every user page-table page and
+ * hands each mapped frame to @free_frame; the root must not be loaded on
+ * any CPU. arch_as_map maps user page @va (ARCH_MAP_USER implied): 0,
+ * -ENOMEM, -EEXIST or -EINVAL (a kernel address). arch_as_unmap returns 0,
+ * -ENOENT or -EINVAL and flushes this CPU's TLB entry when @root is
+ * loaded here (a process runs on one CPU at a time: single-threaded).
+ * arch_as_activate loads @root (0: the kernel's) if it is not loaded.
+ */
+paddr_t arch_as_create(void) __must_check;
+void arch_as_destroy(paddr_t root, void (*free_frame)(paddr_t pa));
+int arch_as_map(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags) __must_check;
+int arch_as_unmap(paddr_t root, uintptr_t va, paddr_t *pa);
+bool arch_as_translate(paddr_t root, uintptr_t va, paddr_t *pa, unsigned int *flags);
+void arch_as_activate(paddr_t root);
+
 /* Physical address and ARCH_MAP_* flags of @va (any page size); false when
  * @va is not mapped. Lock-free: a racing edit may give either answer. */
 bool arch_translate(uintptr_t va, paddr_t *pa, unsigned int *flags);
@@ -328,23 +348,56 @@ static inline uint32_t arch_inl(uint16_t port)
 /* ---- Tasks and per-CPU data (arch/x86_64/switch.S, percpu.c) ----------- */
 
 /* A task's saved CPU state while it is not running: callee-saved registers
- * live on its stack, and only the stack pointer is kept here. */
+ * live on its stack, the stack pointer here. A task with a user half
+ * (root != 0) also has an FPU area and an FS base, loaded when it runs;
+ * kernel tasks run on the kernel's page tables and never touch the FPU.
+ * Owner task only (and the context switch). switch.c checks offsets. */
 struct arch_context {
 	uint64_t rsp;
+	uintptr_t kstack_top; /* TSS rsp0 and the syscall stack; 0: never user */
+	paddr_t root;	      /* page-table root; 0: the kernel's */
+	uint64_t fs_base;     /* user FS base (TLS), with root only */
+	void *fpu;	      /* FPU/SSE/AVX save area, with root only */
 };
 
 /*
- * Save the callee-saved registers (rbx, rbp, r12-r15) and the stack
- * pointer of the caller into @from, load @to's and return on @to's stack.
- * Called with interrupts disabled; returns (in the switched-from task)
- * when something switches back to @from.
+ * Switch from the calling task to another: save the FPU state of @from
+ * (if it has one), point TSS rsp0 and the syscall stack at @to's kernel
+ * stack, load @to's page tables, FS base and FPU state, then save the
+ * callee-saved registers (rbx, rbp, r12-r15) and the stack pointer into
+ * @from, load @to's and return on @to's stack. Called with interrupts
+ * disabled; returns (in the switched-from task) when something switches
+ * back to @from.
  */
 void arch_switch_to(struct arch_context *from, struct arch_context *to);
 
 /* Prepare @ctx so that the first arch_switch_to() into it runs @entry() on
  * the stack ending at @stack_top (16-byte aligned) with interrupts still
- * disabled. @entry must not return. */
+ * disabled. @entry must not return. The top of the stack is kept free for
+ * the register frame of entries from user mode. */
 void arch_context_init(struct arch_context *ctx, uintptr_t stack_top, void (*entry)(void));
+
+/*
+ * Give the calling task a user half: page-table root @root and FPU area
+ * @fpu (from arch_fpu_alloc, in its initial state, now loaded), FS base 0.
+ * @ctx is the calling task's. arch_context_set_user(ctx, 0, NULL) goes
+ * back to the kernel's tables (before the root is freed). IRQ-safe.
+ */
+void arch_context_set_user(struct arch_context *ctx, paddr_t root, void *fpu);
+
+/* Set the calling task's user FS base (arch_prctl(ARCH_SET_FS)). */
+void arch_set_fs_base(struct arch_context *ctx, uint64_t base);
+
+/* An FPU save area in the state a new program starts with (FCW 0x37f,
+ * MXCSR 0x1f80), or NULL when memory runs out; freed by arch_fpu_free. */
+void *arch_fpu_alloc(void);
+void arch_fpu_free(void *area);
+
+/* Leave for user mode at @ip with stack pointer @sp, all other registers
+ * zero, interrupts on. @ctx is the calling task's (with a user half).
+ * System calls come back through syscall_dispatch() (syscall/syscall.h),
+ * faults through proc_user_fault() (proc/proc.h). */
+void arch_enter_user(struct arch_context *ctx, uintptr_t ip, uintptr_t sp) __noreturn;
 
 struct percpu;
 struct task;

@@ -23,6 +23,8 @@
 /* Offsets used by arch_this_cpu() / arch_current_task() (%gs:offset). */
 #define PERCPU_SELF 0
 #define PERCPU_CURRENT 8
+/* PERCPU_KERNEL_SP and PERCPU_USER_SP (entry.S's syscall path) are in
+ * arch/x86_64/layout.h, which assembly can include. */
 
 struct task;
 struct runqueue;
@@ -34,6 +36,9 @@ struct arch_percpu;
 struct percpu {
 	struct percpu *self;  /* PERCPU_SELF: this struct's own address */
 	struct task *current; /* PERCPU_CURRENT: owner CPU writes, anyone reads */
+	/* Owner CPU only (the context switch writes, entry.S reads): */
+	uintptr_t kernel_sp; /* PERCPU_KERNEL_SP: top of the running task's stack */
+	uintptr_t user_sp;   /* PERCPU_USER_SP: user rsp during syscall entry */
 	/* Immutable after percpu_alloc(): */
 	unsigned int id;	  /* logical index: 0 = boot CPU, then MADT order */
 	uint32_t apic_id;	  /* the CPU's local APIC id */

@@ -122,6 +122,18 @@ struct task *task_create_on(unsigned int cpu, int (*fn)(void *arg), void *arg, c
 	return create((int)cpu, fn, arg, name);
 }
 
+struct task *task_create_user(int (*fn)(void *arg), void *arg, const char *name, struct proc *proc)
+{
+	struct task *t = task_alloc(fn, arg, name);
+
+	if (!t)
+		return NULL;
+	t->proc = proc;
+	task_publish(t);
+	sched_enqueue_new(t, -1);
+	return t;
+}
+
 void task_exit(int code)
 {
 	struct task *t = current_task();

@@ -20,6 +20,8 @@
 #include "include/list.h"
 #include "mm/vmalloc.h"
 
+struct proc;
+
 #define TASK_NAME_MAX 24
 #define TASK_STACK_SIZE (16u * 1024)
 
@@ -42,6 +44,7 @@ struct task {
 	struct kstack stack;
 	int (*fn)(void *arg);
 	void *arg;
+	struct proc *proc; /* the process it is the thread of; NULL: a kernel task */
 	bool is_idle;
 	bool pinned; /* never moved to another CPU (idle, task_create_on) */
 	/* Protected by the run-queue lock of the CPU in `cpu`: */
@@ -70,6 +73,9 @@ struct task *task_create(int (*fn)(void *arg), void *arg, const char *name);
 /* Like task_create() but pinned to CPU @cpu for its whole life (per-CPU
  * work, tests). Returns NULL for an offline CPU too. */
 struct task *task_create_on(unsigned int cpu, int (*fn)(void *arg), void *arg, const char *name);
+
+/* Like task_create() for the thread of user process @proc (its ->proc). */
+struct task *task_create_user(int (*fn)(void *arg), void *arg, const char *name, struct proc *proc);
 
 /* End the calling task with @code. */
 void task_exit(int code) __noreturn;

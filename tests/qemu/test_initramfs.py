@@ -1,4 +1,4 @@
-"""The initramfs (issue 13): GRUB loads rootfs/ packed as newc cpio and the
+"""The initramfs (issue 13): GRUB loads rootfs/ (and /bin) packed as newc cpio and the
 kernel unpacks it into the root tmpfs; the boot log's counts must match the
 tree on the host. A truncated or garbage archive is reported, the entries
 before the damage are kept, and the kernel boots to its prompt."""
@@ -10,11 +10,14 @@ from harness import ROOT, scenario
 SUMMARY_RE = (r"initramfs: 'initramfs': (\d+) dirs, (\d+) files, (\d+) symlinks, "
               r"(\d+) links, \d+ KiB; (\d+) skipped, (\d+) errors")
 BUILD_INITRD = os.path.join(ROOT, "build", "debug", "initramfs.cpio")
+# What the Makefile packs: rootfs/ plus the user programs under /bin.
+STAGED_ROOT = os.path.join(ROOT, "build", "debug", "initramfs-root")
 
 
 def rootfs_counts():
     dirs = files = links = 0
-    for base, ds, fs in os.walk(os.path.join(ROOT, "rootfs")):
+    top = STAGED_ROOT if os.path.isdir(STAGED_ROOT) else os.path.join(ROOT, "rootfs")
+    for base, ds, fs in os.walk(top):
         for d in ds:
             if os.path.islink(os.path.join(base, d)):
                 links += 1

@@ -9,8 +9,11 @@
 
 #include "acpi/power.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/syscall.h"
 #include "core/console.h"
 #include "time/ktime.h"
 
@@ -39,8 +42,11 @@ void arch_init_cpu(void)
 	for (int i = 0; i < IST_COUNT; i++)
 		tops[i] = (uintptr_t)&boot_ist_stacks[i][IST_STACK_SIZE];
 	gdt_load_cpu(&boot_gdt, tops);
+	smp_this_arch()->tss = &boot_gdt.tss;
 	idt_init();
 	idt_load();
+	fpu_init_boot();    /* x87/SSE/AVX for user threads */
+	syscall_init_cpu(); /* syscall MSRs, SMEP, SMAP */
 }
 
 uint64_t arch_boot_entry_cycles(void)

@@ -223,6 +223,10 @@ enum {
 	CPUID1_ECX_HYPERVISOR = 1u << 31,
 	CPUID1_EDX_APIC = 1u << 9,
 	CPUID1_EDX_PAT = 1u << 16,
+	CPUID1_EDX_FXSR = 1u << 24,
+	CPUID1_ECX_XSAVE = 1u << 26,
+	CPUID7_EBX_SMEP = 1u << 7,
+	CPUID7_EBX_SMAP = 1u << 20,
 	CPUID81_EDX_NX = 1u << 20,
 	CPUID81_EDX_PDPE1GB = 1u << 26,
 	CPUID87_EDX_INVARIANT_TSC = 1u << 8,
@@ -239,3 +243,47 @@ enum {
 	MSR_GS_BASE = 0xc0000101,
 	MSR_KERNEL_GS_BASE = 0xc0000102,
 };
+
+/* Control-register bits (Intel SDM Vol. 3 §2.5). */
+enum {
+	CR0_MP = 1u << 1,
+	CR0_EM = 1u << 2,
+	CR0_TS = 1u << 3,
+	CR4_OSFXSR = 1u << 9,
+	CR4_OSXMMEXCPT = 1u << 10,
+	CR4_OSXSAVE = 1u << 18,
+	CR4_SMEP = 1u << 20,
+	CR4_SMAP = 1u << 21,
+};
+#define EFER_SCE (1ull << 0)
+
+static inline void xsetbv(uint32_t reg, uint64_t v)
+{
+	__asm__ __volatile__("xsetbv" : : "c"(reg), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static inline void xsave64(void *area, uint64_t mask)
+{
+	__asm__ __volatile__("xsave64 (%0)"
+			     :
+			     : "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+			     : "memory");
+}
+
+static inline void xrstor64(const void *area, uint64_t mask)
+{
+	__asm__ __volatile__("xrstor64 (%0)"
+			     :
+			     : "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32))
+			     : "memory");
+}
+
+static inline void fxsave64(void *area)
+{
+	__asm__ __volatile__("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+static inline void fxrstor64(const void *area)
+{
+	__asm__ __volatile__("fxrstor64 (%0)" : : "r"(area) : "memory");
+}

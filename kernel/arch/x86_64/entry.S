@@ -7,8 +7,25 @@
  * checked there), swaps GS when coming from user mode, calls
  * trap_dispatch(frame) with a 16-byte aligned stack and undoes it all with
  * iretq. trap_stubs[] holds each stub's address for idt.c.
+ *
+ * The paranoid vectors (#DB, NMI, #MC) can arrive anywhere, also between
+ * the syscall instruction and the entry's swapgs, where CS already says
+ * kernel but GS is still the user's: they decide from the GS base itself
+ * (a kernel GS base is a higher-half address, its bit 63 set), as Linux's
+ * paranoid_entry does, and swap back only if they swapped.
+ *
+ * syscall_entry is the target of LSTAR (syscall.c): it switches to the
+ * running task's kernel stack (percpu kernel_sp), builds the same struct
+ * trap_frame an interrupt from user mode would (vector SYSCALL_VECTOR),
+ * and calls syscall_from_user(frame) with interrupts on. It returns with
+ * sysretq when that says the frame allows it (canonical user rip, user
+ * segments, no TF/RF), otherwise through trap_return's iretq. Intel SDM
+ * Vol. 2B SYSCALL/SYSRET, Vol. 3 §5.8.8.
  */
 #include "arch/x86_64/layout.h"
+
+#define MSR_GS_BASE 0xc0000101
+#define SYSCALL_VECTOR 256
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
@@ -29,7 +46,7 @@ trap_stub_base:
 	.set vec, vec + 1
 	.endr
 
-trap_common:
+.macro PUSH_REGS
 	pushq %rax
 	pushq %rbx
 	pushq %rcx
@@ -45,6 +62,17 @@ trap_common:
 	pushq %r13
 	pushq %r14
 	pushq %r15
+.endm
+
+trap_common:
+	PUSH_REGS
+	movq 15*8(%rsp), %rax		/* frame->vector */
+	cmpq $1, %rax			/* #DB */
+	je paranoid
+	cmpq $2, %rax			/* NMI */
+	je paranoid
+	cmpq $18, %rax			/* #MC */
+	je paranoid
 	testb $3, 18*8(%rsp)		/* frame->cs: from user mode? */
 	jz 1f
 	swapgs
@@ -54,9 +82,10 @@ trap_common:
 	.globl trap_return
 trap_return:
 	testb $3, 18*8(%rsp)
-	jz 2f
+	jz pop_regs
 	swapgs
-2:	popq %r15
+pop_regs:
+	popq %r15
 	popq %r14
 	popq %r13
 	popq %r12
@@ -73,6 +102,73 @@ trap_return:
 	popq %rax
 	addq $16, %rsp			/* vector and error code */
 	iretq
+
+paranoid:
+	movl $MSR_GS_BASE, %ecx
+	rdmsr
+	xorl %ebx, %ebx			/* rbx (callee-saved): did we swap? */
+	testl %edx, %edx
+	js 3f				/* bit 63 set: the kernel's GS already */
+	swapgs
+	movl $1, %ebx
+3:	cld
+	movq %rsp, %rdi
+	call trap_dispatch
+	testl %ebx, %ebx
+	jz pop_regs
+	swapgs
+	jmp pop_regs
+
+/* arch_return_to_frame(frame=%rdi): leave through trap_return with the
+ * trap_frame at %rdi (its top is the task's kernel stack top). Interrupts
+ * disabled. */
+	.globl arch_return_to_frame
+arch_return_to_frame:
+	movq %rdi, %rsp
+	jmp trap_return
+
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:PERCPU_USER_SP
+	movq %gs:PERCPU_KERNEL_SP, %rsp
+	pushq $GDT_USER_DATA		/* ss */
+	pushq %gs:PERCPU_USER_SP	/* rsp */
+	pushq %r11			/* rflags (syscall saved them in r11) */
+	pushq $GDT_USER_CODE		/* cs */
+	pushq %rcx			/* rip (syscall saved it in rcx) */
+	pushq $0			/* error code */
+	pushq $SYSCALL_VECTOR
+	PUSH_REGS
+	sti
+	cld
+	movq %rsp, %rdi
+	call syscall_from_user
+	cli
+	testl %eax, %eax
+	jz trap_return			/* iretq: the frame is not sysret-safe */
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp			/* vector and error code */
+	popq %rcx			/* rip, for sysret */
+	addq $8, %rsp			/* cs */
+	popq %r11			/* rflags, for sysret */
+	popq %rsp			/* the user stack; GS is still ours */
+	swapgs
+	sysretq
 
 	.section .rodata
 	.balign 8

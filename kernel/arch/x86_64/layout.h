@@ -14,6 +14,8 @@
 #define VMALLOC_BASE 0xffffc00000000000
 #define VMALLOC_END 0xffffe00000000000
 #define USER_END 0x0000800000000000
+/* First top-level (PML4) slot of the kernel half. */
+#define KERNEL_PML4_FIRST 256
 
 /* Physical address the kernel image is loaded at (GRUB honours p_paddr). */
 #define KERNEL_PHYS_BASE 0x100000
@@ -31,3 +33,8 @@
 #define GDT_USER_DATA 0x1b
 #define GDT_USER_CODE 0x23
 #define GDT_TSS 0x28
+
+/* struct percpu (sched/percpu.h) fields the syscall entry reaches through
+ * %gs; offsets checked in switch.c. */
+#define PERCPU_KERNEL_SP 16 /* top of the running task's kernel stack */
+#define PERCPU_USER_SP 24   /* scratch: the user rsp during syscall entry */

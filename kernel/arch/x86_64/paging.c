@@ -99,16 +99,20 @@ static paddr_t new_table(void)
  * missing tables are added; without, a missing table gives NULL. NULL with
  * @create means out of memory.
  */
-static uint64_t *walk(uintptr_t va, bool create, int *level)
+static uint64_t *walk_in(paddr_t root, uintptr_t va, bool create, int *level)
 {
-	uint64_t *t = phys_to_virt(kernel_pml4);
+	uint64_t *t = phys_to_virt(root);
 
 	for (int l = 4; l > 1; l--) {
 		uint64_t *e = &t[index_of(va, l)];
 
 		*level = l;
 		if (!(*e & PTE_P)) {
-			paddr_t pa = create ? new_table() : 0;
+			/* table_pages counts the kernel's tables only (it is
+			 * guarded by vmm's lock, user tables by their mm's). */
+			paddr_t pa = !create		   ? 0
+				     : root == kernel_pml4 ? new_table()
+							   : pmm_alloc_zeroed_page();
 
 			if (!pa)
 				return NULL;
@@ -120,6 +124,11 @@ static uint64_t *walk(uintptr_t va, bool create, int *level)
 	}
 	*level = 1;
 	return &t[index_of(va, 1)];
+}
+
+static uint64_t *walk(uintptr_t va, bool create, int *level)
+{
+	return walk_in(kernel_pml4, va, create, level);
 }
 
 int arch_map_page(uintptr_t va, paddr_t pa, unsigned int flags)
@@ -314,6 +323,20 @@ void arch_paging_init(const struct arch_phys_range *map, size_t n)
 	 * future address space can share the kernel half by copying it. */
 	if (!walk(VMALLOC_BASE, true, &level))
 		panic("paging: out of memory for the vmalloc tables");
+	/* Every kernel-half top-level entry exists from boot on and never
+	 * changes, so each address space copies them once (arch_as_create)
+	 * and later kernel mappings show up in all of them. */
+	for (unsigned int i = KERNEL_PML4_FIRST; i < 512; i++) {
+		uint64_t *top = phys_to_virt(kernel_pml4);
+		paddr_t pa;
+
+		if (top[i] & PTE_P)
+			continue;
+		pa = new_table();
+		if (!pa)
+			panic("paging: out of memory for the kernel top level");
+		top[i] = pa | PTE_P | PTE_W;
+	}
 	paging_init_cpu();
 	log_info(
 		"direct map 0-%#lx: %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB; %lu table pages; NX %s\n",
@@ -347,4 +370,106 @@ void arch_set_page_fault_handler(bool (*fn)(const struct arch_page_fault *pf))
 {
 	pf_handler = fn;
 	trap_set_page_fault_hook(page_fault_adapter);
+}
+
+/* ---- User address spaces ------------------------------------------------ */
+
+paddr_t arch_as_create(void)
+{
+	paddr_t root = pmm_alloc_zeroed_page();
+	uint64_t *top, *ktop = phys_to_virt(kernel_pml4);
+
+	if (!root)
+		return 0;
+	top = phys_to_virt(root);
+	for (unsigned int i = KERNEL_PML4_FIRST; i < 512; i++)
+		top[i] = ktop[i];
+	return root;
+}
+
+/* Free the table at @pa (level @level) and below; leaves go to @free_frame. */
+static void free_level(paddr_t pa, int level, void (*free_frame)(paddr_t pa))
+{
+	uint64_t *t = phys_to_virt(pa);
+
+	for (unsigned int i = 0; i < 512; i++) {
+		if (!(t[i] & PTE_P))
+			continue;
+		if (level == 1)
+			free_frame(t[i] & PTE_ADDR);
+		else
+			free_level(t[i] & PTE_ADDR, level - 1, free_frame);
+	}
+	pmm_free_page(pa);
+}
+
+void arch_as_destroy(paddr_t root, void (*free_frame)(paddr_t pa))
+{
+	uint64_t *top = phys_to_virt(root);
+
+	if (root == kernel_pml4 || !root)
+		return;
+	for (unsigned int i = 0; i < KERNEL_PML4_FIRST; i++)
+		if (top[i] & PTE_P)
+			free_level(top[i] & PTE_ADDR, 3, free_frame);
+	pmm_free_page(root);
+}
+
+int arch_as_map(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags)
+{
+	int level;
+	uint64_t *e;
+
+	if (va >= USER_END)
+		return -EINVAL;
+	e = walk_in(root, va, true, &level);
+	if (!e)
+		return -ENOMEM;
+	if (level != 1 || (*e & PTE_P))
+		return -EEXIST;
+	*e = (pa & PTE_ADDR) | leaf_bits(flags | ARCH_MAP_USER, va);
+	return 0;
+}
+
+int arch_as_unmap(paddr_t root, uintptr_t va, paddr_t *pa)
+{
+	int level;
+	uint64_t *e;
+
+	if (va >= USER_END)
+		return -EINVAL;
+	e = walk_in(root, va, false, &level);
+	if (!e || !(*e & PTE_P))
+		return -ENOENT;
+	if (pa)
+		*pa = *e & PTE_ADDR;
+	*e = 0;
+	if (read_cr3() == root)
+		invlpg(va);
+	return 0;
+}
+
+bool arch_as_translate(paddr_t root, uintptr_t va, paddr_t *pa, unsigned int *flags)
+{
+	int level;
+	uint64_t *e;
+
+	if (va >= USER_END)
+		return false;
+	e = walk_in(root, va, false, &level);
+	if (!e || !(*e & PTE_P) || level != 1)
+		return false;
+	if (pa)
+		*pa = *e & PTE_ADDR;
+	if (flags)
+		*flags = flags_of(*e);
+	return true;
+}
+
+void arch_as_activate(paddr_t root)
+{
+	paddr_t want = root ? root : kernel_pml4;
+
+	if (read_cr3() != want)
+		write_cr3(want);
 }

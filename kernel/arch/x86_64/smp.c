@@ -18,11 +18,13 @@
 #include "acpi/madt.h"
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/irq_vectors.h"
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/syscall.h"
 #include "boot/bootinfo.h"
 #include "core/log.h"
 #include "include/atomic.h"
@@ -166,8 +168,11 @@ void smp_ap_entry(void)
 	for (int i = 0; i < IST_COUNT; i++)
 		tops[i] = c->arch->ist[i].top;
 	gdt_load_cpu(&c->arch->gdt, tops);
+	c->arch->tss = &c->arch->gdt.tss;
 	idt_load();
 	arch_set_percpu(c); /* after the segment reloads, which clear GS */
+	fpu_init_cpu();	    /* x87/SSE/AVX for user threads */
+	syscall_init_cpu(); /* syscall MSRs, SMEP, SMAP */
 	lapic_init_cpu();
 	tick_init_cpu();
 	atomic_store_release(&ap_alive, true);

@@ -13,6 +13,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/syscall.h"
 #include "core/ksyms.h"
 #include "core/log.h"
 #include "core/panic.h"
@@ -203,13 +204,19 @@ static void handle_exception(struct trap_frame *f)
 		(f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT) ? read_cr2() : 0;
 	char sym[96];
 
+	if (f->vector == VEC_NMI) {
+		handle_nmi();
+		return;
+	}
+	if ((f->cs & 3) && f->vector != VEC_MACHINE_CHECK && f->vector != VEC_DOUBLE_FAULT) {
+		syscall_user_exception(f, addr); /* returns only if resolved */
+		return;
+	}
+	if (syscall_fixup_exception(f, addr))
+		return;
 	if (f->vector == VEC_BREAKPOINT) {
 		ksyms_format(f->rip - 1, sym, sizeof(sym));
 		log_info("int3 breakpoint at %016lx <%s>, resuming\n", f->rip - 1, sym);
-		return;
-	}
-	if (f->vector == VEC_NMI) {
-		handle_nmi();
 		return;
 	}
 	if (try_catch(f, addr))

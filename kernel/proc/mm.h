@@ -1,0 +1,86 @@
+/*
+ * A process's address space: the page table (arch_as_*) and the sorted
+ * list of its memory regions (VMAs). Regions are anonymous memory that is
+ * zero-filled on first touch (the ELF loader fills its pages eagerly);
+ * the heap (brk) and the stack are regions too, the stack a fixed size
+ * with an unmapped guard gap below it that mmap never hands out.
+ * Locking: mm->lock (an IRQ-safe spinlock, LOCK_RANK_MM - 1: it takes
+ * pmm's lock inside) guards the VMA list, brk and the page table's user
+ * half. It is never held across a user copy or anything that sleeps.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "include/compiler.h"
+#include "include/list.h"
+#include "sync/spinlock.h"
+
+/* The top of every process's stack (Linux's with randomisation off), its
+ * size and the gap below it where nothing is mapped. */
+#define MM_STACK_TOP 0x00007ffffffff000ul
+#define MM_STACK_SIZE (8ul << 20)
+#define MM_STACK_GAP (1ul << 20)
+/* Where static-PIE executables are loaded (Linux's ELF_ET_DYN_BASE). */
+#define MM_PIE_BASE 0x0000555555554000ul
+
+/* VMA protections (the PROT_* values of mmap). */
+enum {
+	VMA_READ = 1,
+	VMA_WRITE = 2,
+	VMA_EXEC = 4,
+};
+
+struct vma {
+	struct list_head link; /* in mm->vmas, by address */
+	uintptr_t start, end;  /* page aligned, start < end */
+	unsigned int prot;     /* VMA_* */
+};
+
+struct mm {
+	struct spinlock lock;
+	/* Immutable after mm_create(): */
+	paddr_t root;
+	/* Protected by lock: */
+	struct list_head vmas;
+	uintptr_t brk_start, brk; /* the heap is [brk_start, page_up(brk)) */
+	size_t pages;		  /* frames mapped */
+};
+
+/* A new, empty address space, or NULL when memory runs out. May sleep. */
+struct mm *mm_create(void);
+
+/* Free every page, page-table page and region of @mm, which must not be
+ * loaded on any CPU. May sleep. */
+void mm_destroy(struct mm *mm);
+
+/* Add the region [@start, @end) (page aligned). Returns 0, -EINVAL or
+ * -EEXIST (it overlaps one), -ENOMEM. May sleep. */
+int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot) __must_check;
+
+/* The frame at @va, allocated zeroed and mapped with @prot if there is
+ * none yet, else re-protected with the union of both. For the ELF
+ * loader and the stack set-up, which write through the direct map.
+ * Returns 0 and the frame in *@pa, or -ENOMEM. */
+int mm_populate(struct mm *mm, uintptr_t va, unsigned int prot, paddr_t *pa) __must_check;
+
+/* Resolve a user page fault at @addr: true when a page was mapped (zero
+ * filled, within a region that allows the access). Interrupts may be off
+ * (the kernel-mode fixup path). */
+bool mm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
+
+/* mmap(NULL, len, prot, MAP_PRIVATE|MAP_ANONYMOUS): the highest free
+ * range below the stack gap, or -ENOMEM. @hint (page aligned, non-zero)
+ * is used when free. Returns the address or a negative errno. */
+long mm_map_anon(struct mm *mm, uintptr_t hint, size_t len, unsigned int prot);
+
+/* munmap: drop [@start, @start + @len) from every region (splitting them)
+ * and free its pages. Returns 0 or -EINVAL/-ENOMEM (a split). */
+int mm_unmap(struct mm *mm, uintptr_t start, size_t len) __must_check;
+
+/* brk: move the heap's end to @want if it stays above brk_start and clear
+ * of other regions; returns the (new or old) break. */
+uintptr_t mm_brk(struct mm *mm, uintptr_t want);

@@ -1,0 +1,118 @@
+/*
+ * Process system calls: exit, the id calls, uname, arch_prctl,
+ * set_tid_address and the signal calls, which only store for now (no
+ * signal is ever delivered yet).
+ * Locking: the fields touched are the calling process's own (Owner).
+ */
+#include "proc/proc.h"
+#include "include/uapi/errno.h"
+#include "lib/string.h"
+#include "sched/task.h"
+#include "syscall/syscall_internal.h"
+
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define SIGKILL 9
+#define SIGSTOP 19
+#define UTS_LEN 65
+
+long sys_exit_group(int code)
+{
+	proc_exit((code & 0xff) << 8);
+}
+
+long sys_getpid(void)
+{
+	return proc_current()->pid;
+}
+
+long sys_getppid(void)
+{
+	return proc_current()->ppid;
+}
+
+long sys_uname(uptr_t buf)
+{
+	char u[6][UTS_LEN];
+	static const char *const fields[6] = {
+		"Corvid", "corvid", "0.1", "#1", "x86_64", "(none)"
+	};
+
+	memset(u, 0, sizeof(u));
+	for (int i = 0; i < 6; i++)
+		strlcpy(u[i], fields[i], UTS_LEN);
+	return copy_to_user(buf, u, sizeof(u));
+}
+
+long sys_arch_prctl(int code, unsigned long addr)
+{
+	struct task *t = task_current();
+
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= USER_END)
+			return -EPERM; /* as Linux: a non-canonical or kernel base */
+		arch_set_fs_base(&t->ctx, addr);
+		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user(uptr(addr), &t->ctx.fs_base, sizeof(uint64_t));
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_set_tid_address(uptr_t tidptr)
+{
+	struct proc *p = proc_current();
+
+	p->clear_child_tid = uptr_is_null(tidptr) ? 0 : 1; /* stored, unused (one thread) */
+	return p->pid;
+}
+
+long sys_rt_sigaction(int sig, uptr_t act, uptr_t oact, size_t sigsetsize)
+{
+	struct proc *p = proc_current();
+	struct proc_sigaction k;
+
+	if (sigsetsize != sizeof(uint64_t) || sig < 1 || sig > PROC_NSIG)
+		return -EINVAL;
+	if (!uptr_is_null(act) && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (!uptr_is_null(act) && copy_from_user(&k, act, sizeof(k)))
+		return -EFAULT;
+	if (!uptr_is_null(oact) &&
+	    copy_to_user(oact, &p->sigactions[sig - 1], sizeof(p->sigactions[0])))
+		return -EFAULT;
+	if (!uptr_is_null(act))
+		p->sigactions[sig - 1] = k;
+	return 0;
+}
+
+long sys_rt_sigprocmask(int how, uptr_t set, uptr_t oset, size_t sigsetsize)
+{
+	struct proc *p = proc_current();
+	const uint64_t unblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
+	uint64_t old = p->sigmask, s;
+
+	if (sigsetsize != sizeof(uint64_t))
+		return -EINVAL;
+	if (!uptr_is_null(set)) {
+		if (copy_from_user(&s, set, sizeof(s)))
+			return -EFAULT;
+		if (how == SIG_BLOCK)
+			p->sigmask |= s;
+		else if (how == SIG_UNBLOCK)
+			p->sigmask &= ~s;
+		else if (how == SIG_SETMASK)
+			p->sigmask = s;
+		else
+			return -EINVAL;
+		p->sigmask &= ~unblockable;
+	}
+	if (!uptr_is_null(oset) && copy_to_user(oset, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,111 @@
+/*
+ * The system-call dispatcher (syscall/syscall.h): Linux numbers to sys_*
+ * functions, arguments narrowed to the types the Linux prototypes give
+ * (an int argument uses the low 32 bits of its register, as on Linux).
+ * Locking: nosys_seen is a bitmap updated atomically.
+ */
+#include "syscall/syscall.h"
+
+#include "core/log.h"
+#include "include/atomic.h"
+#include "include/uapi/errno.h"
+#include "proc/proc.h"
+#include "sched/task.h"
+#include "syscall/syscall_internal.h"
+
+#define LOG_PREFIX "syscall: "
+
+static uint64_t nosys_seen[NR_MAX / 64 + 1]; /* Atomic */
+
+static long nosys(unsigned long nr)
+{
+	unsigned long slot = nr < NR_MAX ? nr : NR_MAX;
+	uint64_t bit = 1ull << (slot % 64);
+	struct proc *p = proc_current();
+
+	if (!(atomic_fetch_or(&nosys_seen[slot / 64], bit) & bit))
+		log_warn("pid %d (%s): unknown system call %lu: -ENOSYS%s\n", p ? p->pid : 0,
+			 p ? p->name : "?", nr, nr >= NR_MAX ? " (and other large numbers)" : "");
+	return -ENOSYS;
+}
+
+static long dispatch(unsigned long nr, const unsigned long a[6])
+{
+	switch (nr) {
+	case NR_read:
+		return sys_read((int)a[0], uptr(a[1]), a[2]);
+	case NR_write:
+		return sys_write((int)a[0], uptr(a[1]), a[2]);
+	case NR_open:
+		return sys_openat(AT_FDCWD, uptr(a[0]), (int)a[1], (uint32_t)a[2]);
+	case NR_openat:
+		return sys_openat((int)a[0], uptr(a[1]), (int)a[2], (uint32_t)a[3]);
+	case NR_close:
+		return sys_close((int)a[0]);
+	case NR_stat:
+		return sys_newfstatat(AT_FDCWD, uptr(a[0]), uptr(a[1]), 0);
+	case NR_lstat:
+		return sys_newfstatat(AT_FDCWD, uptr(a[0]), uptr(a[1]), AT_SYMLINK_NOFOLLOW);
+	case NR_fstat:
+		return sys_fstat((int)a[0], uptr(a[1]));
+	case NR_newfstatat:
+		return sys_newfstatat((int)a[0], uptr(a[1]), uptr(a[2]), (int)a[3]);
+	case NR_lseek:
+		return sys_lseek((int)a[0], (int64_t)a[1], (int)a[2]);
+	case NR_getdents64:
+		return sys_getdents64((int)a[0], uptr(a[1]), a[2]);
+	case NR_ioctl:
+		return sys_ioctl((int)a[0], (unsigned int)a[1], a[2]);
+	case NR_fcntl:
+		return sys_fcntl((int)a[0], (int)a[1], a[2]);
+	case NR_readv:
+		return sys_readv((int)a[0], uptr(a[1]), (int)a[2]);
+	case NR_writev:
+		return sys_writev((int)a[0], uptr(a[1]), (int)a[2]);
+	case NR_mmap:
+		return sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], (int64_t)a[5]);
+	case NR_munmap:
+		return sys_munmap(a[0], a[1]);
+	case NR_brk:
+		return sys_brk(a[0]);
+	case NR_rt_sigaction:
+		return sys_rt_sigaction((int)a[0], uptr(a[1]), uptr(a[2]), a[3]);
+	case NR_rt_sigprocmask:
+		return sys_rt_sigprocmask((int)a[0], uptr(a[1]), uptr(a[2]), a[3]);
+	case NR_sched_yield:
+		task_yield();
+		return 0;
+	case NR_getpid:
+	case NR_gettid:
+		return sys_getpid();
+	case NR_getppid:
+		return sys_getppid();
+	case NR_getuid:
+	case NR_geteuid:
+	case NR_getgid:
+	case NR_getegid:
+		return 0; /* everyone is root for now */
+	case NR_uname:
+		return sys_uname(uptr(a[0]));
+	case NR_arch_prctl:
+		return sys_arch_prctl((int)a[0], a[1]);
+	case NR_set_tid_address:
+		return sys_set_tid_address(uptr(a[0]));
+	case NR_clock_gettime:
+		return sys_clock_gettime((int)a[0], uptr(a[1]));
+	case NR_exit:
+	case NR_exit_group: /* one thread per process: the same */
+		return sys_exit_group((int)a[0]);
+	default:
+		return nosys(nr);
+	}
+}
+
+long syscall_dispatch(unsigned long nr, const unsigned long a[6])
+{
+	long ret = dispatch(nr, a);
+
+	if (READ_ONCE(task_current()->need_resched))
+		task_yield(); /* a wake-up or the tick asked for the CPU */
+	return ret;
+}

@@ -1,0 +1,78 @@
+/*
+ * A system-call storm: N calls (default 100000) with random numbers in
+ * 0..339 and arguments drawn from a pool of hostile values (kernel-half,
+ * non-canonical, unmapped and misaligned pointers, huge sizes, negative
+ * and small integers). For Corvid only: on Linux the unknown calls are
+ * real and may do anything. The kernel must answer every call and stay
+ * well; the program prints how many it made.
+ * Usage: storm [N [SEED]]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const unsigned long pool[] = {
+	0,
+	1,
+	2,
+	3,
+	-1ul,
+	-4095ul,
+	0x7fffffff,
+	0x80000000ul,
+	0xffffffff80000000ul, /* kernel image */
+	0xffff800000000000ul, /* direct map */
+	0xffffc00000000000ul, /* vmalloc */
+	0x0000800000000000ul, /* first non-canonical */
+	0x00007ffffffff000ul, /* the last user page */
+	0x1000,		      /* unmapped */
+	0x1001,		      /* unmapped, misaligned */
+	0x10000000,	      /* unmapped */
+	1ul << 40,	      /* huge size */
+	4096,
+	65536,
+};
+
+static unsigned long long state = 88172645463325252ull;
+
+static unsigned long next(void)
+{
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return (unsigned long)state;
+}
+
+static unsigned long arg(void)
+{
+	return pool[next() % (sizeof(pool) / sizeof(pool[0]))];
+}
+
+/* Calls that would end or block the storm, or take away its console,
+ * TLS or memory: exit, exit_group, read, readv, close, arch_prctl, mmap,
+ * munmap, brk. (The numbers Corvid does not know are answered -ENOSYS.) */
+static int skipped(long nr)
+{
+	return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_read || nr == SYS_readv ||
+	       nr == SYS_close || nr == SYS_arch_prctl || nr == SYS_mmap || nr == SYS_munmap ||
+	       nr == SYS_brk;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 100000, done = 0;
+
+	if (argc > 2)
+		state = strtoull(argv[2], NULL, 0) | 1;
+	for (long i = 0; i < n; i++) {
+		long nr = (long)(next() % 340);
+
+		if (skipped(nr))
+			continue;
+		syscall(nr, arg(), arg(), arg(), arg(), arg(), arg());
+		done++;
+	}
+	printf("storm: %ld calls answered\n", done);
+	return 0;
+}
