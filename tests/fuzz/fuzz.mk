@@ -17,7 +17,7 @@ BUILD_DIR ?= build
 FUZZ_CC ?= clang
 FUZZ_AR ?= ar
 FUZZ_SECONDS ?= 60
-FUZZ_TEST_SECONDS ?= 5
+FUZZ_TEST_SECONDS ?= 2
 # Per-input limits: an input slower than this is a hang, not a test.
 FUZZ_TIMEOUT ?= 10
 FUZZ_RSS_MB ?= 1024
