@@ -88,3 +88,14 @@ int conf_count_entries(struct conf_ctx *c, const char *path,
 extern const struct conf_case conf_cases_io[];
 extern const struct conf_case conf_cases_ns[];
 extern const struct conf_case conf_cases_smp[];
+
+/* Filling a filesystem to -ENOSPC (the size-limit tests): write @name in
+ * CONF_FILL_CHUNK pieces of a pattern made from @seed until space runs
+ * out (a short write at most, then -ENOSPC, which the test checks);
+ * returns the bytes written. @buf holds CONF_FILL_CHUNK bytes. */
+#define CONF_FILL_CHUNK 65536
+int64_t conf_fill_file(struct conf_ctx *c, const char *name, uint8_t *buf, unsigned int seed);
+/* Does @name hold the first @size bytes conf_fill_file(@seed) wrote?
+ * @buf and @want hold CONF_FILL_CHUNK bytes each. */
+void conf_check_filled(struct conf_ctx *c, const char *name, uint8_t *buf, uint8_t *want,
+		       int64_t size, unsigned int seed);

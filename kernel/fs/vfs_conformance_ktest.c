@@ -196,3 +196,44 @@ uint64_t conf_heap_in_use(void)
 	kfree(st);
 	return n; // st itself was in use while counting, both times
 }
+
+static void fill_pattern(uint8_t *buf, size_t n, unsigned int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 9));
+}
+
+int64_t conf_fill_file(struct conf_ctx *c, const char *name, uint8_t *buf, unsigned int seed)
+{
+	struct file *f = conf_open(c, name, O_CREAT | O_WRONLY);
+	int64_t total = 0;
+	ssize_t r;
+
+	fill_pattern(buf, CONF_FILL_CHUNK, seed);
+	while ((r = vfs_write(f, buf, CONF_FILL_CHUNK)) == CONF_FILL_CHUNK)
+		total += r;
+	KASSERT(r == -ENOSPC || (r > 0 && r < CONF_FILL_CHUNK));
+	if (r > 0) {
+		total += r;
+		KASSERT_EQ(vfs_write(f, buf, CONF_FILL_CHUNK), -ENOSPC);
+	}
+	file_put(f);
+	return total;
+}
+
+void conf_check_filled(struct conf_ctx *c, const char *name, uint8_t *buf, uint8_t *want,
+		       int64_t size, unsigned int seed)
+{
+	struct file *f = conf_open(c, name, O_RDONLY);
+	int64_t off = 0;
+	ssize_t r;
+
+	fill_pattern(want, CONF_FILL_CHUNK, seed);
+	while ((r = vfs_read(f, buf, CONF_FILL_CHUNK)) > 0) {
+		KASSERT(!memcmp(buf, want, (size_t)r));
+		off += r;
+	}
+	KASSERT_EQ(r, 0);
+	KASSERT_EQ(off, size);
+	file_put(f);
+}

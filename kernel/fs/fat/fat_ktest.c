@@ -150,61 +150,17 @@ KTEST(vfs_conformance_vfat32_smp)
 		conf_run(&conf_fat32, conf_cases_smp);
 }
 
-#define CHUNK 65536
-
-static void fill_pattern(uint8_t *buf, size_t n, unsigned int seed)
-{
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 9));
-}
-
-/* Write @name in CHUNK pieces until space runs out; returns the bytes. */
-static int64_t fill_file(struct conf_ctx *c, const char *name, uint8_t *buf, unsigned int seed)
-{
-	struct file *f = conf_open(c, name, O_CREAT | O_WRONLY);
-	int64_t total = 0;
-	ssize_t r;
-
-	fill_pattern(buf, CHUNK, seed);
-	while ((r = vfs_write(f, buf, CHUNK)) == CHUNK)
-		total += r;
-	KASSERT(r == -ENOSPC || (r > 0 && r < CHUNK));
-	if (r > 0) {
-		total += r;
-		KASSERT_EQ(vfs_write(f, buf, CHUNK), -ENOSPC);
-	}
-	file_put(f);
-	return total;
-}
-
-static void check_file(struct conf_ctx *c, const char *name, uint8_t *buf, uint8_t *want,
-		       int64_t size, unsigned int seed)
-{
-	struct file *f = conf_open(c, name, O_RDONLY);
-	int64_t off = 0;
-	ssize_t r;
-
-	fill_pattern(want, CHUNK, seed);
-	while ((r = vfs_read(f, buf, CHUNK)) > 0) {
-		KASSERT(!memcmp(buf, want, (size_t)r));
-		off += r;
-	}
-	KASSERT_EQ(r, 0);
-	KASSERT_EQ(off, size);
-	file_put(f);
-}
-
 /* Fill the volume, check nothing written is lost, free it, fill again. */
 static void enospc_case(struct conf_ctx *c)
 {
-	uint8_t *buf = kmalloc(CHUNK), *want = kmalloc(CHUNK);
+	uint8_t *buf = kmalloc(CONF_FILL_CHUNK), *want = kmalloc(CONF_FILL_CHUNK);
 	struct linux_statfs sfs;
 	struct file *f;
 	int64_t a, b, a2;
 
 	KASSERT(buf && want);
 	KASSERT_EQ(vfs_mkdir(&c->cwd, "d", 0755), 0);
-	a = fill_file(c, "d/a", buf, 1);
+	a = conf_fill_file(c, "d/a", buf, 1);
 	KASSERT(a > 1 << 20);
 	KASSERT_EQ(vfs_statfs(&c->cwd, ".", &sfs), 0);
 	KASSERT_EQ(sfs.f_bfree, 0);
@@ -212,15 +168,15 @@ static void enospc_case(struct conf_ctx *c)
 	KASSERT_EQ(vfs_write(f, "x", 1), -ENOSPC); // no cluster for it
 	file_put(f);
 	KASSERT_EQ(vfs_unlink(&c->cwd, "d/new"), 0);
-	check_file(c, "d/a", buf, want, a, 1);
+	conf_check_filled(c, "d/a", buf, want, a, 1);
 	KASSERT_EQ(vfs_truncate(&c->cwd, "d/a", a / 2), 0);
-	b = fill_file(c, "b", buf, 2);
+	b = conf_fill_file(c, "b", buf, 2);
 	KASSERT(b >= a / 2 - 65536);
-	check_file(c, "d/a", buf, want, a / 2, 1);
-	check_file(c, "b", buf, want, b, 2);
+	conf_check_filled(c, "d/a", buf, want, a / 2, 1);
+	conf_check_filled(c, "b", buf, want, b, 2);
 	KASSERT_EQ(vfs_unlink(&c->cwd, "b"), 0);
 	KASSERT_EQ(vfs_unlink(&c->cwd, "d/a"), 0);
-	a2 = fill_file(c, "d/a", buf, 3);
+	a2 = conf_fill_file(c, "d/a", buf, 3);
 	KASSERT_EQ(a2, a); // every cluster came back
 	KASSERT_EQ(vfs_unlink(&c->cwd, "d/a"), 0);
 	kfree(buf);

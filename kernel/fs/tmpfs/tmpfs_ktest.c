@@ -13,81 +13,36 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 
-#define CHUNK 65536
-
 static const struct conf_fs small_tmpfs = { .type = "tmpfs", .opts = "size=1M" };
-
-static void fill_pattern(uint8_t *buf, size_t n, unsigned int seed)
-{
-	for (size_t i = 0; i < n; i++)
-		buf[i] = (uint8_t)(seed * 31 + i * 7 + (i >> 9));
-}
-
-/* Write @name in CHUNK pieces until space runs out; returns the bytes. */
-static int64_t fill_file(struct conf_ctx *c, const char *name, uint8_t *buf, unsigned int seed)
-{
-	struct file *f = conf_open(c, name, O_CREAT | O_WRONLY);
-	int64_t total = 0;
-	ssize_t r;
-
-	fill_pattern(buf, CHUNK, seed);
-	while ((r = vfs_write(f, buf, CHUNK)) == CHUNK)
-		total += r;
-	KASSERT(r == -ENOSPC || (r > 0 && r < CHUNK));
-	if (r > 0) {
-		total += r;
-		KASSERT_EQ(vfs_write(f, buf, CHUNK), -ENOSPC);
-	}
-	file_put(f);
-	return total;
-}
-
-/* Does @name hold the pattern fill_file wrote, for @size bytes? */
-static void check_file(struct conf_ctx *c, const char *name, uint8_t *buf, uint8_t *want,
-		       int64_t size, unsigned int seed)
-{
-	struct file *f = conf_open(c, name, O_RDONLY);
-	int64_t off = 0;
-	ssize_t r;
-
-	fill_pattern(want, CHUNK, seed);
-	while ((r = vfs_read(f, buf, CHUNK)) > 0) {
-		KASSERT(!memcmp(buf, want, (size_t)r));
-		off += r;
-	}
-	KASSERT_EQ(r, 0);
-	KASSERT_EQ(off, size);
-	file_put(f);
-}
 
 KTEST(vfs_tmpfs_size_limit)
 {
-	uint8_t *buf = kmalloc(CHUNK), *want = kmalloc(CHUNK);
+	uint8_t *buf = kmalloc(CONF_FILL_CHUNK), *want = kmalloc(CONF_FILL_CHUNK);
 	struct linux_statfs sfs;
 	struct conf_ctx c;
 	int64_t a, b, a2;
 
 	KASSERT(buf && want);
 	conf_mount(&c, &small_tmpfs);
-	a = fill_file(&c, "a", buf, 1);
+	a = conf_fill_file(&c, "a", buf, 1);
 	KASSERT(a > 512 * 1024 && a <= 1024 * 1024);
 	KASSERT_EQ(vfs_statfs(&c.cwd, ".", &sfs), 0);
 	KASSERT_EQ(sfs.f_blocks, 256);
 	KASSERT(sfs.f_bfree <= 1);
 	KASSERT_EQ(vfs_truncate(&c.cwd, "a", a), 0); // no new pages: allowed
-	check_file(&c, "a", buf, want, a, 1);
-	b = fill_file(&c, "b", buf, 2); // nothing, or one page-table's worth
+	conf_check_filled(&c, "a", buf, want, a, 1);
+	b = conf_fill_file(&c, "b", buf, 2); // nothing, or one page-table's worth
 	KASSERT(b < 8192);
 	KASSERT_EQ(vfs_unlink(&c.cwd, "b"), 0);
 	KASSERT_EQ(vfs_truncate(&c.cwd, "a", a / 2), 0); // half the space back
-	b = fill_file(&c, "b", buf, 2);
+	b = conf_fill_file(&c, "b", buf, 2);
 	KASSERT(b >= a / 2 - 2 * 4096);
-	check_file(&c, "a", buf, want, a / 2, 1);
-	check_file(&c, "b", buf, want, b, 2);
+	conf_check_filled(&c, "a", buf, want, a / 2, 1);
+	conf_check_filled(&c, "b", buf, want, b, 2);
 	KASSERT_EQ(vfs_unlink(&c.cwd, "a"), 0);
 	KASSERT_EQ(vfs_unlink(&c.cwd, "b"), 0);
 	KASSERT_EQ(tmpfs_used_pages(c.cwd.mnt->sb), 0);
-	a2 = fill_file(&c, "a", buf, 3);
+	a2 = conf_fill_file(&c, "a", buf, 3);
 	KASSERT_EQ(a2, a); // everything came back
 	conf_umount(&c);
 	kfree(buf);
