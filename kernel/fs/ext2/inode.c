@@ -252,26 +252,32 @@ bool ext2_is_fast_symlink(struct inode *inode)
 	return S_ISLNK(inode->mode) && inode->blocks == ea;
 }
 
-/* A new block for @inode after its goal; metadata blocks are zeroed. */
+/* A new block for @inode after its goal into *@out; a metadata block is
+ * zeroed first, so a pointer to it never reaches a block of garbage (if
+ * the zeroing cannot be done the block goes back and *@out is untouched). */
 static int bmap_alloc(struct inode *inode, bool zero, uint32_t *out)
 {
 	struct ext2_sb *es = ext2_sb_of(inode->sb);
 	struct ext2_inode *ei = ext2_i(inode);
 	struct buf *b;
-	int err = ext2_alloc_block(es, ei->goal ? ei->goal + 1 : 0, out);
+	uint32_t blk;
+	int err = ext2_alloc_block(es, ei->goal ? ei->goal + 1 : 0, &blk);
 
 	if (err)
 		return err;
-	ei->goal = *out;
+	if (zero) {
+		err = bget(es->bc, es->dev, blk, ext2_bs(es), &b);
+		if (err) {
+			ext2_free_block(es, blk);
+			return err;
+		}
+		memset(b->data, 0, ext2_bs(es));
+		bdirty_phase(b, BWB_META);
+		brelse(b);
+	}
+	ei->goal = blk;
 	inode->blocks += ext2_bs(es) / 512;
-	if (!zero)
-		return 0;
-	err = bget(es->bc, es->dev, *out, ext2_bs(es), &b);
-	if (err)
-		return err; // the block stays in the map, holding garbage: FIXME
-	memset(b->data, 0, ext2_bs(es));
-	bdirty_phase(b, BWB_META);
-	brelse(b);
+	*out = blk;
 	return 0;
 }
 
