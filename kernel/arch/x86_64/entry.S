@@ -46,6 +46,24 @@ trap_stub_base:
 	.set vec, vec + 1
 	.endr
 
+.macro POP_REGS				/* PUSH_REGS undone */
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+.endm
+
 .macro PUSH_REGS
 	pushq %rax
 	pushq %rbx
@@ -85,21 +103,7 @@ trap_return:
 	jz pop_regs
 	swapgs
 pop_regs:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	addq $16, %rsp			/* vector and error code */
 	iretq
 
@@ -147,21 +151,7 @@ syscall_entry:
 	cli
 	testl %eax, %eax
 	jz trap_return			/* iretq: the frame is not sysret-safe */
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	addq $16, %rsp			/* vector and error code */
 	popq %rcx			/* rip, for sysret */
 	addq $8, %rsp			/* cs */

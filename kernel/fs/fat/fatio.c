@@ -41,9 +41,9 @@ static uint64_t ent_byte(const struct fat_sb *fs, unsigned int copy, uint32_t cl
 	return fat * fs->g.sector_size + fat_ent_offset(fs->g.type, cl);
 }
 
-/* Read the raw bytes of entry @cl of FAT @copy into @raw (a FAT12 entry
- * may straddle two blocks). */
-static int ent_read(struct fat_sb *fs, unsigned int copy, uint32_t cl, uint8_t raw[4])
+/* Read (@write false) or write the raw bytes of entry @cl of FAT @copy
+ * from or into @raw (a FAT12 entry may straddle two blocks). */
+static int ent_io(struct fat_sb *fs, unsigned int copy, uint32_t cl, uint8_t raw[4], bool write)
 {
 	uint64_t at = ent_byte(fs, copy, cl);
 	unsigned int n = fat_ent_bytes(fs->g.type);
@@ -55,31 +55,27 @@ static int ent_read(struct fat_sb *fs, unsigned int copy, uint32_t cl, uint8_t r
 		err = fat_bread(fs, at + done, &b, &in);
 		if (err)
 			return err;
-		while (done < n && in < fs->bsize)
-			raw[done++] = b->data[in++];
+		for (; done < n && in < fs->bsize; done++, in++) {
+			if (write)
+				b->data[in] = raw[done];
+			else
+				raw[done] = b->data[in];
+		}
+		if (write)
+			bdirty(b);
 		brelse(b);
 	}
 	return 0;
 }
 
-static int ent_write(struct fat_sb *fs, unsigned int copy, uint32_t cl, const uint8_t raw[4])
+static int ent_read(struct fat_sb *fs, unsigned int copy, uint32_t cl, uint8_t raw[4])
 {
-	uint64_t at = ent_byte(fs, copy, cl);
-	unsigned int n = fat_ent_bytes(fs->g.type);
-	struct buf *b;
-	uint32_t in;
-	int err;
+	return ent_io(fs, copy, cl, raw, false);
+}
 
-	for (unsigned int done = 0; done < n;) {
-		err = fat_bread(fs, at + done, &b, &in);
-		if (err)
-			return err;
-		while (done < n && in < fs->bsize)
-			b->data[in++] = raw[done++];
-		bdirty(b);
-		brelse(b);
-	}
-	return 0;
+static int ent_write(struct fat_sb *fs, unsigned int copy, uint32_t cl, uint8_t raw[4])
+{
+	return ent_io(fs, copy, cl, raw, true);
 }
 
 int fat_get(struct fat_sb *fs, uint32_t cl, uint32_t *val)
