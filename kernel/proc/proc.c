@@ -103,6 +103,8 @@ static void proc_free(struct proc *p)
 {
 	if (p->fds)
 		fd_table_destroy(p->fds);
+	if (p->cwd.mnt)
+		vfs_path_put(&p->cwd);
 	if (p->mm)
 		mm_destroy(p->mm);
 	arch_fpu_free(p->fpu);
@@ -121,6 +123,8 @@ int proc_spawn(const char *path, char *const argv[], char *const envp[], struct 
 		return -ENOMEM;
 	strlcpy(p->path, path, sizeof(p->path));
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+	vfs_root(&p->cwd);
+	p->umask = 022;
 	err = pack_args(p, argv, envp);
 	if (!err && !(p->fds = fd_table_create()))
 		err = -ENOMEM;

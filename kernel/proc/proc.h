@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fs/mount.h"
 #include "include/compiler.h"
 #include "include/list.h"
 
@@ -47,6 +48,8 @@ struct proc {
 	struct mm *mm;
 	void *fpu; /* the thread's FPU area (arch_fpu_alloc) */
 	struct fd_table *fds;
+	struct vfs_path cwd;	  /* referenced; relative paths and AT_FDCWD start here */
+	uint32_t umask;		  /* 022 at spawn, like Linux's init */
 	uint64_t clear_child_tid; /* set_tid_address */
 	uint64_t sigmask;
 	struct proc_sigaction sigactions[PROC_NSIG];

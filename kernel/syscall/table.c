@@ -32,6 +32,7 @@ static long nosys(unsigned long nr)
 static long dispatch(unsigned long nr, const unsigned long a[6])
 {
 	switch (nr) {
+	/* ---- files and descriptors (fs.c) ---- */
 	case NR_read:
 		return sys_read((int)a[0], uptr(a[1]), a[2]);
 	case NR_write:
@@ -62,19 +63,16 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_readv((int)a[0], uptr(a[1]), (int)a[2]);
 	case NR_writev:
 		return sys_writev((int)a[0], uptr(a[1]), (int)a[2]);
+
+	/* ---- memory (mm.c) ---- */
 	case NR_mmap:
 		return sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], (int64_t)a[5]);
 	case NR_munmap:
 		return sys_munmap(a[0], a[1]);
 	case NR_brk:
 		return sys_brk(a[0]);
-	case NR_rt_sigaction:
-		return sys_rt_sigaction((int)a[0], uptr(a[1]), uptr(a[2]), a[3]);
-	case NR_rt_sigprocmask:
-		return sys_rt_sigprocmask((int)a[0], uptr(a[1]), uptr(a[2]), a[3]);
-	case NR_sched_yield:
-		task_yield();
-		return 0;
+
+	/* ---- processes: ids, fork, exec, wait, exit (proc.c) ---- */
 	case NR_getpid:
 	case NR_gettid:
 		return sys_getpid();
@@ -85,17 +83,31 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 	case NR_getgid:
 	case NR_getegid:
 		return 0; /* everyone is root for now */
-	case NR_uname:
-		return sys_uname(uptr(a[0]));
 	case NR_arch_prctl:
 		return sys_arch_prctl((int)a[0], a[1]);
 	case NR_set_tid_address:
 		return sys_set_tid_address(uptr(a[0]));
-	case NR_clock_gettime:
-		return sys_clock_gettime((int)a[0], uptr(a[1]));
 	case NR_exit:
 	case NR_exit_group: /* one thread per process: the same */
 		return sys_exit_group((int)a[0]);
+
+	/* ---- signals (proc.c; signal.c when delivery comes) ---- */
+	case NR_rt_sigaction:
+		return sys_rt_sigaction((int)a[0], uptr(a[1]), uptr(a[2]), a[3]);
+	case NR_rt_sigprocmask:
+		return sys_rt_sigprocmask((int)a[0], uptr(a[1]), uptr(a[2]), a[3]);
+
+	/* ---- time and sleeping (time.c) ---- */
+	case NR_clock_gettime:
+		return sys_clock_gettime((int)a[0], uptr(a[1]));
+
+	/* ---- system information, limits, scheduling (info.c) ---- */
+	case NR_sched_yield:
+		task_yield();
+		return 0;
+	case NR_uname:
+		return sys_uname(uptr(a[0]));
+
 	default:
 		return nosys(nr);
 	}
