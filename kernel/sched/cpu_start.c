@@ -213,6 +213,8 @@ void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st)
 	st->busy_ns = rq->busy_ns;
 	st->nr_ready = rq->nr_ready;
 	st->tasks_run = rq->tasks_run;
+	st->wake_preempts = rq->wake_preempts;
+	st->wake_offered = rq->wake_offered;
 	spin_unlock_irqrestore(&rq->lock, flags);
 	st->idle_passes = READ_ONCE(rq->idle_passes);
 	st->idle_halts = READ_ONCE(rq->idle_halts);

@@ -188,6 +188,7 @@ void sched_switch_locked(struct runqueue *rq)
 	next->cpu = c->id;
 	next->need_resched = false;
 	rq->switches++;
+	rq->wake_pending = false;
 	if (!next->is_idle)
 		rq->tasks_run++;
 	c->current = next;
@@ -336,8 +337,13 @@ void sched_tick(void)
 		list_del(&t->sleep_link);
 		rq_push_locked(rq, t);
 	}
-	if (rq->nr_ready && (cur->is_idle || now - cur->slice_start_ns >= SCHED_SLICE_NS))
+	if (rq->nr_ready &&
+	    (cur->is_idle || now - cur->slice_start_ns >= SCHED_SLICE_NS ||
+	     (rq->wake_pending && now - cur->slice_start_ns >= SCHED_WAKEUP_GRAN_NS))) {
+		if (rq->wake_pending && !cur->is_idle)
+			rq->wake_preempts++;
 		cur->need_resched = true;
+	}
 	spin_unlock(&rq->lock);
 	if (c->id == 0)
 		loadavg_tick(now);
@@ -359,6 +365,58 @@ static struct runqueue *task_rq_lock(struct task *t, unsigned long *flags)
 	}
 }
 
+/*
+ * A task woken onto a busy CPU would wait for the rest of the current
+ * slice (up to 10 ms) - long for a pipe reader or a shell whose child
+ * just exited. So, in this order:
+ * - an unpinned wakee whose CPU is busy is offered to an idle CPU: that
+ *   CPU is kicked and its idle loop pulls the task (it is pullable);
+ * - otherwise the current task is asked to give way once it has had
+ *   SCHED_WAKEUP_GRAN_NS of its slice (Linux's wake-up granularity idea):
+ *   at once if it has, else by the tick when it has. The wakee is queued
+ *   at the tail, so a task that keeps waking others cannot starve the
+ *   queue, and two tasks waking each other switch at most once per
+ *   granule.
+ */
+static struct percpu *idle_cpu_other_than(const struct percpu *self)
+{
+	unsigned int n = percpu_count();
+
+	for (unsigned int k = 1; k < n; k++) {
+		struct percpu *c = percpu_get((self->id + k) % n);
+		struct task *cur = c ? READ_ONCE(c->current) : NULL;
+
+		if (c && c->rq && READ_ONCE(c->online) && cur && cur->is_idle &&
+		    !READ_ONCE(c->rq->nr_ready))
+			return c;
+	}
+	return NULL;
+}
+
+static void wake_preempt_locked(struct runqueue *rq, struct task *t) REQUIRES(&rq->lock)
+{
+	struct task *cur = rq->cpu->current;
+	struct percpu *idle;
+
+	if (!cur || cur->is_idle)
+		return; /* sched_enqueue_locked kicked it already */
+	if (!t->pinned && (idle = idle_cpu_other_than(rq->cpu))) {
+		rq->wake_offered++;
+		if (idle == this_cpu())
+			WRITE_ONCE(idle->current->need_resched, true);
+		else
+			arch_send_reschedule(idle->id);
+		return;
+	}
+	rq->wake_pending = true;
+	if (ktime_ns() - cur->slice_start_ns < SCHED_WAKEUP_GRAN_NS)
+		return; /* the tick asks once the granule is used */
+	rq->wake_preempts++;
+	WRITE_ONCE(cur->need_resched, true);
+	if (rq->cpu != this_cpu())
+		arch_send_reschedule(rq->cpu->id);
+}
+
 bool sched_wake(struct task *t)
 {
 	unsigned long flags;
@@ -372,6 +430,7 @@ bool sched_wake(struct task *t)
 			t->state = TASK_RUNNING; /* not switched out yet: don't block */
 		} else {
 			sched_enqueue_locked(rq, t);
+			wake_preempt_locked(rq, t);
 		}
 		woken = true;
 	}

@@ -27,6 +27,9 @@
 #include "include/compiler.h"
 
 #define SCHED_SLICE_NS (10ull * 1000 * 1000)
+/* How much of its slice a running task keeps before a woken task may
+ * preempt it (sched.c, wake_preempt_locked). */
+#define SCHED_WAKEUP_GRAN_NS (1ull * 1000 * 1000)
 
 struct task;
 struct percpu;
@@ -68,12 +71,14 @@ void might_sleep_at(const char *where);
 
 /* Per-CPU statistics for `ps` and the tests. */
 struct sched_cpu_stats {
-	uint64_t switches;     /* context switches on this CPU */
-	uint64_t busy_ns;      /* time spent in non-idle tasks */
-	unsigned int nr_ready; /* tasks in its run queue now */
-	uint64_t tasks_run;    /* distinct non-idle task slices started */
-	uint64_t idle_passes;  /* idle-loop iterations on this CPU */
-	uint64_t idle_halts;   /* idle-loop iterations that halted */
+	uint64_t switches;	/* context switches on this CPU */
+	uint64_t busy_ns;	/* time spent in non-idle tasks */
+	unsigned int nr_ready;	/* tasks in its run queue now */
+	uint64_t tasks_run;	/* distinct non-idle task slices started */
+	uint64_t idle_passes;	/* idle-loop iterations on this CPU */
+	uint64_t idle_halts;	/* idle-loop iterations that halted */
+	uint64_t wake_preempts; /* running tasks asked to give way to a wakee */
+	uint64_t wake_offered;	/* wakees offered to an idle CPU instead */
 };
 void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st);
 

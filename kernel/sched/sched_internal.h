@@ -22,6 +22,9 @@ struct runqueue {
 	struct list_head sleepers; /* tasks with a wake time, by wake_ns */
 	struct task *dead;	   /* exited task to reap after the switch */
 	uint64_t switches, busy_ns, tasks_run;
+	bool wake_pending;	/* a wakee waits behind a busy current task */
+	uint64_t wake_preempts; /* current tasks asked to give way to a wakee */
+	uint64_t wake_offered;	/* wakees offered to an idle CPU instead */
 	/* Owner CPU only (written by its idle task, read racily by stats): */
 	uint64_t idle_passes; /* idle-loop iterations */
 	uint64_t idle_halts;  /* of those, the ones that halted */

@@ -97,6 +97,8 @@ trap_common:
 1:	cld
 	movq %rsp, %rdi
 	call trap_dispatch
+	testb %al, %al
+	jnz resume_in_nmi
 	.globl trap_return
 trap_return:
 	testb $3, 18*8(%rsp)
@@ -119,9 +121,34 @@ paranoid:
 	movq %rsp, %rdi
 	call trap_dispatch
 	testl %ebx, %ebx
-	jz pop_regs
+	jz 4f
 	swapgs
-	jmp pop_regs
+4:	testb %al, %al
+	jz pop_regs
+	/* fall through: a #DB or #MC returning into an NMI handler */
+
+/*
+ * Return to kernel code inside an NMI handler without iretq, so NMIs stay
+ * blocked (trap.c, trap_dispatch). The interrupted RFLAGS and RIP are
+ * written just below the interrupted RSP (the kernel has no red zone), the
+ * stack is switched there, then popfq; ret. Those two slots may overlap
+ * the frame's own SS and RSP slots when the CPU pushed the frame on the
+ * same stack, so RSP is read first and the new stack pointer is kept in
+ * the error-code slot, far below them.
+ */
+resume_in_nmi:
+	movq 20*8(%rsp), %rax		/* frame->rsp */
+	subq $16, %rax
+	movq 17*8(%rsp), %rcx		/* frame->rip */
+	movq %rcx, 8(%rax)
+	movq 19*8(%rsp), %rcx		/* frame->rflags */
+	movq %rcx, (%rax)
+	movq %rax, 16*8(%rsp)		/* frame->error_code: the new rsp */
+	POP_REGS
+	addq $8, %rsp			/* vector */
+	movq (%rsp), %rsp
+	popfq
+	ret
 
 /* arch_return_to_frame(frame=%rdi): leave through trap_return with the
  * trap_frame at %rdi (its top is the task's kernel stack top). Interrupts

@@ -18,8 +18,11 @@ struct arch_percpu {
 	/* Owner CPU only (trap.c's fault catcher, armed with preemption off): */
 	struct arch_jmpbuf *catch_jb;
 	struct arch_fault_info *catch_info;
-	uint64_t nmis;	 /* NMIs taken on this CPU (trap.c) */
-	struct tss *tss; /* this CPU's TSS, for rsp0 (switch.c) */
+	uint64_t nmis;		/* NMIs taken on this CPU (trap.c) */
+	unsigned int nmi_depth; /* NMI handlers running here: 0 or 1 (trap.c) */
+	uint64_t nmi_nested;	/* NMIs that arrived inside one: must stay 0 */
+	void (*nmi_hook)(void); /* ktests only: called once inside the next NMI */
+	struct tss *tss;	/* this CPU's TSS, for rsp0 (switch.c) */
 };
 
 /* The 64-bit C entry of an AP, called by the trampoline on its idle

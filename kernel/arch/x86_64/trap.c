@@ -191,10 +191,19 @@ static void __noreturn fatal_exception(struct trap_frame *f, uint64_t addr)
 static void handle_nmi(void)
 {
 	struct arch_percpu *a = smp_this_arch();
+	void (*hook)(void) = a->nmi_hook;
 
+	if (a->nmi_depth)
+		WRITE_ONCE(a->nmi_nested, a->nmi_nested + 1); /* the guard failed */
+	a->nmi_depth++;
 	WRITE_ONCE(a->nmis, a->nmis + 1);
 	if (smp_stop_requested())
 		arch_stop_this_cpu();
+	if (hook) {
+		a->nmi_hook = NULL;
+		hook();
+	}
+	a->nmi_depth--;
 }
 
 static void handle_exception(struct trap_frame *f)
@@ -228,15 +237,25 @@ static void handle_exception(struct trap_frame *f)
 	fatal_exception(f, addr);
 }
 
-void trap_dispatch(struct trap_frame *f)
+/*
+ * The CPU blocks further NMIs from an NMI's delivery until the next iretq
+ * - any iretq, also that of an exception taken inside the NMI handler (a
+ * caught fault, a breakpoint). A second NMI let in then would be pushed
+ * onto the same IST stack over the first one's frame. So an exception
+ * that returns into a running NMI handler returns without iretq
+ * (entry.S, resume_in_nmi: popfq; ret on the interrupted stack) and NMIs
+ * stay blocked until the NMI's own iretq. Returns true for that case.
+ */
+bool trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector < VEC_FIRST_IRQ) {
 		handle_exception(f);
-		return;
+		return f->vector != VEC_NMI && !(f->cs & 3) && smp_this_arch()->nmi_depth;
 	}
 	if (irq_handler) {
 		irq_handler(f);
-		return;
+		return false;
 	}
 	log_warn("interrupt on vector %lu with no dispatcher\n", f->vector);
+	return false;
 }

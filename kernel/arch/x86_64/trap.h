@@ -40,7 +40,7 @@ enum {
 };
 
 /* Called by entry.S with interrupts disabled. */
-void trap_dispatch(struct trap_frame *f);
+bool trap_dispatch(struct trap_frame *f);
 
 /* Name of exception vector @v ("Page Fault"), or NULL for v >= 32. */
 const char *trap_vector_name(unsigned int v);

@@ -43,3 +43,49 @@ KTEST(trap_nmi_does_not_consume_the_fault_catcher)
 	KASSERT_EQ(info.addr, 0xffffffff7ff00000ull);
 	KASSERT(p.nmis_after > p.nmis_before); /* the NMI was taken as one */
 }
+
+/* ---- NMIs stay blocked through exceptions inside an NMI handler ---- */
+
+static bool hook_fault_caught; /* Owner: the test's CPU (NMI context) */
+
+static void fault_now(void *arg)
+{
+	(void)arg;
+	(void)*(volatile uint64_t *)0xffffffff7ff00000ull; /* unmapped */
+}
+
+/* Inside an NMI: queue a second NMI (blocked for now), then take and
+ * catch a page fault. An iretq from that fault would let the second NMI
+ * in at once, on top of this one's IST frame. */
+static void nmi_hook_fault_inside(void)
+{
+	struct arch_fault_info info;
+
+	lapic_send_nmi(lapic_id());
+	for (int i = 0; i < 10000; i++)
+		arch_cpu_relax(); /* give a wrongly unblocked NMI time to land */
+	hook_fault_caught = ktest_expect_fault(fault_now, NULL, &info);
+	for (int i = 0; i < 10000; i++)
+		arch_cpu_relax();
+}
+
+KTEST(trap_nmi_not_nested_by_a_fault_inside_the_handler)
+{
+	struct arch_percpu *a;
+	unsigned long flags = arch_irq_save(); /* stay on this CPU */
+	uint64_t before, nested, deadline = ktime_ns() + NMI_WAIT_NS;
+
+	a = smp_this_arch();
+	hook_fault_caught = false;
+	before = READ_ONCE(a->nmis);
+	nested = READ_ONCE(a->nmi_nested);
+	a->nmi_hook = nmi_hook_fault_inside;
+	lapic_send_nmi(lapic_id());
+	while (READ_ONCE(a->nmis) < before + 2 && ktime_ns() < deadline)
+		arch_cpu_relax();
+	a->nmi_hook = NULL;
+	arch_irq_restore(flags);
+	KASSERT(hook_fault_caught);
+	KASSERT_EQ(READ_ONCE(a->nmis), before + 2); /* the queued one came after */
+	KASSERT_EQ(READ_ONCE(a->nmi_nested), nested);
+}
