@@ -35,7 +35,7 @@
 
 /* The command line without the boot parameters taken off it (root=). */
 static char cmdline[BOOT_CMDLINE_MAX];
-static char rootdev[16];
+static char rootdev[16], bootarg[16];
 
 void kmain(uint32_t magic, uint64_t info_phys);
 
@@ -74,6 +74,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	strlcpy(cmdline, bootinfo()->cmdline, sizeof(cmdline));
 	vfs_init();		    /* dentry cache, filesystem types, a tmpfs as "/" */
 	initramfs_init(bootinfo()); /* rootfs/ from the boot module into "/" */
+	if (bootargs_take(cmdline, "blk_timeout", bootarg, sizeof(bootarg)))
+		blk_timeout_arg(bootarg); /* blk_timeout=SECONDS for synchronous I/O */
 	if (bootargs_take(cmdline, "root", rootdev, sizeof(rootdev)))
 		vfs_mount_root_dev(rootdev); /* root=vdX: that disk becomes "/" */
 	devfs_init();			     /* devices at /dev (logged if it fails) */

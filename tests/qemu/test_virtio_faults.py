@@ -51,15 +51,18 @@ def virtio_bogus_device_values_ktests(vm):
 
 
 # A disk that reads at 1 byte/s (QEMU's throttling): a 512-byte read is
-# not answered within the block layer's 30 s. The driver must stop the
+# not answered within the block layer's time-out (4 s here, blk_timeout=;
+# the first request is the boot's filesystem probe). The driver must stop the
 # device (a reset) before the error is returned, so the buffer-cache
 # buffer the read was for can be reused safely; the disk is then out of
 # service and the next request fails at once instead of waiting again.
-@scenario(uefi=False, smp=2, mem="512M", timeout=150,
+@scenario(uefi=False, smp=2, mem="512M", timeout=150, cmdline="blk_timeout=4",
           extra="-drive driver=null-co,size=1048576,read-zeroes=on,if=none,id=slow,"
                 "throttling.bps-read=1 "
                 "-device virtio-blk-pci,drive=slow,serial=corvid-slow")
 def virtio_blk_timeout_resets_device(vm):
+    assert "after 4 s" in vm.run("blk timeout")
+    assert "not a number of seconds" in vm.run("blk timeout 0")
     out = vm.run("blk", timeout=30)
     m = re.search(r"^(vd[a-z])\s.*corvid-slow", out, re.M)
     assert m, out

@@ -11,6 +11,7 @@
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "shell/shell.h"
+#include "time/ktime.h"
 
 static void print_size(uint64_t bytes)
 {
@@ -161,10 +162,33 @@ static int blk_write_cmd(int argc, char **argv)
 	return 0;
 }
 
+/* blk timeout [SECONDS]: show or set how long a request may go unanswered. */
+static int blk_timeout_cmd(int argc, char **argv)
+{
+	unsigned long long s;
+
+	if (argc == 2) {
+		kprintf("blk: requests time out after %llu s\n",
+			(unsigned long long)(blk_timeout_ns() / NSEC_PER_SEC));
+		return 0;
+	}
+	if (argc != 3)
+		return shell_usage(shell_find("blk"));
+	if (kstrtoull(argv[2], 10, &s) || s > BLK_TIMEOUT_MAX_S ||
+	    blk_set_timeout_s((unsigned int)s)) {
+		kprintf("blk: timeout: %s: not a number of seconds from 1 to %d\n", argv[2],
+			BLK_TIMEOUT_MAX_S);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_blk(int argc, char **argv)
 {
 	if (argc == 1)
 		return blk_list();
+	if (!strcmp(argv[1], "timeout"))
+		return blk_timeout_cmd(argc, argv);
 	if (!strcmp(argv[1], "read"))
 		return blk_read_cmd(argc, argv);
 	if (!strcmp(argv[1], "write"))
@@ -172,12 +196,12 @@ static int cmd_blk(int argc, char **argv)
 	return shell_usage(shell_find("blk"));
 }
 
-static const char *const blk_subcmds[] = { "read", "write", NULL };
+static const char *const blk_subcmds[] = { "read", "write", "timeout", NULL };
 
 SHELL_COMMAND(blk, .name = "blk", .group = "devices",
 	      .summary = "list block devices; read or write a sector",
-	      .usage = "blk | blk read DEV LBA | blk write DEV LBA TEXT", .fn = cmd_blk,
-	      .subcmds = blk_subcmds);
+	      .usage = "blk | blk read DEV LBA | blk write DEV LBA TEXT | blk timeout [SECONDS]",
+	      .fn = cmd_blk, .subcmds = blk_subcmds);
 
 static int cmd_sync(int argc, char **argv)
 {

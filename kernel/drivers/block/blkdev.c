@@ -182,6 +182,33 @@ struct blk_sync {
 	struct completion done;
 };
 
+static unsigned int timeout_s = BLK_TIMEOUT_DEFAULT_S; /* Atomic */
+
+uint64_t blk_timeout_ns(void)
+{
+	return (uint64_t)READ_ONCE(timeout_s) * NSEC_PER_SEC;
+}
+
+int blk_set_timeout_s(unsigned int seconds)
+{
+	if (seconds < 1 || seconds > BLK_TIMEOUT_MAX_S)
+		return -EINVAL;
+	WRITE_ONCE(timeout_s, seconds);
+	return 0;
+}
+
+void blk_timeout_arg(const char *seconds)
+{
+	unsigned long long s;
+
+	if (kstrtoull(seconds, 10, &s) || s > BLK_TIMEOUT_MAX_S ||
+	    blk_set_timeout_s((unsigned int)s))
+		log_warn("blk_timeout=%s: not a number of seconds from 1 to %d; keeping %u\n",
+			 seconds, BLK_TIMEOUT_MAX_S, READ_ONCE(timeout_s));
+	else
+		log_info("requests time out after %llu s\n", s);
+}
+
 static void sync_done(struct blk_request *rq)
 {
 	complete(&((struct blk_sync *)rq->priv)->done);
@@ -206,10 +233,10 @@ static int sync_request(struct blkdev *dev, enum blk_op op, uint64_t sector, uin
 		return err;
 	}
 	if (sched_is_running()) {
-		if (!wait_for_completion_timeout(&s->done, BLK_TIMEOUT_NS))
+		if (!wait_for_completion_timeout(&s->done, blk_timeout_ns()))
 			goto timeout;
 	} else {
-		uint64_t deadline = ktime_ns() + BLK_TIMEOUT_NS;
+		uint64_t deadline = ktime_ns() + blk_timeout_ns();
 
 		while (!completion_is_done(&s->done)) {
 			if (dev->ops->poll)
@@ -223,7 +250,7 @@ static int sync_request(struct blkdev *dev, enum blk_op op, uint64_t sector, uin
 	return err;
 timeout:
 	log_err("%s: no answer to a request for sector %llu in %llu s\n", dev->name,
-		(unsigned long long)sector, BLK_TIMEOUT_NS / NSEC_PER_SEC);
+		(unsigned long long)sector, (unsigned long long)(blk_timeout_ns() / NSEC_PER_SEC));
 	/* Stop the device before the error reaches the caller, whose buffer
 	 * (often a buffer-cache one) is reused at once. If that fails the
 	 * device may still own the request: leak it rather than free it. */

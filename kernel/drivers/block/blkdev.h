@@ -64,7 +64,7 @@ struct blkdev_ops {
 	/* Complete whatever the device has finished, without an interrupt:
 	 * how synchronous callers wait before the scheduler runs. */
 	void (*poll)(struct blkdev *dev);
-	/* A synchronous request got no answer in BLK_TIMEOUT_NS: stop the
+	/* A synchronous request got no answer in blk_timeout_ns(): stop the
 	 * device so that it never again reads or writes any request's
 	 * buffers, and complete every outstanding request with -EIO (done()
 	 * is called). Returns 0 once that is so, or a negative errno when
@@ -112,10 +112,19 @@ int blkdev_submit(struct blkdev *dev, struct blk_request *rq) __must_check;
  * may exceed max_sectors (split here). Return 0 or a negative errno
  * (-EIO for device errors and for ranges beyond the end). Sleeps once the
  * scheduler runs and polls the driver before. A device silent for
- * BLK_TIMEOUT_NS is reported, stopped through ops->abort, and the call
- * fails with -EIO; @buf is no longer the device's when it returns (see
- * doc/block.md for the one exception: a device that ignores a reset). */
-#define BLK_TIMEOUT_NS (30ull * 1000000000ull)
+ * blk_timeout_ns() (BLK_TIMEOUT_DEFAULT_S unless `blk timeout` changed it)
+ * is reported, stopped through ops->abort, and the call fails with -EIO;
+ * @buf is no longer the device's when it returns (see doc/block.md for
+ * the one exception: a device that ignores a reset). */
+#define BLK_TIMEOUT_DEFAULT_S 30
+#define BLK_TIMEOUT_MAX_S 3600
+
+/* The time-out of synchronous requests, and setting it (1 to
+ * BLK_TIMEOUT_MAX_S seconds; -EINVAL otherwise). Atomic. */
+uint64_t blk_timeout_ns(void);
+int blk_set_timeout_s(unsigned int seconds) __must_check;
+/* The same from the boot parameter's text (logged if it is not valid). */
+void blk_timeout_arg(const char *seconds);
 
 /* May [@p, @p + @n) be a request's buffer as it is: all in the direct map,
  * so physically contiguous? (Else copy through a kmalloc'd bounce.) */
