@@ -13,12 +13,14 @@
 static const char *const messages[] = {
 	[EPERM] = "Operation not permitted",
 	[ENOENT] = "No such file or directory",
+	[ESRCH] = "No such process",
 	[EINTR] = "Interrupted system call",
 	[EIO] = "Input/output error",
 	[ENXIO] = "No such device or address",
 	[E2BIG] = "Argument list too long",
 	[ENOEXEC] = "Exec format error",
 	[EBADF] = "Bad file descriptor",
+	[ECHILD] = "No child processes",
 	[EAGAIN] = "Resource temporarily unavailable",
 	[ENOMEM] = "Cannot allocate memory",
 	[EACCES] = "Permission denied",
@@ -36,6 +38,8 @@ static const char *const messages[] = {
 	[EFBIG] = "File too large",
 	[ENOSPC] = "No space left on device",
 	[ESPIPE] = "Illegal seek",
+	[EPIPE] = "Broken pipe",
+	[EDEADLK] = "Resource deadlock avoided",
 	[EROFS] = "Read-only file system",
 	[EMLINK] = "Too many links",
 	[ERANGE] = "Numerical result out of range",
@@ -45,6 +49,7 @@ static const char *const messages[] = {
 	[ELOOP] = "Too many levels of symbolic links",
 	[EOVERFLOW] = "Value too large for defined data type",
 	[EOPNOTSUPP] = "Operation not supported",
+	[ETIMEDOUT] = "Connection timed out",
 	[EUCLEAN] = "Structure needs cleaning",
 };
 
