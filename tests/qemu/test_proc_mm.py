@@ -23,3 +23,4 @@ def mm_ktests_smp4(vm):
     assert re.search(r"ktest: \d+ passed, 0 failed", out), out
     assert free_pages(vm) == before, "mem shows pages lost to fork"
     vm.shutdown()
+
