@@ -311,11 +311,11 @@ int mm_protect(struct mm *mm, uintptr_t start, size_t len, unsigned int prot)
 
 	if (start & (PAGE_SIZE - 1))
 		err = -EINVAL;
-	else if (end < start || end > USER_END)
+	else if (len && (end <= start || end > USER_END)) /* a wrap, too */
 		err = -ENOMEM;
 	else if (!spares[0] || !spares[1])
 		err = -ENOMEM;
-	if (err || end == start)
+	if (err || !len)
 		goto out;
 	irq = mm_lock(mm);
 	if (!is_covered_locked(mm, start, end))

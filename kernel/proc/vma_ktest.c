@@ -78,6 +78,7 @@ KTEST(mm_mprotect_splits_and_changes_mapped_pages)
 	KASSERT(flags_at(mm, BASE + 3 * PAGE_SIZE) & ARCH_MAP_WRITE);
 	KASSERT_EQ(mm_protect(mm, BASE + 1, PAGE_SIZE, VMA_READ), -EINVAL);
 	KASSERT_EQ(mm_protect(mm, BASE, ~0ul - BASE, VMA_READ), -ENOMEM);
+	KASSERT_EQ(mm_protect(mm, BASE, ~0ul, VMA_READ), -ENOMEM); /* rounds up to 0 */
 	KASSERT_EQ(mm_protect(mm, BASE, 0, VMA_READ), 0);
 	/* PROT_NONE keeps the frame but allows nothing; back to RW. */
 	KASSERT_EQ(mm_protect(mm, BASE, 4 * PAGE_SIZE, 0), 0);
