@@ -239,3 +239,49 @@ KTEST(mm_shared_file_mapping_is_read_only)
 	file_put(f);
 	KASSERT_EQ(vfs_unlink(NULL, KT_FILE), 0);
 }
+
+static uint64_t free_pages(void)
+{
+	struct pmm_stats st;
+
+	pmm_get_stats(&st);
+	return st.free_pages;
+}
+
+static void share_by_fork(void)
+{
+	struct mm *mm = mm_create(), *child;
+	paddr_t pa;
+
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, 2 * PAGE_SIZE, RW, MM_MAP_FIXED | MM_MAP_SHARED, NULL, 0),
+		   (long)BASE);
+	KASSERT_EQ(mm->pages, 2); /* populated at once */
+	pa = frame_at(mm, BASE + PAGE_SIZE);
+	KASSERT(pa != 0 && *(uint64_t *)phys_to_virt(pa) == 0);
+	child = mm_dup(mm);
+	KASSERT(child != NULL);
+	KASSERT_EQ(frame_at(child, BASE + PAGE_SIZE), pa);
+	KASSERT((flags_at(mm, BASE) & ARCH_MAP_WRITE) && (flags_at(child, BASE) & ARCH_MAP_WRITE));
+	KASSERT_EQ(mm_handle_fault(child, BASE + PAGE_SIZE, true, false), MM_FAULT_OK);
+	KASSERT_EQ(frame_at(child, BASE + PAGE_SIZE), pa); /* never copied */
+	KASSERT_EQ(mm_advise(child, BASE, PAGE_SIZE, MADV_DONTNEED), 0);
+	KASSERT(frame_at(child, BASE) != 0); /* the memory itself: kept */
+	KASSERT_EQ(mm_advise(child, BASE, PAGE_SIZE, MADV_FREE), -EINVAL);
+	KASSERT_EQ(mm_protect(child, BASE, PAGE_SIZE, VMA_READ), 0);
+	KASSERT_EQ(mm_protect(child, BASE, PAGE_SIZE, RW), 0);
+	KASSERT(flags_at(child, BASE) & ARCH_MAP_WRITE);
+	mm_destroy(mm);
+	KASSERT_EQ(pmm_page_refs(pa), 1);
+	mm_destroy(child);
+}
+
+KTEST(mm_shared_anonymous_memory_is_shared_by_fork)
+{
+	uint64_t before;
+
+	share_by_fork(); /* warms the heap's slabs */
+	before = free_pages();
+	share_by_fork();
+	KASSERT_EQ(free_pages(), before);
+}

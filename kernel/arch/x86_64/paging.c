@@ -541,6 +541,7 @@ static int walk_user(paddr_t root, uintptr_t start, uintptr_t end, leaf_fn fn, v
 
 struct copy_walk {
 	paddr_t dst;
+	bool cow;
 	void (*get)(paddr_t pa);
 };
 
@@ -554,15 +555,17 @@ static int copy_leaf(uint64_t *e, uintptr_t va, void *arg)
 		return -ENOMEM;
 	if (level != 1 || (*d & (PTE_P | PTE_NONE)))
 		return -EEXIST;
-	*e &= ~PTE_W;
+	if (w->cow)
+		*e &= ~PTE_W;
 	*d = *e & ~(PTE_A | PTE_D);
 	w->get(*e & PTE_ADDR);
 	return 0;
 }
 
-int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, void (*get)(paddr_t pa))
+int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, bool cow,
+		 void (*get)(paddr_t pa))
 {
-	struct copy_walk w = { dst, get };
+	struct copy_walk w = { dst, cow, get };
 
 	return walk_user(src, start, end, copy_leaf, &w);
 }
