@@ -177,9 +177,15 @@ static uintptr_t find_free_locked(struct mm *mm, uintptr_t hint, size_t len) REQ
 }
 
 /* Frames for a shared anonymous region of @pages pages, zeroed, on @fl;
- * 0 or -ENOMEM (none kept). */
+ * 0 or -ENOMEM (none kept; also for more than half of the free memory). */
 static int alloc_shared(size_t pages, struct mm_frames *fl)
 {
+	struct pmm_stats st;
+
+	/* Not the kernel's last free memory, even for a moment. */
+	pmm_get_stats(&st);
+	if (pages > st.free_pages / 2)
+		return -ENOMEM;
 	for (size_t i = 0; i < pages; i++) {
 		paddr_t pa = pmm_alloc_zeroed_page();
 

@@ -278,10 +278,18 @@ static void share_by_fork(void)
 
 KTEST(mm_shared_anonymous_memory_is_shared_by_fork)
 {
+	struct mm *mm;
 	uint64_t before;
 
 	share_by_fork(); /* warms the heap's slabs */
 	before = free_pages();
 	share_by_fork();
+	KASSERT_EQ(free_pages(), before);
+	/* More than half of the free memory at once: refused, nothing kept. */
+	mm = mm_create();
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, (before / 2 + 1) * PAGE_SIZE, RW, MM_MAP_SHARED, NULL, 0),
+		   -ENOMEM);
+	mm_destroy(mm);
 	KASSERT_EQ(free_pages(), before);
 }
