@@ -278,6 +278,41 @@ int arch_as_replace(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags)
 	return 0;
 }
 
+/* Move the entry of @from (if any) to @to; 0 or -ENOMEM (a table). */
+static int move_one(paddr_t root, uintptr_t from, uintptr_t to)
+{
+	int level;
+	uint64_t *e = paging_walk(root, from, false, &level), *d;
+
+	if (!e || level != 1 || !(*e & (PTE_P | PTE_NONE)))
+		return 0;
+	d = paging_walk(root, to, true, &level);
+	if (!d)
+		return -ENOMEM;
+	if (level != 1 || (*d & (PTE_P | PTE_NONE)))
+		return -EEXIST;
+	*d = *e;
+	*e = 0;
+	return 0;
+}
+
+int arch_as_move(paddr_t root, uintptr_t from, uintptr_t to, size_t pages)
+{
+	if (from >= USER_END || to >= USER_END || pages > (USER_END - MAX(from, to)) >> PAGE_SHIFT)
+		return -EINVAL;
+	for (size_t i = 0; i < pages; i++) {
+		int err = move_one(root, from + i * PAGE_SIZE, to + i * PAGE_SIZE);
+
+		if (!err)
+			continue;
+		/* Put back what moved: the old tables are still there. */
+		while (i--)
+			(void)move_one(root, to + i * PAGE_SIZE, from + i * PAGE_SIZE);
+		return err;
+	}
+	return 0;
+}
+
 void arch_as_flush_local(paddr_t root, uintptr_t va, size_t pages)
 {
 	if (read_cr3() != root)
