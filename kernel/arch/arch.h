@@ -242,7 +242,9 @@ void arch_as_activate(paddr_t root);
  * page of the range, without WRITE on a page whose frame @may_write
  * (if not NULL) refuses; returns how many entries changed.
  * arch_as_unmap_range unmaps every page of the range, handing each frame
- * to @drop; returns how many. arch_as_replace points the mapped user page
+ * to @drop, then unlinks the page-table pages of the range left empty and
+ * hands them to @drop too (to be freed after the flush, like frames);
+ * returns how many pages it unmapped. arch_as_replace points the mapped user page
  * @va at @pa with @flags: 0, -ENOENT (not mapped) or -EINVAL.
  * arch_as_move moves the entries of @pages pages at @from to @to (which
  * must have none; frames and flags unchanged): 0, or -ENOMEM/-EEXIST with

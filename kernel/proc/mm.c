@@ -68,14 +68,16 @@ void mm_frames_free(struct mm_frames *fl)
 
 void mm_drop_pages_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct mm_frames *fl)
 {
+	paddr_t head = fl->head;
 	size_t n;
 
 	spin_assert_held(&mm->lock);
 	n = arch_as_unmap_range(mm->root, start, end, mm_frames_drop, fl);
-	if (!n)
-		return;
 	mm->pages -= n;
-	arch_as_flush(mm->root, start, (end - start) >> PAGE_SHIFT);
+	/* Pages, or empty page-table pages (which reach @fl), went: no CPU
+	 * may keep an entry or a cached table pointer for the range. */
+	if (n || fl->head != head)
+		arch_as_flush(mm->root, start, (end - start) >> PAGE_SHIFT);
 }
 
 struct mm *mm_create(void)
