@@ -12,6 +12,7 @@
 #include "proc/mm.h"
 
 #include "core/log.h"
+#include "core/panic.h"
 #include "fs/file.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
@@ -46,18 +47,34 @@ unsigned int mm_map_flags(unsigned int prot)
 	       ARCH_MAP_USER;
 }
 
-void mm_frames_drop(paddr_t pa, void *arg)
+/* Move the flushed pending frames onto the list. */
+static void frames_flushed(struct mm_frames *fl)
 {
-	struct mm_frames *fl = arg;
+	while (fl->n) {
+		paddr_t pa = fl->pending[--fl->n];
 
-	if (pmm_page_unref(pa) == 0) {
 		*(paddr_t *)phys_to_virt(pa) = fl->head;
 		fl->head = pa;
 	}
 }
 
+void mm_frames_drop(paddr_t pa, void *arg)
+{
+	struct mm_frames *fl = arg;
+
+	if (pmm_page_unref(pa) != 0)
+		return;
+	if (fl->n == MM_FRAMES_BATCH) {
+		arch_as_flush(fl->root, fl->start, (fl->end - fl->start) >> PAGE_SHIFT);
+		frames_flushed(fl);
+	}
+	fl->pending[fl->n++] = pa;
+}
+
 void mm_frames_free(struct mm_frames *fl)
 {
+	if (fl->n)
+		panic("mm: frames freed before their TLB flush");
 	while (fl->head) {
 		paddr_t pa = fl->head;
 
@@ -68,16 +85,19 @@ void mm_frames_free(struct mm_frames *fl)
 
 void mm_drop_pages_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct mm_frames *fl)
 {
-	paddr_t head = fl->head;
 	size_t n;
 
 	spin_assert_held(&mm->lock);
+	fl->root = mm->root;
+	fl->start = start;
+	fl->end = end;
 	n = arch_as_unmap_range(mm->root, start, end, mm_frames_drop, fl);
 	mm->pages -= n;
 	/* Pages, or empty page-table pages (which reach @fl), went: no CPU
 	 * may keep an entry or a cached table pointer for the range. */
-	if (n || fl->head != head)
+	if (n || fl->n)
 		arch_as_flush(mm->root, start, (end - start) >> PAGE_SHIFT);
+	frames_flushed(fl);
 }
 
 struct mm *mm_create(void)

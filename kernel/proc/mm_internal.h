@@ -22,16 +22,27 @@ unsigned int mm_map_flags(unsigned int prot);
 /*
  * Frames unmapped under the lock whose last reference is gone, freed only
  * after the TLB flush (mm_frames_free) so that no CPU can still reach
- * them. The list runs through the frames themselves (no allocation).
+ * them. Until the flush, another CPU may still write to such a frame
+ * through a stale entry, so nothing is stored in it before: the frames
+ * wait in @pending (a full batch is flushed early, under the lock) and
+ * only then join the list that runs through the frames themselves (no
+ * allocation).
  */
+#define MM_FRAMES_BATCH 32
+
 struct mm_frames {
-	paddr_t head; /* 0: empty */
+	paddr_t head;	/* flushed: safe to free; 0: empty */
+	unsigned int n; /* entries of pending in use */
+	paddr_t pending[MM_FRAMES_BATCH];
+	/* The range being unmapped (mm_drop_pages_locked sets it): */
+	paddr_t root;
+	uintptr_t start, end;
 };
 
 /* arch_as_unmap_range's drop callback: @arg is a struct mm_frames. */
 void mm_frames_drop(paddr_t pa, void *arg);
 
-/* Free every frame of @fl (after the flush). */
+/* Free every frame of @fl (after the flush: none may be pending). */
 void mm_frames_free(struct mm_frames *fl);
 
 /* Unmap the pages of [start, end) of @mm (dropping their references into

@@ -278,3 +278,85 @@ KTEST(mm_tlb_fork_write_protects_on_every_cpu)
 {
 	check_remote_flush(EDIT_FORK);
 }
+
+/* ---- Several CPUs on one address space ---------------------------------- */
+
+#define STRESS_PAGES 32
+#define STRESS_ROUNDS 100
+
+struct stress {
+	struct mm *mm;
+	int stop;    /* Atomic */
+	uint64_t ok; /* Atomic: accesses that worked */
+};
+
+/* Like a thread of the process: fault pages in and write them through
+ * the page tables while the main CPU edits the address space. */
+static int stress_main(void *arg)
+{
+	struct stress *s = arg;
+	struct arch_context *ctx = &task_current()->ctx;
+	uint32_t seed = this_cpu_id() * 7919u + 1;
+
+	arch_context_set_user(ctx, s->mm->root, NULL);
+	while (!atomic_load_acquire(&s->stop)) {
+		uintptr_t va = BASE + (seed % STRESS_PAGES) * PAGE_SIZE;
+		uint32_t x = seed;
+
+		seed = seed * 1103515245u + 12345u;
+		if (mm_handle_fault(s->mm, va, true, false) == MM_FAULT_OK &&
+		    copy_to_user(uptr(va), &x, sizeof(x)) == 0)
+			atomic_fetch_add(&s->ok, 1);
+	}
+	arch_context_set_user(ctx, 0, NULL);
+	return 0;
+}
+
+static void stress_round(struct mm *mm)
+{
+	struct mm *child;
+
+	KASSERT_EQ(mm_advise(mm, BASE, STRESS_PAGES * PAGE_SIZE, 4 /* DONTNEED */), 0);
+	KASSERT_EQ(mm_protect(mm, BASE, STRESS_PAGES * PAGE_SIZE, VMA_READ), 0);
+	KASSERT_EQ(mm_protect(mm, BASE, STRESS_PAGES * PAGE_SIZE, RW), 0);
+	child = mm_dup(mm);
+	KASSERT(child != NULL);
+	mm_destroy(child);
+	KASSERT_EQ(mm_unmap(mm, BASE + PAGE_SIZE, PAGE_SIZE), 0);
+	KASSERT_EQ(mm_map(mm, BASE + PAGE_SIZE, PAGE_SIZE, RW, MM_MAP_FIXED, NULL, 0),
+		   (long)(BASE + PAGE_SIZE));
+}
+
+/* Workers on up to three other CPUs while this one edits the mm. */
+static void stress_run(void)
+{
+	unsigned int n = MIN(percpu_online_count(), 4u);
+	struct task *t[4] = { 0 };
+	struct stress s = { 0 };
+
+	s.mm = make_mm(STRESS_PAGES);
+	for (unsigned int i = 1; i < n; i++) {
+		t[i] = task_create_on((this_cpu_id() + i) % percpu_online_count(), stress_main, &s,
+				      "mmstress");
+		KASSERT(t[i] != NULL);
+	}
+	for (int r = 0; r < STRESS_ROUNDS; r++)
+		stress_round(s.mm);
+	atomic_store_release(&s.stop, 1);
+	for (unsigned int i = 1; i < n; i++)
+		KASSERT_EQ(task_join(t[i], NULL), 0);
+	KASSERT(n < 2 || atomic_load_acquire(&s.ok) > 0);
+	mm_destroy(s.mm);
+}
+
+/* No deadlock between faults, shootdowns and edits on several CPUs, and
+ * every frame and table comes back. */
+KTEST(mm_cpus_sharing_an_mm_under_edits_leak_nothing)
+{
+	uint64_t before;
+
+	stress_run(); /* warms the heap's slabs and the task stack cache */
+	before = free_pages();
+	stress_run();
+	KASSERT_EQ(free_pages(), before);
+}
