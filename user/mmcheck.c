@@ -21,6 +21,7 @@
 #define FILE_BYTES 5000
 #define DATA "/tmp/mmcheck.dat"
 #define COPY "/tmp/mmcheck.out"
+#define PATHS "/tmp/mmcheck.path"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -164,6 +165,27 @@ static void write_from_mapping(const char *m)
 	close(out);
 }
 
+/* open() with a file name read from untouched file pages: the kernel's
+ * string copy meets the file page first. */
+static void path_from_mapping(void)
+{
+	int fd = open(PATHS, O_RDWR | O_CREAT | O_TRUNC, 0644), opened;
+	char *m;
+
+	if (fd < 0 || write(fd, DATA, sizeof(DATA)) != sizeof(DATA))
+		return;
+	m = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	res("mmap the file of names", m == MAP_FAILED ? -1 : 0);
+	if (m != MAP_FAILED) {
+		opened = open(m, O_RDONLY);
+		res("open() with a name in a mapping", opened);
+		close(opened);
+		munmap(m, PG);
+	}
+	close(fd);
+	unlink(PATHS);
+}
+
 static void file_errors(int fd)
 {
 	int wr = open(DATA, O_WRONLY), dir = open("/tmp", O_RDONLY | O_DIRECTORY);
@@ -214,6 +236,7 @@ static void files(void)
 		printf("%-36s %d\n", "offset mapping matches",
 		       m2[0] == m[PG] && m2[903] == m[4999]);
 	file_errors(fd);
+	path_from_mapping();
 	close(fd);
 	unlink(COPY);
 	unlink(DATA);

@@ -26,6 +26,15 @@ bool uptr_range_ok(uptr_t u, size_t n)
 	return u.addr_ < USER_END && n <= USER_END - u.addr_;
 }
 
+/* A fault at @at that the trap-time handler left: resolve it here, unless
+ * the same address has failed FAULT_RETRIES times in a row. */
+static bool resolve_fault(uintptr_t at, bool write, uintptr_t *last, int *tries)
+{
+	*tries = at == *last ? *tries + 1 : 0;
+	*last = at;
+	return *tries < FAULT_RETRIES && arch_irqs_enabled() && proc_mm_fault(at, write, false);
+}
+
 /*
  * Copy @n bytes; @user is the user side's address (@dst when @write).
  * After a fault at the first byte not copied (rep movsb stops exactly
@@ -46,10 +55,7 @@ static int copy_user(char *dst, const char *src, size_t n, uintptr_t user, bool 
 		src += done;
 		user += done;
 		n = left;
-		tries = user == last ? tries + 1 : 0;
-		last = user;
-		if (tries >= FAULT_RETRIES || !arch_irqs_enabled() ||
-		    !proc_mm_fault(user, write, false))
+		if (!resolve_fault(user, write, &last, &tries))
 			return -EFAULT;
 	}
 	return 0;
@@ -69,10 +75,13 @@ int copy_to_user(uptr_t dst, const void *src, size_t n)
 	return copy_user((char *)dst.addr_, src, n, dst.addr_, true);
 }
 
+/* Page by page, so that a fault is known to be in the page it started
+ * in (arch_strncpy_user does not say where it faulted). */
 ssize_t strncpy_from_user(char *dst, uptr_t src, size_t n)
 {
-	size_t max = n;
-	long len;
+	size_t max = n, done = 0;
+	uintptr_t last = 0;
+	int tries = 0;
 
 	if (n == 0)
 		return -ENAMETOOLONG;
@@ -80,12 +89,20 @@ ssize_t strncpy_from_user(char *dst, uptr_t src, size_t n)
 		return -EFAULT;
 	if (max > USER_END - src.addr_)
 		max = USER_END - src.addr_; /* the rest would be kernel half */
-	len = arch_strncpy_user(dst, (const char *)src.addr_, max);
-	if (len < 0)
-		return -EFAULT;
-	if ((size_t)len == max) {
-		dst[n - 1] = '\0';
-		return max < n ? -EFAULT : -ENAMETOOLONG;
+	while (done < max) {
+		uintptr_t at = src.addr_ + done;
+		size_t chunk = MIN(max - done, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+		long len = arch_strncpy_user(dst + done, (const char *)at, chunk);
+
+		if (len < 0) {
+			if (!resolve_fault(at, false, &last, &tries))
+				return -EFAULT;
+			continue;
+		}
+		if ((size_t)len < chunk)
+			return (ssize_t)(done + (size_t)len); /* the NUL */
+		done += chunk;
 	}
-	return len;
+	dst[n - 1] = '\0';
+	return max < n ? -EFAULT : -ENAMETOOLONG;
 }
