@@ -70,6 +70,10 @@ static void anonymous(void)
 	res("madvise over a hole", madvise(p, 3 * PG, MADV_WILLNEED));
 	res("madvise zero length", madvise(p, 0, MADV_DONTNEED));
 	res("madvise normal", madvise(p + 2 * PG, PG, MADV_NORMAL));
+	res("madvise dontfork", madvise(p + 2 * PG, PG, MADV_DONTFORK));
+	res("madvise wipeonfork", madvise(p, PG, MADV_WIPEONFORK));
+	res("madvise keeponfork, dofork",
+	    madvise(p, PG, MADV_KEEPONFORK) || madvise(p + 2 * PG, PG, MADV_DOFORK) ? -1 : 0);
 	p[3 * PG] = 'D';
 	q = mmap(p + 3 * PG, PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	res("mmap fixed over a page", q == MAP_FAILED ? -1 : 0);
@@ -230,6 +234,7 @@ static void files(void)
 	res("madvise dontneed on the file", madvise(m, PG, MADV_DONTNEED));
 	printf("%-36s %c\n", "byte 10 again", m[10]);
 	res("madvise free on the file", madvise(m, PG, MADV_FREE));
+	res("madvise wipeonfork on the file", madvise(m, PG, MADV_WIPEONFORK));
 	m2 = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, PG);
 	res("mmap at offset 4096", m2 == MAP_FAILED ? -1 : 0);
 	if (m2 != MAP_FAILED)

@@ -237,8 +237,8 @@ void arch_as_activate(paddr_t root);
  * caller calls arch_as_flush() before the old entries may do harm.
  * arch_as_copy maps every page of @src's range at the same address in
  * @dst, with @cow write-protected in both (copy-on-write), and calls
- * @get for each frame; 0, -ENOMEM (a page-table page; what was copied
- * stays mapped) or -EEXIST. arch_as_protect sets the ARCH_MAP_* @flags of every mapped
+ * @get for each frame; returns how many pages, or -ENOMEM (a page-table
+ * page; what was copied stays mapped) or -EEXIST. arch_as_protect sets the ARCH_MAP_* @flags of every mapped
  * page of the range, without WRITE on a page whose frame @may_write
  * (if not NULL) refuses; returns how many entries changed.
  * arch_as_unmap_range unmaps every page of the range, handing each frame
@@ -250,8 +250,8 @@ void arch_as_activate(paddr_t root);
  * must have none; frames and flags unchanged): 0, or -ENOMEM/-EEXIST with
  * nothing moved, or -EINVAL (outside the user half).
  */
-int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, bool cow,
-		 void (*get)(paddr_t pa)) __must_check;
+long arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, bool cow,
+		  void (*get)(paddr_t pa)) __must_check;
 size_t arch_as_protect(paddr_t root, uintptr_t start, uintptr_t end, unsigned int flags,
 		       bool (*may_write)(paddr_t pa));
 size_t arch_as_unmap_range(paddr_t root, uintptr_t start, uintptr_t end,

@@ -166,21 +166,27 @@ static int dup_locked(struct mm *dst, struct mm *src, struct list_head *spare) R
 	struct vma *v;
 
 	spin_assert_held(&src->lock);
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
 	list_for_each_entry (v, &src->vmas, link) {
 		struct vma *n = list_entry(spare->next, struct vma, link);
+		long copied;
 
+		if (v->fork & VMA_DONTFORK)
+			continue;
 		list_del(&n->link);
 		*n = *v;
 		if (n->file)
 			file_get(n->file);
 		list_insert_between(&n->link, dst->vmas.prev, &dst->vmas);
-	}
-	dst->brk_start = src->brk_start;
-	dst->brk = src->brk;
-	dst->pages = src->pages;
-	list_for_each_entry (v, &src->vmas, link)
-		if (arch_as_copy(dst->root, src->root, v->start, v->end, !v->shared, pmm_page_get))
+		if (v->fork & VMA_WIPEONFORK)
+			continue; /* the child's is demand-zero */
+		copied = arch_as_copy(dst->root, src->root, v->start, v->end, !v->shared,
+				      pmm_page_get);
+		if (copied < 0)
 			return -ENOMEM;
+		dst->pages += (size_t)copied;
+	}
 	return 0;
 }
 

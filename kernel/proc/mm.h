@@ -52,6 +52,13 @@ struct vma {
 	struct file *file;     /* a referenced file, or NULL: anonymous */
 	int64_t off;	       /* file offset of start (page aligned) */
 	bool shared;	       /* MAP_SHARED: of a file read-only; anonymous: shared by fork */
+	unsigned int fork;     /* VMA_DONTFORK, VMA_WIPEONFORK (madvise) */
+};
+
+/* What fork does with a region (struct vma's fork). */
+enum {
+	VMA_DONTFORK = 1,   /* the child does not get it */
+	VMA_WIPEONFORK = 2, /* the child gets it empty (zero-filled) */
 };
 
 /* mm_map() flags. */
@@ -88,9 +95,10 @@ struct mm *mm_create(void);
 void mm_destroy(struct mm *mm);
 
 /*
- * fork's copy of @src: every region copied (file references taken), every
- * mapped page shared with the copy and (except in MAP_SHARED regions)
- * mapped read-only in both, its frame's reference count raised; a write fault in either later copies
+ * fork's copy of @src: every region copied (file references taken; not
+ * the VMA_DONTFORK ones, and the VMA_WIPEONFORK ones without their
+ * pages), every mapped page shared with the copy and (except in
+ * MAP_SHARED regions) mapped read-only in both, its frame's count raised; a write fault in either later copies
  * the page (or just makes it writable again when its count is back to
  * 1). brk and the page count are copied too. Returns the new address
  * space, or NULL when memory runs out (nothing leaks then; @src keeps
@@ -179,9 +187,11 @@ int mm_protect(struct mm *mm, uintptr_t start, size_t len, unsigned int prot) __
 /*
  * madvise: MADV_DONTNEED (and MADV_FREE on anonymous memory) drop the
  * pages of the range, so the next touch sees zeros (anonymous) or the
- * file again (a private file mapping); every other advice Linux knows is
- * accepted and ignored. Returns 0, -EINVAL (bad advice, @start not
- * aligned, a wrapping range, MADV_REMOVE, MADV_FREE on a file region),
+ * file again (a private file mapping); MADV_DONTFORK/DOFORK and
+ * MADV_WIPEONFORK/KEEPONFORK set the regions' fork flags (splitting them);
+ * every other advice Linux knows is accepted and ignored. Returns 0,
+ * -EINVAL (bad advice, @start not aligned, a wrapping range, MADV_REMOVE,
+ * MADV_FREE on a file region, MADV_WIPEONFORK on a file or shared one),
  * -EPERM (MADV_HWPOISON, MADV_SOFT_OFFLINE) or -ENOMEM (part of the range
  * is unmapped: the mapped parts were still done, as on Linux). May sleep;
  * takes mm->lock.

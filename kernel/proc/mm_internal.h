@@ -1,7 +1,8 @@
 /*
  * Shared by the files of the process address-space module (proc/mm.c:
  * life cycle, fork copy, faults; proc/vma.c: the region list and the
- * mapping calls; proc/mremap.c). Nothing outside kernel/proc includes it.
+ * mapping calls; proc/mremap.c, proc/madvise.c). Nothing outside
+ * kernel/proc includes it.
  */
 #pragma once
 
@@ -72,3 +73,10 @@ uintptr_t mm_find_free_locked(struct mm *mm, uintptr_t hint, size_t len) REQUIRE
 void mm_unmap_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct vma **spare,
 		     struct list_head *dead, struct mm_frames *fl) REQUIRES(&mm->lock);
 void mm_free_dead(struct list_head *dead, struct mm_frames *fl);
+
+/* Cut region @v in two at @at (inside it), consuming *@spare (set to
+ * NULL); the upper part follows @v in the list. Do regions cover all of
+ * [start, end)? */
+void mm_split_vma_locked(struct mm *mm, struct vma *v, uintptr_t at, struct vma **spare)
+	REQUIRES(&mm->lock);
+bool mm_is_covered_locked(struct mm *mm, uintptr_t start, uintptr_t end) REQUIRES(&mm->lock);

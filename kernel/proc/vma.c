@@ -1,7 +1,8 @@
 /*
  * Process address spaces (proc/mm.h), part two: the region (VMA) list,
  * kept sorted by address, and the calls that change it: adding regions,
- * anonymous and file mmap (MAP_FIXED too), munmap, brk.
+ * anonymous and file mmap (MAP_FIXED too), munmap, mprotect, brk
+ * (madvise is proc/madvise.c, mremap proc/mremap.c).
  * Reference: the Linux man pages mmap(2), munmap(2), brk(2).
  * Locking: mm->lock (mm_internal.h); regions are allocated before it is
  * taken and freed (file_put may sleep) after it is released.
@@ -291,9 +292,7 @@ long mm_map_anon(struct mm *mm, uintptr_t hint, size_t len, unsigned int prot)
 	return mm_map(mm, hint, len, prot, 0, NULL, 0);
 }
 
-/* Cut region @v in two at @at (inside it), using @spare. */
-static void split_locked(struct mm *mm, struct vma *v, uintptr_t at, struct vma **spare)
-	REQUIRES(&mm->lock)
+void mm_split_vma_locked(struct mm *mm, struct vma *v, uintptr_t at, struct vma **spare)
 {
 	struct vma *n = *spare;
 
@@ -307,8 +306,7 @@ static void split_locked(struct mm *mm, struct vma *v, uintptr_t at, struct vma 
 	v->end = at;
 }
 
-/* Do regions cover all of [start, end)? */
-static bool is_covered_locked(struct mm *mm, uintptr_t start, uintptr_t end) REQUIRES(&mm->lock)
+bool mm_is_covered_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct vma *v;
 
@@ -344,11 +342,11 @@ static void protect_locked(struct mm *mm, uintptr_t start, uintptr_t end, unsign
 		if (v->start >= end)
 			break;
 		if (v->start < start) {
-			split_locked(mm, v, start, &spares[0]);
+			mm_split_vma_locked(mm, v, start, &spares[0]);
 			continue; /* the new part, next in the list, starts at start */
 		}
 		if (v->end > end)
-			split_locked(mm, v, end, &spares[1]);
+			mm_split_vma_locked(mm, v, end, &spares[1]);
 		v->prot = prot;
 		changed += arch_as_protect(mm->root, v->start, v->end, mm_map_flags(prot),
 					   v->shared ? NULL : is_sole_ref);
@@ -374,7 +372,7 @@ int mm_protect(struct mm *mm, uintptr_t start, size_t len, unsigned int prot)
 	if (err || !len)
 		goto out;
 	irq = mm_lock(mm);
-	if (!is_covered_locked(mm, start, end))
+	if (!mm_is_covered_locked(mm, start, end))
 		err = -ENOMEM;
 	list_for_each_entry (v, &mm->vmas, link)
 		if (!err && v->start < end && start < v->end && v->shared && v->file &&
@@ -386,64 +384,6 @@ int mm_protect(struct mm *mm, uintptr_t start, size_t len, unsigned int prot)
 out:
 	kfree(spares[0]);
 	kfree(spares[1]);
-	return err;
-}
-
-/* madvise advice values (Linux include/uapi/asm-generic/mman-common.h). */
-enum {
-	MADV_DONTNEED = 4,
-	MADV_FREE = 8,
-	MADV_REMOVE = 9,
-	MADV_LAST_KNOWN = 23, /* MADV_POPULATE_WRITE */
-	MADV_HWPOISON = 100,
-	MADV_SOFT_OFFLINE = 101,
-};
-
-/* Drop the pages of [start, end) in every region (DONTNEED); a FREE on a
- * file or shared region is refused like Linux does. */
-static int drop_locked(struct mm *mm, uintptr_t start, uintptr_t end, int advice,
-		       struct mm_frames *fl) REQUIRES(&mm->lock)
-{
-	struct vma *v;
-
-	list_for_each_entry (v, &mm->vmas, link)
-		if (advice == MADV_FREE && (v->file || v->shared) && v->start < end &&
-		    start < v->end)
-			return -EINVAL;
-	/* Shared anonymous pages are the memory itself (no backing store to
-	 * read them back from): DONTNEED keeps them, which is what a later
-	 * access would see on Linux too. */
-	list_for_each_entry (v, &mm->vmas, link)
-		if (v->start < end && start < v->end && !(v->shared && !v->file))
-			mm_drop_pages_locked(mm, MAX(v->start, start), MIN(v->end, end), fl);
-	return 0;
-}
-
-int mm_advise(struct mm *mm, uintptr_t start, size_t len, int advice)
-{
-	uintptr_t end = start + ALIGN_UP(len, PAGE_SIZE);
-	struct mm_frames fl = { 0 };
-	unsigned long irq;
-	int err = 0;
-
-	if (advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE)
-		return -EPERM;
-	if (advice < 0 || (advice > 4 && advice < 8) || advice == MADV_REMOVE ||
-	    advice > MADV_LAST_KNOWN)
-		return -EINVAL; /* REMOVE: only for shared mappings */
-	if ((start & (PAGE_SIZE - 1)) || end < start || (len && end == start))
-		return -EINVAL;
-	if (end == start)
-		return 0;
-	if (end > USER_END)
-		return -ENOMEM;
-	irq = mm_lock(mm);
-	if (advice == MADV_DONTNEED || advice == MADV_FREE)
-		err = drop_locked(mm, start, end, advice, &fl);
-	if (!err && !is_covered_locked(mm, start, end))
-		err = -ENOMEM; /* after doing the mapped parts, as Linux does */
-	mm_unlock(mm, irq);
-	mm_frames_free(&fl);
 	return err;
 }
 

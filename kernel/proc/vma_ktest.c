@@ -331,3 +331,52 @@ KTEST(mm_mremap_moves_entries_and_keeps_copy_on_write)
 	mm_destroy(child);
 	mm_destroy(mm);
 }
+
+KTEST(mm_madvise_dontfork_and_wipeonfork_shape_the_child)
+{
+	struct mm *mm = make_mm(4), *child;
+
+	KASSERT_EQ(mm_advise(mm, BASE + PAGE_SIZE, PAGE_SIZE, 10 /* DONTFORK */), 0);
+	KASSERT_EQ(mm_advise(mm, BASE + 2 * PAGE_SIZE, PAGE_SIZE, 18 /* WIPEONFORK */), 0);
+	KASSERT_EQ(count_vmas(mm), 4); /* split at each end */
+	child = mm_dup(mm);
+	KASSERT(child != NULL);
+	KASSERT_EQ(child->pages, 2);
+	KASSERT_EQ(mm_handle_fault(child, BASE + PAGE_SIZE, false, false), MM_FAULT_SEGV);
+	KASSERT_EQ(mm_handle_fault(child, BASE + 2 * PAGE_SIZE, false, false), MM_FAULT_OK);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(child, BASE + 2 * PAGE_SIZE)), 0);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(child, BASE + 3 * PAGE_SIZE)), 4);
+	/* The parent's own pages of both stay private and writable. */
+	KASSERT(flags_at(mm, BASE + PAGE_SIZE) & ARCH_MAP_WRITE);
+	KASSERT(flags_at(mm, BASE + 2 * PAGE_SIZE) & ARCH_MAP_WRITE);
+	KASSERT(!(flags_at(mm, BASE) & ARCH_MAP_WRITE)); /* shared: COW */
+	mm_destroy(child);
+	/* Undone, the next child gets everything again. */
+	KASSERT_EQ(mm_advise(mm, BASE, 4 * PAGE_SIZE, 11 /* DOFORK */), 0);
+	KASSERT_EQ(mm_advise(mm, BASE, 4 * PAGE_SIZE, 19 /* KEEPONFORK */), 0);
+	child = mm_dup(mm);
+	KASSERT(child != NULL);
+	KASSERT_EQ(child->pages, 4);
+	mm_destroy(child);
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, 18), 0);
+	KASSERT_EQ(mm_advise(mm, BASE, 8 * PAGE_SIZE, 10), -ENOMEM); /* a hole after */
+	mm_destroy(mm);
+}
+
+KTEST(mm_madvise_wipeonfork_refuses_file_and_shared_memory)
+{
+	struct file *f = make_file();
+	struct mm *mm = mm_create();
+
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, PAGE_SIZE, VMA_READ, MM_MAP_FIXED, f, 0), (long)BASE);
+	KASSERT_EQ(
+		mm_map(mm, BASE + PAGE_SIZE, PAGE_SIZE, RW, MM_MAP_FIXED | MM_MAP_SHARED, NULL, 0),
+		(long)(BASE + PAGE_SIZE));
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, 18), -EINVAL);
+	KASSERT_EQ(mm_advise(mm, BASE + PAGE_SIZE, PAGE_SIZE, 18), -EINVAL);
+	KASSERT_EQ(mm_advise(mm, BASE, 2 * PAGE_SIZE, 10), 0); /* DONTFORK is fine */
+	mm_destroy(mm);
+	file_put(f);
+	KASSERT_EQ(vfs_unlink(NULL, KT_FILE), 0);
+}

@@ -180,6 +180,7 @@ struct copy_walk {
 	paddr_t dst;
 	bool cow;
 	void (*get)(paddr_t pa);
+	long copied;
 };
 
 static int copy_leaf(uint64_t *e, uintptr_t va, void *arg)
@@ -196,15 +197,17 @@ static int copy_leaf(uint64_t *e, uintptr_t va, void *arg)
 		*e &= ~PTE_W;
 	*d = *e & ~(PTE_A | PTE_D);
 	w->get(*e & PTE_ADDR);
+	w->copied++;
 	return 0;
 }
 
-int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, bool cow,
-		 void (*get)(paddr_t pa))
+long arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, bool cow,
+		  void (*get)(paddr_t pa))
 {
-	struct copy_walk w = { dst, cow, get };
+	struct copy_walk w = { dst, cow, get, 0 };
+	int err = walk_user(src, start, end, copy_leaf, &w);
 
-	return walk_user(src, start, end, copy_leaf, &w);
+	return err ? err : w.copied;
 }
 
 struct protect_walk {
