@@ -71,6 +71,12 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_munmap(a[0], a[1]);
 	case NR_brk:
 		return sys_brk(a[0]);
+	case NR_mprotect:
+		return sys_mprotect(a[0], a[1], (int)a[2]);
+	case NR_madvise:
+		return sys_madvise(a[0], a[1], (int)a[2]);
+	case NR_mremap:
+		return sys_mremap(a[0], a[1], a[2], (int)a[3], a[4]);
 
 	/* ---- processes: ids, fork, exec, wait, exit (proc.c) ---- */
 	case NR_getpid:

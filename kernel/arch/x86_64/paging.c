@@ -1,8 +1,9 @@
 /*
  * Kernel page tables: building the direct map, the kernel image mapping
  * with W^X and the vmalloc top level; 4 KiB map/unmap/protect/translate on
- * them; TLB flushes; the page-fault hook adapter. Page-table pages come
- * from pmm and are reached through the direct map.
+ * them; TLB flushes; the page-fault hook adapter; the walker and entry
+ * encoding that paging_user.c (user address spaces) shares. Page-table
+ * pages come from pmm and are reached through the direct map.
  * Locking: callers serialise edits (vmm's lock); the tables built by
  * arch_paging_init() are immutable in the kernel half's top level.
  * Reference: Intel SDM Vol. 3 §4.5 (4-level paging), §4.10.4 (TLB
@@ -19,8 +20,6 @@
 
 #define LOG_PREFIX "paging: "
 
-#define LEVEL_SHIFT(l) (PAGE_SHIFT + 9 * ((l)-1))
-#define LEVEL_SIZE(l) (1ull << LEVEL_SHIFT(l))
 #define CPUID_EDX_PGE (1u << 13)
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
@@ -37,19 +36,12 @@ static uint64_t direct_pages[3];
 
 static bool (*pf_handler)(const struct arch_page_fault *pf);
 
-static inline unsigned int index_of(uintptr_t va, int level)
-{
-	return (va >> LEVEL_SHIFT(level)) & 511;
-}
-
-static inline uint64_t *table_at(uint64_t entry)
-{
-	return phys_to_virt(entry & PTE_ADDR);
-}
-
-static uint64_t leaf_bits(unsigned int flags, uintptr_t va)
+uint64_t paging_leaf_bits(unsigned int flags, uintptr_t va)
 {
 	uint64_t e = PTE_P;
+
+	if (flags & ARCH_MAP_NONE)
+		return PTE_NONE;
 
 	if (flags & ARCH_MAP_WRITE)
 		e |= PTE_W;
@@ -66,9 +58,12 @@ static uint64_t leaf_bits(unsigned int flags, uintptr_t va)
 	return e;
 }
 
-static unsigned int flags_of(uint64_t e)
+unsigned int paging_flags_of(uint64_t e)
 {
 	unsigned int f = 0;
+
+	if (!(e & PTE_P))
+		return ARCH_MAP_NONE | ARCH_MAP_USER;
 
 	if (e & PTE_W)
 		f |= ARCH_MAP_WRITE;
@@ -93,18 +88,12 @@ static paddr_t new_table(void)
 	return pa;
 }
 
-/*
- * The entry mapping @va: walks from the PML4 down, stopping early at a
- * large page (*level says where: 1 = PT, 2 = PD, 3 = PDPT). With @create,
- * missing tables are added; without, a missing table gives NULL. NULL with
- * @create means out of memory.
- */
-static uint64_t *walk_in(paddr_t root, uintptr_t va, bool create, int *level)
+uint64_t *paging_walk(paddr_t root, uintptr_t va, bool create, int *level)
 {
 	uint64_t *t = phys_to_virt(root);
 
 	for (int l = 4; l > 1; l--) {
-		uint64_t *e = &t[index_of(va, l)];
+		uint64_t *e = &t[paging_index(va, l)];
 
 		*level = l;
 		if (!(*e & PTE_P)) {
@@ -120,15 +109,15 @@ static uint64_t *walk_in(paddr_t root, uintptr_t va, bool create, int *level)
 		} else if (*e & PTE_PS) {
 			return e;
 		}
-		t = table_at(*e);
+		t = paging_table_at(*e);
 	}
 	*level = 1;
-	return &t[index_of(va, 1)];
+	return &t[paging_index(va, 1)];
 }
 
 static uint64_t *walk(uintptr_t va, bool create, int *level)
 {
-	return walk_in(kernel_pml4, va, create, level);
+	return paging_walk(kernel_pml4, va, create, level);
 }
 
 int arch_map_page(uintptr_t va, paddr_t pa, unsigned int flags)
@@ -140,7 +129,7 @@ int arch_map_page(uintptr_t va, paddr_t pa, unsigned int flags)
 		return -ENOMEM;
 	if (level != 1 || (*e & PTE_P))
 		return -EEXIST;
-	*e = (pa & PTE_ADDR) | leaf_bits(flags, va);
+	*e = (pa & PTE_ADDR) | paging_leaf_bits(flags, va);
 	return 0;
 }
 
@@ -169,7 +158,7 @@ int arch_protect_page(uintptr_t va, unsigned int flags)
 		return -ENOENT;
 	if (level != 1)
 		return -EINVAL;
-	*e = (*e & PTE_ADDR) | leaf_bits(flags, va);
+	*e = (*e & PTE_ADDR) | paging_leaf_bits(flags, va);
 	invlpg(va);
 	return 0;
 }
@@ -188,7 +177,7 @@ bool arch_translate(uintptr_t va, paddr_t *pa, unsigned int *flags)
 	if (pa)
 		*pa = (*e & PTE_ADDR & ~(size - 1)) | (va & (size - 1));
 	if (flags)
-		*flags = flags_of(*e);
+		*flags = paging_flags_of(*e);
 	return true;
 }
 
@@ -246,13 +235,13 @@ static void fill_direct(uint64_t *t, int level, uintptr_t va, paddr_t pa, paddr_
 	uint64_t size = LEVEL_SIZE(level);
 	bool large_ok = level == 1 || level == 2 || (level == 3 && has_1g);
 
-	for (unsigned int i = index_of(va, level); i < 512 && pa < end;
+	for (unsigned int i = paging_index(va, level); i < 512 && pa < end;
 	     i++, va += size, pa += size) {
 		unsigned int flags;
 		paddr_t child;
 
 		if (large_ok && pa + size <= end && is_uniform(c, pa, size, &flags)) {
-			t[i] = pa | leaf_bits(flags, va) | (level > 1 ? PTE_PS : 0);
+			t[i] = pa | paging_leaf_bits(flags, va) | (level > 1 ? PTE_PS : 0);
 			direct_pages[level - 1]++;
 			continue;
 		}
@@ -370,106 +359,4 @@ void arch_set_page_fault_handler(bool (*fn)(const struct arch_page_fault *pf))
 {
 	pf_handler = fn;
 	trap_set_page_fault_hook(page_fault_adapter);
-}
-
-/* ---- User address spaces ------------------------------------------------ */
-
-paddr_t arch_as_create(void)
-{
-	paddr_t root = pmm_alloc_zeroed_page();
-	uint64_t *top, *ktop = phys_to_virt(kernel_pml4);
-
-	if (!root)
-		return 0;
-	top = phys_to_virt(root);
-	for (unsigned int i = KERNEL_PML4_FIRST; i < 512; i++)
-		top[i] = ktop[i];
-	return root;
-}
-
-/* Free the table at @pa (level @level) and below; leaves go to @free_frame. */
-static void free_level(paddr_t pa, int level, void (*free_frame)(paddr_t pa))
-{
-	uint64_t *t = phys_to_virt(pa);
-
-	for (unsigned int i = 0; i < 512; i++) {
-		if (!(t[i] & PTE_P))
-			continue;
-		if (level == 1)
-			free_frame(t[i] & PTE_ADDR);
-		else
-			free_level(t[i] & PTE_ADDR, level - 1, free_frame);
-	}
-	pmm_free_page(pa);
-}
-
-void arch_as_destroy(paddr_t root, void (*free_frame)(paddr_t pa))
-{
-	uint64_t *top = phys_to_virt(root);
-
-	if (root == kernel_pml4 || !root)
-		return;
-	for (unsigned int i = 0; i < KERNEL_PML4_FIRST; i++)
-		if (top[i] & PTE_P)
-			free_level(top[i] & PTE_ADDR, 3, free_frame);
-	pmm_free_page(root);
-}
-
-int arch_as_map(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags)
-{
-	int level;
-	uint64_t *e;
-
-	if (va >= USER_END)
-		return -EINVAL;
-	e = walk_in(root, va, true, &level);
-	if (!e)
-		return -ENOMEM;
-	if (level != 1 || (*e & PTE_P))
-		return -EEXIST;
-	*e = (pa & PTE_ADDR) | leaf_bits(flags | ARCH_MAP_USER, va);
-	return 0;
-}
-
-int arch_as_unmap(paddr_t root, uintptr_t va, paddr_t *pa)
-{
-	int level;
-	uint64_t *e;
-
-	if (va >= USER_END)
-		return -EINVAL;
-	e = walk_in(root, va, false, &level);
-	if (!e || !(*e & PTE_P))
-		return -ENOENT;
-	if (pa)
-		*pa = *e & PTE_ADDR;
-	*e = 0;
-	if (read_cr3() == root)
-		invlpg(va);
-	return 0;
-}
-
-bool arch_as_translate(paddr_t root, uintptr_t va, paddr_t *pa, unsigned int *flags)
-{
-	int level;
-	uint64_t *e;
-
-	if (va >= USER_END)
-		return false;
-	e = walk_in(root, va, false, &level);
-	if (!e || !(*e & PTE_P) || level != 1)
-		return false;
-	if (pa)
-		*pa = *e & PTE_ADDR;
-	if (flags)
-		*flags = flags_of(*e);
-	return true;
-}
-
-void arch_as_activate(paddr_t root)
-{
-	paddr_t want = root ? root : kernel_pml4;
-
-	if (read_cr3() != want)
-		write_cr3(want);
 }
