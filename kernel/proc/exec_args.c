@@ -15,9 +15,9 @@
 #include "mm/usercopy.h"
 #include "proc/proc_internal.h"
 
-#define PATH_BYTES 4096	    /* PATH_MAX */
-#define SCRIPT_BUF 256	    /* BINPRM_BUF_SIZE: how much of a #! line counts */
-#define POINTER_BYTES 8	    /* each string also costs its argv/envp slot */
+#define PATH_BYTES 4096 /* PATH_MAX */
+#define SCRIPT_BUF 256	/* BINPRM_BUF_SIZE: how much of a #! line counts */
+#define POINTER_BYTES 8 /* each string also costs its argv/envp slot */
 
 void exec_args_free(struct exec_args *a)
 {
@@ -180,7 +180,7 @@ static char *next_terminator(char *s, const char *end)
  * -ENOEXEC. */
 static int parse_shebang(char *buf, char **name, char **arg)
 {
-	char *buf_end = buf + SCRIPT_BUF - 1, *end = memchr(buf, '\n', SCRIPT_BUF), *sep;
+	char *buf_end = &buf[SCRIPT_BUF - 1], *end = memchr(buf, '\n', SCRIPT_BUF), *sep;
 
 	if (!end) {
 		end = next_non_spacetab(buf + 2, buf_end);
@@ -205,10 +205,12 @@ static int parse_shebang(char *buf, char **name, char **arg)
 
 int exec_args_script(struct exec_args *a, const uint8_t *hdr, size_t n)
 {
-	char buf[SCRIPT_BUF] = { 0 }, *name, *arg, *old = a->strings, *s = old;
+	char buf[SCRIPT_BUF];
+	char *name, *arg, *old = a->strings, *s = old;
 	size_t cost = 0;
 	int err, argc = a->argc, envc = a->envc;
 
+	memset(buf, 0, sizeof(buf));
 	memcpy(buf, hdr, MIN(n, sizeof(buf)));
 	err = parse_shebang(buf, &name, &arg);
 	if (err)
