@@ -83,6 +83,15 @@ def proc_thread_flags_enosys(vm):
     vm.shutdown()
 
 
+def kill_job(vm, pid):
+    """Kill the process a background `exec` waits for: its job reports
+    "killed by signal 9" whenever it runs, maybe after the next prompt."""
+    vm.send(f"kill {pid}\r")
+    vm.expect_all([r"exec: /bin/proctest: killed by signal 9",
+                   r"\[\d+\] done: exec \(status 137\)"], timeout=30)
+    vm.run("")   # a fresh prompt after the job's lines
+
+
 @scenario(uefi=False, smp=2, timeout=90)
 def proc_ps_and_kill(vm):
     vm.run("exec /bin/proctest spin &")
@@ -91,7 +100,9 @@ def proc_ps_and_kill(vm):
     deadline = time.monotonic() + 30
     while True:
         out, rows = procs(vm)
-        if len([r for r in rows if r[3] == "proctest"]) == 3:
+        # "waiting" is printed just before wait4 blocks: poll until it has.
+        if len([r for r in rows if r[3] == "proctest"]) == 3 and \
+                any(r[2] == "S" for r in rows):
             break
         assert time.monotonic() < deadline, out
         time.sleep(0.2)
@@ -102,10 +113,8 @@ def proc_ps_and_kill(vm):
     assert len(child) == 1, out
     # A process in a user-mode loop ends at its next return to user mode;
     # one blocked in wait4 ends when the kill wakes it.
-    vm.run(f"kill {spinner[0][0]}")
-    vm.expect(r"exec: /bin/proctest: killed by signal 9", timeout=30)
-    vm.run(f"kill {waiter[0][0]}")
-    vm.expect(r"exec: /bin/proctest: killed by signal 9", timeout=30)
+    kill_job(vm, spinner[0][0])
+    kill_job(vm, waiter[0][0])
     # Its child is an orphan now (ppid 0: the kernel's reaper takes it).
     out, rows = procs(vm)
     assert (child[0][0], 0) in [(r[0], r[1]) for r in rows], out
