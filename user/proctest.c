@@ -373,6 +373,7 @@ static void test_exec(void)
 	snprintf(line, sizeof(line), "#!%s-nothere\n", tmp);
 	make_file(noint, line, strlen(line), 0755);
 	make_file(blank, "#!   \n", 6, 0755);
+	make_file(scratch("bare"), "#!", 2, 0755);
 	run_exec("exec self", self, (char *[]){ (char *)self, "args", "one", "two words", NULL });
 	run_exec("exec exit 9", self, (char *[]){ (char *)self, "exit", "9", NULL });
 	run_exec("script", script, (char *[]){ "name", "x1", "x2", NULL });
@@ -385,6 +386,7 @@ static void test_exec(void)
 	run_exec("not a directory", scratch("garbage/x"), (char *[]){ "x", NULL });
 	run_exec("missing interpreter", noint, (char *[]){ "x", NULL });
 	run_exec("blank #! line", blank, (char *[]){ "x", NULL });
+	run_exec("bare #!", scratch("bare"), (char *[]){ "x", NULL });
 	run_exec("bad path pointer", (const char *)bad_addr, (char *[]){ "x", NULL });
 	run_exec("bad argv pointer", self, (char **)bad_addr);
 	memset(big, 'a', 200 * 1024 - 1);

@@ -155,8 +155,11 @@ static int open_exec(struct proc *p, const char *path, struct file **f, uint8_t 
 {
 	struct linux_stat st;
 	ssize_t got;
-	int err = vfs_open(p->cwd.mnt ? &p->cwd : NULL, path, O_RDONLY, 0, f);
+	int err;
 
+	/* Only a #! line can name "" (execve refuses it): Linux's kernel-side
+	 * lookup of "" is the cwd, a directory, hence -EACCES below. */
+	err = vfs_open(p->cwd.mnt ? &p->cwd : NULL, *path ? path : ".", O_RDONLY, 0, f);
 	if (err)
 		return err;
 	err = vfs_fstat(*f, &st);
