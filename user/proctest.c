@@ -9,6 +9,7 @@
  * Usage: proctest            the differential run (argv[0] must be absolute)
  *        proctest bomb       Corvid only: fork until -EAGAIN (the process cap)
  *        proctest threads    Corvid only: thread clone flags are -ENOSYS
+ *        proctest clonebits  Corvid only: clone with every single flag bit
  *        proctest churn N    N rounds of fork + exec + wait (leak checks)
  *        proctest spin       loop in user mode for ever (for the shell's kill)
  *        proctest waiter     fork a spinning child, then block in wait4 on it
@@ -230,6 +231,11 @@ static void test_wait4(void)
 		_exit(5);
 	SHOW("bad status pointer", wait4(b, (int *)bad_addr, 0, NULL));
 	SHOW("then", waitpid(b, &st, 0));
+	b = fork();
+	if (b == 0)
+		_exit(6);
+	SHOW("bad rusage pointer", wait4(b, &st, 0, (struct rusage *)bad_addr));
+	SHOW("wait4(INT_MIN)", syscall(SYS_wait4, (int)0x80000000u, &st, 0, NULL));
 	unlink(flag);
 }
 
@@ -389,6 +395,17 @@ static void test_exec(void)
 	run_exec("bare #!", scratch("bare"), (char *[]){ "x", NULL });
 	run_exec("bad path pointer", (const char *)bad_addr, (char *[]){ "x", NULL });
 	run_exec("bad argv pointer", self, (char **)bad_addr);
+	run_exec("kernel pointer in argv", self,
+		 (char *[]){ (char *)self, (char *)0xffffffff80000000ul, NULL });
+	{
+		pid_t pid = fork();
+		if (pid == 0) {
+			execve(self, (char *[]){ (char *)self, NULL }, (char **)bad_addr);
+			say("bad envp pointer: %s, old program still running\n", err_name(errno));
+			_exit(100);
+		}
+		reap(pid, "bad envp pointer");
+	}
 	memset(big, 'a', 200 * 1024 - 1);
 	big[200 * 1024 - 1] = 0;
 	run_exec("200 KiB argument", self, (char *[]){ (char *)self, big, NULL });
@@ -538,6 +555,28 @@ static int threads(void)
 	return 0;
 }
 
+/* Each clone flag bit alone (with SIGCHLD): a child (which _exits at
+ * once), -EINVAL or -ENOSYS, never anything worse. */
+static int clonebits(void)
+{
+	int bad = 0;
+
+	for (int bit = 8; bit < 32; bit++) {
+		unsigned long flags = (1ul << bit) | SIGCHLD;
+		long r = syscall(SYS_clone, flags, 0, NULL, NULL, 0);
+		int st;
+
+		if (r == 0)
+			_exit(0);
+		if (r > 0 && waitpid((pid_t)r, &st, 0) != r)
+			bad++;
+		if (r < 0 && errno != EINVAL && errno != ENOSYS && errno != EPERM)
+			bad++;
+	}
+	say("clonebits: %d unexpected\n", bad);
+	return bad != 0;
+}
+
 static int churn(long n)
 {
 	for (long i = 0; i < n; i++) {
@@ -572,6 +611,8 @@ int main(int argc, char **argv)
 			return bomb();
 		if (!strcmp(argv[1], "threads"))
 			return threads();
+		if (!strcmp(argv[1], "clonebits"))
+			return clonebits();
 		if (!strcmp(argv[1], "spin"))
 			for (;;)
 				tls_value++;

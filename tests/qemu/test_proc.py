@@ -80,6 +80,9 @@ def proc_thread_flags_enosys(vm):
     out = vm.run("exec /bin/proctest threads")
     assert "threads: clone(CLONE_THREAD...): -1 Function not implemented" in out, out
     assert re.search(r"clone flags 0x[0-9a-f]+: threads and namespaces are not supported", out), out
+    out = vm.run("exec /bin/proctest clonebits")
+    assert "clonebits: 0 unexpected" in out, out
+    assert status(vm) == 0
     vm.shutdown()
 
 
