@@ -123,7 +123,9 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 # newc cpio, a GRUB module beside the kernel. Rebuilt when any file under
 # rootfs/ or a program changes (tests/tests.mk builds them from user/).
 ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
-USER_PROGS := hello segv ucheck sysbench storm proctest
+USER_PROGS := hello segv ucheck sysbench storm
+USER_PROGS += mmcheck # the memory calls' differential test (tests/qemu/test_proc_mm.py)
+USER_PROGS += proctest # the process model's differential test (tests/qemu/test_proc.py)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
 	@echo "  CPIO    $@"
