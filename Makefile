@@ -124,6 +124,7 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 # rootfs/ or a program changes (tests/tests.mk builds them from user/).
 ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
 USER_PROGS := hello segv ucheck sysbench storm
+USER_PROGS += ufiles uinfo # the file, time and info differential tests (syscall helper)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
 	@echo "  CPIO    $@"
