@@ -13,8 +13,8 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,14 +68,14 @@ static size_t base_len;
 static const char *ename(int e)
 {
 	static const char *const names[] = {
-		[EPERM] = "EPERM",     [ENOENT] = "ENOENT",	  [EBADF] = "EBADF",
-		[EACCES] = "EACCES",   [EFAULT] = "EFAULT",	  [EEXIST] = "EEXIST",
-		[EXDEV] = "EXDEV",     [ENOTDIR] = "ENOTDIR",	  [EISDIR] = "EISDIR",
-		[EINVAL] = "EINVAL",   [EMFILE] = "EMFILE",	  [ENOTTY] = "ENOTTY",
-		[EFBIG] = "EFBIG",     [ESPIPE] = "ESPIPE",	  [EROFS] = "EROFS",
-		[EMLINK] = "EMLINK",   [ERANGE] = "ERANGE",	  [ENAMETOOLONG] = "ENAMETOOLONG",
-		[ENOSYS] = "ENOSYS",   [ENOTEMPTY] = "ENOTEMPTY", [ELOOP] = "ELOOP",
-		[EBUSY] = "EBUSY",     [ESRCH] = "ESRCH",	  [EOPNOTSUPP] = "EOPNOTSUPP",
+		[EPERM] = "EPERM",   [ENOENT] = "ENOENT",	[EBADF] = "EBADF",
+		[EACCES] = "EACCES", [EFAULT] = "EFAULT",	[EEXIST] = "EEXIST",
+		[EXDEV] = "EXDEV",   [ENOTDIR] = "ENOTDIR",	[EISDIR] = "EISDIR",
+		[EINVAL] = "EINVAL", [EMFILE] = "EMFILE",	[ENOTTY] = "ENOTTY",
+		[EFBIG] = "EFBIG",   [ESPIPE] = "ESPIPE",	[EROFS] = "EROFS",
+		[EMLINK] = "EMLINK", [ERANGE] = "ERANGE",	[ENAMETOOLONG] = "ENAMETOOLONG",
+		[ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY", [ELOOP] = "ELOOP",
+		[EBUSY] = "EBUSY",   [ESRCH] = "ESRCH",		[EOPNOTSUPP] = "EOPNOTSUPP",
 		[ENOSPC] = "ENOSPC",
 	};
 	static char other[16];
@@ -184,7 +184,8 @@ static void descriptors(void)
 	val("readv bad count", syscall(SYS_readv, fd, iov, -1));
 	ro = (int)sys_open("f", O_RDONLY, 0);
 	val("pwrite on O_RDONLY", syscall(SYS_pwrite64, ro, "x", 1, (long)0));
-	val("pread on O_WRONLY", syscall(SYS_pread64, fd2 = (int)sys_open("f", O_WRONLY, 0), buf, 1, (long)0));
+	val("pread on O_WRONLY",
+	    syscall(SYS_pread64, fd2 = (int)sys_open("f", O_WRONLY, 0), buf, 1, (long)0));
 	syscall(SYS_close, fd2);
 	fd2 = (int)sys_open(".", O_RDONLY | O_DIRECTORY, 0);
 	val("pread on a directory", syscall(SYS_pread64, fd2, buf, 1, (long)0));
@@ -381,10 +382,14 @@ static void names(void)
 	ok("renameat dirfd", syscall(SYS_renameat, AT_FDCWD, "r2", dfd, "r5"));
 	mode_of("d/r5", "d/r5");
 	ok("renameat bad fd", syscall(SYS_renameat, BADFD, "r5", dfd, "r6"));
-	ok("renameat2 NOREPLACE new name", syscall(SYS_renameat2, dfd, "r5", AT_FDCWD, "r7", RENAME_NOREPLACE));
-	ok("renameat2 NOREPLACE existing", syscall(SYS_renameat2, AT_FDCWD, "r7", AT_FDCWD, "g", RENAME_NOREPLACE));
-	ok("renameat2 NOREPLACE missing source", syscall(SYS_renameat2, AT_FDCWD, "r8", AT_FDCWD, "g", RENAME_NOREPLACE));
-	ok("renameat2 NOREPLACE|EXCHANGE", syscall(SYS_renameat2, AT_FDCWD, "r7", AT_FDCWD, "g", RENAME_NOREPLACE | RENAME_EXCHANGE));
+	ok("renameat2 NOREPLACE new name",
+	   syscall(SYS_renameat2, dfd, "r5", AT_FDCWD, "r7", RENAME_NOREPLACE));
+	ok("renameat2 NOREPLACE existing",
+	   syscall(SYS_renameat2, AT_FDCWD, "r7", AT_FDCWD, "g", RENAME_NOREPLACE));
+	ok("renameat2 NOREPLACE missing source",
+	   syscall(SYS_renameat2, AT_FDCWD, "r8", AT_FDCWD, "g", RENAME_NOREPLACE));
+	ok("renameat2 NOREPLACE|EXCHANGE", syscall(SYS_renameat2, AT_FDCWD, "r7", AT_FDCWD, "g",
+						   RENAME_NOREPLACE | RENAME_EXCHANGE));
 	ok("renameat2 unknown flag", syscall(SYS_renameat2, AT_FDCWD, "r7", AT_FDCWD, "g", 0x80));
 	ok("rename kernel path", syscall(SYS_rename, "r7", KADDR));
 	ok("rename onto itself", syscall(SYS_rename, "r7", "r7"));
@@ -399,7 +404,8 @@ static void names(void)
 	ok("symlink r7 s7", syscall(SYS_symlink, "r7", "s7"));
 	ok("linkat no follow", syscall(SYS_linkat, AT_FDCWD, "s7", dfd, "hs", 0));
 	mode_of("d/hs (a symlink)", "d/hs");
-	ok("linkat AT_SYMLINK_FOLLOW", syscall(SYS_linkat, AT_FDCWD, "s7", dfd, "hf", AT_SYMLINK_FOLLOW));
+	ok("linkat AT_SYMLINK_FOLLOW",
+	   syscall(SYS_linkat, AT_FDCWD, "s7", dfd, "hf", AT_SYMLINK_FOLLOW));
 	mode_of("d/hf (the file)", "d/hf");
 	mode_of("r7 after three links", "r7");
 
@@ -429,7 +435,8 @@ static void names(void)
 	ok("symlink dangling", syscall(SYS_symlink, "nowhere", "dang"));
 	ok("stat dangling", syscall(SYS_stat, "dang", buf));
 	ok("lstat dangling", syscall(SYS_lstat, "dang", buf));
-	val("open O_CREAT dangling", syscall(SYS_close, sys_open("dang", O_CREAT | O_WRONLY, 0600)));
+	val("open O_CREAT dangling",
+	    syscall(SYS_close, sys_open("dang", O_CREAT | O_WRONLY, 0600)));
 	mode_of("nowhere (made through dang)", "nowhere");
 	syscall(SYS_close, dfd);
 	syscall(SYS_close, ffd);
@@ -464,7 +471,8 @@ static void cwd(void)
 	ok("chdir missing", syscall(SYS_chdir, "missing"));
 	ok("chdir empty", syscall(SYS_chdir, ""));
 	ok("chdir kernel path", syscall(SYS_chdir, KADDR));
-	ok("chdir through a symlink", syscall(SYS_symlink, "d", "sd") < 0 ? -1 : syscall(SYS_chdir, "sd"));
+	ok("chdir through a symlink",
+	   syscall(SYS_symlink, "d", "sd") < 0 ? -1 : syscall(SYS_chdir, "sd"));
 	r = syscall(SYS_getcwd, buf, sizeof(buf));
 	say("getcwd after symlink chdir", "%s", r > 0 ? buf + base_len : "?");
 	ok("fchdir back", syscall(SYS_fchdir, dfd));
@@ -500,7 +508,8 @@ static void attributes(void)
 	ok("faccessat2 AT_EACCESS", syscall(SYS_faccessat2, AT_FDCWD, "g", R_OK, AT_EACCESS));
 	ok("faccessat2 AT_EMPTY_PATH", syscall(SYS_faccessat2, fd, "", R_OK, AT_EMPTY_PATH));
 	ok("faccessat2 empty without flag", syscall(SYS_faccessat2, fd, "", R_OK, 0));
-	ok("faccessat2 NOFOLLOW dangling", syscall(SYS_faccessat2, AT_FDCWD, "dang", F_OK, AT_SYMLINK_NOFOLLOW));
+	ok("faccessat2 NOFOLLOW dangling",
+	   syscall(SYS_faccessat2, AT_FDCWD, "dang", F_OK, AT_SYMLINK_NOFOLLOW));
 	ok("access dangling", syscall(SYS_access, "dang", F_OK));
 
 	/* chmod family */
@@ -525,7 +534,8 @@ static void attributes(void)
 	ok("chown self", syscall(SYS_chown, "g", getuid(), getgid()));
 	ok("lchown a symlink", syscall(SYS_lchown, "dang", getuid(), -1));
 	ok("fchown self", syscall(SYS_fchown, fd, -1, getgid()));
-	ok("fchownat NOFOLLOW", syscall(SYS_fchownat, AT_FDCWD, "dang", -1, -1, AT_SYMLINK_NOFOLLOW));
+	ok("fchownat NOFOLLOW",
+	   syscall(SYS_fchownat, AT_FDCWD, "dang", -1, -1, AT_SYMLINK_NOFOLLOW));
 	ok("fchownat follow dangling", syscall(SYS_fchownat, AT_FDCWD, "dang", -1, -1, 0));
 	ok("fchownat AT_EMPTY_PATH", syscall(SYS_fchownat, fd, "", -1, -1, AT_EMPTY_PATH));
 	ok("fchownat bad flags", syscall(SYS_fchownat, AT_FDCWD, "g", -1, -1, 0x2));
@@ -535,14 +545,14 @@ static void attributes(void)
 	/* utimensat */
 	ok("utimensat set both", syscall(SYS_utimensat, AT_FDCWD, "g", ts, 0));
 	syscall(SYS_stat, "g", &st);
-	say("times after utimensat", "a %ld.%ld m %ld.%ld", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec,
-	    (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	say("times after utimensat", "a %ld.%ld m %ld.%ld", (long)st.st_atim.tv_sec,
+	    st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	ts[0].tv_nsec = UTIME_OMIT;
 	ts[1].tv_sec = 3000;
 	ok("utimensat UTIME_OMIT atime", syscall(SYS_utimensat, AT_FDCWD, "g", ts, 0));
 	syscall(SYS_stat, "g", &st);
-	say("times after UTIME_OMIT", "a %ld.%ld m %ld.%ld", (long)st.st_atim.tv_sec, st.st_atim.tv_nsec,
-	    (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	say("times after UTIME_OMIT", "a %ld.%ld m %ld.%ld", (long)st.st_atim.tv_sec,
+	    st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	ts[0].tv_nsec = 1000000000;
 	ok("utimensat bad nsec", syscall(SYS_utimensat, AT_FDCWD, "g", ts, 0));
 	ok("utimensat futimens form", syscall(SYS_utimensat, fd, NULL, NULL, 0));
@@ -582,16 +592,19 @@ static void stats(void)
 	say("statx mtime matches stat", "%d",
 	    sx.stx_mtime.tv_sec == st.st_mtim.tv_sec && sx.stx_mtime.tv_nsec == st.st_mtim.tv_nsec);
 	memset(&sx, 0, sizeof(sx));
-	ok("statx AT_SYMLINK_NOFOLLOW", syscall(SYS_statx, AT_FDCWD, "s7", AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx));
+	ok("statx AT_SYMLINK_NOFOLLOW",
+	   syscall(SYS_statx, AT_FDCWD, "s7", AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx));
 	say("statx symlink type", "%o", sx.stx_mode & S_IFMT);
 	memset(&sx, 0, sizeof(sx));
 	ok("statx follows", syscall(SYS_statx, AT_FDCWD, "s7", 0, STATX_BASIC_STATS, &sx));
 	say("statx followed type", "%o", sx.stx_mode & S_IFMT);
-	ok("statx AT_EMPTY_PATH", syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx));
+	ok("statx AT_EMPTY_PATH",
+	   syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx));
 	say("statx of the fd: size", "%llu", (unsigned long long)sx.stx_size);
 	ok("statx empty without flag", syscall(SYS_statx, fd, "", 0, STATX_BASIC_STATS, &sx));
 	ok("statx bad flags", syscall(SYS_statx, AT_FDCWD, "g", 0x10000, STATX_BASIC_STATS, &sx));
-	ok("statx both sync types", syscall(SYS_statx, AT_FDCWD, "g", AT_STATX_SYNC_TYPE, STATX_BASIC_STATS, &sx));
+	ok("statx both sync types",
+	   syscall(SYS_statx, AT_FDCWD, "g", AT_STATX_SYNC_TYPE, STATX_BASIC_STATS, &sx));
 	ok("statx reserved mask", syscall(SYS_statx, AT_FDCWD, "g", 0, STATX__RESERVED, &sx));
 	ok("statx missing", syscall(SYS_statx, AT_FDCWD, "missing", 0, STATX_BASIC_STATS, &sx));
 	ok("statx kernel buffer", syscall(SYS_statx, AT_FDCWD, "g", 0, STATX_BASIC_STATS, KADDR));
@@ -599,7 +612,8 @@ static void stats(void)
 	ok("statx bad fd", syscall(SYS_statx, BADFD, "g", 0, STATX_BASIC_STATS, &sx));
 	ok("statx file fd relative", syscall(SYS_statx, fd, "g", 0, STATX_BASIC_STATS, &sx));
 
-	ok("fstatat AT_EMPTY_PATH AT_FDCWD", syscall(SYS_newfstatat, AT_FDCWD, "", &st, AT_EMPTY_PATH));
+	ok("fstatat AT_EMPTY_PATH AT_FDCWD",
+	   syscall(SYS_newfstatat, AT_FDCWD, "", &st, AT_EMPTY_PATH));
 	say("fstatat of the cwd: type", "%o", st.st_mode & S_IFMT);
 	ok("fstatat bad flags", syscall(SYS_newfstatat, AT_FDCWD, "g", &st, 0x2));
 	ok("stat kernel buffer", syscall(SYS_stat, "g", KADDR));

@@ -42,14 +42,22 @@ static const char *ename(int e)
 	static char other[16];
 
 	switch (e) {
-	case EPERM: return "EPERM";
-	case EBADF: return "EBADF";
-	case EINVAL: return "EINVAL";
-	case EFAULT: return "EFAULT";
-	case ESRCH: return "ESRCH";
-	case ENOSYS: return "ENOSYS";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case EAGAIN: return "EAGAIN";
+	case EPERM:
+		return "EPERM";
+	case EBADF:
+		return "EBADF";
+	case EINVAL:
+		return "EINVAL";
+	case EFAULT:
+		return "EFAULT";
+	case ESRCH:
+		return "ESRCH";
+	case ENOSYS:
+		return "ENOSYS";
+	case EOPNOTSUPP:
+		return "EOPNOTSUPP";
+	case EAGAIN:
+		return "EAGAIN";
 	}
 	snprintf(other, sizeof(other), "errno %d", e);
 	return other;
@@ -209,24 +217,28 @@ static void sleeps(void)
 	t = now(CLOCK_MONOTONIC);
 	req.tv_sec = (t + 30 * MSEC) / NSEC;
 	req.tv_nsec = (t + 30 * MSEC) % NSEC;
-	slept("clock_nanosleep MONOTONIC ABSTIME +30 ms", cns(CLOCK_MONOTONIC, TIMER_ABSTIME, &req, NULL), t,
-	      30 * MSEC);
+	slept("clock_nanosleep MONOTONIC ABSTIME +30 ms",
+	      cns(CLOCK_MONOTONIC, TIMER_ABSTIME, &req, NULL), t, 30 * MSEC);
 	t = now(CLOCK_REALTIME);
 	req.tv_sec = (t + 20 * MSEC) / NSEC;
 	req.tv_nsec = (t + 20 * MSEC) % NSEC;
 	t = now(CLOCK_MONOTONIC);
-	slept("clock_nanosleep REALTIME ABSTIME +20 ms", cns(CLOCK_REALTIME, TIMER_ABSTIME, &req, NULL), t,
-	      15 * MSEC);
+	slept("clock_nanosleep REALTIME ABSTIME +20 ms",
+	      cns(CLOCK_REALTIME, TIMER_ABSTIME, &req, NULL), t, 15 * MSEC);
 	req = (struct timespec){ 1, 0 }; // long past on the monotonic clock
 	t = now(CLOCK_MONOTONIC);
-	slept("clock_nanosleep ABSTIME in the past", cns(CLOCK_MONOTONIC, TIMER_ABSTIME, &req, NULL), t, 0);
+	slept("clock_nanosleep ABSTIME in the past",
+	      cns(CLOCK_MONOTONIC, TIMER_ABSTIME, &req, NULL), t, 0);
 	say("  returned at once", "%s", yes(now(CLOCK_MONOTONIC) - t < 500 * MSEC));
 	req = (struct timespec){ 0, MSEC };
 	say("clock_nanosleep MONOTONIC_RAW", "%s", ename(cns(CLOCK_MONOTONIC_RAW, 0, &req, NULL)));
-	say("clock_nanosleep THREAD_CPUTIME", "%s", ename(cns(CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL)));
+	say("clock_nanosleep THREAD_CPUTIME", "%s",
+	    ename(cns(CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL)));
 	say("clock_nanosleep clock 100", "%s", ename(cns(100, 0, &req, NULL)));
-	say("clock_nanosleep bad nsec", "%s", ename(cns(CLOCK_MONOTONIC, 0, &(struct timespec){ 0, NSEC }, NULL)));
-	say("clock_nanosleep kernel request", "%s", ename(cns(CLOCK_MONOTONIC, 0, (void *)KADDR, NULL)));
+	say("clock_nanosleep bad nsec", "%s",
+	    ename(cns(CLOCK_MONOTONIC, 0, &(struct timespec){ 0, NSEC }, NULL)));
+	say("clock_nanosleep kernel request", "%s",
+	    ename(cns(CLOCK_MONOTONIC, 0, (void *)KADDR, NULL)));
 }
 
 static void wall(void)
@@ -292,7 +304,8 @@ static void limits(void)
 	val("prlimit64 self new+old", syscall(SYS_prlimit64, 0, RLIMIT_CORE, &r, &old));
 	say("  old", "%lu %s", (unsigned long)old.rlim_cur,
 	    old.rlim_max == RLIM_INFINITY ? "inf" : "finite");
-	val("prlimit64 own pid, old only", syscall(SYS_prlimit64, getpid(), RLIMIT_CORE, NULL, &old));
+	val("prlimit64 own pid, old only",
+	    syscall(SYS_prlimit64, getpid(), RLIMIT_CORE, NULL, &old));
 	say("  old", "%lu %lu", (unsigned long)old.rlim_cur, (unsigned long)old.rlim_max);
 	val("prlimit64 no such pid", syscall(SYS_prlimit64, NOPID, RLIMIT_CORE, NULL, &old));
 	val("prlimit64 bad resource", syscall(SYS_prlimit64, 0, 64, NULL, &old));
@@ -315,7 +328,8 @@ static void usage(void)
 	say("  CPU time counted", "%s",
 	    yes(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec > 0 ||
 		ru.ru_utime.tv_usec + ru.ru_stime.tv_usec > 10000));
-	say("  usec in range", "%s", yes(ru.ru_utime.tv_usec < 1000000 && ru.ru_stime.tv_usec < 1000000));
+	say("  usec in range", "%s",
+	    yes(ru.ru_utime.tv_usec < 1000000 && ru.ru_stime.tv_usec < 1000000));
 	val("getrusage THREAD", syscall(SYS_getrusage, RUSAGE_THREAD, &ru));
 	val("getrusage CHILDREN", syscall(SYS_getrusage, RUSAGE_CHILDREN, &ru));
 	val("getrusage who 5", syscall(SYS_getrusage, 5, &ru));
@@ -349,11 +363,13 @@ static void misc(void)
 	say("  not zero, not repeated", "%s", yes(memcmp(a, zero, 64) && memcmp(a, b, 64)));
 	val("getrandom GRND_RANDOM", syscall(SYS_getrandom, a, 16, GRND_RANDOM));
 	val("getrandom GRND_INSECURE", syscall(SYS_getrandom, a, 16, GRND_INSECURE));
-	val("getrandom INSECURE|RANDOM", syscall(SYS_getrandom, a, 16, GRND_INSECURE | GRND_RANDOM));
+	val("getrandom INSECURE|RANDOM",
+	    syscall(SYS_getrandom, a, 16, GRND_INSECURE | GRND_RANDOM));
 	val("getrandom flag 0x10", syscall(SYS_getrandom, a, 16, 0x10));
 	val("getrandom 0 bytes", syscall(SYS_getrandom, a, 0, 0));
 	val("getrandom kernel buffer", syscall(SYS_getrandom, KADDR, 16, 0));
-	val("getrandom 100000 bytes", syscall(SYS_getrandom, (unsigned char[100000]){ 0 }, 100000, 0));
+	val("getrandom 100000 bytes",
+	    syscall(SYS_getrandom, (unsigned char[100000]){ 0 }, 100000, 0));
 
 	memset(mask, 0, sizeof(mask));
 	/* Linux answers the size of its cpumask (NR_CPUS bits: a build
