@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -54,6 +55,8 @@ static const char *ename(int e)
 		return "ESRCH";
 	case ENOSYS:
 		return "ENOSYS";
+	case ENOTTY:
+		return "ENOTTY";
 	case EOPNOTSUPP:
 		return "EOPNOTSUPP";
 	case EAGAIN:
@@ -406,9 +409,39 @@ static void misc(void)
 	say("getgroups 0 counts", "%s", yes(syscall(SYS_getgroups, 0, NULL) >= 0));
 }
 
-int main(void)
+/* "uinfo tty": what the terminal on fd 0 says (TCGETS, TIOCGWINSZ). The
+ * scenario runs it on Corvid's console and on a host pty of 80x24. */
+static void tty(void)
+{
+	struct {
+		unsigned int iflag, oflag, cflag, lflag;
+		unsigned char line, cc[19];
+	} t;
+	unsigned short ws[4];
+
+	memset(&t, 0, sizeof(t));
+	val("TCGETS on fd 0", syscall(SYS_ioctl, 0, TCGETS, &t));
+	say("  flags", "i %#x o %#x c %#x l %#x line %d", t.iflag, t.oflag, t.cflag, t.lflag,
+	    t.line);
+	printf("%-44s", "  cc");
+	for (int i = 0; i < 17; i++)
+		printf(" %d", t.cc[i]);
+	putchar('\n');
+	val("TIOCGWINSZ on fd 0", syscall(SYS_ioctl, 0, TIOCGWINSZ, ws));
+	say("  rows cols", "%d %d", ws[0], ws[1]);
+	val("TCGETS kernel buffer", syscall(SYS_ioctl, 0, TCGETS, KADDR));
+	val("TIOCGWINSZ kernel buffer", syscall(SYS_ioctl, 0, TIOCGWINSZ, KADDR));
+	val("ioctl unknown on a tty", syscall(SYS_ioctl, 0, 0x5499, 0));
+}
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && !strcmp(argv[1], "tty")) {
+		tty();
+		printf("uinfo: done\n");
+		return 0;
+	}
 	clocks();
 	sleeps();
 	wall();

@@ -3,7 +3,10 @@
 the same binaries run on the host's Linux; the outputs must be equal.
 
 ufiles works in a fresh directory under its argument: /tmp (a tmpfs) in
-Corvid, a mktemp directory on the host. uinfo needs nothing.
+Corvid, a mktemp directory on the host. uinfo needs nothing; `uinfo tty`
+reads the terminal on its stdin: Corvid's console against a host pty set
+to 80x24 (a fresh pty's termios is Linux's tty_std_termios, which the
+console copies).
 
 Masks (the only differences allowed), each for a documented reason:
 - Corvid's own log lines ("[  1.234] ...") are kernel output, not the
@@ -69,6 +72,35 @@ def syscalls_info_and_time_match_linux(vm):
     host = host_run([UINFO])
     assert host.endswith("uinfo: done\n"), host
     out = vm.run("exec /bin/uinfo", timeout=90)
+    assert_same(program_output(out), host)
+    assert status(vm) == 0
+    vm.shutdown()
+
+
+def host_run_on_pty(argv, rows=24, cols=80):
+    """Run @argv with a fresh pty of @rows x @cols as its stdin."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        r = subprocess.run(argv, stdin=slave, capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert r.returncode == 0, r
+    return r.stdout
+
+
+@scenario(uefi=False, smp=1, timeout=60)
+def syscalls_console_is_a_tty_like_linux(vm):
+    # Corvid's console answers TCGETS as a fresh Linux pty does (cooked
+    # mode) and TIOCGWINSZ with 80x24: compared with a host pty of 80x24.
+    host = host_run_on_pty([UINFO, "tty"])
+    assert "TCGETS on fd 0                               0" in host, host
+    out = vm.run("exec /bin/uinfo tty", timeout=60)
     assert_same(program_output(out), host)
     assert status(vm) == 0
     vm.shutdown()
