@@ -302,6 +302,22 @@ static void open_flags(void)
 	ok("open O_TRUNC", fd);
 	syscall(SYS_close, fd);
 	mode_of("g after O_TRUNC", "g");
+	fd = sys_open("g", O_WRONLY | O_APPEND, 0);
+	val("write O_APPEND", syscall(SYS_write, fd, "abc", 3));
+	syscall(SYS_lseek, fd, 0l, SEEK_SET);
+	val("write O_APPEND after lseek 0", syscall(SYS_write, fd, "def", 3));
+	val("  offset", syscall(SYS_lseek, fd, 0l, SEEK_CUR));
+	val("pwrite O_APPEND at 0 (appends on Linux)", syscall(SYS_pwrite64, fd, "gh", 2, 0l));
+	syscall(SYS_close, fd);
+	fd = sys_open("g", O_RDONLY, 0);
+	{
+		char b[16] = { 0 };
+
+		val("read back", syscall(SYS_read, fd, b, sizeof(b) - 1));
+		say("  data", "%s", b);
+	}
+	syscall(SYS_close, fd);
+	syscall(SYS_truncate, "g", 0l);
 	val("open missing", sys_open("missing", O_RDONLY, 0));
 	val("open file/ (not a dir)", sys_open("g/", O_RDONLY, 0));
 	val("open file/x", sys_open("g/x", O_RDONLY, 0));
