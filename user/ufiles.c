@@ -571,6 +571,16 @@ static void attributes(void)
 	    st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	ts[0].tv_nsec = 1000000000;
 	ok("utimensat bad nsec", syscall(SYS_utimensat, AT_FDCWD, "g", ts, 0));
+	ok("utimensat bad nsec, missing path", syscall(SYS_utimensat, AT_FDCWD, "missing", ts, 0));
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_nsec = UTIME_OMIT;
+	ok("utimensat both OMIT, missing path", syscall(SYS_utimensat, AT_FDCWD, "missing", ts, 0));
+	ok("utimensat NULL path NOFOLLOW",
+	   syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, AT_SYMLINK_NOFOLLOW));
+	ok("utimensat NULL path AT_FDCWD", syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, 0));
+	ok("utimensat NULL path fd NOFOLLOW",
+	   syscall(SYS_utimensat, fd, NULL, NULL, AT_SYMLINK_NOFOLLOW));
+	ok("utimensat NULL path bad fd", syscall(SYS_utimensat, BADFD, NULL, NULL, 0));
 	ok("utimensat futimens form", syscall(SYS_utimensat, fd, NULL, NULL, 0));
 	ok("utimensat missing", syscall(SYS_utimensat, AT_FDCWD, "missing", NULL, 0));
 	ok("utimensat bad flags", syscall(SYS_utimensat, AT_FDCWD, "g", NULL, 0x4));
