@@ -220,8 +220,8 @@ long sys_getcwd(uptr_t buf, size_t size)
 	long err;
 	size_t len;
 
-	if (dentry_inode(p->cwd.dentry)->dead)
-		return -ENOENT; // removed: Linux's d_unlinked case
+	if (READ_ONCE(dentry_inode(p->cwd.dentry)->dead)) // a hint: set once, under its lock
+		return -ENOENT;				  // removed: Linux's d_unlinked case
 	k = kmalloc(SYS_PATH_MAX);
 	if (!k)
 		return -ENOMEM;
