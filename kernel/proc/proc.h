@@ -24,7 +24,6 @@ struct task;
 #define PROC_NAME_MAX 16
 #define PROC_ARG_MAX (128 * 1024) /* argv + envp bytes, like Linux's 32 pages */
 #define PROC_NSIG 64
-#define PROC_NRLIMITS 16 /* Linux's RLIM_NLIMITS */
 
 /* The signals a fault ends a process with (Linux's numbers). */
 enum {
@@ -68,7 +67,7 @@ struct proc {
 	bool rlimits_set;
 	struct proc_rlimit {
 		uint64_t cur, max;
-	} rlimits[PROC_NRLIMITS];
+	} rlimits[16];		  /* by RLIMIT_* number: Linux's RLIM_NLIMITS */
 	uint64_t child_cpu_ns;	  /* CPU time of waited-for children (RUSAGE_CHILDREN) */
 	char comm[PROC_NAME_MAX]; /* prctl(PR_SET_NAME); "" means name */
 };
