@@ -32,6 +32,9 @@
 #define NSEC 1000000000ll
 #define MSEC 1000000ll
 #define NOPID 99999999
+/* Linux's MAKE_PROCESS_CPUCLOCK / MAKE_THREAD_CPUCLOCK (@which 2: SCHED). */
+#define CPUCLOCK(pid, thread, which) \
+	((clockid_t)((~(unsigned)(pid) << 3) | (thread) << 2 | (which)))
 #ifndef GRND_NONBLOCK
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
@@ -150,6 +153,24 @@ static void clocks(void)
 	}
 	val("clock_gettime clock 100", syscall(SYS_clock_gettime, 100, &ts));
 	val("clock_gettime clock -1", syscall(SYS_clock_gettime, -1, &ts));
+	/* CPU clocks by pid (clock_getcpuclockid): ~pid << 3 | which */
+	val("clock_gettime own CPU clock (pid 0)",
+	    syscall(SYS_clock_gettime, CPUCLOCK(0, 0, 2), &ts));
+	val("clock_gettime own CPU clock (pid)",
+	    syscall(SYS_clock_gettime, CPUCLOCK(getpid(), 0, 2), &ts));
+	val("clock_gettime own thread CPU clock",
+	    syscall(SYS_clock_gettime, CPUCLOCK(0, 1, 2), &ts));
+	val("clock_gettime own PROF clock", syscall(SYS_clock_gettime, CPUCLOCK(0, 0, 0), &ts));
+	val("clock_getres own CPU clock", syscall(SYS_clock_getres, CPUCLOCK(0, 0, 2), &ts));
+	val("clock_gettime no such pid's clock",
+	    syscall(SYS_clock_gettime, CPUCLOCK(NOPID, 0, 2), &ts));
+	val("clock_gettime CPU clock which 3", syscall(SYS_clock_gettime, CPUCLOCK(0, 0, 3), &ts));
+	{
+		clockid_t c;
+
+		val("clock_getcpuclockid self", -clock_getcpuclockid(0, &c));
+		val("  its clock_gettime", syscall(SYS_clock_gettime, c, &ts));
+	}
 	val("clock_gettime kernel buffer", syscall(SYS_clock_gettime, CLOCK_MONOTONIC, KADDR));
 	val("clock_gettime NULL", syscall(SYS_clock_gettime, CLOCK_MONOTONIC, NULL));
 	val("clock_getres NULL", syscall(SYS_clock_getres, CLOCK_MONOTONIC, NULL));
