@@ -665,6 +665,14 @@ static void stats(void)
 	ok("statx kernel buffer", syscall(SYS_statx, AT_FDCWD, "g", 0, STATX_BASIC_STATS, KADDR));
 	ok("statx kernel path", syscall(SYS_statx, AT_FDCWD, KADDR, 0, STATX_BASIC_STATS, &sx));
 	ok("statx bad fd", syscall(SYS_statx, BADFD, "g", 0, STATX_BASIC_STATS, &sx));
+	ok("statx bad fd, empty path", syscall(SYS_statx, BADFD, "", 0, STATX_BASIC_STATS, &sx));
+	ok("statx bad fd, AT_EMPTY_PATH",
+	   syscall(SYS_statx, BADFD, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &sx));
+	ok("mkdirat bad fd, empty path", syscall(SYS_mkdirat, BADFD, "", 0755));
+	ok("openat bad fd, empty path", syscall(SYS_openat, BADFD, "", O_RDONLY));
+	ok("fchownat bad fd, AT_EMPTY_PATH",
+	   syscall(SYS_fchownat, BADFD, "", -1, -1, AT_EMPTY_PATH));
+	ok("unlinkat bad fd, empty path", syscall(SYS_unlinkat, BADFD, "", 0));
 	ok("statx file fd relative", syscall(SYS_statx, fd, "g", 0, STATX_BASIC_STATS, &sx));
 
 	ok("fstatat AT_EMPTY_PATH AT_FDCWD",

@@ -202,13 +202,14 @@ long sys_at_start(int dirfd, const char *path, struct vfs_path *out)
 	return err;
 }
 
-long sys_at_path(int dirfd, uptr_t upath, char **path, struct vfs_path *start)
+long sys_at_path(int dirfd, uptr_t upath, bool empty_ok, char **path, struct vfs_path *start)
 {
 	long err = sys_get_path(upath, path);
 
 	if (err < 0)
 		return err;
-	err = sys_at_start(dirfd, *path, start);
+	/* Linux's getname refuses "" before the descriptor is looked at. */
+	err = !(*path)[0] && !empty_ok ? -ENOENT : sys_at_start(dirfd, *path, start);
 	if (err)
 		kfree(*path);
 	return err;
@@ -225,7 +226,7 @@ long sys_openat(int dirfd, uptr_t upath, int flags, uint32_t mode)
 	/* Linux 6.4+: "create a directory" is not what open does. */
 	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
 		return -EINVAL;
-	err = sys_at_path(dirfd, upath, &path, &start);
+	err = sys_at_path(dirfd, upath, false, &path, &start);
 	if (err)
 		return err;
 	err = path[0] ? vfs_open(&start, path, (unsigned int)flags & ~O_CLOEXEC,
@@ -287,7 +288,7 @@ static long stat_at(int dirfd, uptr_t upath, int flags, struct linux_stat *st)
 {
 	struct vfs_path start;
 	char *path;
-	long err = sys_at_path(dirfd, upath, &path, &start);
+	long err = sys_at_path(dirfd, upath, flags & AT_EMPTY_PATH, &path, &start);
 
 	if (err)
 		return err;
@@ -389,7 +390,7 @@ long sys_truncate(uptr_t upath, int64_t len)
 {
 	struct vfs_path start;
 	char *path;
-	long err = sys_at_path(AT_FDCWD, upath, &path, &start);
+	long err = sys_at_path(AT_FDCWD, upath, false, &path, &start);
 
 	if (err)
 		return err;
@@ -441,7 +442,7 @@ long sys_statfs(uptr_t upath, uptr_t ubuf)
 	struct linux_statfs st;
 	struct vfs_path start;
 	char *path;
-	long err = sys_at_path(AT_FDCWD, upath, &path, &start);
+	long err = sys_at_path(AT_FDCWD, upath, false, &path, &start);
 
 	if (err)
 		return err;

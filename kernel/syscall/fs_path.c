@@ -43,13 +43,7 @@ static void at_put(struct at *a)
 
 static long at_get(int dirfd, uptr_t upath, struct at *a)
 {
-	long err = sys_at_path(dirfd, upath, &a->path, &a->start);
-
-	if (!err && !a->path[0]) {
-		at_put(a);
-		err = -ENOENT;
-	}
-	return err;
+	return sys_at_path(dirfd, upath, false, &a->path, &a->start);
 }
 
 /* The place @dirfd/@upath names: its last symlink followed unless
@@ -57,7 +51,7 @@ static long at_get(int dirfd, uptr_t upath, struct at *a)
 static long resolve_at(int dirfd, uptr_t upath, int flags, struct vfs_path *out)
 {
 	struct at a;
-	long err = sys_at_path(dirfd, upath, &a.path, &a.start);
+	long err = sys_at_path(dirfd, upath, flags & AT_EMPTY_PATH, &a.path, &a.start);
 
 	if (err)
 		return err;

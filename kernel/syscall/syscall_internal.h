@@ -210,13 +210,14 @@ long sys_fstatfs(int fd, uptr_t buf);
  * SYS_PATH_MAX bytes, kfree it; returns its length or -EFAULT,
  * -ENAMETOOLONG, -ENOMEM); the referenced start directory of an *at call
  * (the working directory for AT_FDCWD or an absolute path; -EBADF, and
- * -ENOTDIR for a non-directory unless @path is ""); and both at once. */
+ * -ENOTDIR for a non-directory unless @path is ""); and both at once,
+ * "" being -ENOENT first unless @empty_ok (AT_EMPTY_PATH). */
 struct file;
 struct vfs_path;
 struct file *sys_file(int fd);
 long sys_get_path(uptr_t path, char **out);
 long sys_at_start(int dirfd, const char *path, struct vfs_path *out);
-long sys_at_path(int dirfd, uptr_t upath, char **path, struct vfs_path *start);
+long sys_at_path(int dirfd, uptr_t upath, bool empty_ok, char **path, struct vfs_path *start);
 
 /* fs_fd.c */
 long sys_dup(int fd);
