@@ -126,6 +126,7 @@ ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
 USER_PROGS := hello segv ucheck sysbench storm
 USER_PROGS += mmcheck execstack # memory calls and PT_GNU_STACK (tests/qemu/test_proc_mm.py)
 USER_PROGS += proctest # the process model's differential test (tests/qemu/test_proc.py)
+USER_PROGS += ufiles uinfo # the file, time and info differential tests (tests/qemu/test_syscalls.py)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
 	@echo "  CPIO    $@"

@@ -135,7 +135,8 @@ ssize_t vfs_pwrite(struct file *f, const void *buf, size_t n, int64_t off)
 
 	if (r || !n)
 		return r;
-	return file_write_at(f, buf, n, off, false, &end);
+	/* O_APPEND wins over @off, as in Linux (pwrite(2), BUGS). */
+	return file_write_at(f, buf, n, off, (READ_ONCE(f->flags) & O_APPEND) != 0, &end);
 }
 
 ssize_t vfs_read(struct file *f, void *buf, size_t n)
@@ -148,6 +149,13 @@ ssize_t vfs_read(struct file *f, void *buf, size_t n)
 		f->pos += r;
 	mutex_unlock(&f->pos_lock);
 	return r;
+}
+
+void file_set_status_flags(struct file *f, unsigned int flags)
+{
+	mutex_lock(&f->pos_lock);
+	WRITE_ONCE(f->flags, (f->flags & ~FILE_SETFL_MASK) | (flags & FILE_SETFL_MASK));
+	mutex_unlock(&f->pos_lock);
 }
 
 ssize_t vfs_write(struct file *f, const void *buf, size_t n)

@@ -93,6 +93,14 @@ struct proc {
 	bool killed; /* a fatal signal is pending: ends at the next return to user mode */
 	/* The shell's spawn: */
 	int exec_error; /* 0, or why the program could not start */
+	/* limits and accounting (syscall/info.c). Owner; all zero at spawn,
+	 * which info.c reads as Linux's defaults until a setrlimit: */
+	bool rlimits_set;
+	struct proc_rlimit {
+		uint64_t cur, max;
+	} rlimits[16];		  /* by RLIMIT_* number: Linux's RLIM_NLIMITS */
+	uint64_t child_cpu_ns;	  /* CPU time of waited-for children (RUSAGE_CHILDREN) */
+	char comm[PROC_NAME_MAX]; /* prctl(PR_SET_NAME); "" means name */
 };
 
 /*

@@ -1,8 +1,8 @@
 /*
  * Process system calls: exit, fork/vfork/clone, execve, wait4, the id,
- * group and session calls, uname, arch_prctl, set_tid_address and the
- * signal calls, which only store for now (no signal is ever delivered
- * yet). The process work is in proc/ (proc.h); these are the ABI side.
+ * group and session calls, arch_prctl, set_tid_address and the signal
+ * calls, which only store for now (no signal is ever delivered yet).
+ * The process work is in proc/ (proc.h); these are the ABI side.
  * Locking: the fields touched are the calling process's own (Owner);
  * proc/ takes proc_lock for the tree.
  */
@@ -19,7 +19,6 @@
 #define SIG_SETMASK 2
 #define SIGKILL 9
 #define SIGSTOP 19
-#define UTS_LEN 65
 #define SIGCHLD 17
 #define CLONE_VM 0x100
 #define CLONE_VFORK 0x4000
@@ -83,19 +82,6 @@ long sys_setsid(void)
 long sys_getsid(int pid)
 {
 	return proc_getsid(pid);
-}
-
-long sys_uname(uptr_t buf)
-{
-	char u[6][UTS_LEN];
-	static const char *const fields[6] = {
-		"Corvid", "corvid", "0.1", "#1", "x86_64", "(none)"
-	};
-
-	memset(u, 0, sizeof(u));
-	for (int i = 0; i < 6; i++)
-		strlcpy(u[i], fields[i], UTS_LEN);
-	return copy_to_user(buf, u, sizeof(u));
 }
 
 long sys_arch_prctl(int code, unsigned long addr)
