@@ -123,7 +123,7 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 # newc cpio, a GRUB module beside the kernel. Rebuilt when any file under
 # rootfs/ or a program changes (tests/tests.mk builds them from user/).
 ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
-USER_PROGS := hello segv ucheck sysbench storm
+USER_PROGS := hello segv ucheck storm init primes cat ls echo usertests ubench
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
 	@echo "  CPIO    $@"

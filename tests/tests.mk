@@ -80,6 +80,12 @@ build/user/%: user/bench/%.c
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
+# usertests is several files (user/usertests/).
+build/user/usertests: $(wildcard user/usertests/*.c) user/usertests/ut.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  user/usertests/"
+	@$(USER_CC) $(USER_CFLAGS) -o $@ $(filter %.c,$^)
+
 # Debian's Linux for the comparison runs, fetched into build/linux/ (not
 # installed); a failed fetch only skips the comparison.
 LINUX_KERNEL = $(shell tools/linux-kernel.sh 2>/dev/null)

@@ -1,0 +1,415 @@
+/*
+ * usertests: processes. fork until the process cap, wait statuses (exit
+ * codes, deaths by SIGSEGV/SIGILL/SIGFPE, WNOHANG, ECHILD), orphans,
+ * vfork, execve of missing, garbage, truncated, non-executable files and
+ * directories, huge argv/envp (E2BIG), argv/envp delivery and O_CLOEXEC
+ * across execve. Linux man pages fork(2), wait4(2), execve(2).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ut.h"
+
+extern char **environ;
+
+int ut_exec_child(int argc, char **argv)
+{
+	if (!strcmp(argv[0], "args")) /* exit 42 if argv and envp arrived intact */
+		return argc == 3 && !strcmp(argv[1], "one") && !strcmp(argv[2], "two words") &&
+				       getenv("UT_VAR") && !strcmp(getenv("UT_VAR"), "value")
+			       ? 42
+			       : 1;
+	if (!strcmp(argv[0], "fd") && argc == 2) /* exit 0 if fd argv[1] is closed */
+		return fcntl(atoi(argv[1]), F_GETFD) < 0 && errno == EBADF ? 0 : 1;
+	return 2;
+}
+
+static void exit_with(void *code)
+{
+	_exit((int)(intptr_t)code);
+}
+
+static void exit_codes(void)
+{
+	static const int codes[] = { 0, 1, 42, 127, 255, 256, 257 };
+
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		int st = ut_run_child(exit_with, (void *)(intptr_t)codes[i]);
+
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != (codes[i] & 0xff))
+			FAIL("exit(%d): status %#x", codes[i], st);
+	}
+}
+
+static volatile int zero;
+
+static void do_null(void *arg)
+{
+	(void)arg;
+	*(volatile int *)(uintptr_t)zero = 1;
+}
+
+static void do_kernel_write(void *arg)
+{
+	(void)arg;
+	*(volatile long *)0xffffffff80000000ul = 1;
+}
+
+static void do_ud2(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("ud2");
+}
+
+static void do_div0(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("xorl %%edx, %%edx; divl %0" : : "r"(zero), "a"(1) : "edx");
+}
+
+static void do_abort_stack(void *arg)
+{
+	(void)arg;
+	/* Far below the 8 MiB stack: no VMA, not stack growth. */
+	volatile char *p = (char *)__builtin_frame_address(0) - (64ul << 20);
+	*p = 1;
+}
+
+static void fault_signals(void)
+{
+	ut_expect_signal(do_null, NULL, SIGSEGV, "NULL write");
+	ut_expect_signal(do_kernel_write, NULL, SIGSEGV, "kernel write");
+	ut_expect_signal(do_ud2, NULL, SIGILL, "ud2");
+	ut_expect_signal(do_div0, NULL, SIGFPE, "divide by zero");
+	ut_expect_signal(do_abort_stack, NULL, SIGSEGV, "below the stack");
+}
+
+static void wait_errors(void)
+{
+	int st;
+
+	CHECK_ERR(wait4(-1, &st, 0, NULL), ECHILD);
+	CHECK_ERR(wait4(-1, &st, WNOHANG, NULL), ECHILD);
+	CHECK_ERR(wait4(1, &st, 0, NULL), ECHILD);	     /* not our child */
+	CHECK_ERR(wait4(-1, &st, 0x01000000, NULL), EINVAL); /* WNOWAIT: waitid's only */
+}
+
+/* WNOHANG sees a running child as 0, then its status once it exits. */
+static void wait_nohang(void)
+{
+	const char *flag = ut_path("nohang.flag");
+	pid_t pid;
+	int st, got = 0;
+
+	unlink(flag);
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		while (access(flag, F_OK) != 0)
+			ut_sleep_ms(1);
+		_exit(7);
+	}
+	CHECK(wait4(pid, &st, WNOHANG, NULL) == 0);
+	ut_write_file(flag, "", 0, 0644);
+	for (int i = 0; i < 20000 && got == 0; i++) {
+		got = wait4(pid, &st, WNOHANG, NULL);
+		if (got == 0)
+			ut_sleep_ms(1);
+	}
+	unlink(flag);
+	CHECK(got == pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+}
+
+/* wait4(-1) returns each of several children once, with its own status. */
+static void wait_many(void)
+{
+	enum { N = 20 };
+	pid_t pids[N];
+	int seen[N] = { 0 };
+
+	for (int i = 0; i < N; i++) {
+		pids[i] = CHECK_OK(fork());
+		if (pids[i] == 0)
+			_exit(i + 1);
+	}
+	for (int n = 0; n < N; n++) {
+		int st, i;
+		pid_t got = CHECK_OK(wait4(-1, &st, 0, NULL));
+
+		for (i = 0; i < N && pids[i] != got; i++)
+			;
+		CHECK(i < N && !seen[i]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == i + 1);
+		seen[i] = 1;
+	}
+	CHECK_ERR(wait4(-1, NULL, 0, NULL), ECHILD);
+}
+
+/* A child whose parent exits is re-parented (to PID 1 on Corvid). */
+static void orphans(void)
+{
+	const char *out = ut_path("orphan.out");
+	pid_t pid;
+	char buf[32] = "";
+	int fd = -1, st;
+
+	unlink(out);
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		pid_t mid = getpid();
+
+		if (CHECK_OK(fork()) == 0) {
+			for (int i = 0; i < 20000 && getppid() == mid; i++)
+				ut_sleep_ms(1);
+			snprintf(buf, sizeof(buf), "%d", (int)getppid());
+			ut_write_file(ut_path("orphan.tmp"), buf, strlen(buf), 0644);
+			rename(ut_path("orphan.tmp"), out);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+	for (int i = 0; i < 20000 && (fd = open(out, O_RDONLY)) < 0; i++)
+		ut_sleep_ms(1);
+	CHECK(fd >= 0);
+	CHECK(read(fd, buf, sizeof(buf) - 1) > 0);
+	close(fd);
+	unlink(out);
+	if (atoi(buf) == pid)
+		FAIL("orphan's parent is still %s", buf);
+	if (ut_on_corvid && atoi(buf) != 1)
+		FAIL("orphan's parent is %s, want 1", buf);
+}
+
+/* Fork until the cap: EAGAIN on Corvid; bounded on Linux. Then reap all. */
+static void fork_cap(void)
+{
+	enum { HOST_BOUND = 300, CORVID_BOUND = 20000 };
+	int n = 0, bound = ut_on_corvid ? CORVID_BOUND : HOST_BOUND;
+	struct rlimit rl = { HOST_BOUND, HOST_BOUND };
+	pid_t pid;
+
+	setrlimit(RLIMIT_NPROC, &rl); /* root ignores it: the bound is what counts */
+	for (; n < bound; n++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(0); /* a zombie holds its slot until reaped */
+		if (pid < 0)
+			break;
+	}
+	if (n == bound && ut_on_corvid)
+		FAIL("%d forks and no EAGAIN", n);
+	if (n < bound && errno != EAGAIN)
+		FAIL("fork %d: %s, want EAGAIN", n, ut_errname(errno));
+	if (n < 2)
+		FAIL("only %d forks", n);
+	for (int i = 0; i < n; i++)
+		if (wait4(-1, NULL, 0, NULL) < 0)
+			FAIL("wait %d of %d: %s", i, n, ut_errname(errno));
+	CHECK_ERR(wait4(-1, NULL, 0, NULL), ECHILD);
+	pid = CHECK_OK(fork()); /* the slots are back */
+	if (pid == 0)
+		_exit(0);
+	CHECK(waitpid(pid, NULL, 0) == pid);
+}
+
+/* A tree of forks: every process forks twice until depth 6, all are reaped. */
+static void fork_tree(void)
+{
+	int depth = 0;
+
+	for (int level = 0; level < 6; level++) {
+		pid_t a = fork(), b = a == 0 ? -1 : fork();
+
+		if (a == 0 || b == 0) {
+			depth++;
+			continue;
+		}
+		if (a > 0)
+			waitpid(a, NULL, 0);
+		if (b > 0)
+			waitpid(b, NULL, 0);
+		break;
+	}
+	if (depth)
+		_exit(0);
+	CHECK_ERR(wait4(-1, NULL, 0, NULL), ECHILD);
+}
+
+static void vfork_exec(void)
+{
+	char *argv[] = { (char *)ut_self, "--child", "args", "one", "two words", NULL };
+	char *envp[] = { "UT_VAR=value", NULL };
+	int st;
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		execve(ut_self, argv, envp);
+		_exit(99);
+	}
+	CHECK(pid > 0);
+	CHECK(waitpid(pid, &st, 0) == pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 42)
+		FAIL("exec'd child status %#x, want exit 42", st);
+}
+
+/* The wait status of a child that runs execve(@path) and exits with its errno. */
+static int exec_status(const char *path, char **argv, char **envp)
+{
+	int st;
+	pid_t pid = CHECK_OK(fork());
+
+	if (pid == 0) {
+		execve(path, argv, envp);
+		_exit(errno);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid);
+	return st;
+}
+
+/* The errno of a failed execve(@path) (or what the new program exited with). */
+static int exec_errno(const char *path, char **argv, char **envp)
+{
+	int st = exec_status(path, argv, envp);
+
+	if (!WIFEXITED(st))
+		FAIL("execve %s: wait status %#x", path, st);
+	return WEXITSTATUS(st);
+}
+
+#define CHECK_EXEC(path, argv, envp, err)                                                      \
+	do {                                                                                   \
+		int e_ = exec_errno(path, argv, envp);                                         \
+		if (e_ != (err))                                                               \
+			FAIL("execve %s: %s, want %s", path, ut_errname(e_), ut_errname(err)); \
+	} while (0)
+
+static void exec_bad_files(void)
+{
+	char *argv[] = { "x", NULL }, *envp[] = { NULL };
+	static char elf[4096];
+	const char *trunc = ut_path("trunc"), *garbage = ut_path("garbage");
+	int fd = CHECK_OK(open(ut_self, O_RDONLY));
+	ssize_t n = read(fd, elf, sizeof(elf));
+
+	close(fd);
+	CHECK(n == sizeof(elf));
+	CHECK_EXEC("/no/such/program", argv, envp, ENOENT);
+	CHECK_EXEC(ut_path(""), argv, envp, EACCES); /* a directory */
+	ut_write_file(garbage, "this is not a program\n", 22, 0755);
+	CHECK_EXEC(garbage, argv, envp, ENOEXEC);
+	ut_write_file(garbage, "", 0, 0755);
+	CHECK_EXEC(garbage, argv, envp, ENOEXEC);
+	ut_write_file(trunc, elf, 64, 0755); /* the ELF header alone */
+	CHECK_EXEC(trunc, argv, envp, ENOEXEC);
+	ut_write_file(trunc, elf, 2000, 0755); /* headers, the segments missing */
+	n = exec_status(trunc, argv, envp);
+	/* Linux maps the file and the program dies of SIGBUS; refusing is fine too. */
+	if (!(WIFSIGNALED(n) && (WTERMSIG(n) == SIGBUS || WTERMSIG(n) == SIGSEGV)) &&
+	    !(WIFEXITED(n) && (WEXITSTATUS(n) == ENOEXEC || WEXITSTATUS(n) == EIO)))
+		FAIL("truncated ELF: wait status %#x", (int)n);
+	elf[18] = 3; /* e_machine EM_386 */
+	ut_write_file(trunc, elf, sizeof(elf), 0755);
+	CHECK_EXEC(trunc, argv, envp, ENOEXEC);
+	unlink(trunc);
+	unlink(garbage);
+}
+
+static void exec_not_executable(void)
+{
+	char *argv[] = { "x", NULL }, *envp[] = { NULL };
+	const char *copy = ut_path("noexec");
+
+	ut_write_file(copy, "\177ELF", 4, 0644);
+	CHECK_EXEC(copy, argv, envp, EACCES);
+	unlink(copy);
+}
+
+static void exec_huge_args(void)
+{
+	enum { BIG = 200 << 10, MANY = 3200 };
+	char *big = malloc(BIG + 1), *argv[MANY + 2], *envp[3] = { NULL, NULL, NULL };
+	static char kib[1024];
+
+	CHECK(big);
+	memset(big, 'a', BIG);
+	big[BIG] = '\0';
+	argv[0] = "x";
+	argv[1] = big;
+	argv[2] = NULL;
+	CHECK_EXEC(ut_self, argv, envp, E2BIG); /* one string above 128 KiB */
+	argv[1] = NULL;
+	envp[0] = big;
+	CHECK_EXEC(ut_self, argv, envp, E2BIG);
+	memset(kib, 'b', sizeof(kib) - 1);
+	for (int i = 1; i <= MANY; i++)
+		argv[i] = kib; /* 3.2 MiB in all: above Linux's stack/4 */
+	argv[MANY + 1] = NULL;
+	envp[0] = NULL;
+	CHECK_EXEC(ut_self, argv, envp, E2BIG);
+	free(big);
+}
+
+static void exec_args_env(void)
+{
+	char *argv[] = { (char *)ut_self, "--child", "args", "one", "two words", NULL };
+	char *envp[] = { "A=1", "UT_VAR=value", NULL };
+
+	CHECK(exec_errno(ut_self, argv, envp) == 42);
+}
+
+static void exec_cloexec(void)
+{
+	char num[16], *argv[] = { (char *)ut_self, "--child", "fd", num, NULL }, *envp[] = { NULL };
+	int fd = CHECK_OK(open(ut_self, O_RDONLY | O_CLOEXEC)), keep;
+
+	snprintf(num, sizeof(num), "%d", fd);
+	CHECK(exec_errno(ut_self, argv, envp) == 0);
+	keep = CHECK_OK(fcntl(fd, F_DUPFD, 10)); /* F_DUPFD clears FD_CLOEXEC */
+	snprintf(num, sizeof(num), "%d", keep);
+	CHECK(exec_errno(ut_self, argv, envp) == 1);
+	CHECK_OK(fcntl(keep, F_SETFD, FD_CLOEXEC));
+	CHECK(exec_errno(ut_self, argv, envp) == 0);
+}
+
+static void ids_after_fork(void)
+{
+	pid_t parent = getpid(), pid = CHECK_OK(fork());
+
+	if (pid == 0)
+		_exit(getppid() == parent && getpid() != parent ? 0 : 1);
+	CHECK(pid != parent);
+	{
+		int st;
+
+		CHECK(waitpid(pid, &st, 0) == pid);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+}
+
+const struct ut_test ut_proc_tests[] = {
+	{ "exit_codes", exit_codes, 0 },
+	{ "fault_signals", fault_signals, 0 },
+	{ "wait_errors", wait_errors, 0 },
+	{ "wait_nohang", wait_nohang, 0 },
+	{ "wait_many", wait_many, 0 },
+	{ "ids_after_fork", ids_after_fork, 0 },
+	{ "orphans", orphans, 0 },
+	{ "fork_cap", fork_cap, 0 },
+	{ "fork_tree", fork_tree, 0 },
+	{ "vfork_exec", vfork_exec, 0 },
+	{ "exec_bad_files", exec_bad_files, 0 },
+	{ "exec_not_executable", exec_not_executable, 0 },
+	{ "exec_huge_args", exec_huge_args, 0 },
+	{ "exec_args_env", exec_args_env, 0 },
+	{ "exec_cloexec", exec_cloexec, 0 },
+	{ NULL, NULL, 0 },
+};
