@@ -90,19 +90,24 @@ int vfs_lstat(const struct vfs_path *cwd, const char *path, struct linux_stat *s
 	return stat_path(cwd, path, 0, st);
 }
 
+int vfs_statfs_path(const struct vfs_path *p, struct linux_statfs *st)
+{
+	struct super_block *sb = p->mnt->sb;
+
+	memset(st, 0, sizeof(*st));
+	st->f_namelen = PATH_NAME_MAX;
+	st->f_fsid[0] = (int32_t)sb->dev;
+	return sb->ops->statfs ? sb->ops->statfs(sb, st) : -ENOSYS;
+}
+
 int vfs_statfs(const struct vfs_path *cwd, const char *path, struct linux_statfs *st)
 {
 	struct vfs_path p;
-	struct super_block *sb;
 	int err = vfs_walk(cwd, path, WALK_FOLLOW, &p);
 
 	if (err)
 		return err;
-	sb = p.mnt->sb;
-	memset(st, 0, sizeof(*st));
-	st->f_namelen = PATH_NAME_MAX;
-	st->f_fsid[0] = (int32_t)sb->dev;
-	err = sb->ops->statfs ? sb->ops->statfs(sb, st) : -ENOSYS;
+	err = vfs_statfs_path(&p, st);
 	vfs_path_put(&p);
 	return err;
 }
@@ -170,7 +175,7 @@ static int utime_one(const struct linux_timespec *t, int64_t now, unsigned int b
 	return 0;
 }
 
-int vfs_utimens(const struct vfs_path *cwd, const char *path, const struct linux_timespec times[2])
+int vfs_utimens_inode(struct inode *inode, const struct linux_timespec times[2])
 {
 	struct vfs_attr a = { 0 };
 	int64_t now = vfs_now_ns();
@@ -180,9 +185,19 @@ int vfs_utimens(const struct vfs_path *cwd, const char *path, const struct linux
 	if (!err)
 		err = utime_one(times ? &times[1] : NULL, now, VFS_ATTR_MTIME, &a.mtime_ns,
 				&a.mask);
+	return err ? err : vfs_setattr_inode(inode, &a);
+}
+
+int vfs_utimens(const struct vfs_path *cwd, const char *path, const struct linux_timespec times[2])
+{
+	struct vfs_path p;
+	int err = vfs_walk(cwd, path, WALK_FOLLOW, &p);
+
 	if (err)
 		return err;
-	return setattr_path(cwd, path, true, &a);
+	err = vfs_utimens_inode(dentry_inode(p.dentry), times);
+	vfs_path_put(&p);
+	return err;
 }
 
 int vfs_chdir(struct vfs_path *cwd, const char *path)

@@ -55,11 +55,12 @@ void fd_table_destroy(struct fd_table *t)
 	kfree(t);
 }
 
-/* Put @f at the lowest free slot; table locked. */
-static int fd_alloc_locked(struct fd_table *t, struct file *f, bool cloexec) REQUIRES(&t->lock)
+/* Put @f at the lowest free slot at or above @min; table locked. */
+static int fd_alloc_from_locked(struct fd_table *t, struct file *f, int min, bool cloexec)
+	REQUIRES(&t->lock)
 {
 	spin_assert_held(&t->lock);
-	for (int fd = 0; fd < FD_TABLE_MAX; fd++) {
+	for (int fd = min; fd < FD_TABLE_MAX; fd++) {
 		if (!t->files[fd]) {
 			t->files[fd] = f;
 			cloexec_set_locked(t, fd, cloexec);
@@ -67,6 +68,11 @@ static int fd_alloc_locked(struct fd_table *t, struct file *f, bool cloexec) REQ
 		}
 	}
 	return -EMFILE;
+}
+
+static int fd_alloc_locked(struct fd_table *t, struct file *f, bool cloexec) REQUIRES(&t->lock)
+{
+	return fd_alloc_from_locked(t, f, 0, cloexec);
 }
 
 int fd_install(struct fd_table *t, struct file *f, bool cloexec)
@@ -124,7 +130,32 @@ int fd_dup(struct fd_table *t, int fd)
 	return r;
 }
 
+int fd_dup_from(struct fd_table *t, int fd, int min, bool cloexec)
+{
+	struct file *f;
+	int r = -EBADF;
+
+	if (!fd_valid(fd))
+		return -EBADF;
+	if (min < 0 || min >= FD_TABLE_MAX)
+		return -EINVAL;
+	spin_lock(&t->lock);
+	f = t->files[fd];
+	if (f) {
+		r = fd_alloc_from_locked(t, f, min, cloexec);
+		if (r >= 0)
+			file_get(f);
+	}
+	spin_unlock(&t->lock);
+	return r;
+}
+
 int fd_dup2(struct fd_table *t, int oldfd, int newfd)
+{
+	return fd_dup3(t, oldfd, newfd, false);
+}
+
+int fd_dup3(struct fd_table *t, int oldfd, int newfd, bool cloexec)
 {
 	struct file *f, *old = NULL;
 
@@ -136,7 +167,7 @@ int fd_dup2(struct fd_table *t, int oldfd, int newfd)
 		file_get(f);
 		old = t->files[newfd];
 		t->files[newfd] = f;
-		cloexec_set_locked(t, newfd, false);
+		cloexec_set_locked(t, newfd, cloexec);
 	}
 	spin_unlock(&t->lock);
 	if (!f)

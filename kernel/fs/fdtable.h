@@ -47,6 +47,12 @@ int fd_dup(struct fd_table *t, int fd) __must_check;
 /* dup2: make @newfd name @oldfd's file, closing what it named. Returns
  * @newfd or -EBADF. May sleep. */
 int fd_dup2(struct fd_table *t, int oldfd, int newfd) __must_check;
+/* dup3: as fd_dup2 with the new descriptor's close-on-exec bit @cloexec
+ * (the same descriptor is left alone: the caller refuses it). */
+int fd_dup3(struct fd_table *t, int oldfd, int newfd, bool cloexec) __must_check;
+/* F_DUPFD: the lowest free descriptor at or above @min for @fd's file.
+ * Returns it, -EBADF, -EINVAL (@min out of the table) or -EMFILE. */
+int fd_dup_from(struct fd_table *t, int fd, int min, bool cloexec) __must_check;
 
 /* The close-on-exec bit: fd_set_cloexec returns 0 or -EBADF,
  * fd_is_cloexec false for a closed descriptor. */

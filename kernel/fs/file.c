@@ -150,6 +150,13 @@ ssize_t vfs_read(struct file *f, void *buf, size_t n)
 	return r;
 }
 
+void file_set_status_flags(struct file *f, unsigned int flags)
+{
+	mutex_lock(&f->pos_lock);
+	WRITE_ONCE(f->flags, (f->flags & ~FILE_SETFL_MASK) | (flags & FILE_SETFL_MASK));
+	mutex_unlock(&f->pos_lock);
+}
+
 ssize_t vfs_write(struct file *f, const void *buf, size_t n)
 {
 	int64_t end = 0;

@@ -23,7 +23,8 @@
 struct inode;
 
 struct file {
-	/* Immutable after open: */
+	/* Immutable after open (flags: but O_APPEND and O_NONBLOCK, which
+	 * file_set_status_flags changes under pos_lock): */
 	struct vfs_path path;
 	struct inode *inode; // path.dentry's inode (it holds the reference)
 	unsigned int flags;  // O_ACCMODE | O_APPEND | ... as opened
@@ -68,6 +69,11 @@ int64_t vfs_lseek(struct file *f, int64_t off, int whence) __must_check;
  * the bytes used, 0 at the end, -ENOTDIR, or -EINVAL (@size too small for
  * the next record). May sleep. */
 ssize_t vfs_getdents64(struct file *f, void *buf, size_t size) __must_check;
+
+/* fcntl(F_SETFL): set the status flags O_APPEND and O_NONBLOCK from
+ * @flags (other bits are ignored, as Linux does). May sleep. */
+#define FILE_SETFL_MASK (O_APPEND | O_NONBLOCK)
+void file_set_status_flags(struct file *f, unsigned int flags);
 
 /* stat, truncate (-EINVAL unless open for writing) and fsync of an open
  * file. May sleep. */

@@ -202,17 +202,18 @@ static int nd_link(struct vfs_nd *nd, struct inode *old)
 	return err;
 }
 
-int vfs_link(const struct vfs_path *cwd, const char *oldpath, const char *newpath)
+int vfs_linkat(const struct vfs_path *ocwd, const char *oldpath, const struct vfs_path *ncwd,
+	       const char *newpath, bool follow)
 {
 	struct vfs_path op;
 	struct inode *old;
 	struct vfs_nd nd;
-	int err = vfs_walk(cwd, oldpath, 0, &op);
+	int err = vfs_walk(ocwd, oldpath, follow ? WALK_FOLLOW : 0, &op);
 
 	if (err)
 		return err;
 	old = dentry_inode(op.dentry);
-	err = inode_is_dir(old) ? -EPERM : nd_lock_last(cwd, newpath, -EEXIST, &nd);
+	err = inode_is_dir(old) ? -EPERM : nd_lock_last(ncwd, newpath, -EEXIST, &nd);
 	if (err)
 		goto out_put;
 	if (nd.parent.mnt != op.mnt)
@@ -229,4 +230,9 @@ int vfs_link(const struct vfs_path *cwd, const char *oldpath, const char *newpat
 out_put:
 	vfs_path_put(&op);
 	return err;
+}
+
+int vfs_link(const struct vfs_path *cwd, const char *oldpath, const char *newpath)
+{
+	return vfs_linkat(cwd, oldpath, cwd, newpath, false);
 }

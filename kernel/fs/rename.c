@@ -20,6 +20,7 @@ struct rename_req {
 	struct inode *odir, *ndir;  // locked once resolved
 	struct dentry *oldd, *newd; // referenced
 	struct inode *src, *victim; // victim may be NULL
+	unsigned int flags;	    // VFS_RENAME_*
 };
 
 static void lock_two_dirs(struct rename_req *r)
@@ -55,6 +56,8 @@ static int rename_check(struct rename_req *r)
 	r->victim = dentry_inode(r->newd);
 	if (!r->src)
 		return -ENOENT;
+	if ((r->flags & VFS_RENAME_NOREPLACE) && r->victim)
+		return -EEXIST;
 	sdir = inode_is_dir(r->src);
 	if (!sdir && (r->ol.must_dir || r->nl.must_dir))
 		return -ENOTDIR;
@@ -162,17 +165,22 @@ static int rename_resolved(struct rename_req *r)
 	return err;
 }
 
-int vfs_rename(const struct vfs_path *cwd, const char *oldpath, const char *newpath)
+int vfs_renameat(const struct vfs_path *ocwd, const char *oldpath, const struct vfs_path *ncwd,
+		 const char *newpath, unsigned int flags)
 {
-	struct rename_req *r = kzalloc(sizeof(*r));
+	struct rename_req *r;
 	int err;
 
+	if (flags & ~VFS_RENAME_NOREPLACE)
+		return -EINVAL;
+	r = kzalloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	err = vfs_walk_parent(cwd, oldpath, &r->op, &r->ol);
+	r->flags = flags;
+	err = vfs_walk_parent(ocwd, oldpath, &r->op, &r->ol);
 	if (err)
 		goto out_free;
-	err = vfs_walk_parent(cwd, newpath, &r->np, &r->nl);
+	err = vfs_walk_parent(ncwd, newpath, &r->np, &r->nl);
 	if (err)
 		goto out_put_old;
 	err = rename_resolved(r);
@@ -184,4 +192,9 @@ out_put_old:
 out_free:
 	kfree(r);
 	return err;
+}
+
+int vfs_rename(const struct vfs_path *cwd, const char *oldpath, const char *newpath)
+{
+	return vfs_renameat(cwd, oldpath, cwd, newpath, 0);
 }

@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -62,8 +63,18 @@ int vfs_unlink(const struct vfs_path *cwd, const char *path) __must_check;
  * Renaming a file onto another name of itself does nothing.
  */
 int vfs_rename(const struct vfs_path *cwd, const char *oldpath, const char *newpath) __must_check;
+/* renameat2(2): @oldpath from @ocwd and @newpath from @ncwd; with
+ * VFS_RENAME_NOREPLACE an existing @newpath is -EEXIST (checked under the
+ * directory locks, so atomically). Other flags: -EINVAL. */
+#define VFS_RENAME_NOREPLACE 1u
+int vfs_renameat(const struct vfs_path *ocwd, const char *oldpath, const struct vfs_path *ncwd,
+		 const char *newpath, unsigned int flags) __must_check;
 /* link(2): -EPERM for a directory, -EEXIST, -EXDEV, -EMLINK. */
 int vfs_link(const struct vfs_path *cwd, const char *oldpath, const char *newpath) __must_check;
+/* linkat(2): @oldpath from @ocwd (its final symlink followed if @follow,
+ * AT_SYMLINK_FOLLOW), the new name @newpath from @ncwd. */
+int vfs_linkat(const struct vfs_path *ocwd, const char *oldpath, const struct vfs_path *ncwd,
+	       const char *newpath, bool follow) __must_check;
 /* symlink(2): a link at @linkpath containing @target (not checked). */
 int vfs_symlink(const struct vfs_path *cwd, const char *target, const char *linkpath) __must_check;
 /* readlink(2): the target, not NUL-terminated, truncated to @size;
@@ -77,6 +88,8 @@ int vfs_truncate(const struct vfs_path *cwd, const char *path, int64_t len) __mu
 int vfs_stat(const struct vfs_path *cwd, const char *path, struct linux_stat *st) __must_check;
 int vfs_lstat(const struct vfs_path *cwd, const char *path, struct linux_stat *st) __must_check;
 int vfs_statfs(const struct vfs_path *cwd, const char *path, struct linux_statfs *st) __must_check;
+/* statfs of the filesystem @p is on (fstatfs). */
+int vfs_statfs_path(const struct vfs_path *p, struct linux_statfs *st) __must_check;
 /* chmod/chown/utimensat: stored and shown; nothing is enforced yet.
  * chown takes (uint32_t)-1 for "unchanged"; @times NULL means now, and a
  * tv_nsec of LINUX_UTIME_NOW / LINUX_UTIME_OMIT works as in Linux. */
@@ -85,6 +98,8 @@ int vfs_chown(const struct vfs_path *cwd, const char *path, uint32_t uid, uint32
 	__must_check;
 int vfs_utimens(const struct vfs_path *cwd, const char *path, const struct linux_timespec times[2])
 	__must_check;
+/* utimensat on a resolved inode (the same rules). */
+int vfs_utimens_inode(struct inode *inode, const struct linux_timespec times[2]) __must_check;
 /* Write back every filesystem (sync(2)). */
 int vfs_sync(void) __must_check;
 

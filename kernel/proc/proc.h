@@ -24,6 +24,7 @@ struct task;
 #define PROC_NAME_MAX 16
 #define PROC_ARG_MAX (128 * 1024) /* argv + envp bytes, like Linux's 32 pages */
 #define PROC_NSIG 64
+#define PROC_NRLIMITS 16 /* Linux's RLIM_NLIMITS */
 
 /* The signals a fault ends a process with (Linux's numbers). */
 enum {
@@ -62,6 +63,14 @@ struct proc {
 	size_t args_len;
 	char path[128];
 	int exec_error; /* 0, or why the program could not start */
+	/* limits and accounting (syscall/info.c). Owner; all zero at spawn,
+	 * which info.c reads as Linux's defaults until a setrlimit: */
+	bool rlimits_set;
+	struct proc_rlimit {
+		uint64_t cur, max;
+	} rlimits[PROC_NRLIMITS];
+	uint64_t child_cpu_ns;	    /* CPU time of waited-for children (RUSAGE_CHILDREN) */
+	char comm[PROC_NAME_MAX]; /* prctl(PR_SET_NAME); "" means name */
 };
 
 /*

@@ -7,6 +7,7 @@
  */
 #include "sched/task.h"
 
+#include "arch/arch.h"
 #include "core/log.h"
 #include "core/panic.h"
 #include "include/atomic.h"
@@ -223,6 +224,16 @@ const char *task_state_name(enum task_state s)
 		[TASK_SLEEPING] = "sleeping", [TASK_EXITED] = "exited",
 	};
 	return (unsigned int)s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+uint64_t task_cpu_time_ns(void)
+{
+	struct task *t = task_current();
+	unsigned long flags = arch_irq_save(); // no switch between the reads
+	uint64_t ns = t->runtime_ns, since = t->slice_start_ns, now = ktime_ns();
+
+	arch_irq_restore(flags);
+	return now > since ? ns + (now - since) : ns;
 }
 
 size_t task_list(struct task_info *out, size_t max)

@@ -100,6 +100,10 @@ void task_sleep_ns(uint64_t ns);
 /* The calling task. */
 struct task *task_current(void);
 
+/* CPU time the calling task has used, including the current slice (for
+ * the CPU-time clocks, getrusage and times). */
+uint64_t task_cpu_time_ns(void);
+
 /* One-letter and long names of a state ("R", "running"). */
 const char *task_state_name(enum task_state s);
 

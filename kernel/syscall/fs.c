@@ -1,45 +1,38 @@
 /*
- * File system calls: read/write and their vector forms, open(at), close,
- * lseek, the stat family, getdents64 and a minimal ioctl. Data passes
+ * File system calls on data and metadata: read/write, their positioned
+ * (pread64/pwrite64) and vector forms, open(at)/creat, close, lseek, the
+ * stat family with statx, getdents64, truncate, the fsync family and
+ * statfs; plus the helpers the other files of the family share (fd and
+ * path lookup, the *at start directory). Names are fs_path.c's business,
+ * descriptors fs_fd.c's. Data passes
  * through a kernel bounce buffer of at most BOUNCE bytes per step; a
  * short count is returned when a later step fails after some bytes moved,
  * as Linux does. Paths are copied in with strncpy_from_user.
  * Locking: none of its own; fd_get takes the table's lock, the VFS its.
  */
+#include "fs/dcache.h"
 #include "fs/fdtable.h"
 #include "fs/file.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/resource.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "proc/proc.h"
 #include "syscall/syscall_internal.h"
 
 #define BOUNCE 4096
-#define PATH_MAX 4096
 #define IOV_MAX 1024
 #define MAX_RW 0x7ffff000ul /* Linux's MAX_RW_COUNT */
-#define TCGETS 0x5401
-#define TIOCGWINSZ 0x5413
-#define CONSOLE_RDEV ((5u << 8) | 1) /* 5:1, /dev/console */
-#define TTY_MAJOR 4
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_DUPFD_CLOEXEC 1030
-#define FD_CLOEXEC 1
 
-static struct file *get_file(int fd)
+struct file *sys_file(int fd)
 {
-	struct proc *p = proc_current();
-
-	return fd < 0 ? NULL : fd_get(p->fds, fd);
+	return fd < 0 ? NULL : fd_get(proc_current()->fds, fd);
 }
 
-/* Move up to @count bytes between @f and user @buf; @write picks the way. */
-static long rw(struct file *f, uptr_t buf, size_t count, bool write)
+/* Move up to @count bytes between @f and user @buf; @write picks the way;
+ * at *@off (advanced) when @off is given, else at the file's offset. */
+static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *off)
 {
 	uint8_t *k = kmalloc(BOUNCE);
 	size_t done = 0;
@@ -54,7 +47,10 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write)
 
 		if (write && (err = copy_from_user(k, uptr_add(buf, done), n)))
 			break;
-		got = write ? vfs_write(f, k, n) : vfs_read(f, k, n);
+		if (off)
+			got = write ? vfs_pwrite(f, k, n, *off) : vfs_pread(f, k, n, *off);
+		else
+			got = write ? vfs_write(f, k, n) : vfs_read(f, k, n);
 		if (got < 0) {
 			err = got;
 			break;
@@ -62,6 +58,8 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write)
 		if (!write && (err = copy_to_user(uptr_add(buf, done), k, (size_t)got)))
 			break;
 		done += (size_t)got;
+		if (off)
+			*off += got;
 		if ((size_t)got < n)
 			break; /* end of file, or a partial device read */
 	}
@@ -69,29 +67,52 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write)
 	return done ? (long)done : err;
 }
 
-static long rw_fd(int fd, uptr_t buf, size_t count, bool write)
+/* Files without a position (pipes, sockets, terminals): -ESPIPE for the
+ * positioned calls, as Linux (no FMODE_PREAD/PWRITE). */
+static bool is_stream(struct file *f)
 {
-	struct file *f = get_file(fd);
+	uint32_t type = f->inode->mode & S_IFMT;
+
+	return type == S_IFIFO || type == S_IFSOCK || sys_is_tty(f);
+}
+
+static long rw_fd(int fd, uptr_t buf, size_t count, bool write, int64_t *off)
+{
+	struct file *f = sys_file(fd);
 	long ret;
 
 	if (!f)
 		return -EBADF;
-	if (count && !uptr_range_ok(buf, MIN(count, MAX_RW)))
+	if (off && is_stream(f))
+		ret = -ESPIPE;
+	else if (off && *off < 0)
+		ret = -EINVAL;
+	else if (count && !uptr_range_ok(buf, MIN(count, MAX_RW)))
 		ret = -EFAULT;
 	else
-		ret = rw(f, buf, count, write);
+		ret = rw(f, buf, count, write, off);
 	file_put(f);
 	return ret;
 }
 
 long sys_read(int fd, uptr_t buf, size_t count)
 {
-	return rw_fd(fd, buf, count, false);
+	return rw_fd(fd, buf, count, false, NULL);
 }
 
 long sys_write(int fd, uptr_t buf, size_t count)
 {
-	return rw_fd(fd, buf, count, true);
+	return rw_fd(fd, buf, count, true, NULL);
+}
+
+long sys_pread64(int fd, uptr_t buf, size_t count, int64_t off)
+{
+	return rw_fd(fd, buf, count, false, &off);
+}
+
+long sys_pwrite64(int fd, uptr_t buf, size_t count, int64_t off)
+{
+	return rw_fd(fd, buf, count, true, &off);
 }
 
 struct iovec_user {
@@ -105,7 +126,7 @@ static long rw_vec(int fd, uptr_t iov, int iovcnt, bool write)
 
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return -EINVAL;
-	f = get_file(fd);
+	f = sys_file(fd);
 	if (!f)
 		return -EBADF;
 	for (int i = 0; i < iovcnt; i++) {
@@ -121,7 +142,7 @@ static long rw_vec(int fd, uptr_t iov, int iovcnt, bool write)
 			ret = -EFAULT;
 			break;
 		}
-		ret = rw(f, uptr(v.base), v.len, write);
+		ret = rw(f, uptr(v.base), v.len, write, NULL);
 		if (ret < 0)
 			break;
 		total += ret;
@@ -142,15 +163,14 @@ long sys_writev(int fd, uptr_t iov, int iovcnt)
 	return rw_vec(fd, iov, iovcnt, true);
 }
 
-/* Copy in a path (kmalloc'd into *@out, kfree it). */
-static long get_path(uptr_t path, char **out)
+long sys_get_path(uptr_t path, char **out)
 {
-	char *k = kmalloc(PATH_MAX);
+	char *k = kmalloc(SYS_PATH_MAX);
 	ssize_t n;
 
 	if (!k)
 		return -ENOMEM;
-	n = strncpy_from_user(k, path, PATH_MAX);
+	n = strncpy_from_user(k, path, SYS_PATH_MAX);
 	if (n < 0) {
 		kfree(k);
 		return n;
@@ -159,39 +179,72 @@ static long get_path(uptr_t path, char **out)
 	return n;
 }
 
-/* The directory @dirfd names for a relative path (NULL: the root, which is
- * the working directory until processes get one). *@dir holds a ref. */
-static long dir_of(int dirfd, const char *path, struct file **dir)
+long sys_at_start(int dirfd, const char *path, struct vfs_path *out)
 {
-	*dir = NULL;
-	if (path[0] == '/' || dirfd == AT_FDCWD)
+	struct file *f;
+	long err = 0;
+
+	if (path[0] == '/' || dirfd == AT_FDCWD) {
+		*out = proc_current()->cwd;
+		vfs_path_get(out);
 		return 0;
-	*dir = get_file(dirfd);
-	return *dir ? 0 : -EBADF;
+	}
+	f = sys_file(dirfd);
+	if (!f)
+		return -EBADF;
+	if (!inode_is_dir(f->inode) && path[0]) { // "" with AT_EMPTY_PATH: the file
+		err = -ENOTDIR;
+	} else {
+		*out = f->path;
+		vfs_path_get(out);
+	}
+	file_put(f);
+	return err;
+}
+
+long sys_at_path(int dirfd, uptr_t upath, char **path, struct vfs_path *start)
+{
+	long err = sys_get_path(upath, path);
+
+	if (err < 0)
+		return err;
+	err = sys_at_start(dirfd, *path, start);
+	if (err)
+		kfree(*path);
+	return err;
 }
 
 long sys_openat(int dirfd, uptr_t upath, int flags, uint32_t mode)
 {
 	struct proc *p = proc_current();
-	struct file *dir, *f;
+	struct vfs_path start;
+	struct file *f;
 	char *path;
-	long err = get_path(upath, &path);
+	long err = sys_at_path(dirfd, upath, &path, &start);
 
-	if (err < 0)
+	if (err)
 		return err;
-	err = dir_of(dirfd, path, &dir);
-	if (!err)
-		err = vfs_open(dir ? &dir->path : NULL, path, (unsigned int)flags & ~O_CLOEXEC,
-			       mode & 07777, &f);
-	if (dir)
-		file_put(dir);
+	err = path[0] ? vfs_open(&start, path, (unsigned int)flags & ~O_CLOEXEC,
+				 mode & 07777 & ~p->umask, &f)
+		      : -ENOENT;
+	vfs_path_put(&start);
 	kfree(path);
 	if (err)
 		return err;
 	err = fd_install(p->fds, f, flags & O_CLOEXEC);
-	if (err < 0)
+	if (err < 0) {
 		file_put(f);
+	} else if ((uint64_t)err >= sys_rlimit_cur(RLIMIT_NOFILE)) {
+		int closed = fd_close(p->fds, (int)err); // over the soft limit
+
+		err = closed ? closed : -EMFILE;
+	}
 	return err;
+}
+
+long sys_creat(uptr_t path, uint32_t mode)
+{
+	return sys_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
 long sys_close(int fd)
@@ -201,7 +254,7 @@ long sys_close(int fd)
 
 long sys_lseek(int fd, int64_t off, int whence)
 {
-	struct file *f = get_file(fd);
+	struct file *f = sys_file(fd);
 	int64_t ret;
 
 	if (!f)
@@ -213,7 +266,7 @@ long sys_lseek(int fd, int64_t off, int whence)
 
 long sys_fstat(int fd, uptr_t ust)
 {
-	struct file *f = get_file(fd);
+	struct file *f = sys_file(fd);
 	struct linux_stat st;
 	long err;
 
@@ -224,37 +277,91 @@ long sys_fstat(int fd, uptr_t ust)
 	return err ? err : copy_to_user(ust, &st, sizeof(st));
 }
 
+/* The inode @dirfd/@upath names (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW),
+ * stat-filled into *@st. */
+static long stat_at(int dirfd, uptr_t upath, int flags, struct linux_stat *st)
+{
+	struct vfs_path start;
+	char *path;
+	long err = sys_at_path(dirfd, upath, &path, &start);
+
+	if (err)
+		return err;
+	if (path[0])
+		err = (flags & AT_SYMLINK_NOFOLLOW) ? vfs_lstat(&start, path, st)
+						    : vfs_stat(&start, path, st);
+	else if (flags & AT_EMPTY_PATH)
+		inode_fill_stat(dentry_inode(start.dentry), st);
+	else
+		err = -ENOENT;
+	vfs_path_put(&start);
+	kfree(path);
+	return err;
+}
+
 long sys_newfstatat(int dirfd, uptr_t upath, uptr_t ust, int flags)
 {
 	struct linux_stat st;
-	struct file *dir;
-	char *path;
 	long err;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	err = get_path(upath, &path);
-	if (err < 0)
-		return err;
-	if (path[0] == '\0' && (flags & AT_EMPTY_PATH)) {
-		kfree(path);
-		return dirfd == AT_FDCWD ? -EINVAL : sys_fstat(dirfd, ust);
-	}
-	err = path[0] ? dir_of(dirfd, path, &dir) : -ENOENT;
-	if (!err) {
-		const struct vfs_path *cwd = dir ? &dir->path : NULL;
-		err = (flags & AT_SYMLINK_NOFOLLOW) ? vfs_lstat(cwd, path, &st)
-						    : vfs_stat(cwd, path, &st);
-		if (dir)
-			file_put(dir);
-	}
-	kfree(path);
+	err = stat_at(dirfd, upath, flags, &st);
 	return err ? err : copy_to_user(ust, &st, sizeof(st));
+}
+
+/* Linux's dev_t split (include/linux/kdev_t.h, the user encoding). */
+static uint32_t dev_major(uint64_t d)
+{
+	return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffull));
+}
+
+static uint32_t dev_minor(uint64_t d)
+{
+	return (uint32_t)((d & 0xff) | ((d >> 12) & ~0xffull));
+}
+
+static struct linux_statx_timestamp stx_time(uint64_t sec, uint64_t nsec)
+{
+	return (struct linux_statx_timestamp){ .tv_sec = (int64_t)sec, .tv_nsec = (uint32_t)nsec };
+}
+
+long sys_statx(int dirfd, uptr_t upath, int flags, unsigned int mask, uptr_t ubuf)
+{
+	struct linux_statx sx;
+	struct linux_stat st;
+	long err;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX__RESERVED))
+		return -EINVAL;
+	err = stat_at(dirfd, upath, flags, &st);
+	if (err)
+		return err;
+	memset(&sx, 0, sizeof(sx));
+	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_blksize = (uint32_t)st.st_blksize;
+	sx.stx_nlink = (uint32_t)st.st_nlink;
+	sx.stx_uid = st.st_uid;
+	sx.stx_gid = st.st_gid;
+	sx.stx_mode = (uint16_t)st.st_mode;
+	sx.stx_ino = st.st_ino;
+	sx.stx_size = (uint64_t)st.st_size;
+	sx.stx_blocks = (uint64_t)st.st_blocks;
+	sx.stx_atime = stx_time(st.st_atime_sec, st.st_atime_nsec);
+	sx.stx_mtime = stx_time(st.st_mtime_sec, st.st_mtime_nsec);
+	sx.stx_ctime = stx_time(st.st_ctime_sec, st.st_ctime_nsec);
+	sx.stx_rdev_major = dev_major(st.st_rdev);
+	sx.stx_rdev_minor = dev_minor(st.st_rdev);
+	sx.stx_dev_major = dev_major(st.st_dev);
+	sx.stx_dev_minor = dev_minor(st.st_dev);
+	return copy_to_user(ubuf, &sx, sizeof(sx));
 }
 
 long sys_getdents64(int fd, uptr_t buf, size_t count)
 {
-	struct file *f = get_file(fd);
+	struct file *f = sys_file(fd);
 	size_t n = MIN(count, (size_t)BOUNCE * 16);
 	uint8_t *k;
 	ssize_t got;
@@ -274,79 +381,81 @@ long sys_getdents64(int fd, uptr_t buf, size_t count)
 	return got;
 }
 
-long sys_fcntl(int fd, int cmd, unsigned long arg)
+long sys_truncate(uptr_t upath, int64_t len)
 {
-	struct fd_table *t = proc_current()->fds;
-	struct file *f = get_file(fd);
-	long ret;
+	struct vfs_path start;
+	char *path;
+	long err = sys_at_path(AT_FDCWD, upath, &path, &start);
+
+	if (err)
+		return err;
+	err = path[0] ? vfs_truncate(&start, path, len) : -ENOENT;
+	vfs_path_put(&start);
+	kfree(path);
+	return err;
+}
+
+long sys_ftruncate(int fd, int64_t len)
+{
+	struct file *f = sys_file(fd);
+	long err;
 
 	if (!f)
 		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		/* Only the lowest free descriptor (arg 0) for now. */
-		ret = arg ? -EINVAL : fd_dup(t, fd);
-		if (ret >= 0 && cmd == F_DUPFD_CLOEXEC && fd_set_cloexec(t, (int)ret, true))
-			ret = -EBADF;
-		break;
-	case F_GETFD:
-		ret = fd_is_cloexec(t, fd) ? FD_CLOEXEC : 0;
-		break;
-	case F_SETFD:
-		ret = fd_set_cloexec(t, fd, arg & FD_CLOEXEC);
-		break;
-	case F_GETFL:
-		ret = f->flags & ~O_CLOEXEC;
-		break;
-	case F_SETFL:
-		ret = 0; /* O_APPEND/O_NONBLOCK changes are not kept yet */
-		break;
-	default:
-		ret = -EINVAL;
-	}
-	file_put(f);
-	return ret;
-}
-
-/* Linux's struct termios (asm-generic/termbits.h), the kernel's layout. */
-struct kernel_termios {
-	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-	uint8_t c_line;
-	uint8_t c_cc[19];
-};
-
-struct winsize {
-	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
-static bool is_tty(struct file *f)
-{
-	struct linux_stat st;
-
-	return vfs_fstat(f, &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR &&
-	       (st.st_rdev == CONSOLE_RDEV || st.st_rdev >> 8 == TTY_MAJOR);
-}
-
-long sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
-{
-	/* The console in cooked mode, as a fresh Linux tty: ICRNL|IXON,
-	 * OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN
-	 * |ECHOCTL|ECHOKE; ^C ^\ ^? ^U ^D. */
-	static const struct kernel_termios tio = { 0x500,  0x5, 0xbf,
-						   0x8a3b, 0,	{ 3, 28, 127, 21, 4, 0, 1 } };
-	static const struct winsize ws = { 24, 80, 0, 0 };
-	struct file *f = get_file(fd);
-	long err = -ENOTTY;
-
-	if (!f)
-		return -EBADF;
-	if (is_tty(f)) {
-		if (cmd == TCGETS)
-			err = copy_to_user(uptr(arg), &tio, sizeof(tio));
-		else if (cmd == TIOCGWINSZ)
-			err = copy_to_user(uptr(arg), &ws, sizeof(ws));
-	}
+	if (len < 0)
+		err = -EINVAL;
+	else if (inode_is_dir(f->inode) || !S_ISREG(f->inode->mode))
+		err = -EINVAL; // Linux: not a regular file (a directory too)
+	else
+		err = vfs_ftruncate(f, len);
 	file_put(f);
 	return err;
+}
+
+long sys_fsync(int fd)
+{
+	struct file *f = sys_file(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = vfs_fsync(f);
+	file_put(f);
+	return err;
+}
+
+long sys_sync(void)
+{
+	int err = vfs_sync();
+
+	(void)err; // sync(2) cannot fail: errors show at the next fsync
+	return 0;
+}
+
+long sys_statfs(uptr_t upath, uptr_t ubuf)
+{
+	struct linux_statfs st;
+	struct vfs_path start;
+	char *path;
+	long err = sys_at_path(AT_FDCWD, upath, &path, &start);
+
+	if (err)
+		return err;
+	err = path[0] ? vfs_statfs(&start, path, &st) : -ENOENT;
+	vfs_path_put(&start);
+	kfree(path);
+	return err ? err : copy_to_user(ubuf, &st, sizeof(st));
+}
+
+long sys_fstatfs(int fd, uptr_t ubuf)
+{
+	struct linux_statfs st;
+	struct file *f = sys_file(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = vfs_statfs_path(&f->path, &st);
+	file_put(f);
+	return err ? err : copy_to_user(ubuf, &st, sizeof(st));
 }

@@ -1,5 +1,5 @@
 /*
- * Process system calls: exit, the id calls, uname, arch_prctl,
+ * Process system calls: exit, the id calls, arch_prctl,
  * set_tid_address and the signal calls, which only store for now (no
  * signal is ever delivered yet).
  * Locking: the fields touched are the calling process's own (Owner).
@@ -17,7 +17,6 @@
 #define SIG_SETMASK 2
 #define SIGKILL 9
 #define SIGSTOP 19
-#define UTS_LEN 65
 
 long sys_exit_group(int code)
 {
@@ -32,19 +31,6 @@ long sys_getpid(void)
 long sys_getppid(void)
 {
 	return proc_current()->ppid;
-}
-
-long sys_uname(uptr_t buf)
-{
-	char u[6][UTS_LEN];
-	static const char *const fields[6] = {
-		"Corvid", "corvid", "0.1", "#1", "x86_64", "(none)"
-	};
-
-	memset(u, 0, sizeof(u));
-	for (int i = 0; i < 6; i++)
-		strlcpy(u[i], fields[i], UTS_LEN);
-	return copy_to_user(buf, u, sizeof(u));
 }
 
 long sys_arch_prctl(int code, unsigned long addr)

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -178,7 +179,10 @@ enum {
 /* *at() conventions (Linux include/uapi/linux/fcntl.h). */
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_NO_AUTOMOUNT 0x800
 #define AT_EMPTY_PATH 0x1000
+#define AT_STATX_SYNC_TYPE 0x6000
+#define SYS_PATH_MAX 4096 // PATH_MAX, with its NUL
 
 /* fs.c */
 long sys_read(int fd, uptr_t buf, size_t count);
@@ -191,14 +195,60 @@ long sys_lseek(int fd, int64_t off, int whence);
 long sys_fstat(int fd, uptr_t st);
 long sys_newfstatat(int dirfd, uptr_t path, uptr_t st, int flags);
 long sys_getdents64(int fd, uptr_t buf, size_t count);
+long sys_pread64(int fd, uptr_t buf, size_t count, int64_t off);
+long sys_pwrite64(int fd, uptr_t buf, size_t count, int64_t off);
+long sys_creat(uptr_t path, uint32_t mode);
+long sys_statx(int dirfd, uptr_t path, int flags, unsigned int mask, uptr_t buf);
+long sys_truncate(uptr_t path, int64_t len);
+long sys_ftruncate(int fd, int64_t len);
+long sys_fsync(int fd);
+long sys_sync(void);
+long sys_statfs(uptr_t path, uptr_t buf);
+long sys_fstatfs(int fd, uptr_t buf);
+/* Helpers the files family shares (fs.c): the open file at @fd with a
+ * reference, or NULL (-EBADF); a path copied in (kmalloc'd into *@out,
+ * SYS_PATH_MAX bytes, kfree it; returns its length or -EFAULT,
+ * -ENAMETOOLONG, -ENOMEM); the referenced start directory of an *at call
+ * (the working directory for AT_FDCWD or an absolute path; -EBADF, and
+ * -ENOTDIR for a non-directory unless @path is ""); and both at once. */
+struct file;
+struct vfs_path;
+struct file *sys_file(int fd);
+long sys_get_path(uptr_t path, char **out);
+long sys_at_start(int dirfd, const char *path, struct vfs_path *out);
+long sys_at_path(int dirfd, uptr_t upath, char **path, struct vfs_path *start);
+
+/* fs_fd.c */
+long sys_dup(int fd);
+long sys_dup2(int oldfd, int newfd);
+long sys_dup3(int oldfd, int newfd, int flags);
 long sys_ioctl(int fd, unsigned long cmd, unsigned long arg);
 long sys_fcntl(int fd, int cmd, unsigned long arg);
+/* Is @f a terminal (the console or a tty device)? */
+bool sys_is_tty(struct file *f);
+
+/* fs_path.c */
+long sys_mkdirat(int dirfd, uptr_t path, uint32_t mode);
+long sys_unlinkat(int dirfd, uptr_t path, int flags);
+long sys_renameat2(int olddirfd, uptr_t oldpath, int newdirfd, uptr_t newpath, unsigned int flags);
+long sys_linkat(int olddirfd, uptr_t oldpath, int newdirfd, uptr_t newpath, int flags);
+long sys_symlinkat(uptr_t target, int newdirfd, uptr_t linkpath);
+long sys_readlinkat(int dirfd, uptr_t path, uptr_t buf, int bufsiz);
+long sys_chdir(uptr_t path);
+long sys_fchdir(int fd);
+long sys_getcwd(uptr_t buf, size_t size);
+long sys_faccessat2(int dirfd, uptr_t path, int mode, int flags);
+long sys_fchmodat(int dirfd, uptr_t path, uint32_t mode);
+long sys_fchmod(int fd, uint32_t mode);
+long sys_fchownat(int dirfd, uptr_t path, uint32_t uid, uint32_t gid, int flags);
+long sys_fchown(int fd, uint32_t uid, uint32_t gid);
+long sys_utimensat(int dirfd, uptr_t path, uptr_t times, int flags);
+long sys_umask(uint32_t mask);
 
 /* proc.c */
 long sys_exit_group(int code);
 long sys_getpid(void);
 long sys_getppid(void);
-long sys_uname(uptr_t buf);
 long sys_arch_prctl(int code, unsigned long addr);
 long sys_set_tid_address(uptr_t tidptr);
 long sys_rt_sigaction(int sig, uptr_t act, uptr_t oact, size_t sigsetsize);
@@ -211,3 +261,24 @@ long sys_munmap(unsigned long addr, size_t len);
 
 /* time.c */
 long sys_clock_gettime(int clk, uptr_t tp);
+long sys_clock_getres(int clk, uptr_t res);
+long sys_gettimeofday(uptr_t tv, uptr_t tz);
+long sys_time(uptr_t tloc);
+long sys_nanosleep(uptr_t req, uptr_t rem);
+long sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem);
+
+/* info.c */
+long sys_uname(uptr_t buf);
+long sys_getgroups(int size, uptr_t list);
+long sys_prlimit64(int pid, unsigned int res, uptr_t new_rlim, uptr_t old_rlim);
+long sys_getrlimit(unsigned int res, uptr_t rlim);
+long sys_setrlimit(unsigned int res, uptr_t rlim);
+long sys_getrusage(int who, uptr_t ru);
+long sys_times(uptr_t buf);
+long sys_sysinfo(uptr_t info);
+long sys_getrandom(uptr_t buf, size_t count, unsigned int flags);
+long sys_sched_getaffinity(int pid, unsigned int len, uptr_t mask);
+long sys_prctl(int option, unsigned long arg2);
+/* The calling process's soft limit for RLIMIT_* @res (RLIM_INFINITY for
+ * an unknown one). */
+uint64_t sys_rlimit_cur(unsigned int res);

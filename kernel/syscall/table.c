@@ -63,6 +63,94 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_readv((int)a[0], uptr(a[1]), (int)a[2]);
 	case NR_writev:
 		return sys_writev((int)a[0], uptr(a[1]), (int)a[2]);
+	case NR_pread64:
+		return sys_pread64((int)a[0], uptr(a[1]), a[2], (int64_t)a[3]);
+	case NR_pwrite64:
+		return sys_pwrite64((int)a[0], uptr(a[1]), a[2], (int64_t)a[3]);
+	case NR_creat:
+		return sys_creat(uptr(a[0]), (uint32_t)a[1]);
+	case NR_statx:
+		return sys_statx((int)a[0], uptr(a[1]), (int)a[2], (unsigned int)a[3], uptr(a[4]));
+	case NR_truncate:
+		return sys_truncate(uptr(a[0]), (int64_t)a[1]);
+	case NR_ftruncate:
+		return sys_ftruncate((int)a[0], (int64_t)a[1]);
+	case NR_fsync:
+	case NR_fdatasync: /* no metadata-only write-back: the same */
+		return sys_fsync((int)a[0]);
+	case NR_sync:
+		return sys_sync();
+	case NR_statfs:
+		return sys_statfs(uptr(a[0]), uptr(a[1]));
+	case NR_fstatfs:
+		return sys_fstatfs((int)a[0], uptr(a[1]));
+	case NR_dup:
+		return sys_dup((int)a[0]);
+	case NR_dup2:
+		return sys_dup2((int)a[0], (int)a[1]);
+	case NR_dup3:
+		return sys_dup3((int)a[0], (int)a[1], (int)a[2]);
+	case NR_mkdir:
+		return sys_mkdirat(AT_FDCWD, uptr(a[0]), (uint32_t)a[1]);
+	case NR_mkdirat:
+		return sys_mkdirat((int)a[0], uptr(a[1]), (uint32_t)a[2]);
+	case NR_rmdir:
+		return sys_unlinkat(AT_FDCWD, uptr(a[0]), 0x200 /* AT_REMOVEDIR */);
+	case NR_unlink:
+		return sys_unlinkat(AT_FDCWD, uptr(a[0]), 0);
+	case NR_unlinkat:
+		return sys_unlinkat((int)a[0], uptr(a[1]), (int)a[2]);
+	case NR_rename:
+		return sys_renameat2(AT_FDCWD, uptr(a[0]), AT_FDCWD, uptr(a[1]), 0);
+	case NR_renameat:
+		return sys_renameat2((int)a[0], uptr(a[1]), (int)a[2], uptr(a[3]), 0);
+	case NR_renameat2:
+		return sys_renameat2((int)a[0], uptr(a[1]), (int)a[2], uptr(a[3]),
+				     (unsigned int)a[4]);
+	case NR_link:
+		return sys_linkat(AT_FDCWD, uptr(a[0]), AT_FDCWD, uptr(a[1]), 0);
+	case NR_linkat:
+		return sys_linkat((int)a[0], uptr(a[1]), (int)a[2], uptr(a[3]), (int)a[4]);
+	case NR_symlink:
+		return sys_symlinkat(uptr(a[0]), AT_FDCWD, uptr(a[1]));
+	case NR_symlinkat:
+		return sys_symlinkat(uptr(a[0]), (int)a[1], uptr(a[2]));
+	case NR_readlink:
+		return sys_readlinkat(AT_FDCWD, uptr(a[0]), uptr(a[1]), (int)a[2]);
+	case NR_readlinkat:
+		return sys_readlinkat((int)a[0], uptr(a[1]), uptr(a[2]), (int)a[3]);
+	case NR_chdir:
+		return sys_chdir(uptr(a[0]));
+	case NR_fchdir:
+		return sys_fchdir((int)a[0]);
+	case NR_getcwd:
+		return sys_getcwd(uptr(a[0]), a[1]);
+	case NR_access:
+		return sys_faccessat2(AT_FDCWD, uptr(a[0]), (int)a[1], 0);
+	case NR_faccessat: /* no flags argument */
+		return sys_faccessat2((int)a[0], uptr(a[1]), (int)a[2], 0);
+	case NR_faccessat2:
+		return sys_faccessat2((int)a[0], uptr(a[1]), (int)a[2], (int)a[3]);
+	case NR_chmod:
+		return sys_fchmodat(AT_FDCWD, uptr(a[0]), (uint32_t)a[1]);
+	case NR_fchmodat:
+		return sys_fchmodat((int)a[0], uptr(a[1]), (uint32_t)a[2]);
+	case NR_fchmod:
+		return sys_fchmod((int)a[0], (uint32_t)a[1]);
+	case NR_chown:
+		return sys_fchownat(AT_FDCWD, uptr(a[0]), (uint32_t)a[1], (uint32_t)a[2], 0);
+	case NR_lchown:
+		return sys_fchownat(AT_FDCWD, uptr(a[0]), (uint32_t)a[1], (uint32_t)a[2],
+				    AT_SYMLINK_NOFOLLOW);
+	case NR_fchownat:
+		return sys_fchownat((int)a[0], uptr(a[1]), (uint32_t)a[2], (uint32_t)a[3],
+				    (int)a[4]);
+	case NR_fchown:
+		return sys_fchown((int)a[0], (uint32_t)a[1], (uint32_t)a[2]);
+	case NR_utimensat:
+		return sys_utimensat((int)a[0], uptr(a[1]), uptr(a[2]), (int)a[3]);
+	case NR_umask:
+		return sys_umask((uint32_t)a[0]);
 
 	/* ---- memory (mm.c) ---- */
 	case NR_mmap:
@@ -100,6 +188,16 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 	/* ---- time and sleeping (time.c) ---- */
 	case NR_clock_gettime:
 		return sys_clock_gettime((int)a[0], uptr(a[1]));
+	case NR_clock_getres:
+		return sys_clock_getres((int)a[0], uptr(a[1]));
+	case NR_gettimeofday:
+		return sys_gettimeofday(uptr(a[0]), uptr(a[1]));
+	case NR_time:
+		return sys_time(uptr(a[0]));
+	case NR_nanosleep:
+		return sys_nanosleep(uptr(a[0]), uptr(a[1]));
+	case NR_clock_nanosleep:
+		return sys_clock_nanosleep((int)a[0], (int)a[1], uptr(a[2]), uptr(a[3]));
 
 	/* ---- system information, limits, scheduling (info.c) ---- */
 	case NR_sched_yield:
@@ -107,6 +205,28 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return 0;
 	case NR_uname:
 		return sys_uname(uptr(a[0]));
+	case NR_getgroups:
+		return sys_getgroups((int)a[0], uptr(a[1]));
+	case NR_prlimit64:
+		return sys_prlimit64((int)a[0], (unsigned int)a[1], uptr(a[2]), uptr(a[3]));
+	case NR_getrlimit:
+		return sys_getrlimit((unsigned int)a[0], uptr(a[1]));
+	case NR_setrlimit:
+		return sys_setrlimit((unsigned int)a[0], uptr(a[1]));
+	case NR_getrusage:
+		return sys_getrusage((int)a[0], uptr(a[1]));
+	case NR_times:
+		return sys_times(uptr(a[0]));
+	case NR_sysinfo:
+		return sys_sysinfo(uptr(a[0]));
+	case NR_getrandom:
+		return sys_getrandom(uptr(a[0]), a[1], (unsigned int)a[2]);
+	case NR_sched_getaffinity:
+		return sys_sched_getaffinity((int)a[0], (unsigned int)a[1], uptr(a[2]));
+	case NR_prctl:
+		return sys_prctl((int)a[0], a[1]);
+	case NR_rseq:
+		return -ENOSYS; /* quietly: musl and glibc cope without it */
 
 	default:
 		return nosys(nr);

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <stddef.h>
+
 /* Make "devfs" mountable and seed the random generator. Boot, once,
  * after the block and virtio drivers have bound (pci_init). May sleep. */
 void devfs_register(void);
@@ -14,3 +16,7 @@ void devfs_register(void);
 /* Create /dev if it is missing and mount a devfs on it. Boot, once, after
  * the initramfs is unpacked. A failure is logged and the boot goes on. */
 void devfs_init(void);
+
+/* Fill @buf with @n bytes from the ChaCha20 generator behind /dev/urandom
+ * (getrandom(2)). May sleep. */
+void devfs_random_fill(void *buf, size_t n);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "drivers/block/blkdev.h"
+#include "fs/devfs/devfs.h"
 #include "fs/inode.h"
 
 #define DEVFS_MAGIC 0x1373 // Linux's old devfs f_type
@@ -65,10 +66,9 @@ extern const struct file_ops devfs_kmsg_fops;
 extern const struct file_ops devfs_random_fops;
 extern const struct file_ops devfs_blk_fops;
 
-/* random.c: seed the generator (boot), and fill @buf with @n bytes of its
- * output. May sleep. */
+/* random.c: seed the generator (boot). May sleep. Its output is
+ * devfs_random_fill() (fs/devfs/devfs.h). */
 void devfs_random_init(void);
-void devfs_random_fill(void *buf, size_t n);
 
 /* blk.c: the buffer-cache block size for @dev's device file. */
 uint32_t devfs_blk_size_for(const struct blkdev *dev);

@@ -67,6 +67,43 @@ _Static_assert(offsetof(struct linux_statfs, f_namelen) == 64, "statfs ABI");
 _Static_assert(offsetof(struct linux_statfs, f_flags) == 80, "statfs ABI");
 _Static_assert(sizeof(struct linux_statfs) == 120, "statfs ABI");
 
+/* statx(2)'s result (include/uapi/linux/stat.h). */
+struct linux_statx_timestamp {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t reserved;
+};
+
+struct linux_statx {
+	uint32_t stx_mask;
+	uint32_t stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink;
+	uint32_t stx_uid;
+	uint32_t stx_gid;
+	uint16_t stx_mode;
+	uint16_t spare0;
+	uint64_t stx_ino;
+	uint64_t stx_size;
+	uint64_t stx_blocks;
+	uint64_t stx_attributes_mask;
+	struct linux_statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major;
+	uint32_t stx_rdev_minor;
+	uint32_t stx_dev_major;
+	uint32_t stx_dev_minor;
+	uint64_t spare2[14]; // stx_mnt_id and newer fields: zero
+};
+
+_Static_assert(offsetof(struct linux_statx, stx_ino) == 0x20, "statx ABI");
+_Static_assert(offsetof(struct linux_statx, stx_atime) == 0x40, "statx ABI");
+_Static_assert(offsetof(struct linux_statx, stx_mtime) == 0x70, "statx ABI");
+_Static_assert(offsetof(struct linux_statx, stx_rdev_major) == 0x80, "statx ABI");
+_Static_assert(sizeof(struct linux_statx) == 0x100, "statx ABI");
+
+#define STATX_BASIC_STATS 0x7ffu // type, mode, nlink, uid, gid, times, ino, size, blocks
+#define STATX__RESERVED 0x80000000u
+
 /* A time stamp as utimensat(2) takes it (struct timespec on x86_64). */
 struct linux_timespec {
 	int64_t tv_sec;
