@@ -176,6 +176,7 @@ enum {
 	ARCH_MAP_USER = 1u << 2,
 	ARCH_MAP_UNCACHED = 1u << 3, /* strong uncacheable: MMIO registers */
 	ARCH_MAP_WC = 1u << 4,	     /* write-combining: framebuffers */
+	ARCH_MAP_NONE = 1u << 5,     /* user page that keeps its frame, no access */
 };
 
 /* A piece of the physical address space and how the direct map maps it. */
@@ -218,8 +219,10 @@ int arch_protect_page(uintptr_t va, unsigned int flags) __must_check;
  * any CPU. arch_as_map maps user page @va (ARCH_MAP_USER implied): 0,
  * -ENOMEM, -EEXIST or -EINVAL (a kernel address). arch_as_unmap returns 0,
  * -ENOENT or -EINVAL and flushes this CPU's TLB entry when @root is
- * loaded here (a process runs on one CPU at a time: single-threaded).
- * arch_as_activate loads @root (0: the kernel's) if it is not loaded.
+ * loaded here (other CPUs: arch_as_flush). arch_as_translate also finds
+ * ARCH_MAP_NONE pages (their flags say so).
+ * arch_as_activate loads @root (0: the kernel's) if it is not loaded, and
+ * records which root each CPU has loaded for arch_as_flush.
  */
 paddr_t arch_as_create(void) __must_check;
 void arch_as_destroy(paddr_t root, void (*free_frame)(paddr_t pa));
@@ -227,6 +230,45 @@ int arch_as_map(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags) __mu
 int arch_as_unmap(paddr_t root, uintptr_t va, paddr_t *pa);
 bool arch_as_translate(paddr_t root, uintptr_t va, paddr_t *pa, unsigned int *flags);
 void arch_as_activate(paddr_t root);
+
+/*
+ * Range edits of a user half ([@start, @end) page aligned, below
+ * USER_END; same locking as above). None of them flushes a TLB: the
+ * caller calls arch_as_flush() before the old entries may do harm.
+ * arch_as_copy maps every page of @src's range at the same address in
+ * @dst, write-protected in both (copy-on-write), and calls @get for each
+ * frame; 0, -ENOMEM (a page-table page; what was copied stays mapped) or
+ * -EEXIST. arch_as_protect sets the ARCH_MAP_* @flags of every mapped
+ * page of the range, without WRITE on a page whose frame @may_write
+ * (if not NULL) refuses; returns how many entries changed.
+ * arch_as_unmap_range unmaps every page of the range, handing each frame
+ * to @drop; returns how many. arch_as_replace points the mapped user page
+ * @va at @pa with @flags: 0, -ENOENT (not mapped) or -EINVAL.
+ */
+int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, void (*get)(paddr_t pa))
+	__must_check;
+size_t arch_as_protect(paddr_t root, uintptr_t start, uintptr_t end, unsigned int flags,
+		       bool (*may_write)(paddr_t pa));
+size_t arch_as_unmap_range(paddr_t root, uintptr_t start, uintptr_t end,
+			   void (*drop)(paddr_t pa, void *arg), void *arg);
+int arch_as_replace(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags) __must_check;
+
+/*
+ * TLB shootdown for a user address space: drop the entries for [@va, @va
+ * + @pages pages) of @root on every CPU that has @root loaded (this one
+ * included), waiting until each has. A CPU that loads @root later walks
+ * the edited tables (the CR3 write flushes). Call with interrupts
+ * enabled or disabled, holding no spinlock other than ones whose waiters
+ * poll arch_tlb_poll() (struct mm's lock). arch_as_flush_local flushes
+ * this CPU only (when @root is loaded here).
+ */
+void arch_as_flush(paddr_t root, uintptr_t va, size_t pages);
+void arch_as_flush_local(paddr_t root, uintptr_t va, size_t pages);
+
+/* Serve this CPU's pending TLB shootdown request, if any: for loops that
+ * spin with interrupts off waiting for a lock a shootdown initiator may
+ * hold. IRQ-safe. */
+void arch_tlb_poll(void);
 
 /* Physical address and ARCH_MAP_* flags of @va (any page size); false when
  * @va is not mapped. Lock-free: a racing edit may give either answer. */

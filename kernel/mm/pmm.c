@@ -5,13 +5,17 @@
  * free space below 4 GiB, and wraps the core in a lock. Memory above 4 GiB
  * joins only after vmm_init() has mapped it (pmm_init_late()).
  * Locking: pmm_lock (an IRQ-safe spinlock, LOCK_RANK_MM + 3),
- * a leaf lock: nothing else is taken while holding it.
+ * a leaf lock: nothing else is taken while holding it. The per-frame
+ * reference counts (frame_refs) are atomics outside the lock: a count is
+ * set to 1 when its block is allocated and to 0 when it is freed, and
+ * only holders of a reference change it in between (pmm.h).
  */
 #include "mm/pmm.h"
 
 #include "boot/multiboot2.h"
 #include "core/log.h"
 #include "core/panic.h"
+#include "include/atomic.h"
 #include "lib/string.h"
 #include "mm/debug.h"
 #include "mm/memrange.h"
@@ -35,6 +39,10 @@ static struct buddy buddy;
 static struct pmm_stats boot_stats;
 static struct memrange deferred[MAX_SEGMENTS];
 static int nr_deferred;
+
+/* Atomic (see the file comment); the array is immutable after init: */
+static uint32_t *frame_refs; /* one per frame number below nr_frames */
+static uint64_t nr_frames;
 
 /* Init-time scratch. */
 static struct memrange ranges[MAX_RANGES];
@@ -115,7 +123,7 @@ static paddr_t carve_state_map(int nseg, uint64_t bytes)
 		    s->start + need > BOOT_MAPPED_END)
 			continue;
 		s->start += need;
-		boot_stats.map_bytes = need;
+		boot_stats.map_bytes += need;
 		return s->start - need;
 	}
 	panic("pmm: no room for the %lu KiB frame map below 4 GiB", (unsigned long)(need >> 10));
@@ -178,6 +186,12 @@ void pmm_init(const struct boot_info *bi)
 	if (buddy_init(&buddy, 0, nr_pfns, phys_to_virt(map), phys_to_virt(map + links_off),
 		       phys_to_virt(0), PAGE_SIZE))
 		panic("pmm: buddy_init failed");
+	/* One 32-bit count per frame: 0.1% of memory, and a count that no
+	 * number of sharers (fork bombs included) can overflow. */
+	map = carve_state_map(nseg, nr_pfns * sizeof(*frame_refs));
+	frame_refs = phys_to_virt(map);
+	nr_frames = nr_pfns;
+	memset(frame_refs, 0, nr_pfns * sizeof(*frame_refs));
 	for (int i = 0; i < nseg; i++) {
 		struct memrange s = segments[i];
 
@@ -218,7 +232,10 @@ paddr_t pmm_alloc_pages(unsigned int order)
 	int err = buddy_alloc(&buddy, order, &pfn);
 
 	pmm_unlock(flags);
-	return err ? 0 : pfn << PAGE_SHIFT;
+	if (err)
+		return 0;
+	atomic_store_release(&frame_refs[pfn], 1);
+	return pfn << PAGE_SHIFT;
 }
 
 paddr_t pmm_alloc_zeroed_page(void)
@@ -238,6 +255,7 @@ void pmm_free_pages(paddr_t pa, unsigned int order)
 	if (IS_ALIGNED(pa, PAGE_SIZE))
 		why = buddy_check_free(&buddy, pa >> PAGE_SHIFT, order);
 	if (why == BUDDY_FREE_OK && buddy_free(&buddy, pa >> PAGE_SHIFT, order) == 0) {
+		atomic_store_release(&frame_refs[pa >> PAGE_SHIFT], 0);
 		pmm_unlock(flags);
 		return;
 	}
@@ -265,4 +283,38 @@ void pmm_get_stats(struct pmm_stats *st)
 	for (unsigned int o = 0; o < BUDDY_NR_ORDERS; o++)
 		st->free_blocks[o] = buddy.nr_free[o];
 	pmm_unlock(flags);
+}
+
+/* The count of the allocated frame @pa; panics on a frame pmm does not
+ * manage (a broken caller: only frames from pmm_alloc_* have counts). */
+static uint32_t *refs_of(paddr_t pa)
+{
+	uint64_t pfn = pa >> PAGE_SHIFT;
+
+	if (pfn >= nr_frames || !atomic_load_acquire(&frame_refs[pfn]))
+		panic("pmm: reference to frame %#lx, which is not allocated", (unsigned long)pa);
+	return &frame_refs[pfn];
+}
+
+void pmm_page_get(paddr_t pa)
+{
+	atomic_fetch_add(refs_of(pa), 1);
+}
+
+unsigned int pmm_page_unref(paddr_t pa)
+{
+	return atomic_fetch_add(refs_of(pa), (uint32_t)-1) - 1;
+}
+
+void pmm_page_put(paddr_t pa)
+{
+	if (pmm_page_unref(pa) == 0)
+		pmm_free_page(pa);
+}
+
+unsigned int pmm_page_refs(paddr_t pa)
+{
+	uint64_t pfn = pa >> PAGE_SHIFT;
+
+	return pfn < nr_frames ? atomic_load_acquire(&frame_refs[pfn]) : 0;
 }

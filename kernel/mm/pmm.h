@@ -49,13 +49,30 @@ static inline void pmm_free_page(paddr_t pa)
 /* A cleared frame, or 0 when memory is exhausted. */
 paddr_t pmm_alloc_zeroed_page(void) __must_check;
 
+/*
+ * Per-frame reference counts, for frames several address spaces share
+ * (fork's copy-on-write). Every block from pmm_alloc_pages() starts with
+ * a count of 1 on its first frame; pmm_free_pages() ends it whatever the
+ * count. The counts are atomics (no lock), so any holder of a reference
+ * may take another or drop its own from any context; IRQ-safe. A frame
+ * whose count is 1 is private to its one holder: only holders raise it.
+ * pmm_page_get() adds a reference. pmm_page_unref() drops one and returns
+ * how many are left, without freeing (the caller frees at 0, e.g. after a
+ * TLB shootdown); pmm_page_put() drops one and frees the frame at 0.
+ * pmm_page_refs() reads the count (0 for a free or unmanaged frame).
+ */
+void pmm_page_get(paddr_t pa);
+unsigned int pmm_page_unref(paddr_t pa) __must_check;
+void pmm_page_put(paddr_t pa);
+unsigned int pmm_page_refs(paddr_t pa);
+
 struct pmm_stats {
 	uint64_t total_pages;		       /* frames the allocator manages */
 	uint64_t free_pages;		       /* of those, free now */
 	uint64_t free_blocks[BUDDY_NR_ORDERS]; /* free blocks per order */
 	uint64_t usable_bytes;		       /* usable RAM in the loader's map */
 	uint64_t image_bytes;		       /* the kernel image (text, data, bss) */
-	uint64_t map_bytes;		       /* the allocator's per-frame state */
+	uint64_t map_bytes;		       /* per-frame state and reference counts */
 	uint64_t boot_bytes;		       /* boot information and modules, reserved */
 	uint64_t deferred_pages;	       /* above 4 GiB, not yet added */
 };

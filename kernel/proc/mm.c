@@ -1,23 +1,81 @@
 /*
- * Process address spaces (proc/mm.h): the VMA list kept sorted by
- * address, demand-zero faults, anonymous mmap/munmap and brk. Pages are
- * private and unshared for now (no fork yet), so freeing a page is just
- * pmm_free_page.
- * Locking: mm->lock, see mm.h; kmalloc happens outside it.
+ * Process address spaces (proc/mm.h), part one: creating, copying (fork,
+ * copy-on-write) and destroying them, the ELF loader's populate, and page
+ * faults (demand zero, file pages, copy-on-write). The region list and
+ * the mapping calls are in proc/vma.c.
+ * Frames are shared between address spaces after fork and counted by
+ * pmm's per-frame references (mm/pmm.h); a frame is freed when its last
+ * mapping goes, after every CPU's TLB has dropped it (arch_as_flush).
+ * Locking: mm->lock, see mm.h and mm_internal.h; kmalloc and file reads
+ * happen outside it.
  */
 #include "proc/mm.h"
 
 #include "core/log.h"
+#include "fs/file.h"
 #include "include/uapi/errno.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
+#include "proc/mm_internal.h"
 
 #define LOG_PREFIX "mm: "
 
-static unsigned int map_flags(unsigned int prot)
+unsigned long mm_lock(struct mm *mm)
 {
+	unsigned long flags = arch_irq_save();
+
+	while (!spin_trylock(&mm->lock)) {
+		arch_tlb_poll(); /* the holder may be waiting for this CPU */
+		arch_cpu_relax();
+	}
+	return flags;
+}
+
+void mm_unlock(struct mm *mm, unsigned long flags)
+{
+	spin_unlock(&mm->lock);
+	arch_irq_restore(flags);
+}
+
+unsigned int mm_map_flags(unsigned int prot)
+{
+	if (!(prot & (VMA_READ | VMA_WRITE | VMA_EXEC)))
+		return ARCH_MAP_NONE;
 	return ((prot & VMA_WRITE) ? ARCH_MAP_WRITE : 0) | ((prot & VMA_EXEC) ? ARCH_MAP_EXEC : 0) |
 	       ARCH_MAP_USER;
+}
+
+void mm_frames_drop(paddr_t pa, void *arg)
+{
+	struct mm_frames *fl = arg;
+
+	if (pmm_page_unref(pa) == 0) {
+		*(paddr_t *)phys_to_virt(pa) = fl->head;
+		fl->head = pa;
+	}
+}
+
+void mm_frames_free(struct mm_frames *fl)
+{
+	while (fl->head) {
+		paddr_t pa = fl->head;
+
+		fl->head = *(paddr_t *)phys_to_virt(pa);
+		pmm_free_page(pa);
+	}
+}
+
+void mm_drop_pages_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct mm_frames *fl)
+{
+	size_t n;
+
+	spin_assert_held(&mm->lock);
+	n = arch_as_unmap_range(mm->root, start, end, mm_frames_drop, fl);
+	if (!n)
+		return;
+	mm->pages -= n;
+	arch_as_flush(mm->root, start, (end - start) >> PAGE_SHIFT);
 }
 
 struct mm *mm_create(void)
@@ -36,246 +94,287 @@ struct mm *mm_create(void)
 	return mm;
 }
 
-static void free_frame(paddr_t pa)
+void mm_vma_free(struct vma *v)
 {
-	pmm_free_page(pa);
+	if (v->file)
+		file_put(v->file);
+	kfree(v);
 }
 
 void mm_destroy(struct mm *mm)
 {
 	struct list_head *pos, *tmp;
 
-	arch_as_destroy(mm->root, free_frame);
+	arch_as_destroy(mm->root, pmm_page_put);
 	list_for_each_safe(pos, tmp, &mm->vmas)
 	{
 		list_del(pos);
-		kfree(list_entry(pos, struct vma, link));
+		mm_vma_free(list_entry(pos, struct vma, link));
 	}
 	kfree(mm);
 }
 
-/* The region containing @addr, or NULL. */
-static struct vma *find_locked(struct mm *mm, uintptr_t addr) REQUIRES(&mm->lock)
-{
-	struct vma *v;
-
-	list_for_each_entry (v, &mm->vmas, link) {
-		if (addr < v->start)
-			return NULL;
-		if (addr < v->end)
-			return v;
-	}
-	return NULL;
-}
-
-/* Is [start, end) clear of every region? */
-static bool is_free_locked(struct mm *mm, uintptr_t start, uintptr_t end) REQUIRES(&mm->lock)
-{
-	struct vma *v;
-
-	list_for_each_entry (v, &mm->vmas, link)
-		if (v->start < end && start < v->end)
-			return false;
-	return true;
-}
-
-static void insert_locked(struct mm *mm, struct vma *n) REQUIRES(&mm->lock)
+/* Region copies for mm_dup, made outside the lock. */
+static size_t count_vmas_locked(struct mm *mm) REQUIRES(&mm->lock)
 {
 	struct list_head *pos;
+	size_t n = 0;
 
 	list_for_each (pos, &mm->vmas)
-		if (list_entry(pos, struct vma, link)->start > n->start)
-			break;
-	list_insert_between(&n->link, pos->prev, pos);
+		n++;
+	return n;
 }
 
-int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
+/* Move @n fresh regions onto @spare, or fewer when memory runs out. */
+static size_t alloc_spares(struct list_head *spare, size_t have, size_t n)
 {
-	struct vma *n;
-	unsigned long flags;
-	int err = 0;
+	for (; have < n; have++) {
+		struct vma *v = kzalloc(sizeof(*v));
 
-	if (start >= end || end > USER_END || (start | end) & (PAGE_SIZE - 1))
-		return -EINVAL;
-	n = kzalloc(sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	*n = (struct vma){ .start = start, .end = end, .prot = prot };
-	flags = spin_lock_irqsave(&mm->lock);
-	if (is_free_locked(mm, start, end))
-		insert_locked(mm, n);
-	else
-		err = -EEXIST;
-	spin_unlock_irqrestore(&mm->lock, flags);
-	if (err)
-		kfree(n);
-	return err;
+		if (!v)
+			break;
+		list_insert_between(&v->link, spare->prev, spare);
+	}
+	return have;
+}
+
+/* Copy the regions and the pages of @src into @dst; 0 or -ENOMEM. */
+static int dup_locked(struct mm *dst, struct mm *src, struct list_head *spare) REQUIRES(&src->lock)
+{
+	struct vma *v;
+
+	spin_assert_held(&src->lock);
+	list_for_each_entry (v, &src->vmas, link) {
+		struct vma *n = list_entry(spare->next, struct vma, link);
+
+		list_del(&n->link);
+		*n = *v;
+		if (n->file)
+			file_get(n->file);
+		list_insert_between(&n->link, dst->vmas.prev, &dst->vmas);
+	}
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
+	dst->pages = src->pages;
+	list_for_each_entry (v, &src->vmas, link)
+		if (arch_as_copy(dst->root, src->root, v->start, v->end, pmm_page_get))
+			return -ENOMEM;
+	return 0;
+}
+
+struct mm *mm_dup(struct mm *src)
+{
+	struct mm *dst = mm_create();
+	struct list_head spare, *pos, *tmp;
+	size_t have = 0, need;
+	unsigned long flags;
+	int err;
+
+	if (!dst)
+		return NULL;
+	list_init(&spare);
+	for (;;) {
+		flags = mm_lock(src);
+		need = count_vmas_locked(src);
+		if (have >= need)
+			break;
+		mm_unlock(src, flags);
+		if (alloc_spares(&spare, have, need) < need)
+			goto err_free;
+		have = need;
+	}
+	err = dup_locked(dst, src, &spare);
+	/* Every page of src became read-only: no CPU may keep a writable
+	 * entry for one (a whole flush: the pages are everywhere). */
+	arch_as_flush(src->root, 0, SIZE_MAX >> PAGE_SHIFT);
+	mm_unlock(src, flags);
+	list_for_each_safe(pos, tmp, &spare)
+	{
+		list_del(pos);
+		kfree(list_entry(pos, struct vma, link));
+	}
+	if (!err)
+		return dst;
+	mm_destroy(dst);
+	return NULL;
+err_free:
+	list_for_each_safe(pos, tmp, &spare)
+	{
+		list_del(pos);
+		kfree(list_entry(pos, struct vma, link));
+	}
+	mm_destroy(dst);
+	return NULL;
 }
 
 int mm_populate(struct mm *mm, uintptr_t va, unsigned int prot, paddr_t *pa)
 {
-	unsigned long flags = spin_lock_irqsave(&mm->lock);
+	unsigned long flags = mm_lock(mm);
 	unsigned int old;
 	int err = 0;
 
 	if (arch_as_translate(mm->root, va, pa, &old)) {
 		/* A page two segments share: give it both protections. */
-		(void)arch_as_unmap(mm->root, va, NULL);
-		err = arch_as_map(mm->root, va, *pa, old | map_flags(prot));
+		if (old & ARCH_MAP_NONE)
+			old = ARCH_MAP_USER;
+		err = arch_as_replace(mm->root, va, *pa, old | mm_map_flags(prot));
+		arch_as_flush_local(mm->root, va, 1);
 	} else {
 		*pa = pmm_alloc_zeroed_page();
-		err = *pa ? arch_as_map(mm->root, va, *pa, map_flags(prot)) : -ENOMEM;
+		err = *pa ? arch_as_map(mm->root, va, *pa, mm_map_flags(prot)) : -ENOMEM;
 		if (!err)
 			mm->pages++;
 		else if (*pa)
 			pmm_free_page(*pa);
 	}
-	spin_unlock_irqrestore(&mm->lock, flags);
+	mm_unlock(mm, flags);
 	return err;
+}
+
+/* May @v be accessed this way at all? */
+static bool is_allowed(const struct vma *v, bool write, bool exec)
+{
+	if (!(v->prot & (VMA_READ | VMA_WRITE | VMA_EXEC)))
+		return false;
+	return !(write && !(v->prot & VMA_WRITE)) && !(exec && !(v->prot & VMA_EXEC));
+}
+
+/*
+ * A write fault on the present, read-only page @va of the writable region
+ * @v, whose frame is @old: the page is shared copy-on-write. When this
+ * mapping holds the frame's only reference it is just made writable;
+ * otherwise it gets @fresh (a spare frame, then consumed: *fresh = 0)
+ * holding a copy, and the old frame loses a reference.
+ */
+static enum mm_fault_result cow_locked(struct mm *mm, const struct vma *v, uintptr_t va,
+				       paddr_t old, paddr_t *fresh) REQUIRES(&mm->lock)
+{
+	unsigned int flags = mm_map_flags(v->prot);
+
+	spin_assert_held(&mm->lock);
+	if (pmm_page_refs(old) == 1) {
+		if (arch_as_replace(mm->root, va, old, flags))
+			return MM_FAULT_SEGV;
+		arch_as_flush_local(mm->root, va, 1); /* others refault harmlessly */
+		return MM_FAULT_OK;
+	}
+	if (!*fresh)
+		return MM_FAULT_NOMEM;
+	memcpy(phys_to_virt(*fresh), phys_to_virt(old), PAGE_SIZE);
+	if (arch_as_replace(mm->root, va, *fresh, flags))
+		return MM_FAULT_SEGV;
+	*fresh = 0;
+	/* No CPU may read the old frame through this mm any more before the
+	 * reference goes (another sharer may free it right after). */
+	arch_as_flush(mm->root, va, 1);
+	pmm_page_put(old);
+	return MM_FAULT_OK;
+}
+
+/* A fault on a page that is mapped: copy-on-write, or already resolved
+ * by another CPU (a stale TLB entry). */
+static enum mm_fault_result present_locked(struct mm *mm, const struct vma *v, uintptr_t va,
+					   bool write, bool exec, paddr_t *fresh)
+	REQUIRES(&mm->lock)
+{
+	unsigned int have;
+	paddr_t pa;
+
+	if (!arch_as_translate(mm->root, va, &pa, &have) || (have & ARCH_MAP_NONE))
+		return MM_FAULT_SEGV;
+	if (exec && !(have & ARCH_MAP_EXEC))
+		return MM_FAULT_SEGV;
+	if (write && !(have & ARCH_MAP_WRITE))
+		return cow_locked(mm, v, va, pa, fresh);
+	return MM_FAULT_OK;
+}
+
+/*
+ * The file page of region @v at @va, read into @fresh with mm->lock
+ * dropped (the read sleeps). Returns MM_FAULT_OK with the bytes in
+ * @fresh (zeros past the end of the file), or MM_FAULT_BUS when the page
+ * lies wholly past the end of the file.
+ */
+static enum mm_fault_result read_file_page(struct file *f, int64_t off, paddr_t fresh)
+{
+	ssize_t n = vfs_pread(f, phys_to_virt(fresh), PAGE_SIZE, off);
+
+	if (n < 0)
+		return MM_FAULT_BUS; /* Linux: an I/O error on a page read is SIGBUS */
+	if (n == 0)
+		return MM_FAULT_BUS;
+	return MM_FAULT_OK;
+}
+
+/* Map @fresh at @va if the page is still missing and region @v is still
+ * the one that faulted (the lock was dropped for a file read). */
+static enum mm_fault_result map_fresh_locked(struct mm *mm, const struct vma *v, uintptr_t va,
+					     paddr_t *fresh) REQUIRES(&mm->lock)
+{
+	if (arch_as_translate(mm->root, va, NULL, NULL))
+		return MM_FAULT_OK; /* another CPU mapped it meanwhile */
+	if (!*fresh)
+		return MM_FAULT_NOMEM;
+	if (arch_as_map(mm->root, va, *fresh, mm_map_flags(v->prot)))
+		return MM_FAULT_NOMEM;
+	*fresh = 0;
+	mm->pages++;
+	return MM_FAULT_OK;
+}
+
+/* The missing page of file region @v: drop the lock, read, relock and
+ * check nothing changed. Called and returns with mm->lock held. */
+static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, unsigned long *flags,
+					      bool can_sleep, paddr_t *fresh) REQUIRES(&mm->lock)
+{
+	struct vma *v = mm_find_vma_locked(mm, va);
+	struct file *f = v->file;
+	int64_t off = v->off + (int64_t)(va - v->start);
+	enum mm_fault_result r;
+
+	if (!*fresh)
+		return MM_FAULT_NOMEM;
+	if (!can_sleep)
+		return MM_FAULT_SEGV; /* interrupts were off: see mm.h */
+	file_get(f);
+	mm_unlock(mm, *flags);
+	r = read_file_page(f, off, *fresh);
+	file_put(f);
+	*flags = mm_lock(mm);
+	if (r != MM_FAULT_OK)
+		return r;
+	v = mm_find_vma_locked(mm, va);
+	if (!v || v->file != f || v->off + (int64_t)(va - v->start) != off)
+		return MM_FAULT_OK; /* unmapped or replaced: retry and see */
+	return map_fresh_locked(mm, v, va, fresh);
+}
+
+enum mm_fault_result mm_handle_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
+{
+	uintptr_t va = addr & ~(PAGE_SIZE - 1);
+	/* The frame a fault usually needs, taken before the lock so that
+	 * the lock is held briefly (zeroing it is most of a fault's cost). */
+	paddr_t fresh = pmm_alloc_zeroed_page();
+	bool can_sleep = arch_irqs_enabled();
+	unsigned long flags = mm_lock(mm);
+	struct vma *v = mm_find_vma_locked(mm, addr);
+	enum mm_fault_result r;
+
+	if (!v || !is_allowed(v, write, exec))
+		r = MM_FAULT_SEGV;
+	else if (arch_as_translate(mm->root, va, NULL, NULL))
+		r = present_locked(mm, v, va, write, exec, &fresh);
+	else if (v->file)
+		r = file_fault_locked(mm, va, &flags, can_sleep, &fresh);
+	else
+		r = map_fresh_locked(mm, v, va, &fresh);
+	mm_unlock(mm, flags);
+	if (fresh)
+		pmm_free_page(fresh);
+	return r;
 }
 
 bool mm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
 {
-	uintptr_t va = addr & ~(PAGE_SIZE - 1);
-	unsigned long flags = spin_lock_irqsave(&mm->lock);
-	struct vma *v = find_locked(mm, addr);
-	bool ok = false;
-	paddr_t pa;
-
-	if (!v || (write && !(v->prot & VMA_WRITE)) || (exec && !(v->prot & VMA_EXEC)) ||
-	    !(v->prot & (VMA_READ | VMA_WRITE | VMA_EXEC)))
-		goto out;
-	if (arch_as_translate(mm->root, va, NULL, NULL))
-		goto out; /* present: a protection fault, not ours to fix */
-	pa = pmm_alloc_zeroed_page();
-	if (!pa)
-		goto out;
-	if (arch_as_map(mm->root, va, pa, map_flags(v->prot))) {
-		pmm_free_page(pa);
-		goto out;
-	}
-	mm->pages++;
-	ok = true;
-out:
-	spin_unlock_irqrestore(&mm->lock, flags);
-	return ok;
-}
-
-long mm_map_anon(struct mm *mm, uintptr_t hint, size_t len, unsigned int prot)
-{
-	uintptr_t top = MM_STACK_TOP - MM_STACK_SIZE - MM_STACK_GAP;
-	unsigned long flags;
-	struct list_head *pos;
-	uintptr_t at = 0;
-	int err;
-
-	len = ALIGN_UP(len, PAGE_SIZE);
-	if (len == 0 || len > top)
-		return -ENOMEM;
-	flags = spin_lock_irqsave(&mm->lock);
-	if (hint && hint <= top - len && is_free_locked(mm, hint, hint + len)) {
-		at = hint;
-	} else {
-		/* Top-down first fit below the stack gap, as Linux does. */
-		uintptr_t cand = top - len;
-		for (pos = mm->vmas.prev; pos != &mm->vmas; pos = pos->prev) {
-			struct vma *v = list_entry(pos, struct vma, link);
-
-			if (v->start >= cand + len)
-				continue;
-			if (v->end <= cand)
-				break;
-			if (v->start < len)
-				goto nomem;
-			cand = v->start - len;
-		}
-		at = cand >= PAGE_SIZE * 16 ? cand : 0;
-	}
-nomem:
-	spin_unlock_irqrestore(&mm->lock, flags);
-	if (!at)
-		return -ENOMEM;
-	err = mm_add_vma(mm, at, at + len, prot);
-	return err ? err : (long)at;
-}
-
-/* Unmap and free the pages of [start, end). */
-static void drop_pages_locked(struct mm *mm, uintptr_t start, uintptr_t end) REQUIRES(&mm->lock)
-{
-	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
-		paddr_t pa;
-		if (arch_as_unmap(mm->root, va, &pa) == 0) {
-			pmm_free_page(pa);
-			mm->pages--;
-		}
-	}
-}
-
-int mm_unmap(struct mm *mm, uintptr_t start, size_t len)
-{
-	uintptr_t end = start + ALIGN_UP(len, PAGE_SIZE);
-	struct vma *spare = kzalloc(sizeof(*spare));
-	struct list_head *pos, *tmp;
-	unsigned long flags;
-
-	if ((start & (PAGE_SIZE - 1)) || len == 0 || end > USER_END || end < start) {
-		kfree(spare);
-		return -EINVAL;
-	}
-	if (!spare)
-		return -ENOMEM;
-	flags = spin_lock_irqsave(&mm->lock);
-	list_for_each_safe(pos, tmp, &mm->vmas)
-	{
-		struct vma *v = list_entry(pos, struct vma, link);
-
-		if (v->end <= start || v->start >= end)
-			continue;
-		drop_pages_locked(mm, MAX(v->start, start), MIN(v->end, end));
-		if (v->start < start && v->end > end) { /* split in two */
-			*spare = (struct vma){ .start = end, .end = v->end, .prot = v->prot };
-			list_insert_between(&spare->link, &v->link, v->link.next);
-			spare = NULL;
-			v->end = start;
-		} else if (v->start < start) {
-			v->end = start;
-		} else if (v->end > end) {
-			v->start = end;
-		} else {
-			list_del(&v->link);
-			kfree(v); /* never sleeps (mm/kmalloc.h), so allowed here */
-		}
-	}
-	spin_unlock_irqrestore(&mm->lock, flags);
-	kfree(spare);
-	return 0;
-}
-
-uintptr_t mm_brk(struct mm *mm, uintptr_t want)
-{
-	struct vma *n = kzalloc(sizeof(*n));
-	unsigned long flags = spin_lock_irqsave(&mm->lock);
-	uintptr_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
-	uintptr_t ret = mm->brk;
-
-	if (want < mm->brk_start || want > MM_STACK_TOP - MM_STACK_SIZE - MM_STACK_GAP)
-		goto out;
-	if (new_end > old_end) {
-		/* Each growth is a region of its own: whatever the program
-		 * mapped at the old end (a guard page) is left alone. */
-		if (!n || !is_free_locked(mm, old_end, new_end))
-			goto out;
-		*n = (struct vma){ .start = old_end, .end = new_end, .prot = VMA_READ | VMA_WRITE };
-		insert_locked(mm, n);
-		n = NULL;
-	}
-	mm->brk = want;
-	ret = want;
-out:
-	spin_unlock_irqrestore(&mm->lock, flags);
-	kfree(n);
-	if (ret == want && new_end < old_end && mm_unmap(mm, new_end, old_end - new_end))
-		log_warn("brk: cannot release [%#lx, %#lx)\n", (unsigned long)new_end,
-			 (unsigned long)old_end);
-	return ret;
+	return mm_handle_fault(mm, addr, write, exec) == MM_FAULT_OK;
 }

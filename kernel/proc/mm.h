@@ -1,12 +1,19 @@
 /*
  * A process's address space: the page table (arch_as_*) and the sorted
  * list of its memory regions (VMAs). Regions are anonymous memory that is
- * zero-filled on first touch (the ELF loader fills its pages eagerly);
- * the heap (brk) and the stack are regions too, the stack a fixed size
- * with an unmapped guard gap below it that mmap never hands out.
- * Locking: mm->lock (an IRQ-safe spinlock, LOCK_RANK_MM - 1: it takes
- * pmm's lock inside) guards the VMA list, brk and the page table's user
- * half. It is never held across a user copy or anything that sleeps.
+ * zero-filled on first touch, or private file mappings read on first
+ * touch (the ELF loader fills its pages eagerly); the heap (brk) and the
+ * stack are regions too, the stack a fixed size with an unmapped guard
+ * gap below it that mmap never hands out. fork copies an address space
+ * copy-on-write (mm_dup): frames are shared, counted by pmm's per-frame
+ * reference counts, and mapped read-only until a write fault copies them.
+ * Locking: mm->lock (a spinlock held with interrupts off, LOCK_RANK_MM -
+ * 1: it takes pmm's lock inside; its waiters serve TLB shootdowns, so its
+ * holder flushes other CPUs' TLBs before it lets go) guards the VMA list,
+ * brk, pages and the page table's user half. It is taken holding no other
+ * spinlock and never held across a user copy or anything that sleeps.
+ * Invariant: a private page is mapped writable only when its frame's
+ * count is 1.
  */
 #pragma once
 
@@ -34,10 +41,22 @@ enum {
 	VMA_EXEC = 4,
 };
 
+struct file;
+
 struct vma {
 	struct list_head link; /* in mm->vmas, by address */
 	uintptr_t start, end;  /* page aligned, start < end */
 	unsigned int prot;     /* VMA_* */
+	struct file *file;     /* a referenced file (MAP_PRIVATE), or NULL: anonymous */
+	int64_t off;	       /* file offset of start (page aligned) */
+};
+
+/* What a user page fault came to (mm_handle_fault). */
+enum mm_fault_result {
+	MM_FAULT_OK = 0, /* a page is mapped: retry the access */
+	MM_FAULT_SEGV,	 /* no region, or one that forbids the access: SIGSEGV */
+	MM_FAULT_BUS,	 /* a file mapping's page past the end of its file: SIGBUS */
+	MM_FAULT_NOMEM,	 /* out of memory (Linux: the OOM killer) */
 };
 
 struct mm {
@@ -53,9 +72,23 @@ struct mm {
 /* A new, empty address space, or NULL when memory runs out. May sleep. */
 struct mm *mm_create(void);
 
-/* Free every page, page-table page and region of @mm, which must not be
- * loaded on any CPU. May sleep. */
+/* Drop every page (a frame is freed with its last reference), free every
+ * page-table page and region of @mm, which must not be loaded on any
+ * CPU. May sleep. */
 void mm_destroy(struct mm *mm);
+
+/*
+ * fork's copy of @src: every region copied (file references taken), every
+ * mapped page shared with the copy and mapped read-only in both, its
+ * frame's reference count raised; a write fault in either later copies
+ * the page (or just makes it writable again when its count is back to
+ * 1). brk and the page count are copied too. Returns the new address
+ * space, or NULL when memory runs out (nothing leaks then; @src keeps
+ * working, some of its pages read-only until their next write fault).
+ * Takes src->lock (and flushes the TLBs of every CPU that has @src
+ * loaded, since its pages became read-only). May sleep.
+ */
+struct mm *mm_dup(struct mm *src);
 
 /* Add the region [@start, @end) (page aligned). Returns 0, -EINVAL or
  * -EEXIST (it overlaps one), -ENOMEM. May sleep. */
@@ -67,9 +100,19 @@ int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
  * Returns 0 and the frame in *@pa, or -ENOMEM. */
 int mm_populate(struct mm *mm, uintptr_t va, unsigned int prot, paddr_t *pa) __must_check;
 
-/* Resolve a user page fault at @addr: true when a page was mapped (zero
- * filled, within a region that allows the access). Interrupts may be off
- * (the kernel-mode fixup path). */
+/*
+ * Resolve a user page fault at @addr (a @write or @exec access, else a
+ * read): map a zero-filled page (anonymous region) or the file's page
+ * (file region), copy a shared page on a write (copy-on-write), or find
+ * that another CPU already did. Returns MM_FAULT_OK when the access may
+ * be retried, else why not. Interrupts may be off (the kernel-mode fixup
+ * path of a user copy); a file region's first touch sleeps for the read,
+ * so it needs interrupts on (with them off it gives MM_FAULT_SEGV).
+ * Takes mm->lock.
+ */
+enum mm_fault_result mm_handle_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
+
+/* mm_handle_fault() == MM_FAULT_OK. */
 bool mm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
 
 /* mmap(NULL, len, prot, MAP_PRIVATE|MAP_ANONYMOUS): the highest free

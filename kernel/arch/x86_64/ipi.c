@@ -1,6 +1,7 @@
 /*
  * Inter-processor interrupts: the scheduler's reschedule kick and the TLB
- * shootdown for kernel mappings.
+ * shootdowns, for kernel mappings (every other CPU) and for one user
+ * address space (the CPUs that have its root loaded: paging_loaded_root).
  *
  * Shootdown protocol: one shootdown at a time (sd_busy). The initiator
  * publishes the range, marks every other online CPU pending, sends each
@@ -8,7 +9,9 @@
  * the IPI handler, or, while it waits for sd_busy or for acknowledgements
  * itself with interrupts off, by polling its pending flag - so two CPUs
  * shooting down at once cannot wait for each other. The caller must hold
- * no spinlock (a CPU spinning for it with interrupts off could not answer).
+ * no spinlock (a CPU spinning for it with interrupts off could not answer),
+ * except a lock whose every waiter polls arch_tlb_poll() while it spins
+ * (struct mm's lock, proc/mm.c).
  * Locking: the fields below are atomics, as marked.
  */
 #include "arch/arch.h"
@@ -31,7 +34,7 @@ static uintptr_t sd_va;		      /* Written by the sd_busy holder */
 static size_t sd_pages;		      /* Written by the sd_busy holder */
 static uint32_t sd_pending[MAX_CPUS]; /* Atomic: CPU i must flush */
 static int64_t sd_left;		      /* Atomic: CPUs yet to acknowledge */
-static uint64_t sd_count;	      /* Atomic: shootdowns sent (tests) */
+static uint64_t sd_count;	      /* Atomic: shootdowns that sent IPIs (tests) */
 
 void arch_send_reschedule(unsigned int cpu)
 {
@@ -67,10 +70,26 @@ static void reschedule_interrupt(struct irq_ctx *ctx, void *data)
 {
 }
 
-void arch_tlb_shootdown(uintptr_t va, size_t pages)
+void arch_tlb_poll(void)
+{
+	unsigned long flags = arch_irq_save();
+
+	serve_shootdown();
+	arch_irq_restore(flags);
+}
+
+/* Does CPU @i need the flush? All others for kernel mappings (@root 0),
+ * else those that have @root loaded now. */
+static bool is_target(unsigned int i, paddr_t root)
+{
+	return !root || paging_loaded_root(i) == root;
+}
+
+/* Flush [va, va + pages) on the other CPUs that is_target() picks. */
+static void shootdown(paddr_t root, uintptr_t va, size_t pages)
 {
 	unsigned long flags;
-	unsigned int me;
+	unsigned int me, sent;
 
 	if (percpu_online_count() <= 1 || !pages)
 		return;
@@ -83,12 +102,14 @@ void arch_tlb_shootdown(uintptr_t va, size_t pages)
 	sd_va = va;
 	sd_pages = pages;
 	atomic_store_release(&sd_left, 0);
+	sent = 0;
 	for (unsigned int i = 0; i < percpu_count(); i++) {
 		struct percpu *c = percpu_get(i);
 
-		if (i == me || !c || !atomic_load_acquire(&c->online))
+		if (i == me || !c || !atomic_load_acquire(&c->online) || !is_target(i, root))
 			continue;
 		atomic_fetch_add(&sd_left, 1);
+		sent++;
 		atomic_store_release(&sd_pending[i], 1);
 		lapic_send_ipi(c->apic_id, IRQ_VEC_TLB_SHOOTDOWN);
 	}
@@ -96,9 +117,22 @@ void arch_tlb_shootdown(uintptr_t va, size_t pages)
 		serve_shootdown();
 		arch_cpu_relax();
 	}
-	atomic_fetch_add(&sd_count, 1);
+	if (sent)
+		atomic_fetch_add(&sd_count, 1);
 	atomic_store_release(&sd_busy, 0);
 	arch_irq_restore(flags);
+}
+
+void arch_tlb_shootdown(uintptr_t va, size_t pages)
+{
+	shootdown(0, va, pages);
+}
+
+void arch_as_flush(paddr_t root, uintptr_t va, size_t pages)
+{
+	arch_as_flush_local(root, va, pages);
+	smp_mb(); /* the PTE edits before the loaded-root reads (paging.c) */
+	shootdown(root, va, pages);
 }
 
 uint64_t arch_tlb_shootdown_count(void)

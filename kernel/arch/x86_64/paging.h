@@ -21,6 +21,9 @@ enum {
 	PTE_PS = 1ull << 7, /* in PDPT and PD entries: a 1 GiB or 2 MiB page */
 	PTE_G = 1ull << 8,
 };
+/* Software bit (ignored by the MMU): a user leaf that holds a frame but
+ * allows no access (PROT_NONE); PTE_P is clear in it. */
+#define PTE_NONE (1ull << 9)
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -41,3 +44,7 @@ void paging_init_cpu(void);
 
 /* Physical address of the kernel's top-level page table (below 4 GiB). */
 uint64_t paging_kernel_root(void);
+
+/* The page-table root CPU @cpu has loaded (arch_as_activate keeps it, with
+ * a full barrier before the CR3 write), for the user TLB shootdown. */
+paddr_t paging_loaded_root(unsigned int cpu);

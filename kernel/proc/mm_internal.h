@@ -1,0 +1,47 @@
+/*
+ * Shared by the files of the process address-space module (proc/mm.c:
+ * life cycle, fork copy, faults; proc/vma.c: the region list and the
+ * mapping calls). Nothing outside kernel/proc includes it.
+ */
+#pragma once
+
+#include "proc/mm.h"
+
+/*
+ * Take and release mm->lock. Interrupts are off while it is held, and a
+ * CPU spinning for it serves TLB shootdown requests (arch_tlb_poll), so
+ * a holder may flush other CPUs' TLBs (arch_as_flush) without dropping
+ * it. Take it holding no other spinlock.
+ */
+unsigned long mm_lock(struct mm *mm) ACQUIRE(&mm->lock) __must_check;
+void mm_unlock(struct mm *mm, unsigned long flags) RELEASE(&mm->lock);
+
+/* ARCH_MAP_* flags of a page of a region with protection @prot. */
+unsigned int mm_map_flags(unsigned int prot);
+
+/*
+ * Frames unmapped under the lock whose last reference is gone, freed only
+ * after the TLB flush (mm_frames_free) so that no CPU can still reach
+ * them. The list runs through the frames themselves (no allocation).
+ */
+struct mm_frames {
+	paddr_t head; /* 0: empty */
+};
+
+/* arch_as_unmap_range's drop callback: @arg is a struct mm_frames. */
+void mm_frames_drop(paddr_t pa, void *arg);
+
+/* Free every frame of @fl (after the flush). */
+void mm_frames_free(struct mm_frames *fl);
+
+/* Unmap the pages of [start, end) of @mm (dropping their references into
+ * @fl) and flush every CPU's TLB for them. */
+void mm_drop_pages_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct mm_frames *fl)
+	REQUIRES(&mm->lock);
+
+/* The region containing @addr, or NULL. */
+struct vma *mm_find_vma_locked(struct mm *mm, uintptr_t addr) REQUIRES(&mm->lock);
+
+/* Free a region removed from its list (dropping its file reference).
+ * May sleep: call without mm->lock. */
+void mm_vma_free(struct vma *v);

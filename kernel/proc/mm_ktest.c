@@ -1,0 +1,159 @@
+/*
+ * In-kernel tests of process address spaces on real page tables: a
+ * forked and destroyed address space gives back every frame and
+ * page-table page, copy-on-write keeps parent and child apart and the
+ * reference counts return to 1, munmap frees what it unmaps.
+ * The tests call mm_handle_fault() directly (a kernel task has no
+ * process for the fault path to find) and look at frames through the
+ * direct map.
+ */
+#include "arch/arch.h"
+#include "include/uapi/errno.h"
+#include "ktest/ktest.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+#include "mm/usercopy.h"
+#include "proc/mm.h"
+#include "sched/task.h"
+
+#define BASE 0x20000000ul
+#define RW (VMA_READ | VMA_WRITE)
+
+static uint64_t free_pages(void)
+{
+	struct pmm_stats st;
+
+	pmm_get_stats(&st);
+	return st.free_pages;
+}
+
+static paddr_t frame_at(struct mm *mm, uintptr_t va)
+{
+	paddr_t pa = 0;
+
+	return arch_as_translate(mm->root, va, &pa, NULL) ? pa : 0;
+}
+
+static bool is_writable(struct mm *mm, uintptr_t va)
+{
+	unsigned int f = 0;
+
+	return arch_as_translate(mm->root, va, NULL, &f) && (f & ARCH_MAP_WRITE);
+}
+
+/* An address space with @n touched pages at BASE (page i holds i) and an
+ * untouched one after them, spread over two page tables. */
+static struct mm *make_mm(unsigned int n)
+{
+	struct mm *mm = mm_create();
+
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_add_vma(mm, BASE, BASE + (n + 1) * PAGE_SIZE, RW), 0);
+	KASSERT_EQ(mm_add_vma(mm, BASE + (4ul << 20), BASE + (4ul << 20) + PAGE_SIZE, VMA_READ), 0);
+	for (unsigned int i = 0; i < n; i++) {
+		KASSERT_EQ(mm_handle_fault(mm, BASE + i * PAGE_SIZE, true, false), MM_FAULT_OK);
+		*(uint32_t *)phys_to_virt(frame_at(mm, BASE + i * PAGE_SIZE)) = i;
+	}
+	KASSERT_EQ(mm_handle_fault(mm, BASE + (4ul << 20), false, false), MM_FAULT_OK);
+	return mm;
+}
+
+static void fork_and_destroy(unsigned int n)
+{
+	struct mm *parent = make_mm(n), *child = mm_dup(parent);
+
+	KASSERT(child != NULL);
+	KASSERT_EQ(child->pages, parent->pages);
+	KASSERT_EQ(mm_handle_fault(child, BASE + PAGE_SIZE, true, false), MM_FAULT_OK);
+	mm_destroy(child);
+	mm_destroy(parent);
+}
+
+KTEST(mm_fork_and_destroy_returns_every_page)
+{
+	uint64_t before;
+
+	fork_and_destroy(8); /* warm up the heap's slabs */
+	before = free_pages();
+	fork_and_destroy(40);
+	KASSERT_EQ(free_pages(), before);
+	before = free_pages();
+	struct mm *a = make_mm(3);
+	mm_destroy(a);
+	KASSERT_EQ(free_pages(), before);
+}
+
+KTEST(mm_cow_write_in_child_leaves_parent_alone)
+{
+	struct mm *parent = make_mm(4), *child = mm_dup(parent);
+	uintptr_t va = BASE + 2 * PAGE_SIZE;
+	paddr_t shared = frame_at(parent, va), mine;
+
+	KASSERT(child != NULL);
+	KASSERT_EQ(frame_at(child, va), shared);
+	KASSERT_EQ(pmm_page_refs(shared), 2);
+	KASSERT(!is_writable(parent, va) && !is_writable(child, va));
+	/* A read fault on a shared page changes nothing. */
+	KASSERT_EQ(mm_handle_fault(child, va, false, false), MM_FAULT_OK);
+	KASSERT_EQ(frame_at(child, va), shared);
+	/* The child's write gets its own copy. */
+	KASSERT_EQ(mm_handle_fault(child, va, true, false), MM_FAULT_OK);
+	mine = frame_at(child, va);
+	KASSERT(mine != shared && is_writable(child, va));
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(mine), 2);
+	*(uint32_t *)phys_to_virt(mine) = 77;
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(shared), 2);
+	KASSERT_EQ(pmm_page_refs(shared), 1);
+	KASSERT_EQ(pmm_page_refs(mine), 1);
+	/* The parent, now alone with its frame, just gets write back. */
+	KASSERT(!is_writable(parent, va));
+	KASSERT_EQ(mm_handle_fault(parent, va, true, false), MM_FAULT_OK);
+	KASSERT_EQ(frame_at(parent, va), shared);
+	KASSERT(is_writable(parent, va));
+	/* A read-only region stays shared and refuses writes. */
+	KASSERT_EQ(frame_at(child, BASE + (4ul << 20)), frame_at(parent, BASE + (4ul << 20)));
+	KASSERT_EQ(mm_handle_fault(child, BASE + (4ul << 20), true, false), MM_FAULT_SEGV);
+	/* Unmapping in the child drops its references only. */
+	KASSERT_EQ(pmm_page_refs(frame_at(parent, BASE)), 2);
+	KASSERT_EQ(mm_unmap(child, BASE, PAGE_SIZE), 0);
+	KASSERT_EQ(pmm_page_refs(frame_at(parent, BASE)), 1);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(parent, BASE)), 0);
+	mm_destroy(parent);
+	/* The child outlives the parent with its pages intact. */
+	KASSERT_EQ(pmm_page_refs(frame_at(child, BASE + 3 * PAGE_SIZE)), 1);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(child, BASE + 3 * PAGE_SIZE)), 3);
+	mm_destroy(child);
+}
+
+/* The CPU itself sees the read-only mapping: a kernel write through the
+ * child's tables to a shared page faults (and, with no process to
+ * resolve it, is caught: -EFAULT), a read works. */
+KTEST(mm_cow_pages_are_read_only_in_hardware)
+{
+	struct arch_context *ctx = &task_current()->ctx;
+	struct mm *parent = make_mm(2), *child = mm_dup(parent);
+	uint32_t x = 0;
+
+	KASSERT(child != NULL);
+	arch_context_set_user(ctx, child->root, NULL);
+	KASSERT_EQ(copy_from_user(&x, uptr(BASE + PAGE_SIZE), sizeof(x)), 0);
+	KASSERT_EQ(x, 1);
+	KASSERT_EQ(copy_to_user(uptr(BASE + PAGE_SIZE), &x, sizeof(x)), -EFAULT);
+	KASSERT_EQ(mm_handle_fault(child, BASE + PAGE_SIZE, true, false), MM_FAULT_OK);
+	x = 9;
+	KASSERT_EQ(copy_to_user(uptr(BASE + PAGE_SIZE), &x, sizeof(x)), 0);
+	arch_context_set_user(ctx, 0, NULL);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(parent, BASE + PAGE_SIZE)), 1);
+	mm_destroy(child);
+	mm_destroy(parent);
+}
+
+KTEST(mm_fault_refuses_what_the_region_forbids)
+{
+	struct mm *mm = make_mm(1);
+
+	KASSERT_EQ(mm_handle_fault(mm, BASE - PAGE_SIZE, false, false), MM_FAULT_SEGV);
+	KASSERT_EQ(mm_handle_fault(mm, BASE, false, true), MM_FAULT_SEGV);
+	KASSERT_EQ(mm_handle_fault(mm, BASE + (4ul << 20), true, false), MM_FAULT_SEGV);
+	mm_destroy(mm);
+}
