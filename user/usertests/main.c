@@ -30,7 +30,7 @@
 const char *ut_name, *ut_self;
 int ut_on_corvid;
 static char scratch[256];
-static int in_process; /* no fork(): tests run in this process */
+int ut_fork_missing; /* no fork(): tests run in this process */
 static jmp_buf in_process_fail;
 
 void ut_fail(const char *file, int line, const char *fmt, ...)
@@ -43,7 +43,7 @@ void ut_fail(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	fflush(stdout);
-	if (in_process)
+	if (ut_fork_missing)
 		longjmp(in_process_fail, 1);
 	_exit(1);
 }
@@ -176,9 +176,9 @@ static int run(const struct ut_test *t)
 
 	ut_name = t->name;
 	fflush(stdout);
-	pid = in_process ? -1 : fork();
+	pid = ut_fork_missing ? -1 : fork();
 	if (pid < 0) {
-		if (!in_process) {
+		if (!ut_fork_missing) {
 			printf("test %s: FAILED: fork: %s\n", t->name, ut_errname(errno));
 			return 0;
 		}
@@ -251,7 +251,7 @@ int main(int argc, char **argv)
 		if (pid < 0) {
 			printf("usertests: fork: %s: tests run in one process\n",
 			       ut_errname(errno));
-			in_process = 1;
+			ut_fork_missing = 1;
 		} else
 			waitpid(pid, NULL, 0);
 	}

@@ -28,6 +28,8 @@ extern const struct ut_test ut_badptr_tests[], ut_proc_tests[], ut_file_tests[],
  * the kernel is Corvid (uname's sysname). */
 extern const char *ut_name, *ut_self;
 extern int ut_on_corvid;
+/* The kernel has no fork() yet: tests run in one process (main.c). */
+extern int ut_fork_missing;
 
 /* Prints "test NAME: FAILED: ..." and ends the test's process with 1. */
 void ut_fail(const char *file, int line, const char *fmt, ...)
