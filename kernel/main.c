@@ -21,6 +21,7 @@
 #include "fs/vfs.h"
 #include "irq/irq.h"
 #include "lib/bootargs.h"
+#include "proc/proc.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
@@ -36,6 +37,7 @@
 /* The command line without the boot parameters taken off it (root=). */
 static char cmdline[BOOT_CMDLINE_MAX];
 static char rootdev[16];
+static char initpath[128]; /* init=PATH */
 
 void kmain(uint32_t magic, uint64_t info_phys);
 
@@ -81,5 +83,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	vfs_automount();		     /* disks with a known filesystem at /mnt/vdX */
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
+	if (bootargs_take(cmdline, "init", initpath, sizeof(initpath)))
+		proc_run_init(initpath); /* init=PATH: PID 1; back here if it cannot run or ends */
 	shell_main(cmdline); /* boot commands, then the prompt */
 }

@@ -49,14 +49,16 @@ static unsigned long arg(void)
 	return pool[next() % (sizeof(pool) / sizeof(pool[0]))];
 }
 
-/* Calls that would end or block the storm, or take away its console,
- * TLS or memory: exit, exit_group, read, readv, close, arch_prctl, mmap,
- * munmap, brk. (The numbers Corvid does not know are answered -ENOSYS.) */
+/* Calls that would end, block or multiply the storm, or take away its
+ * console, TLS or memory: exit, exit_group, read, readv, close,
+ * arch_prctl, mmap, munmap, brk, fork, vfork, clone, execve. (The
+ * numbers Corvid does not know are answered -ENOSYS.) */
 static int skipped(long nr)
 {
 	return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_read || nr == SYS_readv ||
 	       nr == SYS_close || nr == SYS_arch_prctl || nr == SYS_mmap || nr == SYS_munmap ||
-	       nr == SYS_brk;
+	       nr == SYS_brk || nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone ||
+	       nr == SYS_execve;
 }
 
 int main(int argc, char **argv)

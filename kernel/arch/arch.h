@@ -441,6 +441,22 @@ void arch_fpu_free(void *area);
  * faults through proc_user_fault() (proc/proc.h). */
 void arch_enter_user(struct arch_context *ctx, uintptr_t ip, uintptr_t sp) __noreturn;
 
+/* The user registers a task entered the kernel with (its system call's
+ * frame), opaque outside arch/: what fork gives the child. */
+struct arch_user_regs {
+	uint64_t words[22];
+};
+
+/* Copy the calling task's user registers (@ctx is its own) into @out,
+ * and its live FPU/SSE/AVX state into @fpu (an arch_fpu_alloc area). */
+void arch_user_regs_save(const struct arch_context *ctx, struct arch_user_regs *out, void *fpu);
+
+/* Leave for user mode with @regs, rax = @ret and, if @sp is non-zero,
+ * that stack pointer (a fork or clone child's first return). @ctx is the
+ * calling task's, with a user half set. */
+void arch_enter_user_regs(struct arch_context *ctx, const struct arch_user_regs *regs,
+			  uint64_t ret, uintptr_t sp) __noreturn;
+
 struct percpu;
 struct task;
 

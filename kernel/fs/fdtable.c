@@ -8,6 +8,7 @@
 
 #include "fs/file.h"
 #include "include/uapi/errno.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
 
 static bool fd_valid(int fd)
@@ -46,6 +47,23 @@ struct fd_table *fd_table_create(void)
 	if (t)
 		spin_init(&t->lock, "fd_table", LOCK_RANK_SUBSYS + 1);
 	return t;
+}
+
+struct fd_table *fd_table_dup(struct fd_table *t)
+{
+	struct fd_table *n = fd_table_create();
+
+	if (!n)
+		return NULL;
+	spin_lock(&t->lock);
+	for (int fd = 0; fd < FD_TABLE_MAX; fd++) {
+		n->files[fd] = t->files[fd];
+		if (n->files[fd])
+			file_get(n->files[fd]);
+	}
+	memcpy(n->cloexec, t->cloexec, sizeof(n->cloexec));
+	spin_unlock(&t->lock);
+	return n;
 }
 
 void fd_table_destroy(struct fd_table *t)

@@ -27,6 +27,10 @@ struct fd_table {
 /* An empty table, or NULL when memory runs out. */
 struct fd_table *fd_table_create(void);
 
+/* fork: a new table naming the same open files (each referenced once
+ * more) with the same close-on-exec bits, or NULL when memory runs out. */
+struct fd_table *fd_table_dup(struct fd_table *t);
+
 /* Close every descriptor and free the table. May sleep. */
 void fd_table_destroy(struct fd_table *t);
 

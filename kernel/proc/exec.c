@@ -1,13 +1,18 @@
 /*
- * Loading a static ELF executable into a new address space (proc.h's
- * proc_load): lib/elf.c checks the file, each PT_LOAD is read into
- * freshly zeroed frames with exactly its permissions (the bss is the
- * zero rest), the heap starts after the highest segment, and the stack
- * region gets the initial stack lib/ustack.c lays out. The thread then
- * switches to the new page tables. Reference: Linux fs/binfmt_elf.c
- * load_elf_binary() and create_elf_tables().
- * Locking: runs on the new process's thread before it has user code;
- * mm->lock is taken inside the mm calls.
+ * exec (proc_internal.h's exec_run, execve): open the file relative to
+ * the process's cwd (a regular file with an execute bit, else -EACCES),
+ * follow `#!` lines to their interpreter (at most 5 rewrites, then
+ * -ELOOP, as Linux's exec_binprm), and load a static ELF into a NEW
+ * address space: lib/elf.c checks the file, each PT_LOAD is read into
+ * freshly zeroed frames with exactly its permissions (the bss is the zero
+ * rest), the heap starts after the highest segment, and the stack region
+ * gets the initial stack lib/ustack.c lays out. Only when all of that
+ * worked does the process change: close-on-exec descriptors closed,
+ * handlers reset, name set, the new mm and FPU state swapped in and the
+ * old ones freed. Reference: Linux fs/exec.c, fs/binfmt_elf.c
+ * load_elf_binary() and create_elf_tables(), fs/binfmt_script.c.
+ * Locking: runs on the process's own thread; mm->lock is taken inside
+ * the mm calls, proc_lock for the exec flag and the vfork release.
  */
 #include "arch/arch.h"
 #include "core/log.h"
@@ -20,6 +25,9 @@
 #include "mm/kmalloc.h"
 #include "proc/mm.h"
 #include "proc/proc.h"
+#include "proc/proc_internal.h"
+#include "fs/fdtable.h"
+#include "sync/spinlock.h"
 #include "sched/task.h"
 #include "time/ktime.h"
 
@@ -28,6 +36,8 @@
 #define HEADER_BYTES 4096 /* ELF header and program headers must fit */
 #define STACK_IMAGE (PROC_ARG_MAX + 4 * PAGE_SIZE)
 #define CLOCK_TICKS 100 /* AT_CLKTCK: USER_HZ */
+#define MAX_REWRITES 5 /* #! levels (Linux exec_binprm: depth > 5 is -ELOOP) */
+#define SIG_IGN 1
 
 static unsigned int prot_of(unsigned int pf)
 {
@@ -103,16 +113,16 @@ static void fill_random(uint8_t out[16])
 }
 
 /* Build the initial stack and copy it into the stack region's top pages. */
-static int setup_stack(struct proc *p, struct mm *mm, const struct elf_info *in, uint64_t bias,
-		       uint64_t *sp)
+static int setup_stack(const struct exec_args *a, struct mm *mm, const struct elf_info *in,
+		       uint64_t bias, uint64_t *sp)
 {
 	uint64_t auxv[2 * 20];
-	struct ustack_args a = {
-		.strings = p->args,
-		.strings_len = p->args_len,
-		.argc = p->argc,
-		.envc = p->envc,
-		.execfn = p->path,
+	struct ustack_args u = {
+		.strings = a->strings,
+		.strings_len = a->len,
+		.argc = a->argc,
+		.envc = a->envc,
+		.execfn = a->filename,
 		.platform = "x86_64",
 		.auxv = auxv,
 	};
@@ -121,11 +131,11 @@ static int setup_stack(struct proc *p, struct mm *mm, const struct elf_info *in,
 
 	if (!img)
 		return -ENOMEM;
-	a.nauxv = fill_auxv(auxv, in, bias);
-	fill_random(a.random);
+	u.nauxv = fill_auxv(auxv, in, bias);
+	fill_random(u.random);
 	err = mm_add_vma(mm, MM_STACK_TOP - MM_STACK_SIZE, MM_STACK_TOP, VMA_READ | VMA_WRITE);
 	if (!err)
-		err = ustack_build(img, STACK_IMAGE, MM_STACK_TOP, &a, sp);
+		err = ustack_build(img, STACK_IMAGE, MM_STACK_TOP, &u, sp);
 	for (uint64_t page = ALIGN_DOWN(*sp, PAGE_SIZE); !err && page < MM_STACK_TOP;
 	     page += PAGE_SIZE) {
 		paddr_t pa;
@@ -138,68 +148,155 @@ static int setup_stack(struct proc *p, struct mm *mm, const struct elf_info *in,
 	return err;
 }
 
-/* Open and parse @path; the header buffer is freed by the caller. */
-static int open_exec(const char *path, struct file **f, struct elf_info *in)
+/* Open @path for exec: a regular file with an execute bit. Reads its
+ * first HEADER_BYTES into @hdr (*@n of them) and its size into *@size. */
+static int open_exec(struct proc *p, const char *path, struct file **f, uint8_t *hdr, size_t *n,
+		     uint64_t *size)
 {
 	struct linux_stat st;
-	const char *why = NULL;
-	uint8_t *hdr;
-	ssize_t n;
-	int err = vfs_open(NULL, path, O_RDONLY, 0, f);
+	ssize_t got;
+	int err = vfs_open(p->cwd.mnt ? &p->cwd : NULL, path, O_RDONLY, 0, f);
 
 	if (err)
 		return err;
 	err = vfs_fstat(*f, &st);
-	if (!err && !S_ISREG(st.st_mode))
+	if (!err && (!S_ISREG(st.st_mode) || !(st.st_mode & 0111)))
 		err = -EACCES;
-	hdr = err ? NULL : kmalloc(HEADER_BYTES);
-	if (!err && !hdr)
-		err = -ENOMEM;
-	n = err ? 0 : vfs_pread(*f, hdr, HEADER_BYTES, 0);
-	if (!err && n < 0)
-		err = (int)n;
-	if (!err && (err = elf_parse(hdr, (size_t)n, (uint64_t)st.st_size, USER_END, in, &why)))
-		log_warn("%s: not executable: %s\n", path, why);
-	kfree(hdr);
-	if (err)
+	got = err ? 0 : vfs_pread(*f, hdr, HEADER_BYTES, 0);
+	if (!err && got < 0)
+		err = (int)got;
+	if (err) {
 		file_put(*f);
-	return err;
+		return err;
+	}
+	*n = (size_t)got;
+	*size = (uint64_t)st.st_size;
+	return 0;
 }
 
-int proc_load(struct proc *p, uintptr_t *ip, uintptr_t *sp)
-{
-	struct elf_info *in = kmalloc(sizeof(*in));
-	struct file *f = NULL;
-	struct mm *mm = NULL;
-	uint64_t bias;
-	int err;
+/* What a successful load hands to the commit. */
+struct exec_image {
+	struct mm *mm;
+	void *fpu;
+	uintptr_t ip, sp;
+};
 
-	if (!in)
-		return -ENOMEM;
-	err = open_exec(p->path, &f, in);
-	if (err)
-		goto out_free;
-	bias = in->type == ELF_ET_DYN ? MM_PIE_BASE - in->lo : 0;
-	mm = mm_create();
-	if (!mm)
-		err = -ENOMEM;
+/* Build the new address space of ELF @f (parsed into @in). */
+static int load_elf(const struct exec_args *a, struct file *f, const struct elf_info *in,
+		    struct exec_image *img)
+{
+	uint64_t bias = in->type == ELF_ET_DYN ? MM_PIE_BASE - in->lo : 0;
+	struct mm *mm = mm_create();
+	int err = mm ? 0 : -ENOMEM;
+
 	for (size_t i = 0; !err && i < in->nloads; i++)
 		err = load_segment(mm, f, &in->loads[i], bias);
 	if (!err)
-		err = setup_stack(p, mm, in, bias, sp);
-	if (!err && !(p->fpu = arch_fpu_alloc()))
+		err = setup_stack(a, mm, in, bias, &img->sp);
+	if (!err && !(img->fpu = arch_fpu_alloc()))
 		err = -ENOMEM;
-	file_put(f);
 	if (err) {
 		if (mm)
 			mm_destroy(mm);
-		goto out_free;
+		return err;
 	}
 	mm->brk_start = mm->brk = in->hi + bias;
-	p->mm = mm;
-	*ip = in->entry + bias;
-	arch_context_set_user(&task_current()->ctx, mm->root, p->fpu);
-out_free:
+	img->mm = mm;
+	img->ip = in->entry + bias;
+	return 0;
+}
+
+/* Open, follow #! lines, parse and load: everything that can fail. */
+static int prepare(struct proc *p, struct exec_args *a, struct exec_image *img)
+{
+	uint8_t *hdr = kmalloc(HEADER_BYTES);
+	struct elf_info *in = kmalloc(sizeof(*in));
+	int err = hdr && in ? 0 : -ENOMEM;
+
+	for (int depth = 0; !err; depth++) {
+		struct file *f;
+		const char *why = NULL;
+		uint64_t size;
+		size_t n;
+
+		err = open_exec(p, a->path, &f, hdr, &n, &size);
+		if (err)
+			break;
+		if (n >= 2 && hdr[0] == '#' && hdr[1] == '!') {
+			file_put(f);
+			err = depth >= MAX_REWRITES ? -ELOOP : exec_args_script(a, hdr, n);
+			continue;
+		}
+		err = elf_parse(hdr, n, size, USER_END, in, &why);
+		if (err)
+			log_warn("%s: not executable: %s\n", a->path, why);
+		else
+			err = load_elf(a, f, in, img);
+		file_put(f);
+		break;
+	}
 	kfree(in);
+	kfree(hdr);
 	return err;
+}
+
+/* Signal handlers back to default (ignored ones stay ignored), as
+ * Linux's flush_signal_handlers; the mask is kept. */
+static void reset_handlers(struct proc *p)
+{
+	for (int i = 0; i < PROC_NSIG; i++) {
+		struct proc_sigaction *s = &p->sigactions[i];
+
+		*s = (struct proc_sigaction){ .handler = s->handler == SIG_IGN ? SIG_IGN : 0 };
+	}
+}
+
+/* The point of no return: the process becomes @img. */
+static void commit(struct proc *p, const struct exec_args *a, struct exec_image *img)
+{
+	const char *base = strrchr(a->filename, '/');
+	struct mm *old_mm = p->mm;
+	void *old_fpu = p->fpu;
+	unsigned long flags;
+
+	fd_close_on_exec(p->fds);
+	reset_handlers(p);
+	p->clear_child_tid = uptr(0);
+	flags = spin_lock_irqsave(&proc_lock);
+	strlcpy(p->name, base ? base + 1 : a->filename, sizeof(p->name));
+	p->did_exec = true;
+	p->vfork_done = true; /* a vfork parent runs again */
+	proc_changed_locked();
+	spin_unlock_irqrestore(&proc_lock, flags);
+	proc_wake();
+	p->mm = img->mm;
+	p->fpu = img->fpu;
+	arch_context_set_user(&task_current()->ctx, img->mm->root, img->fpu);
+	if (old_mm)
+		mm_destroy(old_mm);
+	arch_fpu_free(old_fpu);
+}
+
+int exec_run(struct proc *p, struct exec_args *a)
+{
+	struct exec_image img = { 0 };
+	int err = prepare(p, a, &img);
+
+	if (err) {
+		exec_args_free(a);
+		return err;
+	}
+	commit(p, a, &img);
+	exec_args_free(a);
+	arch_enter_user(&task_current()->ctx, img.ip, img.sp);
+}
+
+long proc_execve(uptr_t path, uptr_t argv, uptr_t envp)
+{
+	struct exec_args *a;
+	int err = exec_args_from_user(path, argv, envp, &a);
+
+	if (err)
+		return err;
+	return exec_run(proc_current(), a);
 }

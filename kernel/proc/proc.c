@@ -1,7 +1,13 @@
 /*
- * Processes (proc/proc.h): spawning a program on its own thread, its
- * console descriptors, exit, user faults and waiting.
- * Locking: proc_lock guards procs and next_pid; see proc.h.
+ * Processes (proc/proc.h): creation and pids, the tree (parent, children,
+ * orphans re-parented to PID 1 or to the kernel's reaper), exit into a
+ * zombie, the shell's spawn and wait, kill as a pending fatal flag,
+ * user faults and the `ps` snapshot. fork.c, wait.c, group.c and exec.c
+ * build on the pieces here (proc_internal.h).
+ * Locking: proc_lock guards proc_all, pids, links, states and statuses;
+ * every change a waiter may sleep on bumps proc_events under it and wakes
+ * proc_child_wq after it. Lock order: proc_lock, then the task table and
+ * run-queue locks (ps reads a thread's state under it).
  */
 #include "proc/proc.h"
 
@@ -10,19 +16,27 @@
 #include "fs/fdtable.h"
 #include "fs/file.h"
 #include "fs/vfs.h"
+#include "include/atomic.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/usercopy.h"
 #include "proc/mm.h"
+#include "proc/proc_internal.h"
 #include "sched/task.h"
 #include "sync/spinlock.h"
 
 #define LOG_PREFIX "proc: "
+#define PID_FIRST 2 /* pid 1 is kept for init= */
 
-static struct spinlock proc_lock = SPINLOCK_INIT("proc", LOCK_RANK_TASKS - 1);
-static struct list_head procs GUARDED_BY(&proc_lock) = LIST_HEAD_INIT(procs);
-static int next_pid GUARDED_BY(&proc_lock) = 1;
+struct spinlock proc_lock = SPINLOCK_INIT("proc", LOCK_RANK_TASKS - 1);
+struct list_head proc_all GUARDED_BY(&proc_lock) = LIST_HEAD_INIT(proc_all);
+struct waitqueue proc_child_wq = WAITQUEUE_INIT(proc_child_wq, "proc_child");
+uint64_t proc_events;
+static int next_pid GUARDED_BY(&proc_lock) = PID_FIRST;
 static size_t nr_procs GUARDED_BY(&proc_lock);
+static struct proc *init_proc GUARDED_BY(&proc_lock); /* PID 1 while alive */
+static bool reaper_started GUARDED_BY(&proc_lock);
 
 struct proc *proc_current(void)
 {
@@ -37,6 +51,191 @@ size_t proc_count(void)
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return n;
 }
+
+void proc_forget_locked(void)
+{
+	spin_assert_held(&proc_lock);
+	nr_procs--;
+}
+
+void proc_changed_locked(void)
+{
+	spin_assert_held(&proc_lock);
+	atomic_fetch_add(&proc_events, 1);
+}
+
+void proc_wake(void)
+{
+	waitq_wake_all(&proc_child_wq);
+}
+
+struct proc *proc_find_locked(int pid)
+{
+	struct proc *p;
+
+	spin_assert_held(&proc_lock);
+	list_for_each_entry(p, &proc_all, link)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+struct proc *proc_alloc(void)
+{
+	struct proc *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	list_init(&p->children);
+	list_init(&p->sibling);
+	list_init(&p->link);
+	p->umask = 022;
+	p->exit_signal = PROC_SIGCHLD;
+	return p;
+}
+
+/* A pid no process uses as its pid, group or session (Linux keeps a pid
+ * while a group or session is named after it). */
+static bool pid_is_free_locked(int pid) REQUIRES(&proc_lock)
+{
+	struct proc *p;
+
+	spin_assert_held(&proc_lock);
+	list_for_each_entry(p, &proc_all, link)
+		if (p->pid == pid || p->pgid == pid || p->sid == pid)
+			return false;
+	return true;
+}
+
+static int alloc_pid_locked(void) REQUIRES(&proc_lock)
+{
+	spin_assert_held(&proc_lock);
+	for (int tries = 0; tries < PROC_PID_MAX; tries++) {
+		int pid = next_pid++;
+
+		if (next_pid >= PROC_PID_MAX)
+			next_pid = PID_FIRST;
+		if (pid_is_free_locked(pid))
+			return pid;
+	}
+	return -EAGAIN;
+}
+
+int proc_publish(struct proc *p, struct proc *parent, bool pid1)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	int pid = -EAGAIN;
+
+	if (pid1 && !pid_is_free_locked(1))
+		pid = -EBUSY;
+	else if (nr_procs < PROC_MAX)
+		pid = pid1 ? 1 : alloc_pid_locked();
+	if (pid < 0) {
+		spin_unlock_irqrestore(&proc_lock, flags);
+		return pid;
+	}
+	p->pid = pid;
+	p->parent = parent;
+	if (parent) {
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
+		list_add_tail(&p->sibling, &parent->children);
+	} else {
+		p->pgid = p->sid = pid;
+	}
+	if (pid1)
+		init_proc = p;
+	list_add_tail(&p->link, &proc_all);
+	nr_procs++;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return 0;
+}
+
+void proc_unpublish(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
+	list_del(&p->link);
+	list_del(&p->sibling);
+	if (init_proc == p)
+		init_proc = NULL;
+	nr_procs--;
+	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+void proc_free(struct proc *p)
+{
+	if (p->fds)
+		fd_table_destroy(p->fds);
+	if (p->cwd.mnt)
+		vfs_path_put(&p->cwd);
+	if (p->mm)
+		mm_destroy(p->mm);
+	arch_fpu_free(p->fpu);
+	kfree(p);
+}
+
+void proc_attach_task(struct proc *p)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
+	p->task = task_current();
+	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+/* ---- the kernel's reaper: frees orphans when there is no init ---- */
+
+/* A zombie orphan the reaper may free, unlinked; NULL if none. */
+static struct proc *take_kernel_zombie(void)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	struct proc *p, *found = NULL;
+
+	list_for_each_entry(p, &proc_all, link) {
+		if (p->state == PROC_ZOMBIE && !p->parent && p->reap_by_kernel) {
+			found = p;
+			list_del(&p->link);
+			nr_procs--;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return found;
+}
+
+static int reaper_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		uint64_t gen = READ_ONCE(proc_events);
+		struct proc *p;
+
+		while ((p = take_kernel_zombie()))
+			proc_free(p);
+		wait_event(&proc_child_wq, READ_ONCE(proc_events) != gen);
+	}
+	return 0;
+}
+
+static void start_reaper(void)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	bool start = !reaper_started;
+	struct task *t;
+
+	reaper_started = true;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (!start)
+		return;
+	t = task_create(reaper_main, NULL, "reaper");
+	if (!t) {
+		log_err("cannot start the reaper: orphans will stay zombies\n");
+		return;
+	}
+	task_detach(t);
+}
+
+/* ---- the shell's spawn and wait ---- */
 
 /* fds 0, 1, 2 on /dev/console. */
 static int open_console(struct fd_table *t)
@@ -55,112 +254,87 @@ static int open_console(struct fd_table *t)
 	return 0;
 }
 
-/* The process's thread: load the program, then leave for user mode. */
-static int proc_main(void *arg)
+/* A spawned process's thread: console, then exec (the same as execve). */
+static int spawn_main(void *arg)
 {
-	struct proc *p = arg;
-	uintptr_t ip, sp;
-	int err = open_console(p->fds);
+	struct exec_args *a = arg;
+	struct proc *p = proc_current();
+	int err;
 
-	if (!err)
-		err = proc_load(p, &ip, &sp);
-	kfree(p->args);
-	p->args = NULL;
-	if (err) {
-		p->exec_error = err;
-		return 0;
-	}
-	arch_enter_user(&task_current()->ctx, ip, sp);
+	proc_attach_task(p);
+	err = open_console(p->fds);
+	if (err)
+		exec_args_free(a);
+	else
+		err = exec_run(p, a); /* returns only on failure */
+	p->exec_error = err;
+	proc_exit((err == -ENOENT ? 127 : 126) << 8);
 }
 
-/* Pack argv then envp as NUL-separated strings into p->args. */
-static int pack_args(struct proc *p, char *const argv[], char *const envp[])
+static int spawn(const char *path, char *const argv[], char *const envp[], bool pid1,
+		 struct proc **out)
 {
-	size_t len = 0, off = 0;
-	int n = 0;
-
-	for (char *const *v = argv; *v; v++, n++)
-		len += strlen(*v) + 1;
-	p->argc = n;
-	n = 0;
-	for (char *const *v = envp; v && *v; v++, n++)
-		len += strlen(*v) + 1;
-	p->envc = n;
-	if (len > PROC_ARG_MAX)
-		return -E2BIG;
-	p->args = kmalloc(len ? len : 1);
-	if (!p->args)
-		return -ENOMEM;
-	for (char *const *v = argv; *v; v++)
-		off += strlcpy(p->args + off, *v, len - off) + 1;
-	for (char *const *v = envp; v && *v; v++)
-		off += strlcpy(p->args + off, *v, len - off) + 1;
-	p->args_len = len;
-	return 0;
-}
-
-static void proc_free(struct proc *p)
-{
-	if (p->fds)
-		fd_table_destroy(p->fds);
-	if (p->cwd.mnt)
-		vfs_path_put(&p->cwd);
-	if (p->mm)
-		mm_destroy(p->mm);
-	arch_fpu_free(p->fpu);
-	kfree(p->args);
-	kfree(p);
-}
-
-int proc_spawn(const char *path, char *const argv[], char *const envp[], struct proc **out)
-{
-	struct proc *p = kzalloc(sizeof(*p));
+	struct proc *p = proc_alloc();
 	const char *base = strrchr(path, '/');
-	unsigned long flags;
+	struct exec_args *a = NULL;
+	struct task *t;
 	int err;
 
 	if (!p)
 		return -ENOMEM;
-	strlcpy(p->path, path, sizeof(p->path));
+	start_reaper();
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
 	vfs_root(&p->cwd);
-	p->umask = 022;
-	err = pack_args(p, argv, envp);
+	err = exec_args_from_kernel(path, argv, envp, &a);
 	if (!err && !(p->fds = fd_table_create()))
 		err = -ENOMEM;
-	if (err) {
-		proc_free(p);
-		return err;
+	if (!err)
+		err = proc_publish(p, NULL, pid1);
+	if (err)
+		goto err_free;
+	t = task_create_user(spawn_main, a, p->name, p);
+	if (!t) {
+		err = -ENOMEM;
+		proc_unpublish(p);
+		goto err_free;
 	}
-	flags = spin_lock_irqsave(&proc_lock);
-	p->pid = next_pid++;
-	list_add_tail(&p->link, &procs);
-	nr_procs++;
-	spin_unlock_irqrestore(&proc_lock, flags);
-	p->task = task_create_user(proc_main, p, p->name, p);
-	if (!p->task) {
-		flags = spin_lock_irqsave(&proc_lock);
-		list_del(&p->link);
-		nr_procs--;
-		spin_unlock_irqrestore(&proc_lock, flags);
-		proc_free(p);
-		return -ENOMEM;
-	}
+	task_detach(t); /* it frees itself; the process struct is reaped */
 	*out = p;
 	return 0;
+err_free:
+	exec_args_free(a);
+	proc_free(p);
+	return err;
+}
+
+int proc_spawn(const char *path, char *const argv[], char *const envp[], struct proc **out)
+{
+	return spawn(path, argv, envp, false, out);
+}
+
+int proc_spawn_init(const char *path, char *const argv[], char *const envp[], struct proc **out)
+{
+	return spawn(path, argv, envp, true, out);
 }
 
 int proc_wait(struct proc *p, int *exec_error)
 {
-	unsigned long flags;
 	int status;
 
-	if (task_join(p->task, NULL))
-		log_warn("pid %d: cannot join its thread\n", p->pid);
-	flags = spin_lock_irqsave(&proc_lock);
-	list_del(&p->link);
-	nr_procs--;
-	spin_unlock_irqrestore(&proc_lock, flags);
+	for (;;) {
+		uint64_t gen = READ_ONCE(proc_events);
+		unsigned long flags = spin_lock_irqsave(&proc_lock);
+		bool done = p->state == PROC_ZOMBIE;
+
+		if (done) {
+			list_del(&p->link);
+			nr_procs--;
+		}
+		spin_unlock_irqrestore(&proc_lock, flags);
+		if (done)
+			break;
+		wait_event(&proc_child_wq, READ_ONCE(proc_events) != gen);
+	}
 	status = p->wait_status;
 	if (exec_error)
 		*exec_error = p->exec_error;
@@ -168,13 +342,81 @@ int proc_wait(struct proc *p, int *exec_error)
 	return status;
 }
 
+/* ---- exit ---- */
+
+/* Give @p's children to init, or to the reaper when there is none (or
+ * @p is init). */
+static void reparent_children_locked(struct proc *p) REQUIRES(&proc_lock)
+{
+	struct proc *heir = init_proc && init_proc != p && init_proc->state == PROC_ALIVE
+				    ? init_proc
+				    : NULL;
+
+	spin_assert_held(&proc_lock);
+	while (!list_empty(&p->children)) {
+		struct proc *c = list_first_entry(&p->children, struct proc, sibling);
+
+		list_del(&c->sibling);
+		c->parent = heir;
+		if (heir)
+			list_add_tail(&c->sibling, &heir->children);
+		else
+			c->reap_by_kernel = true;
+	}
+}
+
+/* Drop the address space, FPU area, descriptors and cwd (the calling
+ * process's own). */
+static void release_resources(struct proc *p)
+{
+	struct mm *mm = p->mm;
+	void *fpu = p->fpu;
+
+	/* Back on the kernel's tables before the address space goes. */
+	arch_context_set_user(&task_current()->ctx, 0, NULL);
+	p->mm = NULL;
+	p->fpu = NULL;
+	if (mm)
+		mm_destroy(mm);
+	arch_fpu_free(fpu);
+	if (p->fds)
+		fd_table_destroy(p->fds);
+	p->fds = NULL;
+	if (p->cwd.mnt)
+		vfs_path_put(&p->cwd);
+	p->cwd.mnt = NULL;
+}
+
 void proc_exit(int status)
 {
 	struct proc *p = proc_current();
+	unsigned long flags;
 
+	if (!uptr_is_null(p->clear_child_tid) && p->mm) {
+		uint32_t zero = 0;
+
+		/* CLONE_CHILD_CLEARTID: the tid word is zeroed; the futex
+		 * wake that goes with it has no other thread to wake yet. */
+		if (copy_to_user(p->clear_child_tid, &zero, sizeof(zero)))
+			log_debug("pid %d: its clear_child_tid is not writable\n", p->pid);
+	}
+	p->utime_ns = READ_ONCE(task_current()->runtime_ns);
+	release_resources(p);
+	flags = spin_lock_irqsave(&proc_lock);
+	reparent_children_locked(p);
+	p->state = PROC_ZOMBIE;
 	p->wait_status = status;
-	/* Back on the kernel's tables: the waiter frees this address space. */
-	arch_context_set_user(&task_current()->ctx, 0, NULL);
+	p->task = NULL;
+	p->vfork_done = true;
+	if (p->parent && p->exit_signal > 0 && p->exit_signal <= PROC_NSIG)
+		p->parent->sigpending |= 1ull << (p->exit_signal - 1);
+	if (p == init_proc) {
+		init_proc = NULL;
+		log_warn("init (pid 1) ended with status %#x\n", (unsigned int)status);
+	}
+	proc_changed_locked();
+	spin_unlock_irqrestore(&proc_lock, flags);
+	proc_wake();
 	task_exit(0);
 }
 
@@ -202,4 +444,78 @@ bool proc_mm_fault(uintptr_t addr, bool write, bool exec)
 	struct proc *p = proc_current();
 
 	return p && p->mm && mm_fault(p->mm, addr, write, exec);
+}
+
+/* ---- kill: a pending fatal flag ---- */
+
+bool proc_is_killed(void)
+{
+	struct proc *p = proc_current();
+
+	return p && READ_ONCE(p->killed);
+}
+
+void proc_user_return(void)
+{
+	if (proc_is_killed())
+		proc_exit(PROC_SIGKILL);
+}
+
+int proc_kill(int pid)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	struct proc *p = proc_find_locked(pid);
+	int err = -ESRCH;
+
+	if (p && p->state == PROC_ALIVE) {
+		WRITE_ONCE(p->killed, true);
+		p->sigpending |= 1ull << (PROC_SIGKILL - 1);
+		proc_changed_locked(); /* wakes it if it waits in wait4 or vfork */
+		err = 0;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (!err)
+		proc_wake();
+	return err;
+}
+
+/* ---- ps ---- */
+
+static char state_letter_locked(const struct proc *p) REQUIRES(&proc_lock)
+{
+	spin_assert_held(&proc_lock);
+	if (p->state == PROC_ZOMBIE)
+		return 'Z';
+	if (!p->task)
+		return 'R';
+	switch (READ_ONCE(p->task->state)) {
+	case TASK_BLOCKED:
+	case TASK_SLEEPING:
+		return 'S';
+	default:
+		return 'R';
+	}
+}
+
+size_t proc_list(struct proc_info *out, size_t max)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	struct proc *p;
+	size_t n = 0;
+
+	list_for_each_entry(p, &proc_all, link) {
+		if (n < max) {
+			struct proc_info *i = &out[n];
+
+			i->pid = p->pid;
+			i->ppid = p->parent ? p->parent->pid : 0;
+			i->pgid = p->pgid;
+			i->sid = p->sid;
+			i->state = state_letter_locked(p);
+			memcpy(i->name, p->name, sizeof(i->name));
+		}
+		n++;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return n;
 }

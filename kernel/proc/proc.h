@@ -1,11 +1,15 @@
 /*
  * Processes: a user program with its own address space (struct mm), file
- * descriptors and one thread (a struct task with a user half). The kernel
- * shell starts one with proc_spawn() and waits for it with proc_wait();
- * the program ends through exit/exit_group or a fault, and its wait
- * status is Linux's ((code & 0xff) << 8, or the signal number).
- * Locking: proc_lock (LOCK_RANK_TASKS - 1) guards the process list and
- * pids; a process's own fields are its thread's (Owner) unless noted.
+ * descriptors and one thread (a struct task with a user half), in a tree
+ * like Linux's: a parent, children, a process group and a session. A
+ * process that ends stays a zombie holding its wait status until its
+ * parent reaps it with wait4; orphans go to PID 1 (the init= program) or,
+ * when there is none, to the kernel's reaper task, which frees them when
+ * they end. The kernel shell starts processes with proc_spawn() and waits
+ * for them with proc_wait() (they have no parent process: ppid 0).
+ * Locking: proc_lock (LOCK_RANK_TASKS - 1) guards the process list, pids,
+ * the tree links, groups, sessions, states and wait statuses; the rest of
+ * a process is its thread's (Owner) unless noted.
  */
 #pragma once
 
@@ -16,6 +20,7 @@
 #include "fs/mount.h"
 #include "include/compiler.h"
 #include "include/list.h"
+#include "mm/usercopy.h"
 
 struct fd_table;
 struct mm;
@@ -23,16 +28,27 @@ struct task;
 
 #define PROC_NAME_MAX 16
 #define PROC_ARG_MAX (128 * 1024) /* argv + envp bytes, like Linux's 32 pages */
+#define PROC_ARG_STRLEN (128 * 1024) /* one string (Linux's MAX_ARG_STRLEN) */
 #define PROC_NSIG 64
 #define PROC_NRLIMITS 16 /* Linux's RLIM_NLIMITS */
+/*
+ * Processes alive or zombie at once. Each costs a 16 KiB kernel stack,
+ * page tables and its pages; 256 keep a fork bomb well inside the
+ * smallest VM the tests boot (256 MiB) and leave the kernel shell its
+ * memory. fork past it is -EAGAIN, as with Linux's RLIMIT_NPROC.
+ */
+#define PROC_MAX 256
+#define PROC_PID_MAX 32768 /* pids wrap here (Linux's default pid_max) */
 
-/* The signals a fault ends a process with (Linux's numbers). */
+/* Signal numbers the process layer itself uses (Linux's). */
 enum {
 	PROC_SIGILL = 4,
 	PROC_SIGTRAP = 5,
 	PROC_SIGBUS = 7,
 	PROC_SIGFPE = 8,
+	PROC_SIGKILL = 9,
 	PROC_SIGSEGV = 11,
+	PROC_SIGCHLD = 17,
 };
 
 /* A stored rt_sigaction (Linux's struct kernel_sigaction). */
@@ -40,28 +56,42 @@ struct proc_sigaction {
 	uint64_t handler, flags, restorer, mask;
 };
 
+enum proc_state {
+	PROC_ALIVE,
+	PROC_ZOMBIE, /* ended; its wait status waits for the parent */
+};
+
 struct proc {
-	/* Immutable after proc_spawn(): */
-	int pid, ppid;
+	/* Immutable after creation: */
+	int pid;
+	int exit_signal; /* sent to the parent at exit (SIGCHLD; clone's CSIGNAL) */
+	/* Owner (the process's thread): */
 	char name[PROC_NAME_MAX];
-	struct task *task;
-	/* Owner (the process's thread), then the waiter after it exited: */
 	struct mm *mm;
 	void *fpu; /* the thread's FPU area (arch_fpu_alloc) */
 	struct fd_table *fds;
 	struct vfs_path cwd;	  /* referenced; relative paths and AT_FDCWD start here */
 	uint32_t umask;		  /* 022 at spawn, like Linux's init */
-	uint64_t clear_child_tid; /* set_tid_address */
+	uptr_t clear_child_tid;	  /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed at exit */
 	uint64_t sigmask;
 	struct proc_sigaction sigactions[PROC_NSIG];
-	int wait_status;
 	/* Protected by proc_lock: */
-	struct list_head link;
-	/* Spawn arguments, freed once the program runs: */
-	char *args; /* argv strings, then envp strings, NUL separated */
-	int argc, envc;
-	size_t args_len;
-	char path[128];
+	struct task *task; /* NULL once the thread is gone */
+	struct proc *parent; /* NULL: the kernel (shell or reaper) */
+	struct list_head children, sibling;
+	struct list_head link; /* all processes, by creation */
+	int pgid, sid;
+	enum proc_state state;
+	int wait_status;
+	bool reap_by_kernel; /* an orphan with no init: the reaper frees it */
+	bool did_exec;	     /* execve succeeded (setpgid's -EACCES) */
+	bool vfork_done;     /* a vfork child exec'd or ended: its parent runs */
+	uint64_t utime_ns;    /* CPU time, set at exit */
+	uint64_t sigpending;  /* noted signals (bit n-1: signal n); delivery comes later */
+	uint64_t child_utime; /* CPU time of reaped children */
+	/* Atomic: */
+	bool killed; /* a fatal signal is pending: ends at the next return to user mode */
+	/* The shell's spawn: */
 	int exec_error; /* 0, or why the program could not start */
 	/* limits and accounting (syscall/info.c). Owner; all zero at spawn,
 	 * which info.c reads as Linux's defaults until a setrlimit: */
@@ -75,23 +105,31 @@ struct proc {
 
 /*
  * Start @path with @argv (NULL-terminated; argv[0] is the program name)
- * and @envp as a new process whose fds 0-2 are the console. Returns 0 and
- * the process in *@out (wait for it with proc_wait), or -E2BIG, -ENOMEM.
- * Errors loading the program (-ENOENT, -ENOEXEC, ...) come from
- * proc_wait's exec error. May sleep.
+ * and @envp as a new process whose fds 0-2 are the console, a session and
+ * group leader whose parent is the kernel. Returns 0 and the process in
+ * *@out (wait for it with proc_wait), or -E2BIG, -ENOMEM, -EAGAIN. Errors
+ * loading the program (-ENOENT, -ENOEXEC, ...) come from proc_wait's exec
+ * error. May sleep.
  */
 int proc_spawn(const char *path, char *const argv[], char *const envp[], struct proc **out)
 	__must_check;
 
-/* Wait until @p ends, free it and return its wait status; a program that
- * could not be started gives its errno in *@exec_error (else 0). May
- * sleep. */
+/* proc_spawn() as PID 1 (init=): orphans are re-parented to it. Fails
+ * with -EBUSY while a PID 1 exists. */
+int proc_spawn_init(const char *path, char *const argv[], char *const envp[], struct proc **out)
+	__must_check;
+
+/* Wait until @p (from proc_spawn) ends, free it and return its wait
+ * status; a program that could not be started gives its errno in
+ * *@exec_error (else 0). May sleep. */
 int proc_wait(struct proc *p, int *exec_error);
 
 /* The calling task's process, or NULL for a kernel task. */
 struct proc *proc_current(void);
 
-/* End the calling process with wait status @status. */
+/* End the calling process with wait status @status (Linux's encoding:
+ * (code & 0xff) << 8, or the signal number). Frees everything but the
+ * struct, which stays a zombie for the parent. */
 void proc_exit(int status) __noreturn;
 
 /* A fault in user mode that the process cannot survive: log Linux's line
@@ -109,10 +147,63 @@ void proc_user_fault(const struct proc_fault *f) __noreturn;
  * if it is not one (then the access is an error). Any context. */
 bool proc_mm_fault(uintptr_t addr, bool write, bool exec);
 
-/* Processes alive (for tests and `mem` leak checks). */
+/* On every return to user mode (after a system call, an interrupt or a
+ * resolved fault): end the process if it was killed. Interrupts on. */
+void proc_user_return(void);
+
+/* Whether the calling process has a fatal signal pending (blocking waits
+ * give up with -EINTR when it does). */
+bool proc_is_killed(void);
+
+/* Kill process @pid (SIGKILL semantics: it ends at its next return to
+ * user mode or blocking wait, with status "killed by signal 9"). Returns
+ * 0, -ESRCH (none, or already a zombie). */
+int proc_kill(int pid) __must_check;
+
+/* ---- the system calls' halves (exec.c, fork.c, wait.c, group.c) ---- */
+
+/* execve: returns only on failure (the old program intact) with -EFAULT,
+ * -ENOENT, -EACCES, -ENOEXEC, -ELOOP, -E2BIG, -ENAMETOOLONG, -ENOMEM. */
+long proc_execve(uptr_t path, uptr_t argv, uptr_t envp);
+
+/* clone/fork/vfork. @flags: Linux's CLONE_* with the exit signal in the
+ * low byte; @newsp: the child's stack pointer (0: the parent's); @ptid,
+ * @ctid: CLONE_PARENT_SETTID / CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID
+ * addresses; @tls: CLONE_SETTLS's FS base. Returns the child's pid in the
+ * parent (0 in the child), or -EAGAIN (PROC_MAX), -ENOMEM, -EINVAL (a
+ * flag combination Linux refuses), -ENOSYS (thread flags: not yet). */
+long proc_clone(unsigned long flags, uintptr_t newsp, uptr_t ptid, uptr_t ctid, uintptr_t tls);
+
+/* wait4(@pid, @status, @options, @rusage) with Linux's rules. */
+long proc_wait4(int pid, uptr_t status, int options, uptr_t rusage);
+
+/* setpgid, getpgid, setsid, getsid, getppid with Linux's rules. */
+long proc_setpgid(int pid, int pgid);
+long proc_getpgid(int pid);
+long proc_setsid(void);
+long proc_getsid(int pid);
+long proc_getppid(void);
+
+/* Processes alive or zombie (for tests and `mem` leak checks). */
 size_t proc_count(void);
 
-/* exec.c: load @path into a fresh address space for the calling process
- * and return the entry point and stack pointer. Returns 0 or -ENOENT,
- * -ENOEXEC, -ENOMEM, -E2BIG... May sleep. */
-int proc_load(struct proc *p, uintptr_t *ip, uintptr_t *sp) __must_check;
+/* Snapshot of a process for `ps`. */
+struct proc_info {
+	int pid, ppid, pgid, sid;
+	char state; /* 'R' running or ready, 'S' sleeping, 'Z' zombie */
+	char name[PROC_NAME_MAX];
+};
+
+/* Fill up to @max snapshots in pid order; returns how many processes
+ * there are (may exceed @max). */
+size_t proc_list(struct proc_info *out, size_t max);
+
+/* proc_cmds.c: print the process table (pid, ppid, pgid, sid, state,
+ * name) for the shell's `ps`; nothing when there are none. May sleep. */
+void proc_print_table(void);
+
+/* init=PATH: run PATH as PID 1 on the console and wait for it. Returns
+ * (after logging why) when it cannot be started or when it ends: Linux
+ * panics then, Corvid falls back to the kernel shell for debugging. May
+ * sleep. */
+void proc_run_init(const char *path);

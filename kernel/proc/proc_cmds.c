@@ -1,17 +1,21 @@
 /*
- * The shell's `exec [N] PATH [ARGS...]`: run a user program N times (1 by
- * default), each time waiting for it, and report how it ended when it
- * did not exit with 0. The status is the program's exit code, or 128 + the
- * signal that ended it, as a Unix shell's $?.
- * Locking: none (proc_spawn/proc_wait take what they need).
+ * The shell's process commands: `exec [N] PATH [ARGS...]` runs a user
+ * program N times (1 by default), each time waiting for it, and reports
+ * how it ended when it did not exit with 0 (the status is the exit code,
+ * or 128 + the signal that ended it, as a Unix shell's $?); `kill PID`
+ * ends a process (SIGKILL semantics); proc_print_table() is the process
+ * half of `ps`.
+ * Locking: none (proc/ takes what it needs).
  */
 #include "core/log.h"
+#include "mm/kmalloc.h"
 #include "include/uapi/errno.h"
 #include "lib/strerror.h"
 #include "lib/string.h"
 #include "proc/proc.h"
 #include "shell/shell.h"
 
+#define LOG_PREFIX "proc: "
 #define MAX_RUNS 1000000
 #define MAX_ARGS 32
 
@@ -86,4 +90,63 @@ SHELL_COMMAND(exec, .name = "exec", .group = "proc", .summary = "run a user prog
 static const struct shell_cmd *cmd_self(void)
 {
 	return shell_find("exec");
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	long pid;
+	int err;
+
+	if (argc != 2 || parse_count(argv[1], &pid))
+		return shell_usage(shell_find("kill"));
+	err = proc_kill((int)pid);
+	if (err) {
+		kprintf("kill: %ld: %s\n", pid, kstrerror(err));
+		return 1;
+	}
+	return 0;
+}
+
+SHELL_COMMAND(kill, .name = "kill", .group = "proc",
+	      .summary = "end a process (as SIGKILL: at its next return to user mode)",
+	      .usage = "kill PID", .fn = cmd_kill);
+
+void proc_print_table(void)
+{
+	struct proc_info *ps = kmalloc(PROC_MAX * sizeof(*ps));
+	size_t n;
+
+	if (!ps) {
+		kprintf("ps: out of memory\n");
+		return;
+	}
+	n = proc_list(ps, PROC_MAX);
+	if (n)
+		kprintf("%s%6s %6s %6s %6s S NAME%s\n", shell_color(SHELL_COLOR_HEADING), "PID",
+			"PPID", "PGID", "SID", shell_color(SHELL_COLOR_RESET));
+	for (size_t i = 0; i < MIN(n, (size_t)PROC_MAX); i++)
+		kprintf("%6d %6d %6d %6d %c %s\n", ps[i].pid, ps[i].ppid, ps[i].pgid, ps[i].sid,
+			ps[i].state, ps[i].name);
+	kfree(ps);
+}
+
+void proc_run_init(const char *path)
+{
+	char *argv[] = { (char *)path, NULL };
+	struct proc *p;
+	int status, exec_err, err = proc_spawn_init(path, argv, default_envp, &p);
+
+	if (err) {
+		log_err("init=%s: cannot start: %s; the kernel shell runs instead\n", path,
+			kstrerror(err));
+		return;
+	}
+	log_info("init=%s: running as pid 1\n", path);
+	status = proc_wait(p, &exec_err);
+	if (exec_err)
+		log_err("init=%s: cannot start: %s; the kernel shell runs instead\n", path,
+			kstrerror(exec_err));
+	else
+		log_warn("init=%s: pid 1 ended (wait status %#x); the kernel shell runs instead\n",
+			 path, (unsigned int)status);
 }

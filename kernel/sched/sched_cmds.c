@@ -6,6 +6,7 @@
 #include "core/console.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "proc/proc.h"
 #include "sched/percpu.h"
 #include "sched/sched.h"
 #include "sched/task.h"
@@ -60,9 +61,10 @@ static int cmd_ps(int argc, char **argv)
 		kprintf("... and %lu more\n", (unsigned long)(n - PS_MAX_TASKS));
 	kfree(tasks);
 	print_cpus();
+	proc_print_table(); /* user processes, if any */
 	return 0;
 }
 
 SHELL_COMMAND(ps, .name = "ps", .group = "tasks",
-	      .summary = "list tasks (id, name, state, CPU, run time) and per-CPU counters",
+	      .summary = "list tasks (id, name, state, CPU, run time), per-CPU counters, processes",
 	      .usage = "ps", .fn = cmd_ps);

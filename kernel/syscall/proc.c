@@ -1,8 +1,10 @@
 /*
- * Process system calls: exit, the id calls, arch_prctl,
- * set_tid_address and the signal calls, which only store for now (no
- * signal is ever delivered yet).
- * Locking: the fields touched are the calling process's own (Owner).
+ * Process system calls: exit, fork/vfork/clone, execve, wait4, the id,
+ * group and session calls, arch_prctl, set_tid_address and the
+ * signal calls, which only store for now (no signal is ever delivered
+ * yet). The process work is in proc/ (proc.h); these are the ABI side.
+ * Locking: the fields touched are the calling process's own (Owner);
+ * proc/ takes proc_lock for the tree.
  */
 #include "proc/proc.h"
 #include "include/uapi/errno.h"
@@ -17,6 +19,9 @@
 #define SIG_SETMASK 2
 #define SIGKILL 9
 #define SIGSTOP 19
+#define SIGCHLD 17
+#define CLONE_VM 0x100
+#define CLONE_VFORK 0x4000
 
 long sys_exit_group(int code)
 {
@@ -30,7 +35,53 @@ long sys_getpid(void)
 
 long sys_getppid(void)
 {
-	return proc_current()->ppid;
+	return proc_getppid();
+}
+
+long sys_clone(unsigned long flags, unsigned long newsp, uptr_t ptid, uptr_t ctid,
+	       unsigned long tls)
+{
+	return proc_clone(flags, newsp, ptid, ctid, tls);
+}
+
+long sys_fork(void)
+{
+	return proc_clone(SIGCHLD, 0, uptr(0), uptr(0), 0);
+}
+
+long sys_vfork(void)
+{
+	return proc_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, uptr(0), uptr(0), 0);
+}
+
+long sys_execve(uptr_t path, uptr_t argv, uptr_t envp)
+{
+	return proc_execve(path, argv, envp);
+}
+
+long sys_wait4(int pid, uptr_t status, int options, uptr_t rusage)
+{
+	return proc_wait4(pid, status, options, rusage);
+}
+
+long sys_setpgid(int pid, int pgid)
+{
+	return proc_setpgid(pid, pgid);
+}
+
+long sys_getpgid(int pid)
+{
+	return proc_getpgid(pid);
+}
+
+long sys_setsid(void)
+{
+	return proc_setsid();
+}
+
+long sys_getsid(int pid)
+{
+	return proc_getsid(pid);
 }
 
 long sys_arch_prctl(int code, unsigned long addr)
@@ -54,7 +105,7 @@ long sys_set_tid_address(uptr_t tidptr)
 {
 	struct proc *p = proc_current();
 
-	p->clear_child_tid = uptr_is_null(tidptr) ? 0 : 1; /* stored, unused (one thread) */
+	p->clear_child_tid = tidptr; /* zeroed at exit */
 	return p->pid;
 }
 

@@ -253,6 +253,16 @@ long sys_arch_prctl(int code, unsigned long addr);
 long sys_set_tid_address(uptr_t tidptr);
 long sys_rt_sigaction(int sig, uptr_t act, uptr_t oact, size_t sigsetsize);
 long sys_rt_sigprocmask(int how, uptr_t set, uptr_t oset, size_t sigsetsize);
+long sys_clone(unsigned long flags, unsigned long newsp, uptr_t ptid, uptr_t ctid,
+	       unsigned long tls);
+long sys_fork(void);
+long sys_vfork(void);
+long sys_execve(uptr_t path, uptr_t argv, uptr_t envp);
+long sys_wait4(int pid, uptr_t status, int options, uptr_t rusage);
+long sys_setpgid(int pid, int pgid);
+long sys_getpgid(int pid);
+long sys_setsid(void);
+long sys_getsid(int pid);
 
 /* mm.c */
 long sys_brk(unsigned long addr);

@@ -178,6 +178,26 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 	case NR_exit:
 	case NR_exit_group: /* one thread per process: the same */
 		return sys_exit_group((int)a[0]);
+	case NR_clone:
+		return sys_clone(a[0], a[1], uptr(a[2]), uptr(a[3]), a[4]);
+	case NR_fork:
+		return sys_fork();
+	case NR_vfork:
+		return sys_vfork();
+	case NR_execve:
+		return sys_execve(uptr(a[0]), uptr(a[1]), uptr(a[2]));
+	case NR_wait4:
+		return sys_wait4((int)a[0], uptr(a[1]), (int)a[2], uptr(a[3]));
+	case NR_setpgid:
+		return sys_setpgid((int)a[0], (int)a[1]);
+	case NR_getpgid:
+		return sys_getpgid((int)a[0]);
+	case NR_getpgrp:
+		return sys_getpgid(0);
+	case NR_setsid:
+		return sys_setsid();
+	case NR_getsid:
+		return sys_getsid((int)a[0]);
 
 	/* ---- signals (proc.c; signal.c when delivery comes) ---- */
 	case NR_rt_sigaction:

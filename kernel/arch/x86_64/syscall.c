@@ -11,6 +11,7 @@
 
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/trap.h"
 #include "lib/string.h"
 #include "proc/proc.h"
@@ -64,6 +65,7 @@ bool syscall_from_user(struct trap_frame *f)
 	unsigned long args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
 
 	f->rax = (uint64_t)syscall_dispatch(f->rax, args);
+	proc_user_return(); /* a pending kill ends the process here */
 	return can_sysret(f);
 }
 
@@ -79,6 +81,43 @@ void arch_enter_user(struct arch_context *ctx, uintptr_t ip, uintptr_t sp)
 	f->rsp = sp;
 	f->ss = GDT_USER_DATA;
 	arch_return_to_frame(f);
+}
+
+_Static_assert(sizeof(struct arch_user_regs) == sizeof(struct trap_frame), "user regs");
+
+void arch_user_regs_save(const struct arch_context *ctx, struct arch_user_regs *out, void *fpu)
+{
+	const struct trap_frame *f = (const struct trap_frame *)ctx->kstack_top - 1;
+	unsigned long flags;
+
+	memcpy(out, f, sizeof(*out));
+	flags = arch_irq_save(); /* the live registers are this task's */
+	fpu_save(fpu);
+	arch_irq_restore(flags);
+}
+
+void arch_enter_user_regs(struct arch_context *ctx, const struct arch_user_regs *regs,
+			  uint64_t ret, uintptr_t sp)
+{
+	struct trap_frame *f = (struct trap_frame *)ctx->kstack_top - 1;
+
+	arch_irq_disable();
+	memcpy(f, regs, sizeof(*f));
+	f->rax = ret;
+	if (sp)
+		f->rsp = sp;
+	f->cs = GDT_USER_CODE;
+	f->ss = GDT_USER_DATA;
+	f->rflags = (f->rflags & ~(RFLAGS_TF | RFLAGS_NT | RFLAGS_RF)) | RFLAGS_USER_INIT;
+	arch_return_to_frame(f);
+}
+
+void syscall_irq_return(struct trap_frame *f)
+{
+	if ((f->cs & 3) != 3 || !proc_is_killed())
+		return;
+	arch_irq_enable(); /* on the way to user mode: nothing of the kernel's is held */
+	proc_user_return();
 }
 
 /* Linux's signal for an exception vector (arch/x86/kernel/traps.c). */
@@ -116,8 +155,10 @@ void syscall_user_exception(struct trap_frame *f, uint64_t addr)
 	if (f->vector == VEC_PAGE_FAULT) {
 		pf.is_page_fault = true;
 		arch_irq_enable(); /* user mode had them on; resolving may block */
-		if (proc_mm_fault(addr, f->error_code & PF_WRITE, f->error_code & PF_INSTR))
+		if (proc_mm_fault(addr, f->error_code & PF_WRITE, f->error_code & PF_INSTR)) {
+			proc_user_return();
 			return;
+		}
 	}
 	arch_irq_enable();
 	proc_user_fault(&pf); /* does not return */

@@ -236,6 +236,7 @@ void trap_dispatch(struct trap_frame *f)
 	}
 	if (irq_handler) {
 		irq_handler(f);
+		syscall_irq_return(f); /* a killed process ends before user mode */
 		return;
 	}
 	log_warn("interrupt on vector %lu with no dispatcher\n", f->vector);
