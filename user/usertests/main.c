@@ -9,9 +9,12 @@
  * Usage: usertests [NAME...]  (NAMEs: run only tests whose names
  * start with one). Prints "test NAME: OK" per test, then "ALL TESTS
  * PASSED" (exit 0) or the failed tests' names (exit 1). Each test runs in
- * a child process, so a crash is a failure, not the end of the run.
+ * a child process, so a crash is a failure, not the end of the run. It
+ * works in a scratch directory, $TMPDIR/usertests.PID (or /tmp/...),
+ * which it removes at the end.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -218,7 +221,29 @@ static int selected(const char *name, int argc, char **argv)
 	return 0;
 }
 
-/* A fresh scratch directory under $TMPDIR or /tmp; removed by the caller's rm. */
+/* Removes @path and, if it is a directory, everything under it. */
+static void remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[1024];
+
+	if (!d) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		remove_tree(sub);
+		rewinddir(d); /* the directory changed under the stream */
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* A fresh scratch directory under $TMPDIR or /tmp; main removes it at the end. */
 static void make_scratch(void)
 {
 	const char *base = getenv("TMPDIR");
@@ -268,7 +293,7 @@ int main(int argc, char **argv)
 			else if (nfailed < 256)
 				failed[nfailed++] = t->name;
 		}
-	rmdir(scratch);
+	remove_tree(scratch); /* with what failed tests left behind */
 	if (!nfailed) {
 		printf("ALL TESTS PASSED (%d)\n", npassed);
 		return 0;
