@@ -117,7 +117,10 @@ int elf_parse(const void *buf, size_t len, uint64_t file_size, uint64_t user_end
 	if (phoff > len || (uint64_t)phnum * ELF_PHDR_SIZE > len - phoff)
 		return fail(why, "truncated program headers");
 	out->phnum = phnum;
-	out->exec_stack = true; /* no PT_GNU_STACK: executable, as on Linux */
+	/* No PT_GNU_STACK: a non-executable stack, as on Linux x86_64 since
+	 * 5.8 ("exec-none" in arch/x86/include/asm/elf.h's table; i386 and
+	 * CPUs without NX differ). */
+	out->exec_stack = false;
 	for (unsigned int i = 0; i < phnum; i++) {
 		const uint8_t *ph = b + phoff + (uint64_t)i * ELF_PHDR_SIZE;
 		uint32_t type = rd32(ph);

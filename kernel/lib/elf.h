@@ -45,7 +45,7 @@ struct elf_info {
 	uint64_t phdr;	   /* address of the program headers in memory, or 0 */
 	unsigned int phnum;
 	uint64_t lo, hi; /* page-aligned span of all PT_LOADs */
-	bool exec_stack; /* PT_GNU_STACK asked for PF_X (or was absent) */
+	bool exec_stack; /* PT_GNU_STACK asked for PF_X (absent: no, as on Linux x86_64) */
 	size_t nloads;
 	struct elf_load loads[ELF_MAX_LOADS];
 };

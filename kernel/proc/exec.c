@@ -127,19 +127,21 @@ static int setup_stack(const struct exec_args *a, struct mm *mm, const struct el
 		.auxv = auxv,
 	};
 	uint8_t *img = kmalloc(STACK_IMAGE);
+	/* Executable only when PT_GNU_STACK asks for it (lib/elf.h). */
+	unsigned int sprot = VMA_READ | VMA_WRITE | (in->exec_stack ? VMA_EXEC : 0);
 	int err;
 
 	if (!img)
 		return -ENOMEM;
 	u.nauxv = fill_auxv(auxv, in, bias);
 	fill_random(u.random);
-	err = mm_add_vma(mm, MM_STACK_TOP - MM_STACK_SIZE, MM_STACK_TOP, VMA_READ | VMA_WRITE);
+	err = mm_add_vma(mm, MM_STACK_TOP - MM_STACK_SIZE, MM_STACK_TOP, sprot);
 	if (!err)
 		err = ustack_build(img, STACK_IMAGE, MM_STACK_TOP, &u, sp);
 	for (uint64_t page = ALIGN_DOWN(*sp, PAGE_SIZE); !err && page < MM_STACK_TOP;
 	     page += PAGE_SIZE) {
 		paddr_t pa;
-		err = mm_populate(mm, page, VMA_READ | VMA_WRITE, &pa);
+		err = mm_populate(mm, page, sprot, &pa);
 		if (!err)
 			memcpy(phys_to_virt(pa), img + (page - (MM_STACK_TOP - STACK_IMAGE)),
 			       PAGE_SIZE);

@@ -31,6 +31,8 @@
 #define MM_STACK_TOP 0x00007ffffffff000ul
 #define MM_STACK_SIZE (8ul << 20)
 #define MM_STACK_GAP (1ul << 20)
+/* Nothing is mapped below this (Linux's default vm.mmap_min_addr). */
+#define MM_MIN_ADDR 0x10000ul
 /* Where static-PIE executables are loaded (Linux's ELF_ET_DYN_BASE). */
 #define MM_PIE_BASE 0x0000555555554000ul
 
@@ -47,8 +49,16 @@ struct vma {
 	struct list_head link; /* in mm->vmas, by address */
 	uintptr_t start, end;  /* page aligned, start < end */
 	unsigned int prot;     /* VMA_* */
-	struct file *file;     /* a referenced file (MAP_PRIVATE), or NULL: anonymous */
+	struct file *file;     /* a referenced file, or NULL: anonymous */
 	int64_t off;	       /* file offset of start (page aligned) */
+	bool shared;	       /* MAP_SHARED of a file: read-only, never PROT_WRITE */
+};
+
+/* mm_map() flags. */
+enum {
+	MM_MAP_FIXED = 1,     /* at @addr exactly, replacing what is there */
+	MM_MAP_NOREPLACE = 2, /* at @addr exactly, or -EEXIST */
+	MM_MAP_SHARED = 4,    /* a read-only MAP_SHARED file mapping */
 };
 
 /* What a user page fault came to (mm_handle_fault). */
@@ -115,10 +125,47 @@ enum mm_fault_result mm_handle_fault(struct mm *mm, uintptr_t addr, bool write, 
 /* mm_handle_fault() == MM_FAULT_OK. */
 bool mm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
 
-/* mmap(NULL, len, prot, MAP_PRIVATE|MAP_ANONYMOUS): the highest free
- * range below the stack gap, or -ENOMEM. @hint (page aligned, non-zero)
- * is used when free. Returns the address or a negative errno. */
+/*
+ * mmap: a new region of @len bytes (rounded up to pages) with @prot (VMA_*),
+ * anonymous when @file is NULL, else a copy-on-write view of @file from
+ * @off (page aligned; the region takes its own reference) whose pages are
+ * read on first touch. Without MM_MAP_FIXED/NOREPLACE it goes at the hint
+ * @addr (rounded up to a page) if that range is free, else at the highest
+ * free range below the stack gap. MM_MAP_FIXED puts it at @addr (page
+ * aligned) replacing whatever was mapped there (munmap first);
+ * MM_MAP_NOREPLACE does too but fails with -EEXIST if anything is. The
+ * syscall checks flags, file access and MM_MIN_ADDR. Returns the address,
+ * -ENOMEM (no room, or a fixed range past USER_END) or -EINVAL (@len 0).
+ * May sleep; takes mm->lock.
+ */
+long mm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int prot, unsigned int flags,
+	    struct file *file, int64_t off);
+
+/* mm_map(mm, hint, len, prot, 0, NULL, 0): anonymous private memory. */
 long mm_map_anon(struct mm *mm, uintptr_t hint, size_t len, unsigned int prot);
+
+/*
+ * mprotect: give every page of [@start, @start + @len) protection @prot,
+ * splitting regions at the ends; pages already mapped get the new rights
+ * at once (a page shared copy-on-write stays read-only until its write
+ * fault) and every CPU's TLB is flushed. Returns 0, -EINVAL (@start not
+ * page aligned), -ENOMEM (part of the range is not mapped, or it wraps;
+ * nothing changed then) or -EACCES (PROT_WRITE on a MAP_SHARED file
+ * region). May sleep; takes mm->lock.
+ */
+int mm_protect(struct mm *mm, uintptr_t start, size_t len, unsigned int prot) __must_check;
+
+/*
+ * madvise: MADV_DONTNEED (and MADV_FREE on anonymous memory) drop the
+ * pages of the range, so the next touch sees zeros (anonymous) or the
+ * file again (a private file mapping); every other advice Linux knows is
+ * accepted and ignored. Returns 0, -EINVAL (bad advice, @start not
+ * aligned, a wrapping range, MADV_REMOVE, MADV_FREE on a file region),
+ * -EPERM (MADV_HWPOISON, MADV_SOFT_OFFLINE) or -ENOMEM (part of the range
+ * is unmapped: the mapped parts were still done, as on Linux). May sleep;
+ * takes mm->lock.
+ */
+int mm_advise(struct mm *mm, uintptr_t start, size_t len, int advice) __must_check;
 
 /* munmap: drop [@start, @start + @len) from every region (splitting them)
  * and free its pages. Returns 0 or -EINVAL/-ENOMEM (a split). */

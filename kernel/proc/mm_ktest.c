@@ -2,19 +2,24 @@
  * In-kernel tests of process address spaces on real page tables: a
  * forked and destroyed address space gives back every frame and
  * page-table page, copy-on-write keeps parent and child apart and the
- * reference counts return to 1, munmap frees what it unmaps.
+ * reference counts return to 1, munmap frees what it unmaps, and
+ * munmap, mprotect and fork flush the TLB of another CPU that has the
+ * address space loaded.
  * The tests call mm_handle_fault() directly (a kernel task has no
  * process for the fault path to find) and look at frames through the
  * direct map.
  */
 #include "arch/arch.h"
+#include "include/atomic.h"
 #include "include/uapi/errno.h"
 #include "ktest/ktest.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
 #include "mm/usercopy.h"
 #include "proc/mm.h"
+#include "sched/percpu.h"
 #include "sched/task.h"
+#include "time/ktime.h"
 
 #define BASE 0x20000000ul
 #define RW (VMA_READ | VMA_WRITE)
@@ -77,9 +82,7 @@ KTEST(mm_fork_and_destroy_returns_every_page)
 	before = free_pages();
 	fork_and_destroy(40);
 	KASSERT_EQ(free_pages(), before);
-	before = free_pages();
-	struct mm *a = make_mm(3);
-	mm_destroy(a);
+	mm_destroy(make_mm(3));
 	KASSERT_EQ(free_pages(), before);
 }
 
@@ -156,4 +159,96 @@ KTEST(mm_fault_refuses_what_the_region_forbids)
 	KASSERT_EQ(mm_handle_fault(mm, BASE, false, true), MM_FAULT_SEGV);
 	KASSERT_EQ(mm_handle_fault(mm, BASE + (4ul << 20), true, false), MM_FAULT_SEGV);
 	mm_destroy(mm);
+}
+
+/* ---- TLB shootdown to a CPU that has the address space loaded ---------- */
+
+#define PROBE_WAIT_NS (10 * NSEC_PER_SEC)
+
+/* A task on another CPU that loads @mm, touches @va (warming its TLB),
+ * waits with the tables still loaded and touches it again. */
+struct probe {
+	struct mm *mm;
+	uintptr_t va;
+	bool write;
+	int state; /* 0 starting, 1 warmed, 2 go */
+	int first, second;
+	uint64_t deadline;
+};
+
+static int touch(struct probe *p)
+{
+	uint32_t x = 42;
+
+	return p->write ? copy_to_user(uptr(p->va), &x, sizeof(x))
+			: copy_from_user(&x, uptr(p->va), sizeof(x));
+}
+
+static int probe_main(void *arg)
+{
+	struct probe *p = arg;
+	struct arch_context *ctx = &task_current()->ctx;
+
+	arch_context_set_user(ctx, p->mm->root, NULL);
+	p->first = touch(p);
+	atomic_store_release(&p->state, 1);
+	/* Spin, not sleep: switching away would reload CR3 and flush. */
+	while (atomic_load_acquire(&p->state) != 2 && ktime_ns() < p->deadline)
+		arch_cpu_relax();
+	p->second = touch(p);
+	arch_context_set_user(ctx, 0, NULL);
+	return 0;
+}
+
+enum { EDIT_UNMAP, EDIT_PROTECT, EDIT_FORK };
+
+/* Warm another CPU's TLB for a writable page, make the @edit, and check
+ * the other CPU's next access faults (a stale entry would let it pass). */
+static void check_remote_flush(int edit)
+{
+	unsigned int n = percpu_online_count(), cpu = (this_cpu_id() + 1) % n;
+	struct probe p = { .va = BASE, .write = edit != EDIT_UNMAP };
+	struct mm *child = NULL;
+	uint64_t sent;
+	struct task *t;
+
+	if (n < 2)
+		return; /* nothing to shoot down on one CPU */
+	p.mm = make_mm(1);
+	p.deadline = ktime_ns() + PROBE_WAIT_NS;
+	t = task_create_on(cpu, probe_main, &p, "tlbprobe");
+	KASSERT(t != NULL);
+	while (atomic_load_acquire(&p.state) != 1 && ktime_ns() < p.deadline)
+		task_sleep_ns(NSEC_PER_MSEC);
+	KASSERT_EQ(atomic_load_acquire(&p.state), 1);
+	sent = arch_tlb_shootdown_count();
+	if (edit == EDIT_UNMAP)
+		KASSERT_EQ(mm_unmap(p.mm, BASE, PAGE_SIZE), 0);
+	else if (edit == EDIT_PROTECT)
+		KASSERT_EQ(mm_protect(p.mm, BASE, PAGE_SIZE, VMA_READ), 0);
+	else
+		KASSERT((child = mm_dup(p.mm)) != NULL);
+	KASSERT(arch_tlb_shootdown_count() > sent);
+	atomic_store_release(&p.state, 2);
+	KASSERT_EQ(task_join(t, NULL), 0);
+	KASSERT_EQ(p.first, 0);
+	KASSERT_EQ(p.second, -EFAULT);
+	if (child)
+		mm_destroy(child);
+	mm_destroy(p.mm);
+}
+
+KTEST(mm_tlb_munmap_flushes_a_cpu_that_has_the_mm_loaded)
+{
+	check_remote_flush(EDIT_UNMAP);
+}
+
+KTEST(mm_tlb_mprotect_flushes_a_cpu_that_has_the_mm_loaded)
+{
+	check_remote_flush(EDIT_PROTECT);
+}
+
+KTEST(mm_tlb_fork_write_protects_on_every_cpu)
+{
+	check_remote_flush(EDIT_FORK);
 }

@@ -12,6 +12,7 @@
 #include "fs/file.h"
 #include "include/uapi/errno.h"
 #include "mm/kmalloc.h"
+#include "mm/pmm.h"
 #include "proc/mm_internal.h"
 
 #define LOG_PREFIX "mm: "
@@ -72,44 +73,6 @@ int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
 	if (err)
 		kfree(n);
 	return err;
-}
-
-long mm_map_anon(struct mm *mm, uintptr_t hint, size_t len, unsigned int prot)
-{
-	uintptr_t top = MM_STACK_TOP - MM_STACK_SIZE - MM_STACK_GAP;
-	unsigned long flags;
-	struct list_head *pos;
-	uintptr_t at = 0;
-	int err;
-
-	len = ALIGN_UP(len, PAGE_SIZE);
-	if (len == 0 || len > top)
-		return -ENOMEM;
-	flags = mm_lock(mm);
-	if (hint && hint <= top - len && is_free_locked(mm, hint, hint + len)) {
-		at = hint;
-	} else {
-		/* Top-down first fit below the stack gap, as Linux does. */
-		uintptr_t cand = top - len;
-		for (pos = mm->vmas.prev; pos != &mm->vmas; pos = pos->prev) {
-			struct vma *v = list_entry(pos, struct vma, link);
-
-			if (v->start >= cand + len)
-				continue;
-			if (v->end <= cand)
-				break;
-			if (v->start < len)
-				goto nomem;
-			cand = v->start - len;
-		}
-		at = cand >= PAGE_SIZE * 16 ? cand : 0;
-	}
-nomem:
-	mm_unlock(mm, flags);
-	if (!at)
-		return -ENOMEM;
-	err = mm_add_vma(mm, at, at + len, prot);
-	return err ? err : (long)at;
 }
 
 /*
@@ -185,6 +148,242 @@ int mm_unmap(struct mm *mm, uintptr_t start, size_t len)
 	free_dead(&dead, &fl);
 	kfree(spare);
 	return 0;
+}
+
+/* Highest free range of @len bytes below the stack gap (top-down first
+ * fit, as Linux does), or @hint when that is free; 0 when none is. */
+static uintptr_t find_free_locked(struct mm *mm, uintptr_t hint, size_t len) REQUIRES(&mm->lock)
+{
+	uintptr_t top = MM_STACK_TOP - MM_STACK_SIZE - MM_STACK_GAP, cand;
+	struct list_head *pos;
+
+	if (len > top - MM_MIN_ADDR)
+		return 0;
+	if (hint >= MM_MIN_ADDR && hint <= top - len && is_free_locked(mm, hint, hint + len))
+		return hint;
+	cand = top - len;
+	for (pos = mm->vmas.prev; pos != &mm->vmas; pos = pos->prev) {
+		struct vma *v = list_entry(pos, struct vma, link);
+
+		if (v->start >= cand + len)
+			continue;
+		if (v->end <= cand)
+			break;
+		if (v->start < len + MM_MIN_ADDR)
+			return 0;
+		cand = v->start - len;
+	}
+	return cand >= MM_MIN_ADDR ? cand : 0;
+}
+
+long mm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int prot, unsigned int flags,
+	    struct file *file, int64_t off)
+{
+	struct vma *n = kzalloc(sizeof(*n)), *spare = kzalloc(sizeof(*spare));
+	bool fixed = flags & (MM_MAP_FIXED | MM_MAP_NOREPLACE);
+	struct mm_frames fl = { 0 };
+	struct list_head dead;
+	unsigned long irq;
+	long ret;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	list_init(&dead);
+	if (!n || !spare) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (len == 0 || len > USER_END || (fixed && (addr > USER_END - len))) {
+		ret = -ENOMEM; /* also a length that wrapped when rounded up */
+		goto out;
+	}
+	irq = mm_lock(mm);
+	if (fixed) {
+		ret = (long)addr;
+		if (!is_free_locked(mm, addr, addr + len)) {
+			if (flags & MM_MAP_NOREPLACE)
+				ret = -EEXIST;
+			else
+				unmap_locked(mm, addr, addr + len, &spare, &dead, &fl);
+		}
+	} else {
+		ret = (long)find_free_locked(mm, ALIGN_UP(addr, PAGE_SIZE), len);
+		if (!ret)
+			ret = -ENOMEM;
+	}
+	if (ret >= 0) {
+		*n = (struct vma){ .start = (uintptr_t)ret,
+				   .end = (uintptr_t)ret + len,
+				   .prot = prot,
+				   .file = file,
+				   .off = off,
+				   .shared = flags & MM_MAP_SHARED };
+		if (file)
+			file_get(file);
+		insert_locked(mm, n);
+		n = NULL;
+	}
+	mm_unlock(mm, irq);
+	free_dead(&dead, &fl);
+out:
+	kfree(n);
+	kfree(spare);
+	return ret;
+}
+
+long mm_map_anon(struct mm *mm, uintptr_t hint, size_t len, unsigned int prot)
+{
+	return mm_map(mm, hint, len, prot, 0, NULL, 0);
+}
+
+/* Cut region @v in two at @at (inside it), using @spare. */
+static void split_locked(struct mm *mm, struct vma *v, uintptr_t at, struct vma **spare)
+	REQUIRES(&mm->lock)
+{
+	struct vma *n = *spare;
+
+	*spare = NULL;
+	*n = *v;
+	n->start = at;
+	n->off += (int64_t)(at - v->start);
+	if (n->file)
+		file_get(n->file);
+	list_insert_between(&n->link, &v->link, v->link.next);
+	v->end = at;
+}
+
+/* Do regions cover all of [start, end)? */
+static bool is_covered_locked(struct mm *mm, uintptr_t start, uintptr_t end) REQUIRES(&mm->lock)
+{
+	struct vma *v;
+
+	list_for_each_entry (v, &mm->vmas, link) {
+		if (v->end <= start)
+			continue;
+		if (v->start > start)
+			return false;
+		start = v->end;
+		if (start >= end)
+			return true;
+	}
+	return false;
+}
+
+/* Can a private frame be written in place? (The invariant of mm.h.) */
+static bool is_sole_ref(paddr_t pa)
+{
+	return pmm_page_refs(pa) == 1;
+}
+
+/* Give [start, end) (covered, EACCES checked) protection @prot, splitting
+ * the regions at its ends with @spares. */
+static void protect_locked(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot,
+			   struct vma **spares) REQUIRES(&mm->lock)
+{
+	size_t changed = 0;
+	struct vma *v;
+
+	list_for_each_entry (v, &mm->vmas, link) {
+		if (v->end <= start)
+			continue;
+		if (v->start >= end)
+			break;
+		if (v->start < start) {
+			split_locked(mm, v, start, &spares[0]);
+			continue; /* the new part, next in the list, starts at start */
+		}
+		if (v->end > end)
+			split_locked(mm, v, end, &spares[1]);
+		v->prot = prot;
+		changed += arch_as_protect(mm->root, v->start, v->end, mm_map_flags(prot),
+					   v->shared ? NULL : is_sole_ref);
+	}
+	if (changed)
+		arch_as_flush(mm->root, start, (end - start) >> PAGE_SHIFT);
+}
+
+int mm_protect(struct mm *mm, uintptr_t start, size_t len, unsigned int prot)
+{
+	uintptr_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	struct vma *spares[2] = { kzalloc(sizeof(struct vma)), kzalloc(sizeof(struct vma)) };
+	unsigned long irq;
+	struct vma *v;
+	int err = 0;
+
+	if (start & (PAGE_SIZE - 1))
+		err = -EINVAL;
+	else if (end < start || end > USER_END)
+		err = -ENOMEM;
+	else if (!spares[0] || !spares[1])
+		err = -ENOMEM;
+	if (err || end == start)
+		goto out;
+	irq = mm_lock(mm);
+	if (!is_covered_locked(mm, start, end))
+		err = -ENOMEM;
+	list_for_each_entry (v, &mm->vmas, link)
+		if (!err && v->start < end && start < v->end && v->shared && (prot & VMA_WRITE))
+			err = -EACCES; /* a shared file mapping is read-only (mm.h) */
+	if (!err)
+		protect_locked(mm, start, end, prot, spares);
+	mm_unlock(mm, irq);
+out:
+	kfree(spares[0]);
+	kfree(spares[1]);
+	return err;
+}
+
+/* madvise advice values (Linux include/uapi/asm-generic/mman-common.h). */
+enum {
+	MADV_DONTNEED = 4,
+	MADV_FREE = 8,
+	MADV_REMOVE = 9,
+	MADV_LAST_KNOWN = 23, /* MADV_POPULATE_WRITE */
+	MADV_HWPOISON = 100,
+	MADV_SOFT_OFFLINE = 101,
+};
+
+/* Drop the pages of [start, end) in every region (DONTNEED); a FREE on a
+ * file region is refused like Linux does. */
+static int drop_locked(struct mm *mm, uintptr_t start, uintptr_t end, int advice,
+		       struct mm_frames *fl) REQUIRES(&mm->lock)
+{
+	struct vma *v;
+
+	list_for_each_entry (v, &mm->vmas, link)
+		if (advice == MADV_FREE && v->file && v->start < end && start < v->end)
+			return -EINVAL;
+	list_for_each_entry (v, &mm->vmas, link)
+		if (v->start < end && start < v->end)
+			mm_drop_pages_locked(mm, MAX(v->start, start), MIN(v->end, end), fl);
+	return 0;
+}
+
+int mm_advise(struct mm *mm, uintptr_t start, size_t len, int advice)
+{
+	uintptr_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	struct mm_frames fl = { 0 };
+	unsigned long irq;
+	int err = 0;
+
+	if (advice == MADV_HWPOISON || advice == MADV_SOFT_OFFLINE)
+		return -EPERM;
+	if (advice < 0 || (advice > 4 && advice < 8) || advice == MADV_REMOVE ||
+	    advice > MADV_LAST_KNOWN)
+		return -EINVAL; /* REMOVE: only for shared mappings */
+	if ((start & (PAGE_SIZE - 1)) || end < start || (len && end == start))
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	if (end > USER_END)
+		return -ENOMEM;
+	irq = mm_lock(mm);
+	if (advice == MADV_DONTNEED || advice == MADV_FREE)
+		err = drop_locked(mm, start, end, advice, &fl);
+	if (!err && !is_covered_locked(mm, start, end))
+		err = -ENOMEM; /* after doing the mapped parts, as Linux does */
+	mm_unlock(mm, irq);
+	mm_frames_free(&fl);
+	return err;
 }
 
 uintptr_t mm_brk(struct mm *mm, uintptr_t want)

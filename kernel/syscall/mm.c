@@ -1,48 +1,97 @@
 /*
- * Memory system calls: brk and anonymous private mmap/munmap, on the
- * calling process's struct mm (proc/mm.h). File mappings are not
- * supported yet (-ENODEV).
- * Locking: mm->lock, taken inside the proc/mm.c calls.
+ * Memory system calls on the calling process's struct mm (proc/mm.h):
+ * brk, mmap (anonymous or a private file mapping; MAP_FIXED and
+ * MAP_FIXED_NOREPLACE; MAP_SHARED of a file read-only), munmap, mprotect
+ * and madvise. The argument checks and their errno follow the Linux man
+ * pages mmap(2), mprotect(2) and madvise(2) and mm/mmap.c.
+ * Locking: mm->lock, taken inside the proc/mm.c and proc/vma.c calls.
  */
 #include "proc/mm.h"
+#include "fs/fdtable.h"
+#include "fs/file.h"
+#include "fs/inode.h"
 #include "include/uapi/errno.h"
+#include "include/uapi/stat.h"
 #include "proc/proc.h"
 #include "syscall/syscall_internal.h"
 
+/* include/uapi/asm-generic/mman{,-common}.h and asm/mman.h (x86) */
 #define PROT_MASK 7
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+/* Every flag Linux x86_64 knows for MAP_SHARED_VALIDATE (LEGACY_MAP_MASK
+ * plus MAP_SYNC is refused as unsupported). */
+#define MAP_KNOWN 0x1fffff
 
 long sys_brk(unsigned long addr)
 {
 	return (long)mm_brk(proc_current()->mm, addr);
 }
 
+/* The checks on the file of a file mapping; 0 or the errno. */
+static int check_file(const struct file *f, int type, int prot)
+{
+	unsigned int acc = f->flags & O_ACCMODE;
+
+	if (!S_ISREG(f->inode->mode))
+		return -ENODEV; /* Linux: no mmap operation (directories, pipes) */
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if (type != MAP_PRIVATE && (prot & 2))		  /* PROT_WRITE */
+		return acc == O_RDWR ? -ENODEV : -EACCES; /* writable sharing: not supported */
+	return 0;
+}
+
+/* mmap of a file: the region holds its own reference. */
+static long map_file(struct mm *mm, unsigned long addr, size_t len, int prot, unsigned int mf,
+		     int fd, int64_t off, int type)
+{
+	struct file *f = fd_get(proc_current()->fds, fd);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	ret = check_file(f, type, prot);
+	if (!ret && (uint64_t)off + ALIGN_UP(len, PAGE_SIZE) < (uint64_t)off)
+		ret = -EOVERFLOW;
+	if (!ret)
+		ret = mm_map(mm, addr, len, (unsigned int)prot,
+			     mf | (type != MAP_PRIVATE ? MM_MAP_SHARED : 0), f, off);
+	file_put(f);
+	return ret;
+}
+
 long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, int64_t off)
 {
 	struct mm *mm = proc_current()->mm;
-	int type = flags & (MAP_SHARED | MAP_PRIVATE);
-	long err;
+	int type = flags & MAP_TYPE;
+	unsigned int mf = 0;
 
-	if (len == 0 || (addr & (PAGE_SIZE - 1)) || (off & (int64_t)(PAGE_SIZE - 1)) ||
-	    (type != MAP_SHARED && type != MAP_PRIVATE) || (prot & ~PROT_MASK))
+	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
+		return -EOPNOTSUPP;
+	if (len == 0 || (off & (int64_t)(PAGE_SIZE - 1)) || off < 0 ||
+	    (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE) ||
+	    (prot & ~PROT_MASK))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV;
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (addr < MM_MIN_ADDR)
+			return -EPERM; /* Linux's vm.mmap_min_addr */
+		mf = (flags & MAP_FIXED_NOREPLACE) ? MM_MAP_NOREPLACE : MM_MAP_FIXED;
+	}
 	if (len > USER_END)
 		return -ENOMEM;
-	if (flags & MAP_FIXED) {
-		if (addr >= USER_END || len > USER_END - addr)
-			return -ENOMEM;
-		err = mm_unmap(mm, addr, len);
-		if (err)
-			return err;
-		err = mm_add_vma(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE), (unsigned int)prot);
-		return err ? err : (long)addr;
-	}
-	return mm_map_anon(mm, addr, len, (unsigned int)prot);
+	if (!(flags & MAP_ANONYMOUS))
+		return map_file(mm, addr, len, prot, mf, fd, off, type);
+	/* FIXME: MAP_SHARED|MAP_ANONYMOUS is private memory (not shared
+	 * with children after fork). */
+	return mm_map(mm, addr, len, (unsigned int)prot, mf, NULL, 0);
 }
 
 long sys_munmap(unsigned long addr, size_t len)
@@ -50,4 +99,18 @@ long sys_munmap(unsigned long addr, size_t len)
 	if (addr >= USER_END || len > USER_END - addr)
 		return -EINVAL;
 	return mm_unmap(proc_current()->mm, addr, len);
+}
+
+long sys_mprotect(unsigned long addr, size_t len, int prot)
+{
+	/* PROT_GROWSDOWN/GROWSUP (0x01000000/0x02000000): no growing
+	 * regions here, so they are refused like other unknown bits. */
+	if (prot & ~PROT_MASK)
+		return -EINVAL;
+	return mm_protect(proc_current()->mm, addr, len, (unsigned int)prot);
+}
+
+long sys_madvise(unsigned long addr, size_t len, int advice)
+{
+	return mm_advise(proc_current()->mm, addr, len, advice);
 }

@@ -268,6 +268,8 @@ long sys_getsid(int pid);
 long sys_brk(unsigned long addr);
 long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, int64_t off);
 long sys_munmap(unsigned long addr, size_t len);
+long sys_mprotect(unsigned long addr, size_t len, int prot);
+long sys_madvise(unsigned long addr, size_t len, int advice);
 
 /* time.c */
 long sys_clock_gettime(int clk, uptr_t tp);

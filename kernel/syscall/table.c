@@ -159,6 +159,10 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_munmap(a[0], a[1]);
 	case NR_brk:
 		return sys_brk(a[0]);
+	case NR_mprotect:
+		return sys_mprotect(a[0], a[1], (int)a[2]);
+	case NR_madvise:
+		return sys_madvise(a[0], a[1], (int)a[2]);
 
 	/* ---- processes: ids, fork, exec, wait, exit (proc.c) ---- */
 	case NR_getpid:

@@ -162,6 +162,32 @@ static void make_minimal(uint8_t *b, size_t size)
 	*(uint64_t *)(b + 104) = size;	  /* p_memsz */
 }
 
+/* A second program header, PT_GNU_STACK with @flags. */
+static void add_gnu_stack(uint8_t *b, uint32_t flags)
+{
+	uint8_t *ph = b + 64 + ELF_PHDR_SIZE;
+
+	b[56] = 2; /* e_phnum */
+	memset(ph, 0, ELF_PHDR_SIZE);
+	*(uint32_t *)ph = ELF_PT_GNU_STACK;
+	*(uint32_t *)(ph + 4) = flags;
+}
+
+TEST(elf_gnu_stack_decides_the_stack_exec_right)
+{
+	uint8_t b[256];
+	struct elf_info in;
+	const char *why;
+
+	make_minimal(b, sizeof(b));
+	add_gnu_stack(b, ELF_PF_R | ELF_PF_W | ELF_PF_X);
+	CHECK_EQ(elf_parse(b, sizeof(b), sizeof(b), USER_TOP, &in, &why), 0);
+	CHECK(in.exec_stack);
+	add_gnu_stack(b, ELF_PF_R | ELF_PF_W);
+	CHECK_EQ(elf_parse(b, sizeof(b), sizeof(b), USER_TOP, &in, &why), 0);
+	CHECK(!in.exec_stack);
+}
+
 TEST(elf_refusals)
 {
 	uint8_t b[256];
@@ -172,7 +198,7 @@ TEST(elf_refusals)
 	CHECK_EQ(elf_parse(b, sizeof(b), sizeof(b), USER_TOP, &in, &why), 0);
 	CHECK_EQ(in.entry, 0x400078);
 	CHECK_EQ(in.phdr, 0x400040); /* where the PT_LOAD maps e_phoff */
-	CHECK(in.exec_stack);	     /* no PT_GNU_STACK */
+	CHECK(!in.exec_stack);	     /* no PT_GNU_STACK: not executable (Linux x86_64) */
 
 	b[16] = ELF_ET_DYN; /* a static PIE: accepted alike */
 	CHECK_EQ(elf_parse(b, sizeof(b), sizeof(b), USER_TOP, &in, &why), 0);
