@@ -16,6 +16,12 @@ def used_pages(vm):
     return int(m.group(1))
 
 
+def failures(out):
+    """What usertests said about its failures, for the assertion message."""
+    out = out[out.find("test "):]
+    return [l for l in out.splitlines() if "FAILED" in l or l.startswith("  ")]
+
+
 def run_usertests(vm):
     # A first run warms the caches (slabs, dentries, stacks: ~130 pages);
     # the second is the one checked, and must leave the count unchanged.
@@ -24,7 +30,7 @@ def run_usertests(vm):
     out = vm.run("exec /bin/usertests", timeout=240)
     code = status(vm)
     after = used_pages(vm)
-    failed = [l for l in out.splitlines() if "FAILED" in l or l.startswith("  ")]
+    failed = failures(out)
     failed.append(f"pages used before {before}, after {after}")
     assert "ALL TESTS PASSED" in out and code == 0, "\n".join(failed)
     assert abs(after - before) <= 4, (before, after)
@@ -57,3 +63,18 @@ def user_programs(vm):
     out = vm.run("exec /bin/ls -l /etc")
     assert re.search(r"^-rw\S+ +1 +\d+ hostname$", out, re.M), out
     vm.shutdown()
+
+
+@scenario(uefi=False, smp=2, mem="256M", cmdline="init=/bin/init", wait_prompt=False,
+          timeout=300)
+def usertests_under_init(vm):
+    """/bin/init as PID 1 (no /bin/sh yet) runs /bin/usertests and reports
+    how it ended; orphans are re-parented to init (usertests' orphans test
+    checks for ppid 1 when a PID 1 exists)."""
+    vm.expect(r"init=/bin/init: running as pid 1", timeout=60)
+    m = vm.expect(r"init: /bin/usertests (exited with status \d+|killed by signal \d+)",
+                  timeout=240)
+    out = vm.text()
+    failed = failures(out)
+    assert "test orphans: OK" in out, "\n".join(failed)
+    assert "ALL TESTS PASSED" in out and m.group(1) == "exited with status 0", "\n".join(failed)
