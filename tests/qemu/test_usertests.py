@@ -1,12 +1,18 @@
-"""usertests in Corvid (issue 16): /bin/usertests (user/usertests/, the same
-binary passes on the host's Linux) passes on 1 and 4 CPUs, and `mem`
+"""usertests in Corvid (issue 16): /bin/usertests (user/usertests/) passes
+on the host's Linux (checked first by usertests_smp1: the oracle) and in
+Corvid on 1 and 4 CPUs, and `mem`
 shows no pages lost across a second run; the Rust kernel's demo
 `exec 20 /bin/primes 15000` prints twenty right answers; the small /bin
 programs (echo, cat, ls, init) do what they do on Linux.
 """
+import os
 import re
+import subprocess
+import tempfile
 
-from harness import scenario, status
+from harness import ROOT, scenario, status
+
+USERTESTS = os.path.join(ROOT, "build", "user", "usertests")
 
 
 def used_pages(vm):
@@ -37,8 +43,18 @@ def run_usertests(vm):
     assert vm.run("exec /bin/hello") == "hello, world\n"
 
 
+def host_usertests():
+    """The oracle: the same binary passes on the host's Linux (bounded forks and memory)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        host = subprocess.run([USERTESTS], stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=120, cwd=tmp, env=dict(os.environ, TMPDIR=tmp))
+    assert host.returncode == 0 and "ALL TESTS PASSED" in host.stdout, \
+        "on the host:\n" + "\n".join(failures(host.stdout))
+
+
 @scenario(uefi=False, smp=1, mem="256M", timeout=300)
 def usertests_smp1(vm):
+    host_usertests()
     run_usertests(vm)
     vm.shutdown()
 
