@@ -2,13 +2,15 @@
  * usertests: files and directories. create/write/read/unlink, many files,
  * a big file, directories and their errors, rename, dup/dup2/dup3/fcntl,
  * O_APPEND, O_EXCL/O_TRUNC, lseek past the end and holes, pread/pwrite,
- * getdents64 with small buffers, an offset shared across fork, and files
- * written by several processes at once. Linux man pages open(2),
+ * getdents64 with small buffers, an offset shared across fork, files
+ * written by several processes at once, offsets of 1 TiB and INT64_MAX,
+ * and processes creating and deleting the same names at once. Linux man pages open(2),
  * lseek(2), rename(2), getdents64(2), dup(2), fcntl(2).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +385,72 @@ static void four_files(void)
 	}
 }
 
+/* A write 1 TiB into a file makes a sparse file of that size (or EFBIG). */
+static void far_offsets(void)
+{
+	const char *p = ut_path("far");
+	off_t far = 1ll << 40;
+	struct stat st;
+	char buf[8];
+	int fd = CHECK_OK(open(p, O_CREAT | O_RDWR | O_TRUNC, 0644));
+	ssize_t n = pwrite(fd, "far", 3, far);
+
+	if (n < 0 && errno == EFBIG) {
+		ut_note("1 TiB offset: EFBIG");
+	} else {
+		CHECK(n == 3);
+		CHECK_OK(fstat(fd, &st));
+		CHECK(st.st_size == far + 3);
+		CHECK(pread(fd, buf, 8, far) == 3 && !memcmp(buf, "far", 3));
+		CHECK(pread(fd, buf, 8, far / 2) == 8 && !memcmp(buf, "\0\0\0\0\0\0\0\0", 8));
+		CHECK(pread(fd, buf, 8, far + 3) == 0);
+		CHECK_OK(ftruncate(fd, 0)); /* and it all goes away */
+	}
+	/* lseek's limit is the filesystem's (ext4 16 TiB, tmpfs INT64_MAX): not checked. */
+	CHECK_ERR(pwrite(fd, "x", 1, INT64_MAX), EINVAL); /* offset + count overflows */
+	CHECK_ERR(lseek(fd, -1, SEEK_SET), EINVAL);
+	CHECK_ERR(ftruncate(fd, -1), EINVAL);
+	close(fd);
+	CHECK_OK(unlink(p));
+}
+
+/* Four processes create and unlink the same 40 names at once (xv6's
+ * createdelete): each call answers sensibly and nothing is left. */
+static void concurrent_create_delete(void)
+{
+	enum { NPROC = 4, NAMES = 40, ROUNDS = 5 };
+	char name[32];
+
+	for (int i = 0; i < NPROC; i++) {
+		if (CHECK_OK(fork()) != 0)
+			continue;
+		for (int r = 0; r < ROUNDS; r++)
+			for (int k = 0; k < NAMES; k++) {
+				snprintf(name, sizeof(name), "cd%d", k);
+				int fd = open(ut_path(name), O_CREAT | O_WRONLY, 0644);
+
+				if (fd < 0 && errno != ENOENT)
+					_exit(1);
+				if (fd >= 0 && (write(fd, "x", 1) != 1 || close(fd) < 0))
+					_exit(2);
+				if (unlink(ut_path(name)) < 0 && errno != ENOENT)
+					_exit(3);
+			}
+		_exit(0);
+	}
+	for (int i = 0; i < NPROC; i++) {
+		int st;
+
+		CHECK_OK(wait4(-1, &st, 0, NULL));
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			FAIL("a child: status %#x", st);
+	}
+	for (int k = 0; k < NAMES; k++) {
+		snprintf(name, sizeof(name), "cd%d", k);
+		CHECK_ERR(access(ut_path(name), F_OK), ENOENT);
+	}
+}
+
 const struct ut_test ut_file_tests[] = {
 	{ "create_rw_unlink", create_rw_unlink, 0 },
 	{ "unlink_open", unlink_open, 0 },
@@ -396,5 +464,7 @@ const struct ut_test ut_file_tests[] = {
 	{ "getdents", getdents_all, 0 },
 	{ "shared_offset", shared_offset, 0 },
 	{ "four_files", four_files, 0 },
+	{ "far_offsets", far_offsets, 0 },
+	{ "concurrent_create_delete", concurrent_create_delete, 0 },
 	{ NULL, NULL, 0 },
 };

@@ -162,6 +162,14 @@ void ut_expect_signal(void (*fn)(void *), void *arg, int sig, const char *what)
 		FAIL("%s: wait status %#x, want death by signal %d", what, st, sig);
 }
 
+uint64_t ut_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 void ut_sleep_ms(int ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -259,7 +267,8 @@ static void make_scratch(void)
 int main(int argc, char **argv)
 {
 	static const struct ut_test *const tables[] = { ut_badptr_tests, ut_proc_tests,
-							ut_file_tests, ut_mem_tests };
+							ut_exec_tests, ut_file_tests,
+							ut_mem_tests };
 	const char *failed[256];
 	int nfailed = 0, npassed = 0;
 

@@ -1,7 +1,8 @@
 /*
  * usertests: memory. Anonymous mmap and munmap (holes fault), mprotect,
  * MAP_FIXED and MAP_FIXED_NOREPLACE, madvise(MADV_DONTNEED), private file
- * mappings, copy-on-write after fork in both directions, brk, stack use,
+ * mappings, copy-on-write after fork in both directions, MAP_SHARED
+ * anonymous memory across fork, brk (also after fork), stack use,
  * and exhausting memory (the kernel and the next test survive). Linux
  * man pages mmap(2), mprotect(2), madvise(2), brk(2).
  */
@@ -158,7 +159,9 @@ static void cow_fork(void)
 		memset(heap, 'H', LEN);
 		memset(m, 'M', LEN);
 		stack[9] = 'S';
-		while (access(flag, F_OK) != 0) /* the parent writes too, then we look again */
+		for (uint64_t t0 = ut_now_ms();
+		     ut_now_ms() - t0 < UT_DEADLINE_MS &&
+		     access(flag, F_OK) != 0;) /* the parent writes too, then we look again */
 			ut_sleep_ms(1);
 		ok = ok && global == 2 && heap[5] == 'H' && m[LEN - 1] == 'M' && stack[9] == 'S';
 		_exit(ok ? 0 : 1);
@@ -173,6 +176,62 @@ static void cow_fork(void)
 	unlink(flag);
 	free(heap);
 	munmap(m, LEN);
+}
+
+/* MAP_SHARED|MAP_ANONYMOUS memory stays shared across fork, both ways. */
+static void shared_anon(void)
+{
+	volatile int *p =
+		mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int st;
+	pid_t pid;
+
+	if (p == MAP_FAILED)
+		FAIL("mmap MAP_SHARED|MAP_ANONYMOUS: %s", ut_errname(errno));
+	p[0] = 1;
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		p[1] = 2; /* the parent must see this */
+		_exit(p[0] == 1 ? 0 : 1);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && st == 0);
+	if (p[1] != 2)
+		FAIL("the parent does not see the child's write");
+	pid = CHECK_OK(fork());
+	if (pid == 0) { /* and the child sees the parent's, made after the fork */
+		for (uint64_t t0 = ut_now_ms(); ut_now_ms() - t0 < UT_DEADLINE_MS && p[0] != 3;)
+			ut_sleep_ms(1);
+		_exit(p[0] == 3 ? 0 : 1);
+	}
+	p[0] = 3;
+	CHECK(waitpid(pid, &st, 0) == pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		FAIL("the child did not see the parent's write: status %#x", st);
+	munmap((void *)p, PAGE);
+}
+
+/* A child's brk is its own: growing it leaves the parent's where it was. */
+static void brk_after_fork(void)
+{
+	char *start = (char *)syscall(SYS_brk, 0);
+	int st;
+	pid_t pid;
+
+	CHECK((char *)syscall(SYS_brk, start + 4 * PAGE) == start + 4 * PAGE);
+	start[0] = 'p';
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		int ok = (char *)syscall(SYS_brk, 0) == start + 4 * PAGE && start[0] == 'p';
+
+		ok = ok && (char *)syscall(SYS_brk, start + 64 * PAGE) == start + 64 * PAGE;
+		start[63 * PAGE] = 'c';
+		start[0] = 'c';
+		_exit(ok ? 0 : 1);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && st == 0);
+	CHECK((char *)syscall(SYS_brk, 0) == start + 4 * PAGE && start[0] == 'p');
+	ut_expect_signal(touch, start + 63 * PAGE, SIGSEGV, "write above the parent's brk");
+	CHECK((char *)syscall(SYS_brk, start) == start);
 }
 
 /* A read-only page stays read-only in the child; a write there faults. */
@@ -302,6 +361,8 @@ const struct ut_test ut_mem_tests[] = {
 	{ "cow_fork", cow_fork, 0 },
 	{ "cow_readonly", cow_readonly, 0 },
 	{ "cow_many", cow_many, 0 },
+	{ "shared_anon", shared_anon, 0 },
+	{ "brk_after_fork", brk_after_fork, 0 },
 	{ "brk", brk_semantics, 0 },
 	{ "brk_exhaustion", brk_exhaustion, 0 },
 	{ "stack_use", stack_use, 0 },

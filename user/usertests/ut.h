@@ -22,7 +22,8 @@ struct ut_test {
 };
 
 /* Each test file's table, ended by a NULL name. */
-extern const struct ut_test ut_badptr_tests[], ut_proc_tests[], ut_file_tests[], ut_mem_tests[];
+extern const struct ut_test ut_badptr_tests[], ut_proc_tests[], ut_exec_tests[], ut_file_tests[],
+	ut_mem_tests[];
 
 /* The test running now, the program's path (for exec tests), and whether
  * the kernel is Corvid (uname's sysname). */
@@ -67,7 +68,13 @@ void ut_write_file(const char *path, const void *data, size_t len, int mode);
 int ut_run_child(void (*fn)(void *), void *arg);
 /* The wait status of @fn must be death by signal @sig. */
 void ut_expect_signal(void (*fn)(void *), void *arg, int sig, const char *what);
+/* How long a test waits for another process to do something before it
+ * calls it a failure: generous (a loaded host), bounded (a failing test
+ * must not stall the run). */
+#define UT_DEADLINE_MS 10000
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t ut_now_ms(void);
 /* Sleeps about @ms milliseconds (nanosleep; sched_yield where it is missing). */
 void ut_sleep_ms(int ms);
-/* `usertests --child MODE ARGS...`: what an exec test's new image does (proc.c). */
+/* `usertests --child MODE ARGS...`: what an exec test's new image does (exec.c). */
 int ut_exec_child(int argc, char **argv);
