@@ -28,7 +28,8 @@ def failures(out):
     return [l for l in out.splitlines() if "FAILED" in l or l.startswith("  ")]
 
 
-def run_usertests(vm):
+def run_usertests(vm, slack):
+    """@slack: pages the per-CPU caches may move by (they fluctuate by a few on 4 CPUs)."""
     # A first run warms the caches (slabs, dentries, stacks: ~130 pages);
     # the second is the one checked, and must leave the count unchanged.
     vm.run("exec /bin/usertests", timeout=240)
@@ -39,7 +40,7 @@ def run_usertests(vm):
     failed = failures(out)
     failed.append(f"pages used before {before}, after {after}")
     assert "ALL TESTS PASSED" in out and code == 0, "\n".join(failed)
-    assert abs(after - before) <= 4, (before, after)
+    assert abs(after - before) <= slack, (before, after)
     assert vm.run("exec /bin/hello") == "hello, world\n"
 
 
@@ -55,13 +56,13 @@ def host_usertests():
 @scenario(uefi=False, smp=1, mem="256M", timeout=300)
 def usertests_smp1(vm):
     host_usertests()
-    run_usertests(vm)
+    run_usertests(vm, 4)
     vm.shutdown()
 
 
 @scenario(uefi=False, smp=4, mem="256M", timeout=300)
 def usertests_smp4(vm):
-    run_usertests(vm)
+    run_usertests(vm, 8)
     vm.shutdown()
 
 
