@@ -236,17 +236,17 @@ void arch_as_activate(paddr_t root);
  * USER_END; same locking as above). None of them flushes a TLB: the
  * caller calls arch_as_flush() before the old entries may do harm.
  * arch_as_copy maps every page of @src's range at the same address in
- * @dst, write-protected in both (copy-on-write), and calls @get for each
- * frame; 0, -ENOMEM (a page-table page; what was copied stays mapped) or
- * -EEXIST. arch_as_protect sets the ARCH_MAP_* @flags of every mapped
+ * @dst, with @cow write-protected in both (copy-on-write), and calls
+ * @get for each frame; 0, -ENOMEM (a page-table page; what was copied
+ * stays mapped) or -EEXIST. arch_as_protect sets the ARCH_MAP_* @flags of every mapped
  * page of the range, without WRITE on a page whose frame @may_write
  * (if not NULL) refuses; returns how many entries changed.
  * arch_as_unmap_range unmaps every page of the range, handing each frame
  * to @drop; returns how many. arch_as_replace points the mapped user page
  * @va at @pa with @flags: 0, -ENOENT (not mapped) or -EINVAL.
  */
-int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, void (*get)(paddr_t pa))
-	__must_check;
+int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, bool cow,
+		 void (*get)(paddr_t pa)) __must_check;
 size_t arch_as_protect(paddr_t root, uintptr_t start, uintptr_t end, unsigned int flags,
 		       bool (*may_write)(paddr_t pa));
 size_t arch_as_unmap_range(paddr_t root, uintptr_t start, uintptr_t end,

@@ -1,13 +1,22 @@
 /*
  * User-copy routines (mm/usercopy.h): range checks against the user half,
  * then the arch routines whose faults the exception table recovers
- * (arch/x86_64/usercopy.S). Nothing else in the kernel unwraps a uptr_t.
- * Locking: none; the caller must hold no spinlock (a fault may allocate).
+ * (arch/x86_64/usercopy.S). A fault the trap-time handler could not
+ * resolve because it runs with interrupts off (the first touch of a file
+ * mapping's page, whose read sleeps) is retried here, in the caller's
+ * context. Nothing else in the kernel unwraps a uptr_t.
+ * Locking: none; the caller must hold no spinlock (a fault may allocate
+ * or read a file).
  */
 #include "mm/usercopy.h"
 
 #include "arch/arch.h"
 #include "include/uapi/errno.h"
+#include "proc/proc.h"
+
+/* Retries of one address before giving up (another CPU may keep
+ * unmapping it; each retry that maps the page makes progress). */
+#define FAULT_RETRIES 3
 
 size_t arch_copy_user(void *dst, const void *src, size_t n);
 long arch_strncpy_user(char *dst, const char *src, size_t n);
@@ -17,18 +26,47 @@ bool uptr_range_ok(uptr_t u, size_t n)
 	return u.addr_ < USER_END && n <= USER_END - u.addr_;
 }
 
+/*
+ * Copy @n bytes; @user is the user side's address (@dst when @write).
+ * After a fault at the first byte not copied (rep movsb stops exactly
+ * there), resolve it as a user page fault from here, where sleeping is
+ * allowed, and go on from that byte.
+ */
+static int copy_user(char *dst, const char *src, size_t n, uintptr_t user, bool write)
+{
+	uintptr_t last = 0;
+	int tries = 0;
+
+	while (n) {
+		size_t left = arch_copy_user(dst, src, n), done = n - left;
+
+		if (!left)
+			return 0;
+		dst += done;
+		src += done;
+		user += done;
+		n = left;
+		tries = user == last ? tries + 1 : 0;
+		last = user;
+		if (tries >= FAULT_RETRIES || !arch_irqs_enabled() ||
+		    !proc_mm_fault(user, write, false))
+			return -EFAULT;
+	}
+	return 0;
+}
+
 int copy_from_user(void *dst, uptr_t src, size_t n)
 {
 	if (!uptr_range_ok(src, n))
 		return -EFAULT;
-	return arch_copy_user(dst, (const void *)src.addr_, n) ? -EFAULT : 0;
+	return copy_user(dst, (const char *)src.addr_, n, src.addr_, false);
 }
 
 int copy_to_user(uptr_t dst, const void *src, size_t n)
 {
 	if (!uptr_range_ok(dst, n))
 		return -EFAULT;
-	return arch_copy_user((void *)dst.addr_, src, n) ? -EFAULT : 0;
+	return copy_user((char *)dst.addr_, src, n, dst.addr_, true);
 }
 
 ssize_t strncpy_from_user(char *dst, uptr_t src, size_t n)

@@ -157,7 +157,7 @@ static int dup_locked(struct mm *dst, struct mm *src, struct list_head *spare) R
 	dst->brk = src->brk;
 	dst->pages = src->pages;
 	list_for_each_entry (v, &src->vmas, link)
-		if (arch_as_copy(dst->root, src->root, v->start, v->end, pmm_page_get))
+		if (arch_as_copy(dst->root, src->root, v->start, v->end, !v->shared, pmm_page_get))
 			return -ENOMEM;
 	return 0;
 }
@@ -252,7 +252,7 @@ static enum mm_fault_result cow_locked(struct mm *mm, const struct vma *v, uintp
 	unsigned int flags = mm_map_flags(v->prot);
 
 	spin_assert_held(&mm->lock);
-	if (pmm_page_refs(old) == 1) {
+	if (v->shared || pmm_page_refs(old) == 1) { /* shared: never copied */
 		if (arch_as_replace(mm->root, va, old, flags))
 			return MM_FAULT_SEGV;
 		arch_as_flush_local(mm->root, va, 1); /* others refault harmlessly */

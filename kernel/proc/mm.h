@@ -51,14 +51,14 @@ struct vma {
 	unsigned int prot;     /* VMA_* */
 	struct file *file;     /* a referenced file, or NULL: anonymous */
 	int64_t off;	       /* file offset of start (page aligned) */
-	bool shared;	       /* MAP_SHARED of a file: read-only, never PROT_WRITE */
+	bool shared;	       /* MAP_SHARED: of a file read-only; anonymous: shared by fork */
 };
 
 /* mm_map() flags. */
 enum {
 	MM_MAP_FIXED = 1,     /* at @addr exactly, replacing what is there */
 	MM_MAP_NOREPLACE = 2, /* at @addr exactly, or -EEXIST */
-	MM_MAP_SHARED = 4,    /* a read-only MAP_SHARED file mapping */
+	MM_MAP_SHARED = 4,    /* MAP_SHARED (of a file: read-only) */
 };
 
 /* What a user page fault came to (mm_handle_fault). */
@@ -89,8 +89,8 @@ void mm_destroy(struct mm *mm);
 
 /*
  * fork's copy of @src: every region copied (file references taken), every
- * mapped page shared with the copy and mapped read-only in both, its
- * frame's reference count raised; a write fault in either later copies
+ * mapped page shared with the copy and (except in MAP_SHARED regions)
+ * mapped read-only in both, its frame's reference count raised; a write fault in either later copies
  * the page (or just makes it writable again when its count is back to
  * 1). brk and the page count are copied too. Returns the new address
  * space, or NULL when memory runs out (nothing leaks then; @src keeps
@@ -134,6 +134,8 @@ bool mm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
  * free range below the stack gap. MM_MAP_FIXED puts it at @addr (page
  * aligned) replacing whatever was mapped there (munmap first);
  * MM_MAP_NOREPLACE does too but fails with -EEXIST if anything is. The
+ * MM_MAP_SHARED without a file is shared anonymous memory: every page is
+ * allocated at once and fork shares the frames writable (no copy). The
  * syscall checks flags, file access and MM_MIN_ADDR. Returns the address,
  * -ENOMEM (no room, or a fixed range past USER_END) or -EINVAL (@len 0).
  * May sleep; takes mm->lock.

@@ -176,40 +176,92 @@ static uintptr_t find_free_locked(struct mm *mm, uintptr_t hint, size_t len) REQ
 	return cand >= MM_MIN_ADDR ? cand : 0;
 }
 
+/* Frames for a shared anonymous region of @pages pages, zeroed, on @fl;
+ * 0 or -ENOMEM (none kept; also for more than half of the free memory). */
+static int alloc_shared(size_t pages, struct mm_frames *fl)
+{
+	struct pmm_stats st;
+
+	/* Not the kernel's last free memory, even for a moment. */
+	pmm_get_stats(&st);
+	if (pages > st.free_pages / 2)
+		return -ENOMEM;
+	for (size_t i = 0; i < pages; i++) {
+		paddr_t pa = pmm_alloc_zeroed_page();
+
+		if (!pa) {
+			mm_frames_free(fl);
+			return -ENOMEM;
+		}
+		*(paddr_t *)phys_to_virt(pa) = fl->head;
+		fl->head = pa;
+	}
+	return 0;
+}
+
+/* Map the frames of @fl (consumed) over the new region @v. On a failure
+ * (a page-table page) the region is removed again: -ENOMEM. */
+static int populate_shared_locked(struct mm *mm, struct vma *v, struct mm_frames *fl,
+				  struct list_head *dead, struct mm_frames *gone)
+	REQUIRES(&mm->lock)
+{
+	for (uintptr_t va = v->start; va < v->end; va += PAGE_SIZE) {
+		paddr_t pa = fl->head;
+
+		fl->head = *(paddr_t *)phys_to_virt(pa);
+		*(paddr_t *)phys_to_virt(pa) = 0; /* the page must read as zeros */
+		if (arch_as_map(mm->root, va, pa, mm_map_flags(v->prot))) {
+			pmm_free_page(pa);
+			mm_drop_pages_locked(mm, v->start, va, gone);
+			list_del(&v->link);
+			list_insert_between(&v->link, dead->prev, dead);
+			return -ENOMEM;
+		}
+		mm->pages++;
+	}
+	return 0;
+}
+
+/* Where a new region of @len bytes goes: see mm_map. Returns the address,
+ * or -EEXIST/-ENOMEM. */
+static long place_locked(struct mm *mm, uintptr_t addr, size_t len, unsigned int flags,
+			 struct vma **spare, struct list_head *dead, struct mm_frames *gone)
+	REQUIRES(&mm->lock)
+{
+	uintptr_t at;
+
+	if (!(flags & (MM_MAP_FIXED | MM_MAP_NOREPLACE))) {
+		at = find_free_locked(mm, ALIGN_UP(addr, PAGE_SIZE), len);
+		return at ? (long)at : -ENOMEM;
+	}
+	if (!is_free_locked(mm, addr, addr + len)) {
+		if (flags & MM_MAP_NOREPLACE)
+			return -EEXIST;
+		unmap_locked(mm, addr, addr + len, spare, dead, gone);
+	}
+	return (long)addr;
+}
+
 long mm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int prot, unsigned int flags,
 	    struct file *file, int64_t off)
 {
 	struct vma *n = kzalloc(sizeof(*n)), *spare = kzalloc(sizeof(*spare));
 	bool fixed = flags & (MM_MAP_FIXED | MM_MAP_NOREPLACE);
-	struct mm_frames fl = { 0 };
+	bool shared_anon = (flags & MM_MAP_SHARED) && !file;
+	struct mm_frames gone = { 0 }, frames = { 0 };
 	struct list_head dead;
 	unsigned long irq;
-	long ret;
+	long ret = -ENOMEM;
 
 	len = ALIGN_UP(len, PAGE_SIZE);
 	list_init(&dead);
-	if (!n || !spare) {
-		ret = -ENOMEM;
+	/* A zero length here is one that wrapped when rounded up. */
+	if (!n || !spare || len == 0 || len > USER_END || (fixed && addr > USER_END - len))
 		goto out;
-	}
-	if (len == 0 || len > USER_END || (fixed && (addr > USER_END - len))) {
-		ret = -ENOMEM; /* also a length that wrapped when rounded up */
+	if (shared_anon && alloc_shared(len >> PAGE_SHIFT, &frames))
 		goto out;
-	}
 	irq = mm_lock(mm);
-	if (fixed) {
-		ret = (long)addr;
-		if (!is_free_locked(mm, addr, addr + len)) {
-			if (flags & MM_MAP_NOREPLACE)
-				ret = -EEXIST;
-			else
-				unmap_locked(mm, addr, addr + len, &spare, &dead, &fl);
-		}
-	} else {
-		ret = (long)find_free_locked(mm, ALIGN_UP(addr, PAGE_SIZE), len);
-		if (!ret)
-			ret = -ENOMEM;
-	}
+	ret = place_locked(mm, addr, len, flags, &spare, &dead, &gone);
 	if (ret >= 0) {
 		*n = (struct vma){ .start = (uintptr_t)ret,
 				   .end = (uintptr_t)ret + len,
@@ -220,11 +272,14 @@ long mm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int prot, unsign
 		if (file)
 			file_get(file);
 		insert_locked(mm, n);
+		if (shared_anon && populate_shared_locked(mm, n, &frames, &dead, &gone))
+			ret = -ENOMEM;
 		n = NULL;
 	}
 	mm_unlock(mm, irq);
-	free_dead(&dead, &fl);
+	free_dead(&dead, &gone);
 out:
+	mm_frames_free(&frames);
 	kfree(n);
 	kfree(spare);
 	return ret;
@@ -311,17 +366,18 @@ int mm_protect(struct mm *mm, uintptr_t start, size_t len, unsigned int prot)
 
 	if (start & (PAGE_SIZE - 1))
 		err = -EINVAL;
-	else if (end < start || end > USER_END)
+	else if (len && (end <= start || end > USER_END)) /* a wrap, too */
 		err = -ENOMEM;
 	else if (!spares[0] || !spares[1])
 		err = -ENOMEM;
-	if (err || end == start)
+	if (err || !len)
 		goto out;
 	irq = mm_lock(mm);
 	if (!is_covered_locked(mm, start, end))
 		err = -ENOMEM;
 	list_for_each_entry (v, &mm->vmas, link)
-		if (!err && v->start < end && start < v->end && v->shared && (prot & VMA_WRITE))
+		if (!err && v->start < end && start < v->end && v->shared && v->file &&
+		    (prot & VMA_WRITE))
 			err = -EACCES; /* a shared file mapping is read-only (mm.h) */
 	if (!err)
 		protect_locked(mm, start, end, prot, spares);
@@ -343,17 +399,21 @@ enum {
 };
 
 /* Drop the pages of [start, end) in every region (DONTNEED); a FREE on a
- * file region is refused like Linux does. */
+ * file or shared region is refused like Linux does. */
 static int drop_locked(struct mm *mm, uintptr_t start, uintptr_t end, int advice,
 		       struct mm_frames *fl) REQUIRES(&mm->lock)
 {
 	struct vma *v;
 
 	list_for_each_entry (v, &mm->vmas, link)
-		if (advice == MADV_FREE && v->file && v->start < end && start < v->end)
+		if (advice == MADV_FREE && (v->file || v->shared) && v->start < end &&
+		    start < v->end)
 			return -EINVAL;
+	/* Shared anonymous pages are the memory itself (no backing store to
+	 * read them back from): DONTNEED keeps them, which is what a later
+	 * access would see on Linux too. */
 	list_for_each_entry (v, &mm->vmas, link)
-		if (v->start < end && start < v->end)
+		if (v->start < end && start < v->end && !(v->shared && !v->file))
 			mm_drop_pages_locked(mm, MAX(v->start, start), MIN(v->end, end), fl);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * Memory system calls on the calling process's struct mm (proc/mm.h):
- * brk, mmap (anonymous or a private file mapping; MAP_FIXED and
- * MAP_FIXED_NOREPLACE; MAP_SHARED of a file read-only), munmap, mprotect
+ * brk, mmap (anonymous private or shared, or a private file mapping;
+ * MAP_FIXED and MAP_FIXED_NOREPLACE; MAP_SHARED of a file read-only), munmap, mprotect
  * and madvise. The argument checks and their errno follow the Linux man
  * pages mmap(2), mprotect(2) and madvise(2) and mm/mmap.c.
  * Locking: mm->lock, taken inside the proc/mm.c and proc/vma.c calls.
@@ -89,8 +89,8 @@ long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, int64
 		return -ENOMEM;
 	if (!(flags & MAP_ANONYMOUS))
 		return map_file(mm, addr, len, prot, mf, fd, off, type);
-	/* FIXME: MAP_SHARED|MAP_ANONYMOUS is private memory (not shared
-	 * with children after fork). */
+	if (type != MAP_PRIVATE)
+		mf |= MM_MAP_SHARED; /* populated at once, shared by fork */
 	return mm_map(mm, addr, len, (unsigned int)prot, mf, NULL, 0);
 }
 

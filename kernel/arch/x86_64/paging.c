@@ -1,8 +1,9 @@
 /*
  * Kernel page tables: building the direct map, the kernel image mapping
  * with W^X and the vmalloc top level; 4 KiB map/unmap/protect/translate on
- * them; TLB flushes; the page-fault hook adapter. Page-table pages come
- * from pmm and are reached through the direct map.
+ * them; TLB flushes; the page-fault hook adapter; the walker and entry
+ * encoding that paging_user.c (user address spaces) shares. Page-table
+ * pages come from pmm and are reached through the direct map.
  * Locking: callers serialise edits (vmm's lock); the tables built by
  * arch_paging_init() are immutable in the kernel half's top level.
  * Reference: Intel SDM Vol. 3 §4.5 (4-level paging), §4.10.4 (TLB
@@ -14,17 +15,12 @@
 #include "arch/x86_64/trap.h"
 #include "core/log.h"
 #include "core/panic.h"
-#include "include/atomic.h"
 #include "include/uapi/errno.h"
 #include "mm/pmm.h"
-#include "sched/percpu.h"
 
 #define LOG_PREFIX "paging: "
 
-#define LEVEL_SHIFT(l) (PAGE_SHIFT + 9 * ((l)-1))
-#define LEVEL_SIZE(l) (1ull << LEVEL_SHIFT(l))
 #define CPUID_EDX_PGE (1u << 13)
-#define FLUSH_ALL_ABOVE 32 /* pages: beyond this a local flush reloads CR3 */
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __kernel_end[];
@@ -40,20 +36,7 @@ static uint64_t direct_pages[3];
 
 static bool (*pf_handler)(const struct arch_page_fault *pf);
 
-/* Atomic; entry i is written by CPU i only (arch_as_activate): */
-static paddr_t loaded_root[MAX_CPUS];
-
-static inline unsigned int index_of(uintptr_t va, int level)
-{
-	return (va >> LEVEL_SHIFT(level)) & 511;
-}
-
-static inline uint64_t *table_at(uint64_t entry)
-{
-	return phys_to_virt(entry & PTE_ADDR);
-}
-
-static uint64_t leaf_bits(unsigned int flags, uintptr_t va)
+uint64_t paging_leaf_bits(unsigned int flags, uintptr_t va)
 {
 	uint64_t e = PTE_P;
 
@@ -75,7 +58,7 @@ static uint64_t leaf_bits(unsigned int flags, uintptr_t va)
 	return e;
 }
 
-static unsigned int flags_of(uint64_t e)
+unsigned int paging_flags_of(uint64_t e)
 {
 	unsigned int f = 0;
 
@@ -105,18 +88,12 @@ static paddr_t new_table(void)
 	return pa;
 }
 
-/*
- * The entry mapping @va: walks from the PML4 down, stopping early at a
- * large page (*level says where: 1 = PT, 2 = PD, 3 = PDPT). With @create,
- * missing tables are added; without, a missing table gives NULL. NULL with
- * @create means out of memory.
- */
-static uint64_t *walk_in(paddr_t root, uintptr_t va, bool create, int *level)
+uint64_t *paging_walk(paddr_t root, uintptr_t va, bool create, int *level)
 {
 	uint64_t *t = phys_to_virt(root);
 
 	for (int l = 4; l > 1; l--) {
-		uint64_t *e = &t[index_of(va, l)];
+		uint64_t *e = &t[paging_index(va, l)];
 
 		*level = l;
 		if (!(*e & PTE_P)) {
@@ -132,15 +109,15 @@ static uint64_t *walk_in(paddr_t root, uintptr_t va, bool create, int *level)
 		} else if (*e & PTE_PS) {
 			return e;
 		}
-		t = table_at(*e);
+		t = paging_table_at(*e);
 	}
 	*level = 1;
-	return &t[index_of(va, 1)];
+	return &t[paging_index(va, 1)];
 }
 
 static uint64_t *walk(uintptr_t va, bool create, int *level)
 {
-	return walk_in(kernel_pml4, va, create, level);
+	return paging_walk(kernel_pml4, va, create, level);
 }
 
 int arch_map_page(uintptr_t va, paddr_t pa, unsigned int flags)
@@ -152,7 +129,7 @@ int arch_map_page(uintptr_t va, paddr_t pa, unsigned int flags)
 		return -ENOMEM;
 	if (level != 1 || (*e & PTE_P))
 		return -EEXIST;
-	*e = (pa & PTE_ADDR) | leaf_bits(flags, va);
+	*e = (pa & PTE_ADDR) | paging_leaf_bits(flags, va);
 	return 0;
 }
 
@@ -181,7 +158,7 @@ int arch_protect_page(uintptr_t va, unsigned int flags)
 		return -ENOENT;
 	if (level != 1)
 		return -EINVAL;
-	*e = (*e & PTE_ADDR) | leaf_bits(flags, va);
+	*e = (*e & PTE_ADDR) | paging_leaf_bits(flags, va);
 	invlpg(va);
 	return 0;
 }
@@ -200,7 +177,7 @@ bool arch_translate(uintptr_t va, paddr_t *pa, unsigned int *flags)
 	if (pa)
 		*pa = (*e & PTE_ADDR & ~(size - 1)) | (va & (size - 1));
 	if (flags)
-		*flags = flags_of(*e);
+		*flags = paging_flags_of(*e);
 	return true;
 }
 
@@ -258,13 +235,13 @@ static void fill_direct(uint64_t *t, int level, uintptr_t va, paddr_t pa, paddr_
 	uint64_t size = LEVEL_SIZE(level);
 	bool large_ok = level == 1 || level == 2 || (level == 3 && has_1g);
 
-	for (unsigned int i = index_of(va, level); i < 512 && pa < end;
+	for (unsigned int i = paging_index(va, level); i < 512 && pa < end;
 	     i++, va += size, pa += size) {
 		unsigned int flags;
 		paddr_t child;
 
 		if (large_ok && pa + size <= end && is_uniform(c, pa, size, &flags)) {
-			t[i] = pa | leaf_bits(flags, va) | (level > 1 ? PTE_PS : 0);
+			t[i] = pa | paging_leaf_bits(flags, va) | (level > 1 ? PTE_PS : 0);
 			direct_pages[level - 1]++;
 			continue;
 		}
@@ -382,270 +359,4 @@ void arch_set_page_fault_handler(bool (*fn)(const struct arch_page_fault *pf))
 {
 	pf_handler = fn;
 	trap_set_page_fault_hook(page_fault_adapter);
-}
-
-/* ---- User address spaces ------------------------------------------------ */
-
-paddr_t arch_as_create(void)
-{
-	paddr_t root = pmm_alloc_zeroed_page();
-	uint64_t *top, *ktop = phys_to_virt(kernel_pml4);
-
-	if (!root)
-		return 0;
-	top = phys_to_virt(root);
-	for (unsigned int i = KERNEL_PML4_FIRST; i < 512; i++)
-		top[i] = ktop[i];
-	return root;
-}
-
-/* Free the table at @pa (level @level) and below; leaves go to @free_frame. */
-static void free_level(paddr_t pa, int level, void (*free_frame)(paddr_t pa))
-{
-	uint64_t *t = phys_to_virt(pa);
-
-	for (unsigned int i = 0; i < 512; i++) {
-		if (!(t[i] & (level == 1 ? PTE_P | PTE_NONE : PTE_P)))
-			continue;
-		if (level == 1)
-			free_frame(t[i] & PTE_ADDR);
-		else
-			free_level(t[i] & PTE_ADDR, level - 1, free_frame);
-	}
-	pmm_free_page(pa);
-}
-
-void arch_as_destroy(paddr_t root, void (*free_frame)(paddr_t pa))
-{
-	uint64_t *top = phys_to_virt(root);
-
-	if (root == kernel_pml4 || !root)
-		return;
-	for (unsigned int i = 0; i < KERNEL_PML4_FIRST; i++)
-		if (top[i] & PTE_P)
-			free_level(top[i] & PTE_ADDR, 3, free_frame);
-	pmm_free_page(root);
-}
-
-int arch_as_map(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags)
-{
-	int level;
-	uint64_t *e;
-
-	if (va >= USER_END)
-		return -EINVAL;
-	e = walk_in(root, va, true, &level);
-	if (!e)
-		return -ENOMEM;
-	if (level != 1 || (*e & (PTE_P | PTE_NONE)))
-		return -EEXIST;
-	*e = (pa & PTE_ADDR) | leaf_bits(flags | ARCH_MAP_USER, va);
-	return 0;
-}
-
-int arch_as_unmap(paddr_t root, uintptr_t va, paddr_t *pa)
-{
-	int level;
-	uint64_t *e;
-
-	if (va >= USER_END)
-		return -EINVAL;
-	e = walk_in(root, va, false, &level);
-	if (!e || level != 1 || !(*e & (PTE_P | PTE_NONE)))
-		return -ENOENT;
-	if (pa)
-		*pa = *e & PTE_ADDR;
-	*e = 0;
-	if (read_cr3() == root)
-		invlpg(va);
-	return 0;
-}
-
-bool arch_as_translate(paddr_t root, uintptr_t va, paddr_t *pa, unsigned int *flags)
-{
-	int level;
-	uint64_t *e;
-
-	if (va >= USER_END)
-		return false;
-	e = walk_in(root, va, false, &level);
-	if (!e || level != 1 || !(*e & (PTE_P | PTE_NONE)))
-		return false;
-	if (pa)
-		*pa = *e & PTE_ADDR;
-	if (flags)
-		*flags = flags_of(*e);
-	return true;
-}
-
-void arch_as_activate(paddr_t root)
-{
-	paddr_t want = root ? root : kernel_pml4;
-
-	if (read_cr3() == want)
-		return;
-	/* Publish first: a shootdown that edits @want's tables and then
-	 * finds another root here is ordered before this CPU's first walk
-	 * of them (a Dekker pair with the barrier in arch_as_flush). */
-	atomic_store_release(&loaded_root[this_cpu_id()], want);
-	smp_mb();
-	write_cr3(want);
-}
-
-paddr_t paging_loaded_root(unsigned int cpu)
-{
-	return cpu < MAX_CPUS ? atomic_load_acquire(&loaded_root[cpu]) : 0;
-}
-
-/* ---- Range walks over a user half --------------------------------------- */
-
-/* Called for each user leaf that holds a frame in a walk; may change *e.
- * Returns 0 to go on or a negative errno to stop the walk. */
-typedef int (*leaf_fn)(uint64_t *e, uintptr_t va, void *arg);
-
-/* Visit the leaves of [start, end) in table @t of @level, which maps the
- * virtual range beginning at @base. Missing tables are skipped whole. */
-static int walk_range(uint64_t *t, int level, uintptr_t base, uintptr_t start, uintptr_t end,
-		      leaf_fn fn, void *arg)
-{
-	uint64_t size = LEVEL_SIZE(level);
-
-	for (unsigned int i = index_of(start, level); i < 512; i++) {
-		uintptr_t lo = base + i * size;
-		int err;
-
-		if (lo >= end)
-			break;
-		if (level == 1) {
-			if (!(t[i] & (PTE_P | PTE_NONE)))
-				continue;
-			err = fn(&t[i], lo, arg);
-		} else {
-			if (!(t[i] & PTE_P) || (t[i] & PTE_PS))
-				continue;
-			err = walk_range(table_at(t[i]), level - 1, lo, MAX(start, lo),
-					 MIN(end, lo + size), fn, arg);
-		}
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-static int walk_user(paddr_t root, uintptr_t start, uintptr_t end, leaf_fn fn, void *arg)
-{
-	if (start >= end || end > USER_END)
-		return start < end ? -EINVAL : 0;
-	return walk_range(phys_to_virt(root), 4, 0, start, end, fn, arg);
-}
-
-struct copy_walk {
-	paddr_t dst;
-	void (*get)(paddr_t pa);
-};
-
-static int copy_leaf(uint64_t *e, uintptr_t va, void *arg)
-{
-	struct copy_walk *w = arg;
-	int level;
-	uint64_t *d = walk_in(w->dst, va, true, &level);
-
-	if (!d)
-		return -ENOMEM;
-	if (level != 1 || (*d & (PTE_P | PTE_NONE)))
-		return -EEXIST;
-	*e &= ~PTE_W;
-	*d = *e & ~(PTE_A | PTE_D);
-	w->get(*e & PTE_ADDR);
-	return 0;
-}
-
-int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, void (*get)(paddr_t pa))
-{
-	struct copy_walk w = { dst, get };
-
-	return walk_user(src, start, end, copy_leaf, &w);
-}
-
-struct protect_walk {
-	unsigned int flags;
-	bool (*may_write)(paddr_t pa);
-	size_t changed;
-};
-
-static int protect_leaf(uint64_t *e, uintptr_t va, void *arg)
-{
-	struct protect_walk *w = arg;
-	unsigned int flags = w->flags | ARCH_MAP_USER;
-	uint64_t n;
-
-	if ((flags & ARCH_MAP_WRITE) && w->may_write && !w->may_write(*e & PTE_ADDR))
-		flags &= ~ARCH_MAP_WRITE;
-	n = (*e & (PTE_ADDR | PTE_A | PTE_D)) | leaf_bits(flags, va);
-	if (n != *e) {
-		*e = n;
-		w->changed++;
-	}
-	return 0;
-}
-
-size_t arch_as_protect(paddr_t root, uintptr_t start, uintptr_t end, unsigned int flags,
-		       bool (*may_write)(paddr_t pa))
-{
-	struct protect_walk w = { flags, may_write, 0 };
-
-	(void)walk_user(root, start, end, protect_leaf, &w);
-	return w.changed;
-}
-
-struct unmap_walk {
-	void (*drop)(paddr_t pa, void *arg);
-	void *arg;
-	size_t n;
-};
-
-static int unmap_leaf(uint64_t *e, uintptr_t va, void *arg)
-{
-	struct unmap_walk *w = arg;
-	paddr_t pa = *e & PTE_ADDR;
-
-	*e = 0;
-	w->n++;
-	w->drop(pa, w->arg);
-	return 0;
-}
-
-size_t arch_as_unmap_range(paddr_t root, uintptr_t start, uintptr_t end,
-			   void (*drop)(paddr_t pa, void *arg), void *arg)
-{
-	struct unmap_walk w = { drop, arg, 0 };
-
-	(void)walk_user(root, start, end, unmap_leaf, &w);
-	return w.n;
-}
-
-int arch_as_replace(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags)
-{
-	int level;
-	uint64_t *e;
-
-	if (va >= USER_END)
-		return -EINVAL;
-	e = walk_in(root, va, false, &level);
-	if (!e || level != 1 || !(*e & (PTE_P | PTE_NONE)))
-		return -ENOENT;
-	*e = (pa & PTE_ADDR) | leaf_bits(flags | ARCH_MAP_USER, va);
-	return 0;
-}
-
-void arch_as_flush_local(paddr_t root, uintptr_t va, size_t pages)
-{
-	if (read_cr3() != root)
-		return;
-	if (pages > FLUSH_ALL_ABOVE) {
-		write_cr3(root); /* user entries are never global */
-		return;
-	}
-	for (size_t i = 0; i < pages; i++)
-		invlpg(va + i * PAGE_SIZE);
 }

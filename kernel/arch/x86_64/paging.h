@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -36,6 +37,35 @@ enum {
 
 #define CR4_PGE (1ull << 7)
 #define EFER_NXE (1ull << 11)
+
+#define LEVEL_SHIFT(l) (PAGE_SHIFT + 9 * ((l)-1))
+#define LEVEL_SIZE(l) (1ull << LEVEL_SHIFT(l))
+
+/* The index of @va in a table of @level (1 = PT ... 4 = PML4). */
+static inline unsigned int paging_index(uintptr_t va, int level)
+{
+	return (va >> LEVEL_SHIFT(level)) & 511;
+}
+
+/* The table a non-leaf entry points at, through the direct map. */
+static inline uint64_t *paging_table_at(uint64_t entry)
+{
+	return phys_to_virt(entry & PTE_ADDR);
+}
+
+/*
+ * The entry mapping @va under @root: walks from the top level down,
+ * stopping early at a large page (*@level says where: 1 = PT, 2 = PD,
+ * 3 = PDPT). With @create, missing tables are added (zeroed, from pmm);
+ * without, a missing table gives NULL. NULL with @create means out of
+ * memory. The caller serialises edits of @root.
+ */
+uint64_t *paging_walk(paddr_t root, uintptr_t va, bool create, int *level);
+
+/* A leaf entry's bits (without the address) for ARCH_MAP_* @flags at @va
+ * (user or kernel half), and the ARCH_MAP_* flags of entry @e. */
+uint64_t paging_leaf_bits(unsigned int flags, uintptr_t va);
+unsigned int paging_flags_of(uint64_t e);
 
 /* Program the PAT and enable global pages and NX on the calling CPU, then
  * load the kernel page tables. For application processors, after

@@ -1,0 +1,295 @@
+/*
+ * In-kernel tests of the mapping calls of proc/vma.c on real page tables:
+ * mprotect splits regions and changes mapped pages (copy-on-write pages
+ * stay read-only), PROT_NONE keeps the data, madvise(MADV_DONTNEED)
+ * gives zeros again, MAP_FIXED replaces and MAP_FIXED_NOREPLACE refuses,
+ * and private file mappings read the file on first touch, keep writes
+ * private and give SIGBUS past the end of the file.
+ */
+#include "arch/arch.h"
+#include "fs/file.h"
+#include "fs/vfs.h"
+#include "include/uapi/errno.h"
+#include "include/uapi/stat.h"
+#include "ktest/ktest.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+#include "proc/mm.h"
+
+#define BASE 0x30000000ul
+#define RW (VMA_READ | VMA_WRITE)
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_HWPOISON 100
+#define KT_FILE "/tmp/vma_ktest"
+#define FILE_BYTES 5000 /* one page and a bit */
+
+static paddr_t frame_at(struct mm *mm, uintptr_t va)
+{
+	paddr_t pa = 0;
+
+	return arch_as_translate(mm->root, va, &pa, NULL) ? pa : 0;
+}
+
+static unsigned int flags_at(struct mm *mm, uintptr_t va)
+{
+	unsigned int f = 0;
+
+	return arch_as_translate(mm->root, va, NULL, &f) ? f : 0;
+}
+
+static size_t count_vmas(struct mm *mm)
+{
+	struct vma *v;
+	size_t n = 0;
+
+	list_for_each_entry (v, &mm->vmas, link)
+		n++;
+	return n;
+}
+
+/* @n pages at BASE, each touched and holding its index. */
+static struct mm *make_mm(unsigned int n)
+{
+	struct mm *mm = mm_create();
+
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, n * PAGE_SIZE, RW, MM_MAP_FIXED, NULL, 0), (long)BASE);
+	for (unsigned int i = 0; i < n; i++) {
+		KASSERT_EQ(mm_handle_fault(mm, BASE + i * PAGE_SIZE, true, false), MM_FAULT_OK);
+		*(uint32_t *)phys_to_virt(frame_at(mm, BASE + i * PAGE_SIZE)) = i + 1;
+	}
+	return mm;
+}
+
+KTEST(mm_mprotect_splits_and_changes_mapped_pages)
+{
+	struct mm *mm = make_mm(4);
+
+	KASSERT_EQ(mm_protect(mm, BASE + PAGE_SIZE, 2 * PAGE_SIZE, VMA_READ), 0);
+	KASSERT_EQ(count_vmas(mm), 3);
+	KASSERT(flags_at(mm, BASE) & ARCH_MAP_WRITE);
+	KASSERT(!(flags_at(mm, BASE + PAGE_SIZE) & ARCH_MAP_WRITE));
+	KASSERT(!(flags_at(mm, BASE + 2 * PAGE_SIZE) & ARCH_MAP_WRITE));
+	KASSERT(flags_at(mm, BASE + 3 * PAGE_SIZE) & ARCH_MAP_WRITE);
+	KASSERT_EQ(mm_handle_fault(mm, BASE + PAGE_SIZE, true, false), MM_FAULT_SEGV);
+	/* A hole, a misaligned start, a wrap: refused, nothing changed. */
+	KASSERT_EQ(mm_protect(mm, BASE + 3 * PAGE_SIZE, 2 * PAGE_SIZE, VMA_READ), -ENOMEM);
+	KASSERT(flags_at(mm, BASE + 3 * PAGE_SIZE) & ARCH_MAP_WRITE);
+	KASSERT_EQ(mm_protect(mm, BASE + 1, PAGE_SIZE, VMA_READ), -EINVAL);
+	KASSERT_EQ(mm_protect(mm, BASE, ~0ul - BASE, VMA_READ), -ENOMEM);
+	KASSERT_EQ(mm_protect(mm, BASE, ~0ul, VMA_READ), -ENOMEM); /* rounds up to 0 */
+	KASSERT_EQ(mm_protect(mm, BASE, 0, VMA_READ), 0);
+	/* PROT_NONE keeps the frame but allows nothing; back to RW. */
+	KASSERT_EQ(mm_protect(mm, BASE, 4 * PAGE_SIZE, 0), 0);
+	KASSERT(flags_at(mm, BASE) & ARCH_MAP_NONE);
+	KASSERT_EQ(mm_handle_fault(mm, BASE, false, false), MM_FAULT_SEGV);
+	KASSERT_EQ(mm_protect(mm, BASE, 4 * PAGE_SIZE, RW | VMA_EXEC), 0);
+	for (unsigned int i = 0; i < 4; i++) {
+		unsigned int f = flags_at(mm, BASE + i * PAGE_SIZE);
+
+		KASSERT((f & ARCH_MAP_WRITE) && (f & ARCH_MAP_EXEC) && !(f & ARCH_MAP_NONE));
+		KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(mm, BASE + i * PAGE_SIZE)), i + 1);
+	}
+	mm_destroy(mm);
+}
+
+KTEST(mm_mprotect_keeps_shared_pages_copy_on_write)
+{
+	struct mm *mm = make_mm(1), *child = mm_dup(mm);
+	paddr_t pa = frame_at(mm, BASE);
+
+	KASSERT(child != NULL);
+	KASSERT_EQ(mm_protect(mm, BASE, PAGE_SIZE, RW), 0);
+	KASSERT(!(flags_at(mm, BASE) & ARCH_MAP_WRITE)); /* still shared */
+	mm_destroy(child);
+	KASSERT_EQ(pmm_page_refs(pa), 1);
+	KASSERT_EQ(mm_protect(mm, BASE, PAGE_SIZE, RW), 0);
+	KASSERT(flags_at(mm, BASE) & ARCH_MAP_WRITE); /* alone now: writable */
+	mm_destroy(mm);
+}
+
+KTEST(mm_madvise_dontneed_gives_zeros_again)
+{
+	struct mm *mm = make_mm(3);
+	size_t pages = mm->pages;
+
+	KASSERT_EQ(mm_advise(mm, BASE + PAGE_SIZE, PAGE_SIZE, MADV_DONTNEED), 0);
+	KASSERT_EQ(mm->pages, pages - 1);
+	KASSERT_EQ(frame_at(mm, BASE + PAGE_SIZE), 0);
+	KASSERT_EQ(mm_handle_fault(mm, BASE + PAGE_SIZE, false, false), MM_FAULT_OK);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(mm, BASE + PAGE_SIZE)), 0);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(mm, BASE + 2 * PAGE_SIZE)), 3);
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, MADV_FREE), 0);
+	KASSERT_EQ(frame_at(mm, BASE), 0);
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, 3 /* WILLNEED */), 0);
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, 5), -EINVAL);
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, 9 /* REMOVE */), -EINVAL);
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, 1000), -EINVAL);
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, MADV_HWPOISON), -EPERM);
+	KASSERT_EQ(mm_advise(mm, BASE + 12, PAGE_SIZE, MADV_DONTNEED), -EINVAL);
+	KASSERT_EQ(mm_advise(mm, BASE, 0, MADV_DONTNEED), 0);
+	/* A hole: the mapped part is still done, then -ENOMEM. */
+	KASSERT_EQ(mm_advise(mm, BASE + 2 * PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED), -ENOMEM);
+	KASSERT_EQ(frame_at(mm, BASE + 2 * PAGE_SIZE), 0);
+	mm_destroy(mm);
+}
+
+KTEST(mm_map_fixed_replaces_and_noreplace_refuses)
+{
+	struct mm *mm = make_mm(3);
+	uint64_t before = mm->pages;
+	long at;
+
+	KASSERT_EQ(mm_map(mm, BASE + PAGE_SIZE, PAGE_SIZE, VMA_READ, MM_MAP_NOREPLACE, NULL, 0),
+		   -EEXIST);
+	KASSERT_EQ(mm_map(mm, BASE + PAGE_SIZE, PAGE_SIZE, VMA_READ, MM_MAP_FIXED, NULL, 0),
+		   (long)(BASE + PAGE_SIZE));
+	KASSERT_EQ(mm->pages, before - 1);
+	KASSERT_EQ(count_vmas(mm), 3);
+	KASSERT_EQ(mm_handle_fault(mm, BASE + PAGE_SIZE, false, false), MM_FAULT_OK);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(mm, BASE + PAGE_SIZE)), 0);
+	KASSERT_EQ(mm_handle_fault(mm, BASE + PAGE_SIZE, true, false), MM_FAULT_SEGV);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(mm, BASE + 2 * PAGE_SIZE)), 3);
+	KASSERT_EQ(mm_map(mm, BASE + 8 * PAGE_SIZE, PAGE_SIZE, RW, MM_MAP_NOREPLACE, NULL, 0),
+		   (long)(BASE + 8 * PAGE_SIZE));
+	KASSERT_EQ(mm_map(mm, USER_END - PAGE_SIZE, 2 * PAGE_SIZE, RW, MM_MAP_FIXED, NULL, 0),
+		   -ENOMEM);
+	/* A hint that is taken leaves the rest alone; a taken one is moved. */
+	at = mm_map(mm, BASE, PAGE_SIZE, RW, 0, NULL, 0);
+	KASSERT(at > 0 && (uintptr_t)at != BASE);
+	KASSERT_EQ(mm_map(mm, BASE + 20 * PAGE_SIZE + 5, PAGE_SIZE, RW, 0, NULL, 0),
+		   (long)(BASE + 21 * PAGE_SIZE));
+	mm_destroy(mm);
+}
+
+static struct file *make_file(void)
+{
+	static uint8_t buf[FILE_BYTES];
+	struct file *f;
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 7 + 1);
+	KASSERT_EQ(vfs_open(NULL, KT_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644, &f), 0);
+	KASSERT_EQ(vfs_pwrite(f, buf, sizeof(buf), 0), (ssize_t)sizeof(buf));
+	return f;
+}
+
+static uint8_t byte_at(struct mm *mm, uintptr_t va)
+{
+	return ((uint8_t *)phys_to_virt(frame_at(mm, va & ~(PAGE_SIZE - 1))))[va & (PAGE_SIZE - 1)];
+}
+
+KTEST(mm_private_file_mapping_reads_on_touch_and_keeps_writes)
+{
+	struct file *f = make_file();
+	struct mm *mm = mm_create(), *child;
+	uint8_t b = 0;
+
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, 3 * PAGE_SIZE, RW, MM_MAP_FIXED, f, 0), (long)BASE);
+	KASSERT_EQ(mm->pages, 0);
+	KASSERT_EQ(mm_handle_fault(mm, BASE + 10, false, false), MM_FAULT_OK);
+	KASSERT_EQ(byte_at(mm, BASE + 10), (uint8_t)(10 * 7 + 1));
+	KASSERT_EQ(mm_handle_fault(mm, BASE + PAGE_SIZE, false, false), MM_FAULT_OK);
+	KASSERT_EQ(byte_at(mm, BASE + FILE_BYTES - 1), (uint8_t)((FILE_BYTES - 1) * 7 + 1));
+	KASSERT_EQ(byte_at(mm, BASE + FILE_BYTES), 0); /* past the end: zeros */
+	/* Wholly past the end of the file: SIGBUS, as on Linux. */
+	KASSERT_EQ(mm_handle_fault(mm, BASE + 2 * PAGE_SIZE, false, false), MM_FAULT_BUS);
+	/* Writes stay in the process; the file keeps its bytes. */
+	KASSERT_EQ(mm_handle_fault(mm, BASE + 10, true, false), MM_FAULT_OK);
+	((uint8_t *)phys_to_virt(frame_at(mm, BASE)))[10] = 0xee;
+	KASSERT_EQ(vfs_pread(f, &b, 1, 10), 1);
+	KASSERT_EQ(b, (uint8_t)(10 * 7 + 1));
+	/* DONTNEED brings the file's page back. */
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, MADV_DONTNEED), 0);
+	KASSERT_EQ(mm_handle_fault(mm, BASE + 10, false, false), MM_FAULT_OK);
+	KASSERT_EQ(byte_at(mm, BASE + 10), (uint8_t)(10 * 7 + 1));
+	KASSERT_EQ(mm_advise(mm, BASE, PAGE_SIZE, MADV_FREE), -EINVAL);
+	/* An offset mapping, split by munmap and copied by fork. */
+	KASSERT_EQ(mm_map(mm, BASE + 8 * PAGE_SIZE, 2 * PAGE_SIZE, VMA_READ, MM_MAP_FIXED, f,
+			  PAGE_SIZE),
+		   (long)(BASE + 8 * PAGE_SIZE));
+	KASSERT_EQ(mm_unmap(mm, BASE + PAGE_SIZE, PAGE_SIZE), 0);
+	child = mm_dup(mm);
+	KASSERT(child != NULL);
+	KASSERT_EQ(mm_handle_fault(child, BASE + 8 * PAGE_SIZE + 3, false, false), MM_FAULT_OK);
+	KASSERT_EQ(byte_at(child, BASE + 8 * PAGE_SIZE + 3), (uint8_t)((PAGE_SIZE + 3) * 7 + 1));
+	KASSERT_EQ(mm_handle_fault(child, BASE + 9 * PAGE_SIZE, false, false), MM_FAULT_BUS);
+	KASSERT_EQ(mm_handle_fault(child, BASE + 2 * PAGE_SIZE, false, false), MM_FAULT_BUS);
+	mm_destroy(child);
+	mm_destroy(mm);
+	file_put(f);
+	KASSERT_EQ(vfs_unlink(NULL, KT_FILE), 0);
+}
+
+KTEST(mm_shared_file_mapping_is_read_only)
+{
+	struct file *f = make_file();
+	struct mm *mm = mm_create();
+
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, PAGE_SIZE, VMA_READ, MM_MAP_FIXED | MM_MAP_SHARED, f, 0),
+		   (long)BASE);
+	KASSERT_EQ(mm_handle_fault(mm, BASE + 1, false, false), MM_FAULT_OK);
+	KASSERT_EQ(byte_at(mm, BASE + 1), 8);
+	KASSERT_EQ(mm_protect(mm, BASE, PAGE_SIZE, RW), -EACCES);
+	KASSERT_EQ(mm_protect(mm, BASE, PAGE_SIZE, VMA_READ | VMA_EXEC), 0);
+	mm_destroy(mm);
+	file_put(f);
+	KASSERT_EQ(vfs_unlink(NULL, KT_FILE), 0);
+}
+
+static uint64_t free_pages(void)
+{
+	struct pmm_stats st;
+
+	pmm_get_stats(&st);
+	return st.free_pages;
+}
+
+static void share_by_fork(void)
+{
+	struct mm *mm = mm_create(), *child;
+	paddr_t pa;
+
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, 2 * PAGE_SIZE, RW, MM_MAP_FIXED | MM_MAP_SHARED, NULL, 0),
+		   (long)BASE);
+	KASSERT_EQ(mm->pages, 2); /* populated at once */
+	pa = frame_at(mm, BASE + PAGE_SIZE);
+	KASSERT(pa != 0 && *(uint64_t *)phys_to_virt(pa) == 0);
+	child = mm_dup(mm);
+	KASSERT(child != NULL);
+	KASSERT_EQ(frame_at(child, BASE + PAGE_SIZE), pa);
+	KASSERT((flags_at(mm, BASE) & ARCH_MAP_WRITE) && (flags_at(child, BASE) & ARCH_MAP_WRITE));
+	KASSERT_EQ(mm_handle_fault(child, BASE + PAGE_SIZE, true, false), MM_FAULT_OK);
+	KASSERT_EQ(frame_at(child, BASE + PAGE_SIZE), pa); /* never copied */
+	KASSERT_EQ(mm_advise(child, BASE, PAGE_SIZE, MADV_DONTNEED), 0);
+	KASSERT(frame_at(child, BASE) != 0); /* the memory itself: kept */
+	KASSERT_EQ(mm_advise(child, BASE, PAGE_SIZE, MADV_FREE), -EINVAL);
+	KASSERT_EQ(mm_protect(child, BASE, PAGE_SIZE, VMA_READ), 0);
+	KASSERT_EQ(mm_protect(child, BASE, PAGE_SIZE, RW), 0);
+	KASSERT(flags_at(child, BASE) & ARCH_MAP_WRITE);
+	mm_destroy(mm);
+	KASSERT_EQ(pmm_page_refs(pa), 1);
+	mm_destroy(child);
+}
+
+KTEST(mm_shared_anonymous_memory_is_shared_by_fork)
+{
+	struct mm *mm;
+	uint64_t before;
+
+	share_by_fork(); /* warms the heap's slabs */
+	before = free_pages();
+	share_by_fork();
+	KASSERT_EQ(free_pages(), before);
+	/* More than half of the free memory at once: refused, nothing kept. */
+	mm = mm_create();
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, (before / 2 + 1) * PAGE_SIZE, RW, MM_MAP_SHARED, NULL, 0),
+		   -ENOMEM);
+	mm_destroy(mm);
+	KASSERT_EQ(free_pages(), before);
+}
