@@ -21,11 +21,11 @@
 #include "fs/vfs.h"
 #include "irq/irq.h"
 #include "lib/bootargs.h"
-#include "proc/proc.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
+#include "proc/proc.h"
 #include "sched/percpu.h"
 #include "sched/sched.h"
 #include "shell/shell.h"
@@ -85,5 +85,5 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	if (bootargs_take(cmdline, "init", initpath, sizeof(initpath)))
 		proc_run_init(initpath); /* init=PATH: PID 1; back here if it cannot run or ends */
-	shell_main(cmdline); /* boot commands, then the prompt */
+	shell_main(cmdline);		 /* boot commands, then the prompt */
 }

@@ -454,8 +454,8 @@ void arch_user_regs_save(const struct arch_context *ctx, struct arch_user_regs *
 /* Leave for user mode with @regs, rax = @ret and, if @sp is non-zero,
  * that stack pointer (a fork or clone child's first return). @ctx is the
  * calling task's, with a user half set. */
-void arch_enter_user_regs(struct arch_context *ctx, const struct arch_user_regs *regs,
-			  uint64_t ret, uintptr_t sp) __noreturn;
+void arch_enter_user_regs(struct arch_context *ctx, const struct arch_user_regs *regs, uint64_t ret,
+			  uintptr_t sp) __noreturn;
 
 struct percpu;
 struct task;

@@ -16,6 +16,7 @@
  */
 #include "arch/arch.h"
 #include "core/log.h"
+#include "fs/fdtable.h"
 #include "fs/file.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
@@ -26,9 +27,8 @@
 #include "proc/mm.h"
 #include "proc/proc.h"
 #include "proc/proc_internal.h"
-#include "fs/fdtable.h"
-#include "sync/spinlock.h"
 #include "sched/task.h"
+#include "sync/spinlock.h"
 #include "time/ktime.h"
 
 #define LOG_PREFIX "exec: "
@@ -36,7 +36,7 @@
 #define HEADER_BYTES 4096 /* ELF header and program headers must fit */
 #define STACK_IMAGE (PROC_ARG_MAX + 4 * PAGE_SIZE)
 #define CLOCK_TICKS 100 /* AT_CLKTCK: USER_HZ */
-#define MAX_REWRITES 5 /* #! levels (Linux exec_binprm: depth > 5 is -ELOOP) */
+#define MAX_REWRITES 5	/* #! levels (Linux exec_binprm: depth > 5 is -ELOOP) */
 #define SIG_IGN 1
 
 static unsigned int prot_of(unsigned int pf)
@@ -157,8 +157,11 @@ static int open_exec(struct proc *p, const char *path, struct file **f, uint8_t 
 {
 	struct linux_stat st;
 	ssize_t got;
-	int err = vfs_open(p->cwd.mnt ? &p->cwd : NULL, path, O_RDONLY, 0, f);
+	int err;
 
+	/* Only a #! line can name "" (execve refuses it): Linux's kernel-side
+	 * lookup of "" is the cwd, a directory, hence -EACCES below. */
+	err = vfs_open(p->cwd.mnt ? &p->cwd : NULL, *path ? path : ".", O_RDONLY, 0, f);
 	if (err)
 		return err;
 	err = vfs_fstat(*f, &st);

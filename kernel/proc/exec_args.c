@@ -10,14 +10,14 @@
  * memory.
  */
 #include "include/uapi/errno.h"
+#include "lib/shebang.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/usercopy.h"
 #include "proc/proc_internal.h"
 
-#define PATH_BYTES 4096	    /* PATH_MAX */
-#define SCRIPT_BUF 256	    /* BINPRM_BUF_SIZE: how much of a #! line counts */
-#define POINTER_BYTES 8	    /* each string also costs its argv/envp slot */
+#define PATH_BYTES 4096 /* PATH_MAX */
+#define POINTER_BYTES 8 /* each string also costs its argv/envp slot */
 
 void exec_args_free(struct exec_args *a)
 {
@@ -154,63 +154,16 @@ int exec_args_from_user(uptr_t upath, uptr_t uargv, uptr_t uenvp, struct exec_ar
 	return 0;
 }
 
-static bool is_spacetab(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static char *next_non_spacetab(char *s, const char *end)
-{
-	for (; s < end; s++)
-		if (!is_spacetab(*s))
-			return s;
-	return NULL;
-}
-
-static char *next_terminator(char *s, const char *end)
-{
-	for (; s < end; s++)
-		if (is_spacetab(*s) || !*s)
-			return s;
-	return NULL;
-}
-
-/* Split a #! line as binfmt_script does: 0 with *@name and *@arg (NULL
- * if none) pointing into @buf (SCRIPT_BUF bytes, NUL padded), or
- * -ENOEXEC. */
-static int parse_shebang(char *buf, char **name, char **arg)
-{
-	char *buf_end = buf + SCRIPT_BUF - 1, *end = memchr(buf, '\n', SCRIPT_BUF), *sep;
-
-	if (!end) {
-		end = next_non_spacetab(buf + 2, buf_end);
-		if (!end || !next_terminator(end, buf_end))
-			return -ENOEXEC; /* all blanks, or the interpreter is cut */
-		end = buf_end;
-	}
-	while (end > buf + 2 && is_spacetab(end[-1]))
-		end--;
-	*name = next_non_spacetab(buf + 2, end);
-	if (!*name || *name == end)
-		return -ENOEXEC;
-	*arg = NULL;
-	sep = next_terminator(*name, end);
-	if (sep && *sep)
-		*arg = next_non_spacetab(sep, end);
-	*end = '\0';
-	if (sep)
-		*sep = '\0';
-	return 0;
-}
-
 int exec_args_script(struct exec_args *a, const uint8_t *hdr, size_t n)
 {
-	char buf[SCRIPT_BUF] = { 0 }, *name, *arg, *old = a->strings, *s = old;
+	char buf[SHEBANG_BUF];
+	char *name, *arg, *old = a->strings, *s = old;
 	size_t cost = 0;
 	int err, argc = a->argc, envc = a->envc;
 
+	memset(buf, 0, sizeof(buf));
 	memcpy(buf, hdr, MIN(n, sizeof(buf)));
-	err = parse_shebang(buf, &name, &arg);
+	err = shebang_parse(buf, &name, &arg);
 	if (err)
 		return err;
 	if (!(a->strings = kmalloc(PROC_ARG_MAX))) {

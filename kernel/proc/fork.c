@@ -47,9 +47,9 @@ enum {
 
 /* What the process forms need; everything else is a thread or namespace
  * feature. */
-#define CLONE_SUPPORTED                                                                       \
-	(CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |              \
-	 CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_UNTRACED |        \
+#define CLONE_SUPPORTED                                                                \
+	(CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID |       \
+	 CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_UNTRACED | \
 	 CLONE_PTRACE)
 
 /* The child's first steps, handed to its thread. */
@@ -93,8 +93,9 @@ static long check_flags(unsigned long flags, uintptr_t tls)
 	if ((flags & ~(unsigned long)CLONE_SUPPORTED) ||
 	    ((flags & CLONE_VM) && !(flags & CLONE_VFORK))) {
 		if (!atomic_exchange(&logged, true))
-			log_warn("clone flags %#lx: threads and namespaces are not supported yet (-ENOSYS)\n",
-				 flags);
+			log_warn(
+				"clone flags %#lx: threads and namespaces are not supported yet (-ENOSYS)\n",
+				flags);
 		return -ENOSYS;
 	}
 	if ((flags & CLONE_SETTLS) && tls >= USER_END)
@@ -172,7 +173,7 @@ long proc_clone(unsigned long flags, uintptr_t newsp, uptr_t ptid, uptr_t ctid, 
 		err = -ENOMEM;
 		goto err_free;
 	}
-	task_detach(t);
+	proc_set_thread(c, t); /* joined when the child is reaped */
 	if (flags & CLONE_VFORK)
 		wait_vfork_child(c); /* c stays ours to look at until we reap it */
 	return pid;

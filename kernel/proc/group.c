@@ -18,7 +18,7 @@ static bool group_exists_locked(int pgid, int sid) REQUIRES(&proc_lock)
 	struct proc *p;
 
 	spin_assert_held(&proc_lock);
-	list_for_each_entry(p, &proc_all, link)
+	list_for_each_entry (p, &proc_all, link)
 		if (p->pgid == pgid && p->sid == sid)
 			return true;
 	return false;
@@ -92,7 +92,7 @@ long proc_setsid(void)
 	struct proc *p;
 	long r = self->pid;
 
-	list_for_each_entry(p, &proc_all, link)
+	list_for_each_entry (p, &proc_all, link)
 		if (p->pgid == self->pid)
 			r = -EPERM;
 	if (r > 0)

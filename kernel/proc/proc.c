@@ -74,7 +74,7 @@ struct proc *proc_find_locked(int pid)
 	struct proc *p;
 
 	spin_assert_held(&proc_lock);
-	list_for_each_entry(p, &proc_all, link)
+	list_for_each_entry (p, &proc_all, link)
 		if (p->pid == pid)
 			return p;
 	return NULL;
@@ -101,7 +101,7 @@ static bool pid_is_free_locked(int pid) REQUIRES(&proc_lock)
 	struct proc *p;
 
 	spin_assert_held(&proc_lock);
-	list_for_each_entry(p, &proc_all, link)
+	list_for_each_entry (p, &proc_all, link)
 		if (p->pid == pid || p->pgid == pid || p->sid == pid)
 			return false;
 	return true;
@@ -172,7 +172,19 @@ void proc_free(struct proc *p)
 	if (p->mm)
 		mm_destroy(p->mm);
 	arch_fpu_free(p->fpu);
+	/* Off its CPU for good once joined: its stack is back in the cache
+	 * before the reaper returns, so memory counts are exact. */
+	if (p->thread && task_join(p->thread, NULL))
+		log_warn("pid %d: cannot join its thread\n", p->pid);
 	kfree(p);
+}
+
+void proc_set_thread(struct proc *p, struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
+	p->thread = t;
+	spin_unlock_irqrestore(&proc_lock, flags);
 }
 
 void proc_attach_task(struct proc *p)
@@ -191,7 +203,7 @@ static struct proc *take_kernel_zombie(void)
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
 	struct proc *p, *found = NULL;
 
-	list_for_each_entry(p, &proc_all, link) {
+	list_for_each_entry (p, &proc_all, link) {
 		if (p->state == PROC_ZOMBIE && !p->parent && p->reap_by_kernel) {
 			found = p;
 			list_del(&p->link);
@@ -298,7 +310,7 @@ static int spawn(const char *path, char *const argv[], char *const envp[], bool 
 		proc_unpublish(p);
 		goto err_free;
 	}
-	task_detach(t); /* it frees itself; the process struct is reaped */
+	proc_set_thread(p, t); /* joined when the process is reaped */
 	*out = p;
 	return 0;
 err_free:
@@ -348,9 +360,8 @@ int proc_wait(struct proc *p, int *exec_error)
  * @p is init). */
 static void reparent_children_locked(struct proc *p) REQUIRES(&proc_lock)
 {
-	struct proc *heir = init_proc && init_proc != p && init_proc->state == PROC_ALIVE
-				    ? init_proc
-				    : NULL;
+	struct proc *heir =
+		init_proc && init_proc != p && init_proc->state == PROC_ALIVE ? init_proc : NULL;
 
 	spin_assert_held(&proc_lock);
 	while (!list_empty(&p->children)) {
@@ -503,7 +514,7 @@ size_t proc_list(struct proc_info *out, size_t max)
 	struct proc *p;
 	size_t n = 0;
 
-	list_for_each_entry(p, &proc_all, link) {
+	list_for_each_entry (p, &proc_all, link) {
 		if (n < max) {
 			struct proc_info *i = &out[n];
 

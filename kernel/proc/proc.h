@@ -27,7 +27,7 @@ struct mm;
 struct task;
 
 #define PROC_NAME_MAX 16
-#define PROC_ARG_MAX (128 * 1024) /* argv + envp bytes, like Linux's 32 pages */
+#define PROC_ARG_MAX (128 * 1024)    /* argv + envp bytes, like Linux's 32 pages */
 #define PROC_ARG_STRLEN (128 * 1024) /* one string (Linux's MAX_ARG_STRLEN) */
 #define PROC_NSIG 64
 #define PROC_NRLIMITS 16 /* Linux's RLIM_NLIMITS */
@@ -70,22 +70,23 @@ struct proc {
 	struct mm *mm;
 	void *fpu; /* the thread's FPU area (arch_fpu_alloc) */
 	struct fd_table *fds;
-	struct vfs_path cwd;	  /* referenced; relative paths and AT_FDCWD start here */
-	uint32_t umask;		  /* 022 at spawn, like Linux's init */
-	uptr_t clear_child_tid;	  /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed at exit */
+	struct vfs_path cwd;	/* referenced; relative paths and AT_FDCWD start here */
+	uint32_t umask;		/* 022 at spawn, like Linux's init */
+	uptr_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed at exit */
 	uint64_t sigmask;
 	struct proc_sigaction sigactions[PROC_NSIG];
 	/* Protected by proc_lock: */
-	struct task *task; /* NULL once the thread is gone */
+	struct task *task;   /* the running thread; NULL once it has exited */
+	struct task *thread; /* the same, kept until the reap joins (frees) it */
 	struct proc *parent; /* NULL: the kernel (shell or reaper) */
 	struct list_head children, sibling;
 	struct list_head link; /* all processes, by creation */
 	int pgid, sid;
 	enum proc_state state;
 	int wait_status;
-	bool reap_by_kernel; /* an orphan with no init: the reaper frees it */
-	bool did_exec;	     /* execve succeeded (setpgid's -EACCES) */
-	bool vfork_done;     /* a vfork child exec'd or ended: its parent runs */
+	bool reap_by_kernel;  /* an orphan with no init: the reaper frees it */
+	bool did_exec;	      /* execve succeeded (setpgid's -EACCES) */
+	bool vfork_done;      /* a vfork child exec'd or ended: its parent runs */
 	uint64_t utime_ns;    /* CPU time, set at exit */
 	uint64_t sigpending;  /* noted signals (bit n-1: signal n); delivery comes later */
 	uint64_t child_utime; /* CPU time of reaped children */

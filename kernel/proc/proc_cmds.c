@@ -8,10 +8,10 @@
  * Locking: none (proc/ takes what it needs).
  */
 #include "core/log.h"
-#include "mm/kmalloc.h"
 #include "include/uapi/errno.h"
 #include "lib/strerror.h"
 #include "lib/string.h"
+#include "mm/kmalloc.h"
 #include "proc/proc.h"
 #include "shell/shell.h"
 
@@ -101,7 +101,7 @@ static int cmd_kill(int argc, char **argv)
 		return shell_usage(shell_find("kill"));
 	err = proc_kill((int)pid);
 	if (err) {
-		kprintf("kill: %ld: %s\n", pid, kstrerror(err));
+		kprintf("kill: %ld: %s\n", pid, err == -ESRCH ? "No such process" : kstrerror(err));
 		return 1;
 	}
 	return 0;

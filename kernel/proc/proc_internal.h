@@ -41,9 +41,14 @@ void proc_unpublish(struct proc *p);
 /* A reaped process leaves the count (its links already dropped). */
 void proc_forget_locked(void) REQUIRES(&proc_lock);
 
-/* Free what a process still holds (mm, FPU, fds, cwd) and the struct
- * itself. For processes that never ran or are gone. May sleep. */
+/* Free what a process still holds (mm, FPU, fds, cwd), join its exited
+ * thread (which frees it) and free the struct. For processes that never
+ * ran or are reaped. May sleep. */
 void proc_free(struct proc *p);
+
+/* @t is @p's thread (its creator, right after task_create_user); the
+ * reap joins it. */
+void proc_set_thread(struct proc *p, struct task *t);
 
 /* The calling thread becomes @p's (from the new thread's first steps). */
 void proc_attach_task(struct proc *p);
@@ -58,10 +63,10 @@ void proc_wake(void);
 
 /* exec.c: arguments of an exec, packed. */
 struct exec_args {
-	char *path;     /* the file to open next (an interpreter after #!) */
+	char *path;	/* the file to open next (an interpreter after #!) */
 	char *filename; /* what execve was given: AT_EXECFN and the name */
-	char *strings; /* argv strings, then envp strings, NUL separated (kmalloc'd) */
-	size_t len;    /* bytes used in strings */
+	char *strings;	/* argv strings, then envp strings, NUL separated (kmalloc'd) */
+	size_t len;	/* bytes used in strings */
 	int argc, envc;
 };
 

@@ -54,7 +54,7 @@ static struct proc *take_zombie(struct proc *self, int pid, unsigned int options
 	struct proc *c, *found = NULL;
 
 	*any = false;
-	list_for_each_entry(c, &self->children, sibling) {
+	list_for_each_entry (c, &self->children, sibling) {
 		if (!selects(c, pid, self->pgid, options))
 			continue;
 		*any = true;

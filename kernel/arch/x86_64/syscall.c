@@ -96,8 +96,8 @@ void arch_user_regs_save(const struct arch_context *ctx, struct arch_user_regs *
 	arch_irq_restore(flags);
 }
 
-void arch_enter_user_regs(struct arch_context *ctx, const struct arch_user_regs *regs,
-			  uint64_t ret, uintptr_t sp)
+void arch_enter_user_regs(struct arch_context *ctx, const struct arch_user_regs *regs, uint64_t ret,
+			  uintptr_t sp)
 {
 	struct trap_frame *f = (struct trap_frame *)ctx->kstack_top - 1;
 
