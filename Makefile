@@ -126,6 +126,7 @@ ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
 USER_PROGS := hello segv ucheck storm init primes cat ls echo usertests ubench
 USER_PROGS += mmcheck # the memory calls' differential test (tests/qemu/test_proc_mm.py)
 USER_PROGS += proctest # the process model's differential test (tests/qemu/test_proc.py)
+USER_PROGS += ufiles uinfo # the file, time and info differential tests (syscall helper)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
 	@echo "  CPIO    $@"

@@ -43,3 +43,30 @@ KTEST(vfs_fdtable)
 	KASSERT_EQ(fd_dup2(t, 0, 5), 5); // replacing closes the old one
 	fd_table_destroy(t);
 }
+
+/* dup3's close-on-exec bit and F_DUPFD's lowest free at or above a floor
+ * (the syscall layer's fcntl and dup3). */
+KTEST(vfs_fdtable_dup3_and_dup_from)
+{
+	struct fd_table *t = fd_table_create();
+	struct file *f;
+
+	KASSERT(t);
+	KASSERT_EQ(vfs_open(NULL, "/", O_RDONLY | O_DIRECTORY, 0, &f), 0);
+	KASSERT_EQ(fd_install(t, f, false), 0);
+	KASSERT_EQ(fd_dup3(t, 0, 7, true), 7);
+	KASSERT(fd_is_cloexec(t, 7));
+	KASSERT_EQ(fd_dup3(t, 0, 7, false), 7); // replaces, and the bit follows
+	KASSERT(!fd_is_cloexec(t, 7));
+	KASSERT_EQ(fd_dup_from(t, 0, 7, true), 8);
+	KASSERT(fd_is_cloexec(t, 8));
+	KASSERT_EQ(fd_dup_from(t, 0, 3, false), 3);
+	KASSERT_EQ(fd_dup_from(t, 0, FD_TABLE_MAX - 1, false), FD_TABLE_MAX - 1);
+	KASSERT_EQ(fd_dup_from(t, 0, FD_TABLE_MAX - 1, false), -EMFILE);
+	KASSERT_EQ(fd_dup_from(t, 0, FD_TABLE_MAX, false), -EINVAL);
+	KASSERT_EQ(fd_dup_from(t, 0, -1, false), -EINVAL);
+	KASSERT_EQ(fd_dup_from(t, 5, 0, false), -EBADF);
+	KASSERT_EQ(fd_dup3(t, 5, 6, false), -EBADF);
+	KASSERT_EQ(fd_count(t), 5);
+	fd_table_destroy(t);
+}

@@ -135,7 +135,8 @@ ssize_t vfs_pwrite(struct file *f, const void *buf, size_t n, int64_t off)
 
 	if (r || !n)
 		return r;
-	return file_write_at(f, buf, n, off, false, &end);
+	/* O_APPEND wins over @off, as in Linux (pwrite(2), BUGS). */
+	return file_write_at(f, buf, n, off, (READ_ONCE(f->flags) & O_APPEND) != 0, &end);
 }
 
 ssize_t vfs_read(struct file *f, void *buf, size_t n)

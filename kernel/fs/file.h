@@ -50,7 +50,8 @@ void file_put(struct file *f);
 /*
  * Read or write at the file's offset and advance it (vfs_read, vfs_write),
  * or at @off without touching it (vfs_pread, vfs_pwrite). O_APPEND writes
- * go to the end, atomically with respect to other writers. Return the
+ * go to the end, atomically with respect to other writers (vfs_pwrite's
+ * too, as Linux's pwrite(2) does). Return the
  * bytes moved, or -EBADF (wrong access mode), -EISDIR, -EINVAL (negative
  * offset), -EFBIG (at or past the filesystem's largest file), -ENOSPC or
  * the filesystem's error. May sleep.

@@ -185,6 +185,26 @@ static void case_rename(struct conf_ctx *c)
 	KASSERT_EQ(conf_count_entries(c, ".", NULL, NULL), 3);
 }
 
+/* renameat2's RENAME_NOREPLACE: an existing target is -EEXIST (the same
+ * file too), a new name works, and nothing else changes; other flags are
+ * refused. */
+static void case_rename_noreplace(struct conf_ctx *c)
+{
+	conf_put(c, "a", "A", 1);
+	conf_put(c, "b", "B", 1);
+	KASSERT_EQ(vfs_mkdir(&c->cwd, "d", 0755), 0);
+	KASSERT_EQ(vfs_renameat(&c->cwd, "a", &c->cwd, "b", VFS_RENAME_NOREPLACE), -EEXIST);
+	KASSERT_EQ(vfs_renameat(&c->cwd, "a", &c->cwd, "a", VFS_RENAME_NOREPLACE), -EEXIST);
+	KASSERT_EQ(vfs_renameat(&c->cwd, "a", &c->cwd, "d", VFS_RENAME_NOREPLACE), -EEXIST);
+	KASSERT_EQ(vfs_renameat(&c->cwd, "x", &c->cwd, "b", VFS_RENAME_NOREPLACE), -ENOENT);
+	KASSERT_EQ(vfs_renameat(&c->cwd, "a", &c->cwd, "b", 2), -EINVAL);
+	KASSERT(conf_has(c, "a", "A"));
+	KASSERT(conf_has(c, "b", "B"));
+	KASSERT_EQ(vfs_renameat(&c->cwd, "a", &c->cwd, "d/a", VFS_RENAME_NOREPLACE), 0);
+	KASSERT(conf_has(c, "d/a", "A"));
+	KASSERT_EQ(conf_stat_err(c, "a", true), -ENOENT);
+}
+
 static void case_hard_links(struct conf_ctx *c)
 {
 	struct file *f;
@@ -355,6 +375,7 @@ const struct conf_case conf_cases_ns[] = {
 	{ "removed_cwd", case_removed_cwd, 0 },
 	{ "errno", case_errno, CONF_NO_SYMLINK },
 	{ "rename", case_rename, 0 },
+	{ "rename_noreplace", case_rename_noreplace, 0 },
 	{ "hard_links", case_hard_links, CONF_NO_HARDLINK },
 	{ "symlinks", case_symlinks, CONF_NO_SYMLINK },
 	{ "symlink_chain", case_symlink_chain, CONF_NO_SYMLINK },

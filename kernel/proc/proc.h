@@ -100,7 +100,7 @@ struct proc {
 	struct proc_rlimit {
 		uint64_t cur, max;
 	} rlimits[PROC_NRLIMITS];
-	uint64_t child_cpu_ns;	    /* CPU time of waited-for children (RUSAGE_CHILDREN) */
+	uint64_t child_cpu_ns;	  /* CPU time of waited-for children (RUSAGE_CHILDREN) */
 	char comm[PROC_NAME_MAX]; /* prctl(PR_SET_NAME); "" means name */
 };
 

@@ -144,11 +144,17 @@ bool sys_is_tty(struct file *f)
 
 long sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
 {
-	/* The console in cooked mode, as a fresh Linux tty: ICRNL|IXON,
-	 * OPOST|ONLCR, B38400|CS8|CREAD, ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN
-	 * |ECHOCTL|ECHOKE; ^C ^\ ^? ^U ^D. */
-	static const struct kernel_termios tio = { 0x500,  0x5, 0xbf,
-						   0x8a3b, 0,	{ 3, 28, 127, 21, 4, 0, 1 } };
+	/* The console in cooked mode, as a fresh Linux pty (tty_std_termios
+	 * with the pty's B38400|CS8|CREAD): ICRNL|IXON, OPOST|ONLCR,
+	 * ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, and INIT_C_CC
+	 * (^C ^\ ^? ^U ^D, TIME 0, MIN 1, ^Q ^S ^Z, ^R ^O ^W ^V). */
+	static const struct kernel_termios tio = {
+		.c_iflag = 0x500,
+		.c_oflag = 0x5,
+		.c_cflag = 0xbf,
+		.c_lflag = 0x8a3b,
+		.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 },
+	};
 	static const struct winsize ws = { 24, 80, 0, 0 };
 	struct file *f = sys_file(fd);
 	long err = -ENOTTY;

@@ -151,10 +151,12 @@ long sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem)
 	case CLOCK_REALTIME_COARSE:
 	case CLOCK_MONOTONIC_COARSE:
 		return -EOPNOTSUPP;
+	case CLOCK_THREAD_CPUTIME_ID: // no nsleep for it in Linux either
+		return -EOPNOTSUPP;
 	default:
-		/* The thread clock is -EINVAL in Linux; a sleeping single
-		 * thread never advances its process's CPU clock, so that
-		 * sleep would never end: refused too (Linux would hang). */
+		/* Linux sleeps on the process CPU clock, but a sleeping single
+		 * thread never advances it, so that sleep would never end:
+		 * refused (-EINVAL) instead of hanging. */
 		return -EINVAL;
 	}
 	err = get_request(req, &ns);

@@ -1,0 +1,106 @@
+"""The file, time and information system calls (issue 16), differentially:
+/bin/ufiles and /bin/uinfo print what they observe, one line each, and
+the same binaries run on the host's Linux; the outputs must be equal.
+
+ufiles works in a fresh directory under its argument: /tmp (a tmpfs) in
+Corvid, a mktemp directory on the host. uinfo needs nothing; `uinfo tty`
+reads the terminal on its stdin: Corvid's console against a host pty set
+to 80x24 (a fresh pty's termios is Linux's tty_std_termios, which the
+console copies).
+
+Masks (the only differences allowed), each for a documented reason:
+- Corvid's own log lines ("[  1.234] ...") are kernel output, not the
+  program's, and the shell's "exec: ..." status line is the shell's.
+- ufiles prints no inode or device numbers, times it did not set, block
+  counts, absolute paths or directory sizes (these differ by filesystem:
+  ext4 gives 4096, tmpfs and Corvid other values); it compares them with
+  each other inside the program instead (statx against stat).
+- uinfo prints no times, memory sizes, CPU counts or names that differ
+  by machine; it prints checks on them ("monotonic yes", "totalram >
+  freeram yes"). Its "uname machine" line is compared, sysname is not
+  ("Corvid" against "Linux").
+Both programs exit 0 after printing "done".
+"""
+import os
+import re
+import subprocess
+import tempfile
+
+from harness import ROOT, scenario, status
+
+UFILES = os.path.join(ROOT, "build", "user", "ufiles")
+UINFO = os.path.join(ROOT, "build", "user", "uinfo")
+LOG_LINE = re.compile(r"\[\s*\d+\.\d+\]")
+
+
+def program_output(out):
+    """The program's lines of a `vm.run` transcript (see the masks above)."""
+    return "".join(l + "\n" for l in out.splitlines()
+                   if not LOG_LINE.match(l) and not l.startswith("exec: "))
+
+
+def host_run(argv):
+    r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r
+    return r.stdout
+
+
+def assert_same(ours, host):
+    """Equal outputs, or the first differing lines in the message."""
+    a, b = ours.splitlines(), host.splitlines()
+    diff = [f"line {i + 1}: corvid {x!r} / linux {y!r}"
+            for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if len(a) != len(b):
+        diff.append(f"corvid {len(a)} lines, linux {len(b)}")
+    assert not diff, "\n".join(diff[:20])
+
+
+@scenario(uefi=False, smp=2, timeout=120)
+def syscalls_files_match_linux(vm):
+    with tempfile.TemporaryDirectory() as d:
+        host = host_run([UFILES, d])
+    assert host.endswith("ufiles: done\n"), host
+    out = vm.run("exec /bin/ufiles /tmp", timeout=90)
+    assert_same(program_output(out), host)
+    assert status(vm) == 0
+    vm.shutdown()
+
+
+@scenario(uefi=False, smp=2, timeout=120)
+def syscalls_info_and_time_match_linux(vm):
+    host = host_run([UINFO])
+    assert host.endswith("uinfo: done\n"), host
+    out = vm.run("exec /bin/uinfo", timeout=90)
+    assert_same(program_output(out), host)
+    assert status(vm) == 0
+    vm.shutdown()
+
+
+def host_run_on_pty(argv, rows=24, cols=80):
+    """Run @argv with a fresh pty of @rows x @cols as its stdin."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        r = subprocess.run(argv, stdin=slave, capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert r.returncode == 0, r
+    return r.stdout
+
+
+@scenario(uefi=False, smp=1, timeout=60)
+def syscalls_console_is_a_tty_like_linux(vm):
+    # Corvid's console answers TCGETS as a fresh Linux pty does (cooked
+    # mode) and TIOCGWINSZ with 80x24: compared with a host pty of 80x24.
+    host = host_run_on_pty([UINFO, "tty"])
+    assert "TCGETS on fd 0                               0" in host, host
+    out = vm.run("exec /bin/uinfo tty", timeout=60)
+    assert_same(program_output(out), host)
+    assert status(vm) == 0
+    vm.shutdown()
