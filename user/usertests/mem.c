@@ -2,7 +2,8 @@
  * usertests: memory. Anonymous mmap and munmap (holes fault), mprotect,
  * MAP_FIXED and MAP_FIXED_NOREPLACE, madvise(MADV_DONTNEED), private file
  * mappings, copy-on-write after fork in both directions, MAP_SHARED
- * anonymous memory across fork, brk (also after fork), stack use,
+ * anonymous memory across fork, system calls writing into pages that need
+ * a fault (fresh, file-backed, copy-on-write), brk (also after fork), stack use,
  * and exhausting memory (the kernel and the next test survive). Linux
  * man pages mmap(2), mprotect(2), madvise(2), brk(2).
  */
@@ -234,6 +235,69 @@ static void brk_after_fork(void)
 	CHECK((char *)syscall(SYS_brk, start) == start);
 }
 
+/* The kernel writes into user memory that needs a fault first: fresh
+ * anonymous and brk pages, a private file page, and copy-on-write pages
+ * after fork, where its write must break the sharing (not reach the other
+ * process's copy). */
+static void usercopy_faults(void)
+{
+	const char *path = ut_path("uc_src"), *mpath = ut_path("uc_map");
+	static char data[2 * PAGE];
+	char *anon = map(2 * PAGE, PROT_READ | PROT_WRITE), *heap, *fm, *cow;
+	int fd, mfd, st;
+	pid_t pid;
+
+	memset(data, 'C', sizeof(data));
+	ut_write_file(path, data, sizeof(data), 0644);
+	ut_write_file(mpath, data, sizeof(data), 0644);
+	fd = CHECK_OK(open(path, O_RDONLY));
+	CHECK(pread(fd, anon + 100, PAGE, 0) ==
+	      (ssize_t)PAGE); /* untouched, straddling two pages */
+	CHECK(anon[100] == 'C' && anon[PAGE + 99] == 'C' && anon[0] == 0);
+	heap = (char *)syscall(SYS_brk, 0);
+	CHECK((char *)syscall(SYS_brk, heap + 2 * PAGE) == heap + 2 * PAGE);
+	CHECK(pread(fd, heap, 2 * PAGE, 0) == (ssize_t)(2 * PAGE));
+	CHECK(heap[0] == 'C' && heap[2 * PAGE - 1] == 'C');
+	syscall(SYS_brk, heap);
+	mfd = CHECK_OK(open(mpath, O_RDONLY));
+	fm = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, mfd, 0);
+	CHECK(fm != MAP_FAILED);
+	CHECK(pread(fd, fm + PAGE, 16, 0) == 16); /* a private file page, never touched */
+	CHECK(fm[PAGE] == 'C');
+	memset(data, 'z', 16);
+	CHECK(pread(mfd, data, 16, PAGE) == 16 && data[0] == 'C'); /* the file is unchanged */
+	munmap(fm, 2 * PAGE);
+	close(mfd);
+
+	cow = map(2 * PAGE, PROT_READ | PROT_WRITE);
+	memset(cow, 'P', 2 * PAGE);
+	pid = CHECK_OK(fork());
+	if (pid == 0) { /* the kernel writes into the child's copy only */
+		int ok = pread(fd, cow, 2 * PAGE, 0) == (ssize_t)(2 * PAGE) && cow[0] == 'C';
+
+		_exit(ok ? 0 : 1);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && st == 0);
+	for (size_t i = 0; i < 2 * PAGE; i += 512)
+		if (cow[i] != 'P')
+			FAIL("the child's read() wrote into the parent's page: byte %zu is %c", i,
+			     cow[i]);
+	pid = CHECK_OK(fork());
+	if (pid == 0) { /* and the parent's read leaves the child's copy */
+		ut_sleep_ms(50);
+		_exit(cow[0] == 'P' && cow[PAGE] == 'P' ? 0 : 1);
+	}
+	CHECK(pread(fd, cow, 2 * PAGE, 0) == (ssize_t)(2 * PAGE) && cow[PAGE] == 'C');
+	CHECK(waitpid(pid, &st, 0) == pid);
+	if (st != 0)
+		FAIL("the parent's read() reached the child's copy: status %#x", st);
+	close(fd);
+	munmap(cow, 2 * PAGE);
+	munmap(anon, 2 * PAGE);
+	unlink(path);
+	unlink(mpath);
+}
+
 /* A read-only page stays read-only in the child; a write there faults. */
 static void cow_readonly(void)
 {
@@ -362,6 +426,7 @@ const struct ut_test ut_mem_tests[] = {
 	{ "cow_readonly", cow_readonly, 0 },
 	{ "cow_many", cow_many, 0 },
 	{ "shared_anon", shared_anon, 0 },
+	{ "usercopy_faults", usercopy_faults, 0 },
 	{ "brk_after_fork", brk_after_fork, 0 },
 	{ "brk", brk_semantics, 0 },
 	{ "brk_exhaustion", brk_exhaustion, 0 },
