@@ -1,7 +1,7 @@
 """usertests in Corvid (issue 16): /bin/usertests (user/usertests/) passes
 on the host's Linux (checked first by usertests_smp1: the oracle) and in
-Corvid on 1 and 4 CPUs, and `mem`
-shows no pages lost across a second run; the Rust kernel's demo
+Corvid on 1 and 4 CPUs, and `mem` shows no pages lost across a second
+run; it also passes as the child of /bin/init as PID 1; the Rust kernel's demo
 `exec 20 /bin/primes 15000` prints twenty right answers; the small /bin
 programs (echo, cat, ls, init) do what they do on Linux.
 """

@@ -187,7 +187,8 @@ static void fork_cap(void)
 	struct rlimit rl = { HOST_BOUND, HOST_BOUND };
 	pid_t pid;
 
-	setrlimit(RLIMIT_NPROC, &rl); /* root ignores it: the bound is what counts */
+	if (!ut_on_corvid) /* keeps the host safe; root ignores it: the bound does that */
+		setrlimit(RLIMIT_NPROC, &rl);
 	for (; n < bound; n++) {
 		pid = fork();
 		if (pid == 0)
@@ -199,7 +200,7 @@ static void fork_cap(void)
 		FAIL("%d forks and no EAGAIN", n);
 	if (n < bound && errno != EAGAIN)
 		FAIL("fork %d: %s, want EAGAIN", n, ut_errname(errno));
-	if (n < 2)
+	if (n < 2 && ut_on_corvid) /* Linux: the user's other processes count against 300 */
 		FAIL("only %d forks", n);
 	for (int i = 0; i < n; i++)
 		if (wait4(-1, NULL, 0, NULL) < 0)
