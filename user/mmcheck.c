@@ -93,6 +93,50 @@ static void anonymous(void)
 	}
 }
 
+static long sys_mremap(void *p, size_t old_len, size_t new_len, int flags, void *to)
+{
+	return syscall(SYS_mremap, p, old_len, new_len, flags, to);
+}
+
+/* mremap on a region with a PROT_NONE guard two pages above it, so that
+ * growing in place has exactly two free pages on every kernel. */
+static void remap(void)
+{
+	char *g = mmap(NULL, 5 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *p, *q;
+	long r;
+
+	if (g == MAP_FAILED)
+		return;
+	p = mmap(g, 2 * PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	res("mremap setup", p == g && !munmap(g + 2 * PG, 2 * PG) ? 0 : -1);
+	p[0] = 'm';
+	p[PG] = 'n';
+	r = sys_mremap(p, 2 * PG, 4 * PG, 0, NULL);
+	res("mremap grow in place", r);
+	printf("%-36s %s\n", "grown: where", r == (long)p ? "same" : "moved");
+	res("mremap grow into the guard", sys_mremap(p, 4 * PG, 5 * PG, 0, NULL));
+	r = sys_mremap(p, 4 * PG, 6 * PG, MREMAP_MAYMOVE, NULL);
+	res("mremap grow, may move", r);
+	q = (char *)r;
+	printf("%-36s %s %c%c %d\n", "moved: where, data, new tail", q != p ? "moved" : "same",
+	       r < 0 ? '?' : q[0], r < 0 ? '?' : q[PG], r < 0 ? -1 : q[5 * PG]);
+	res("old range after the move", sys_mprotect(p, 2 * PG, RW));
+	res("mremap shrink", sys_mremap(q, 6 * PG, PG, 0, NULL) == (long)q ? 0 : -1);
+	res("mremap misaligned", sys_mremap(q + 1, PG, PG, 0, NULL));
+	res("mremap to length 0", sys_mremap(q, PG, 0, 0, NULL));
+	res("mremap unknown flag", sys_mremap(q, PG, PG, 8, NULL));
+	res("mremap fixed without maymove", sys_mremap(q, PG, PG, MREMAP_FIXED, g));
+	res("mremap fixed overlapping", sys_mremap(q, PG, 2 * PG, 3, q));
+	res("mremap of unmapped memory", sys_mremap(p, PG, PG, 0, NULL));
+	r = sys_mremap(q, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, g + 4 * PG);
+	printf("%-36s %s %c\n", "fixed move: where, data", r == (long)(g + 4 * PG) ? "asked" : "no",
+	       r < 0 ? '?' : *(char *)r);
+	p = mmap(g, 2 * PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	res("make two regions", sys_mprotect(p + PG, PG, PROT_READ));
+	res("mremap across two regions", sys_mremap(p, 2 * PG, 3 * PG, MREMAP_MAYMOVE, NULL));
+	munmap(g, 5 * PG);
+}
+
 static int make_file(void)
 {
 	static char buf[FILE_BYTES];
@@ -179,6 +223,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	anonymous();
+	remap();
 	files();
 	return 0;
 }

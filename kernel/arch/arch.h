@@ -242,8 +242,13 @@ void arch_as_activate(paddr_t root);
  * page of the range, without WRITE on a page whose frame @may_write
  * (if not NULL) refuses; returns how many entries changed.
  * arch_as_unmap_range unmaps every page of the range, handing each frame
- * to @drop; returns how many. arch_as_replace points the mapped user page
+ * to @drop, then unlinks the page-table pages of the range left empty and
+ * hands them to @drop too (to be freed after the flush, like frames);
+ * returns how many pages it unmapped. arch_as_replace points the mapped user page
  * @va at @pa with @flags: 0, -ENOENT (not mapped) or -EINVAL.
+ * arch_as_move moves the entries of @pages pages at @from to @to (which
+ * must have none; frames and flags unchanged): 0, or -ENOMEM/-EEXIST with
+ * nothing moved, or -EINVAL (outside the user half).
  */
 int arch_as_copy(paddr_t dst, paddr_t src, uintptr_t start, uintptr_t end, bool cow,
 		 void (*get)(paddr_t pa)) __must_check;
@@ -252,6 +257,7 @@ size_t arch_as_protect(paddr_t root, uintptr_t start, uintptr_t end, unsigned in
 size_t arch_as_unmap_range(paddr_t root, uintptr_t start, uintptr_t end,
 			   void (*drop)(paddr_t pa, void *arg), void *arg);
 int arch_as_replace(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags) __must_check;
+int arch_as_move(paddr_t root, uintptr_t from, uintptr_t to, size_t pages) __must_check;
 
 /*
  * TLB shootdown for a user address space: drop the entries for [@va, @va

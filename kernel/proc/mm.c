@@ -68,14 +68,16 @@ void mm_frames_free(struct mm_frames *fl)
 
 void mm_drop_pages_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct mm_frames *fl)
 {
+	paddr_t head = fl->head;
 	size_t n;
 
 	spin_assert_held(&mm->lock);
 	n = arch_as_unmap_range(mm->root, start, end, mm_frames_drop, fl);
-	if (!n)
-		return;
 	mm->pages -= n;
-	arch_as_flush(mm->root, start, (end - start) >> PAGE_SHIFT);
+	/* Pages, or empty page-table pages (which reach @fl), went: no CPU
+	 * may keep an entry or a cached table pointer for the range. */
+	if (n || fl->head != head)
+		arch_as_flush(mm->root, start, (end - start) >> PAGE_SHIFT);
 }
 
 struct mm *mm_create(void)
@@ -162,10 +164,21 @@ static int dup_locked(struct mm *dst, struct mm *src, struct list_head *spare) R
 	return 0;
 }
 
+static void free_spares(struct list_head *spare)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, spare)
+	{
+		list_del(pos);
+		kfree(list_entry(pos, struct vma, link));
+	}
+}
+
 struct mm *mm_dup(struct mm *src)
 {
 	struct mm *dst = mm_create();
-	struct list_head spare, *pos, *tmp;
+	struct list_head spare;
 	size_t have = 0, need;
 	unsigned long flags;
 	int err;
@@ -179,30 +192,21 @@ struct mm *mm_dup(struct mm *src)
 		if (have >= need)
 			break;
 		mm_unlock(src, flags);
-		if (alloc_spares(&spare, have, need) < need)
-			goto err_free;
-		have = need;
+		have = alloc_spares(&spare, have, need);
+		if (have < need) {
+			err = -ENOMEM;
+			goto out;
+		}
 	}
 	err = dup_locked(dst, src, &spare);
 	/* Every page of src became read-only: no CPU may keep a writable
 	 * entry for one (a whole flush: the pages are everywhere). */
 	arch_as_flush(src->root, 0, SIZE_MAX >> PAGE_SHIFT);
 	mm_unlock(src, flags);
-	list_for_each_safe(pos, tmp, &spare)
-	{
-		list_del(pos);
-		kfree(list_entry(pos, struct vma, link));
-	}
+out:
+	free_spares(&spare);
 	if (!err)
 		return dst;
-	mm_destroy(dst);
-	return NULL;
-err_free:
-	list_for_each_safe(pos, tmp, &spare)
-	{
-		list_del(pos);
-		kfree(list_entry(pos, struct vma, link));
-	}
 	mm_destroy(dst);
 	return NULL;
 }
@@ -215,9 +219,13 @@ int mm_populate(struct mm *mm, uintptr_t va, unsigned int prot, paddr_t *pa)
 
 	if (arch_as_translate(mm->root, va, pa, &old)) {
 		/* A page two segments share: give it both protections. */
+		unsigned int want = mm_map_flags(prot);
+
 		if (old & ARCH_MAP_NONE)
-			old = ARCH_MAP_USER;
-		err = arch_as_replace(mm->root, va, *pa, old | mm_map_flags(prot));
+			old = want;
+		else if (want & ARCH_MAP_NONE)
+			want = old;
+		err = arch_as_replace(mm->root, va, *pa, old | want);
 		arch_as_flush_local(mm->root, va, 1);
 	} else {
 		*pa = pmm_alloc_zeroed_page();

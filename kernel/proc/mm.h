@@ -143,6 +143,25 @@ bool mm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
 long mm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int prot, unsigned int flags,
 	    struct file *file, int64_t off);
 
+/* mm_remap() flags (MREMAP_MAYMOVE, MREMAP_FIXED). */
+enum {
+	MM_REMAP_MAYMOVE = 1,
+	MM_REMAP_FIXED = 2, /* with MAYMOVE: move to @to, replacing what is there */
+};
+
+/*
+ * mremap: resize [@old, @old + @old_len) (lengths rounded up to pages;
+ * one region must hold it) to @new_len: shrinking drops the tail, growing
+ * extends the region in place if the pages after it are free, else with
+ * MM_REMAP_MAYMOVE moves it to the highest free range (MM_REMAP_FIXED: to
+ * @to, which the syscall checked does not overlap the old range) by
+ * moving the page-table entries, frames untouched. Shared anonymous
+ * memory may shrink or move but not grow. Returns the (new) address,
+ * -EFAULT (not inside one region), -ENOMEM. May sleep; takes mm->lock.
+ */
+long mm_remap(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len, unsigned int flags,
+	      uintptr_t to);
+
 /* mm_map(mm, hint, len, prot, 0, NULL, 0): anonymous private memory. */
 long mm_map_anon(struct mm *mm, uintptr_t hint, size_t len, unsigned int prot);
 

@@ -1,7 +1,7 @@
 /*
  * Shared by the files of the process address-space module (proc/mm.c:
  * life cycle, fork copy, faults; proc/vma.c: the region list and the
- * mapping calls). Nothing outside kernel/proc includes it.
+ * mapping calls; proc/mremap.c). Nothing outside kernel/proc includes it.
  */
 #pragma once
 
@@ -45,3 +45,19 @@ struct vma *mm_find_vma_locked(struct mm *mm, uintptr_t addr) REQUIRES(&mm->lock
 /* Free a region removed from its list (dropping its file reference).
  * May sleep: call without mm->lock. */
 void mm_vma_free(struct vma *v);
+
+/* The region list (proc/vma.c). mm_is_free_locked: is [start, end) clear
+ * of every region? mm_insert_vma_locked: add @n in address order.
+ * mm_find_free_locked: where mmap puts @len bytes without MAP_FIXED (the
+ * hint if free, else top-down first fit), 0 if nowhere. */
+bool mm_is_free_locked(struct mm *mm, uintptr_t start, uintptr_t end) REQUIRES(&mm->lock);
+void mm_insert_vma_locked(struct mm *mm, struct vma *n) REQUIRES(&mm->lock);
+uintptr_t mm_find_free_locked(struct mm *mm, uintptr_t hint, size_t len) REQUIRES(&mm->lock);
+
+/* Remove [start, end) from every region and drop its pages (flushed);
+ * splitting a region in two consumes *@spare, regions that go wholly move
+ * to @dead and their frames' last references to @fl. mm_free_dead frees
+ * both after the lock. */
+void mm_unmap_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct vma **spare,
+		     struct list_head *dead, struct mm_frames *fl) REQUIRES(&mm->lock);
+void mm_free_dead(struct list_head *dead, struct mm_frames *fl);

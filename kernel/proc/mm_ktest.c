@@ -128,6 +128,32 @@ KTEST(mm_cow_write_in_child_leaves_parent_alone)
 	mm_destroy(child);
 }
 
+/* Map, touch and unmap a page where no page table exists yet (a fresh
+ * top-level slot: three table pages and a frame). */
+static void touch_far_page(struct mm *mm, uintptr_t far)
+{
+	KASSERT_EQ(mm_map(mm, far, PAGE_SIZE, RW, MM_MAP_FIXED, NULL, 0), (long)far);
+	KASSERT_EQ(mm_handle_fault(mm, far, true, false), MM_FAULT_OK);
+	KASSERT_EQ(mm_unmap(mm, far, PAGE_SIZE), 0);
+}
+
+KTEST(mm_munmap_frees_page_tables_left_empty)
+{
+	struct mm *mm = make_mm(1);
+	uint64_t before;
+
+	touch_far_page(mm, 0x400000000000ul); /* warms the heap's slabs */
+	before = free_pages();
+	touch_far_page(mm, 0x500000000000ul); /* elsewhere: new tables again */
+	KASSERT_EQ(free_pages(), before);
+	/* The tables of pages still mapped stay. */
+	KASSERT_EQ(mm_handle_fault(mm, BASE + PAGE_SIZE, true, false), MM_FAULT_OK);
+	KASSERT_EQ(mm_unmap(mm, BASE + PAGE_SIZE, PAGE_SIZE), 0);
+	KASSERT(frame_at(mm, BASE) != 0);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(mm, BASE)), 0);
+	mm_destroy(mm);
+}
+
 /* The CPU itself sees the read-only mapping: a kernel write through the
  * child's tables to a shared page faults (and, with no process to
  * resolve it, is caught: -EFAULT), a read works. */

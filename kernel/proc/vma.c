@@ -32,17 +32,18 @@ struct vma *mm_find_vma_locked(struct mm *mm, uintptr_t addr)
 }
 
 /* Is [start, end) clear of every region? */
-static bool is_free_locked(struct mm *mm, uintptr_t start, uintptr_t end) REQUIRES(&mm->lock)
+bool mm_is_free_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct vma *v;
 
+	spin_assert_held(&mm->lock);
 	list_for_each_entry (v, &mm->vmas, link)
 		if (v->start < end && start < v->end)
 			return false;
 	return true;
 }
 
-static void insert_locked(struct mm *mm, struct vma *n) REQUIRES(&mm->lock)
+void mm_insert_vma_locked(struct mm *mm, struct vma *n)
 {
 	struct list_head *pos;
 
@@ -65,8 +66,8 @@ int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
 		return -ENOMEM;
 	*n = (struct vma){ .start = start, .end = end, .prot = prot };
 	flags = mm_lock(mm);
-	if (is_free_locked(mm, start, end))
-		insert_locked(mm, n);
+	if (mm_is_free_locked(mm, start, end))
+		mm_insert_vma_locked(mm, n);
 	else
 		err = -EEXIST;
 	mm_unlock(mm, flags);
@@ -80,8 +81,8 @@ int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot)
  * @spare, then consumed) and drop its pages. Regions that go entirely
  * move to @dead, to be freed after the lock.
  */
-static void unmap_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct vma **spare,
-			 struct list_head *dead, struct mm_frames *fl) REQUIRES(&mm->lock)
+void mm_unmap_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct vma **spare,
+		     struct list_head *dead, struct mm_frames *fl)
 {
 	struct list_head *pos, *tmp;
 
@@ -116,7 +117,7 @@ static void unmap_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct v
 }
 
 /* Free the regions of @dead and the frames of @fl; no lock held. */
-static void free_dead(struct list_head *dead, struct mm_frames *fl)
+void mm_free_dead(struct list_head *dead, struct mm_frames *fl)
 {
 	struct list_head *pos, *tmp;
 
@@ -143,23 +144,23 @@ int mm_unmap(struct mm *mm, uintptr_t start, size_t len)
 		return -ENOMEM;
 	list_init(&dead);
 	flags = mm_lock(mm);
-	unmap_locked(mm, start, end, &spare, &dead, &fl);
+	mm_unmap_locked(mm, start, end, &spare, &dead, &fl);
 	mm_unlock(mm, flags);
-	free_dead(&dead, &fl);
+	mm_free_dead(&dead, &fl);
 	kfree(spare);
 	return 0;
 }
 
 /* Highest free range of @len bytes below the stack gap (top-down first
  * fit, as Linux does), or @hint when that is free; 0 when none is. */
-static uintptr_t find_free_locked(struct mm *mm, uintptr_t hint, size_t len) REQUIRES(&mm->lock)
+uintptr_t mm_find_free_locked(struct mm *mm, uintptr_t hint, size_t len)
 {
 	uintptr_t top = MM_STACK_TOP - MM_STACK_SIZE - MM_STACK_GAP, cand;
 	struct list_head *pos;
 
 	if (len > top - MM_MIN_ADDR)
 		return 0;
-	if (hint >= MM_MIN_ADDR && hint <= top - len && is_free_locked(mm, hint, hint + len))
+	if (hint >= MM_MIN_ADDR && hint <= top - len && mm_is_free_locked(mm, hint, hint + len))
 		return hint;
 	cand = top - len;
 	for (pos = mm->vmas.prev; pos != &mm->vmas; pos = pos->prev) {
@@ -231,13 +232,13 @@ static long place_locked(struct mm *mm, uintptr_t addr, size_t len, unsigned int
 	uintptr_t at;
 
 	if (!(flags & (MM_MAP_FIXED | MM_MAP_NOREPLACE))) {
-		at = find_free_locked(mm, ALIGN_UP(addr, PAGE_SIZE), len);
+		at = mm_find_free_locked(mm, ALIGN_UP(addr, PAGE_SIZE), len);
 		return at ? (long)at : -ENOMEM;
 	}
-	if (!is_free_locked(mm, addr, addr + len)) {
+	if (!mm_is_free_locked(mm, addr, addr + len)) {
 		if (flags & MM_MAP_NOREPLACE)
 			return -EEXIST;
-		unmap_locked(mm, addr, addr + len, spare, dead, gone);
+		mm_unmap_locked(mm, addr, addr + len, spare, dead, gone);
 	}
 	return (long)addr;
 }
@@ -271,13 +272,13 @@ long mm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int prot, unsign
 				   .shared = flags & MM_MAP_SHARED };
 		if (file)
 			file_get(file);
-		insert_locked(mm, n);
+		mm_insert_vma_locked(mm, n);
 		if (shared_anon && populate_shared_locked(mm, n, &frames, &dead, &gone))
 			ret = -ENOMEM;
 		n = NULL;
 	}
 	mm_unlock(mm, irq);
-	free_dead(&dead, &gone);
+	mm_free_dead(&dead, &gone);
 out:
 	mm_frames_free(&frames);
 	kfree(n);
@@ -458,10 +459,10 @@ uintptr_t mm_brk(struct mm *mm, uintptr_t want)
 	if (new_end > old_end) {
 		/* Each growth is a region of its own: whatever the program
 		 * mapped at the old end (a guard page) is left alone. */
-		if (!n || !is_free_locked(mm, old_end, new_end))
+		if (!n || !mm_is_free_locked(mm, old_end, new_end))
 			goto out;
 		*n = (struct vma){ .start = old_end, .end = new_end, .prot = VMA_READ | VMA_WRITE };
-		insert_locked(mm, n);
+		mm_insert_vma_locked(mm, n);
 		n = NULL;
 	}
 	mm->brk = want;

@@ -293,3 +293,41 @@ KTEST(mm_shared_anonymous_memory_is_shared_by_fork)
 	mm_destroy(mm);
 	KASSERT_EQ(free_pages(), before);
 }
+
+KTEST(mm_mremap_moves_entries_and_keeps_copy_on_write)
+{
+	struct mm *mm = make_mm(2), *child = mm_dup(mm);
+	paddr_t pa = frame_at(mm, BASE + PAGE_SIZE);
+	long to;
+
+	KASSERT(child != NULL);
+	/* Something right after the region: growing must move it. */
+	KASSERT_EQ(mm_map(mm, BASE + 2 * PAGE_SIZE, PAGE_SIZE, RW, MM_MAP_FIXED, NULL, 0),
+		   (long)(BASE + 2 * PAGE_SIZE));
+	KASSERT_EQ(mm_remap(mm, BASE, 2 * PAGE_SIZE, 4 * PAGE_SIZE, 0, 0), -ENOMEM);
+	to = mm_remap(mm, BASE, 2 * PAGE_SIZE, 4 * PAGE_SIZE, MM_REMAP_MAYMOVE, 0);
+	KASSERT(to > 0 && (uintptr_t)to != BASE);
+	KASSERT_EQ(frame_at(mm, BASE), 0);
+	KASSERT_EQ(frame_at(mm, (uintptr_t)to + PAGE_SIZE), pa);
+	KASSERT_EQ(pmm_page_refs(pa), 2);
+	KASSERT(!(flags_at(mm, (uintptr_t)to + PAGE_SIZE) & ARCH_MAP_WRITE));
+	KASSERT_EQ(mm_handle_fault(mm, (uintptr_t)to + PAGE_SIZE, true, false), MM_FAULT_OK);
+	KASSERT(frame_at(mm, (uintptr_t)to + PAGE_SIZE) != pa);
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(mm, (uintptr_t)to + PAGE_SIZE)), 2);
+	KASSERT_EQ(pmm_page_refs(pa), 1);
+	/* The grown tail is demand-zero; the old range is gone. */
+	KASSERT_EQ(mm_handle_fault(mm, (uintptr_t)to + 3 * PAGE_SIZE, false, false), MM_FAULT_OK);
+	KASSERT_EQ(mm_handle_fault(mm, BASE, false, false), MM_FAULT_SEGV);
+	/* Shrinking in place, and a range that is not one region. */
+	KASSERT_EQ(mm_remap(mm, (uintptr_t)to, 4 * PAGE_SIZE, PAGE_SIZE, 0, 0), to);
+	KASSERT_EQ(frame_at(mm, (uintptr_t)to + PAGE_SIZE), 0);
+	KASSERT_EQ(mm_remap(mm, (uintptr_t)to, 2 * PAGE_SIZE, PAGE_SIZE, 0, 0), -EFAULT);
+	/* MREMAP_FIXED replaces what is at the target. */
+	KASSERT_EQ(mm_remap(mm, (uintptr_t)to, PAGE_SIZE, PAGE_SIZE,
+			    MM_REMAP_MAYMOVE | MM_REMAP_FIXED, BASE + 2 * PAGE_SIZE),
+		   (long)(BASE + 2 * PAGE_SIZE));
+	KASSERT_EQ(*(uint32_t *)phys_to_virt(frame_at(mm, BASE + 2 * PAGE_SIZE)), 1);
+	KASSERT_EQ(count_vmas(mm), 1);
+	mm_destroy(child);
+	mm_destroy(mm);
+}

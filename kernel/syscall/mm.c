@@ -1,9 +1,9 @@
 /*
  * Memory system calls on the calling process's struct mm (proc/mm.h):
  * brk, mmap (anonymous private or shared, or a private file mapping;
- * MAP_FIXED and MAP_FIXED_NOREPLACE; MAP_SHARED of a file read-only), munmap, mprotect
- * and madvise. The argument checks and their errno follow the Linux man
- * pages mmap(2), mprotect(2) and madvise(2) and mm/mmap.c.
+ * MAP_FIXED and MAP_FIXED_NOREPLACE; MAP_SHARED of a file read-only), munmap, mprotect,
+ * madvise and mremap. The argument checks and their errno follow the Linux man
+ * pages mmap(2), mprotect(2), madvise(2), mremap(2) and mm/mmap.c, mm/mremap.c.
  * Locking: mm->lock, taken inside the proc/mm.c and proc/vma.c calls.
  */
 #include "proc/mm.h"
@@ -113,4 +113,36 @@ long sys_mprotect(unsigned long addr, size_t len, int prot)
 long sys_madvise(unsigned long addr, size_t len, int advice)
 {
 	return mm_advise(proc_current()->mm, addr, len, advice);
+}
+
+/* include/uapi/linux/mman.h */
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+
+long sys_mremap(unsigned long addr, size_t old_len, size_t new_len, int flags,
+		unsigned long new_addr)
+{
+	size_t olen = ALIGN_UP(old_len, PAGE_SIZE), nlen = ALIGN_UP(new_len, PAGE_SIZE);
+	unsigned int mf = 0;
+
+	/* MREMAP_DONTUNMAP is refused as on Linux before 5.7; an old_len of
+	 * 0 (a second mapping of shared memory) is not supported. */
+	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || (addr & (PAGE_SIZE - 1)) || !nlen ||
+	    !olen || ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+		return -EINVAL;
+	if (addr >= USER_END || olen > USER_END - addr)
+		return -EFAULT;
+	if (flags & MREMAP_MAYMOVE)
+		mf |= MM_REMAP_MAYMOVE;
+	if (flags & MREMAP_FIXED) {
+		if ((new_addr & (PAGE_SIZE - 1)) || nlen > USER_END || new_addr > USER_END - nlen)
+			return -EINVAL;
+		if (new_addr < addr + olen && addr < new_addr + nlen)
+			return -EINVAL; /* the ranges overlap */
+		if (new_addr < MM_MIN_ADDR)
+			return -EPERM;
+		mf |= MM_REMAP_FIXED;
+	}
+	return mm_remap(proc_current()->mm, addr, olen, nlen, mf, new_addr);
 }

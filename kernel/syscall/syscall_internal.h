@@ -270,6 +270,8 @@ long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, int64
 long sys_munmap(unsigned long addr, size_t len);
 long sys_mprotect(unsigned long addr, size_t len, int prot);
 long sys_madvise(unsigned long addr, size_t len, int advice);
+long sys_mremap(unsigned long addr, size_t old_len, size_t new_len, int flags,
+		unsigned long new_addr);
 
 /* time.c */
 long sys_clock_gettime(int clk, uptr_t tp);

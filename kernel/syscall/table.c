@@ -163,6 +163,8 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_mprotect(a[0], a[1], (int)a[2]);
 	case NR_madvise:
 		return sys_madvise(a[0], a[1], (int)a[2]);
+	case NR_mremap:
+		return sys_mremap(a[0], a[1], a[2], (int)a[3], a[4]);
 
 	/* ---- processes: ids, fork, exec, wait, exit (proc.c) ---- */
 	case NR_getpid:

@@ -255,12 +255,50 @@ static int unmap_leaf(uint64_t *e, uintptr_t va, void *arg)
 	return 0;
 }
 
+static bool is_empty(const uint64_t *t)
+{
+	for (unsigned int i = 0; i < 512; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/* Unlink the tables below @t (of @level >= 2) in [start, end) that have
+ * no entry left, handing each to @drop like a frame. */
+static void prune_range(uint64_t *t, int level, uintptr_t base, uintptr_t start, uintptr_t end,
+			void (*drop)(paddr_t pa, void *arg), void *arg)
+{
+	uint64_t size = LEVEL_SIZE(level);
+
+	for (unsigned int i = paging_index(start, level); i < 512; i++) {
+		uintptr_t lo = base + i * size;
+		uint64_t *child;
+
+		if (lo >= end)
+			break;
+		if (!(t[i] & PTE_P) || (t[i] & PTE_PS))
+			continue;
+		child = paging_table_at(t[i]);
+		if (level > 2)
+			prune_range(child, level - 1, lo, MAX(start, lo), MIN(end, lo + size), drop,
+				    arg);
+		if (is_empty(child)) {
+			paddr_t pa = t[i] & PTE_ADDR;
+
+			t[i] = 0;
+			drop(pa, arg);
+		}
+	}
+}
+
 size_t arch_as_unmap_range(paddr_t root, uintptr_t start, uintptr_t end,
 			   void (*drop)(paddr_t pa, void *arg), void *arg)
 {
 	struct unmap_walk w = { drop, arg, 0 };
 
-	(void)walk_user(root, start, end, unmap_leaf, &w);
+	if (walk_user(root, start, end, unmap_leaf, &w))
+		return w.n;
+	prune_range(phys_to_virt(root), 4, 0, start, end, drop, arg);
 	return w.n;
 }
 
@@ -275,6 +313,41 @@ int arch_as_replace(paddr_t root, uintptr_t va, paddr_t pa, unsigned int flags)
 	if (!e || level != 1 || !(*e & (PTE_P | PTE_NONE)))
 		return -ENOENT;
 	*e = (pa & PTE_ADDR) | paging_leaf_bits(flags | ARCH_MAP_USER, va);
+	return 0;
+}
+
+/* Move the entry of @from (if any) to @to; 0 or -ENOMEM (a table). */
+static int move_one(paddr_t root, uintptr_t from, uintptr_t to)
+{
+	int level;
+	uint64_t *e = paging_walk(root, from, false, &level), *d;
+
+	if (!e || level != 1 || !(*e & (PTE_P | PTE_NONE)))
+		return 0;
+	d = paging_walk(root, to, true, &level);
+	if (!d)
+		return -ENOMEM;
+	if (level != 1 || (*d & (PTE_P | PTE_NONE)))
+		return -EEXIST;
+	*d = *e;
+	*e = 0;
+	return 0;
+}
+
+int arch_as_move(paddr_t root, uintptr_t from, uintptr_t to, size_t pages)
+{
+	if (from >= USER_END || to >= USER_END || pages > (USER_END - MAX(from, to)) >> PAGE_SHIFT)
+		return -EINVAL;
+	for (size_t i = 0; i < pages; i++) {
+		int err = move_one(root, from + i * PAGE_SIZE, to + i * PAGE_SIZE);
+
+		if (!err)
+			continue;
+		/* Put back what moved: the old tables are still there. */
+		while (i--)
+			(void)move_one(root, to + i * PAGE_SIZE, from + i * PAGE_SIZE);
+		return err;
+	}
 	return 0;
 }
 
