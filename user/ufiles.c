@@ -693,6 +693,35 @@ static void dents(void)
 	val("getdents64 bad fd", syscall(SYS_getdents64, BADFD, buf, sizeof(buf)));
 }
 
+/* Remove @name (in the directory @dirfd) and everything under it: each
+ * directory's names are read in full first, then removed one by one. */
+static void remove_tree(int dirfd, const char *name)
+{
+	char buf[2048], *names[128];
+	long fd = syscall(SYS_openat, dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0), got;
+	int n = 0;
+
+	if (fd < 0) {
+		syscall(SYS_unlinkat, dirfd, name, 0);
+		return;
+	}
+	while ((got = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
+		for (long off = 0; off < got;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+
+			off += d->d_reclen;
+			if (n < 128 && strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+				names[n++] = strdup(d->d_name);
+		}
+	for (int i = 0; i < n; i++) {
+		if (names[i])
+			remove_tree((int)fd, names[i]);
+		free(names[i]);
+	}
+	syscall(SYS_close, fd);
+	syscall(SYS_unlinkat, dirfd, name, AT_REMOVEDIR);
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit rl = { NOFILE, NOFILE };
@@ -720,6 +749,10 @@ int main(int argc, char **argv)
 	attributes();
 	stats();
 	dents();
+	syscall(SYS_chdir, "..");
+	remove_tree(AT_FDCWD, "ufiles.d");
+	say("removed the work directory", "%s",
+	    syscall(SYS_access, "ufiles.d", F_OK) < 0 ? "yes" : "no");
 	printf("ufiles: done\n");
 	return 0;
 }

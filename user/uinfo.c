@@ -59,6 +59,8 @@ static const char *ename(int e)
 		return "ENOTTY";
 	case EOPNOTSUPP:
 		return "EOPNOTSUPP";
+	case ESPIPE:
+		return "ESPIPE";
 	case EAGAIN:
 		return "EAGAIN";
 	}
@@ -351,6 +353,8 @@ static void usage(void)
 	say("  mem_unit", "%s", yes(si.mem_unit >= 1));
 	say("  procs >= 1", "%s", yes(si.procs >= 1));
 	say("  uptime > 0", "%s", yes(si.uptime > 0));
+	say("  loads below 1000", "%s",
+	    yes(si.loads[0] < (1000ul << 16) && si.loads[2] < (1000ul << 16)));
 	val("sysinfo kernel buffer", syscall(SYS_sysinfo, KADDR));
 }
 
@@ -434,6 +438,10 @@ static void tty(void)
 	val("TCGETS kernel buffer", syscall(SYS_ioctl, 0, TCGETS, KADDR));
 	val("TIOCGWINSZ kernel buffer", syscall(SYS_ioctl, 0, TIOCGWINSZ, KADDR));
 	val("ioctl unknown on a tty", syscall(SYS_ioctl, 0, 0x5499, 0));
+	val("pread on a tty", syscall(SYS_pread64, 0, &t, 1, 0l));
+	val("pwrite on a tty", syscall(SYS_pwrite64, 0, "", 0, 0l));
+	val("pwrite on stdout (a tty or a pipe)", syscall(SYS_pwrite64, 1, "", 0, 0l));
+	val("lseek on a tty", syscall(SYS_lseek, 0, 0l, SEEK_CUR));
 }
 
 int main(int argc, char **argv)

@@ -259,7 +259,7 @@ long sys_lseek(int fd, int64_t off, int whence)
 
 	if (!f)
 		return -EBADF;
-	ret = vfs_lseek(f, off, whence);
+	ret = is_stream(f) ? -ESPIPE : vfs_lseek(f, off, whence); // Linux's no_llseek
 	file_put(f);
 	return ret;
 }

@@ -16,10 +16,12 @@
 #include "fs/fdtable.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/resource.h"
+#include "lib/loadavg.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
 #include "proc/proc.h"
 #include "sched/percpu.h"
+#include "sched/sched.h"
 #include "sched/task.h"
 #include "syscall/syscall_internal.h"
 #include "time/ktime.h"
@@ -38,6 +40,7 @@
 #define PR_GET_NAME 16
 #define RANDOM_CHUNK 256
 #define PAGE_BYTES 4096
+#define SI_LOAD_SHIFT 16 // sysinfo's loads are fixed point with 16 bits
 
 static struct proc_rlimit rlimit_default(unsigned int res)
 {
@@ -143,9 +146,13 @@ long sys_sysinfo(uptr_t ubuf)
 	struct linux_sysinfo si;
 	struct pmm_stats st;
 	size_t n = task_count();
+	unsigned long avg[3];
 
 	pmm_get_stats(&st);
+	sched_loadavg(avg);
 	memset(&si, 0, sizeof(si));
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = avg[i] << (SI_LOAD_SHIFT - LOADAVG_FSHIFT);
 	si.uptime = (int64_t)((ktime_ns() + NSEC - 1) / NSEC); // Linux rounds up
 	si.totalram = st.total_pages;
 	si.freeram = st.free_pages;

@@ -104,3 +104,24 @@ def syscalls_console_is_a_tty_like_linux(vm):
     assert_same(program_output(out), host)
     assert status(vm) == 0
     vm.shutdown()
+
+
+def used_pages(vm):
+    m = re.search(r"used (\d+)", vm.run("mem"))
+    assert m
+    return int(m.group(1))
+
+
+@scenario(uefi=False, smp=2, mem="512M", timeout=180)
+def syscalls_repeated_runs_leak_nothing(vm):
+    # ufiles removes its work directory at the end, so runs repeat and
+    # every page they took must come back (the first run warms caches).
+    for prog in ("/bin/ufiles /tmp", "/bin/uinfo"):
+        assert vm.run(f"exec {prog}", timeout=90).rstrip().endswith("done"), prog
+    before = used_pages(vm)
+    for _ in range(3):
+        assert "ufiles: done" in vm.run("exec /bin/ufiles /tmp", timeout=90)
+        assert "uinfo: done" in vm.run("exec /bin/uinfo", timeout=90)
+    after = used_pages(vm)
+    assert abs(after - before) <= 2, (before, after)
+    vm.shutdown()
