@@ -2,19 +2,40 @@
  * usertests: execve. Missing, garbage, truncated, foreign, non-executable
  * files and directories (ENOENT, EACCES, ENOEXEC), huge argv/envp (E2BIG)
  * and a big one that fits, argv/envp delivery, O_CLOEXEC across execve,
- * vfork+execve, and #! scripts (arguments, a missing interpreter, a loop
- * of scripts: ELOOP). Linux man page execve(2), fs/binfmt_script.c.
+ * vfork+execve, #! scripts (arguments, a missing interpreter, a loop
+ * of scripts: ELOOP), what execve keeps (pid, cwd, umask, fds) and drops
+ * (mappings), and the descriptor table a fork copies. Linux man page execve(2), fs/binfmt_script.c.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ut.h"
+
+static int check_keeps(char **argv)
+{
+	char cwd[512];
+	mode_t old = umask(0);
+	int bad = 0;
+
+	if (atoi(argv[1]) != getpid())
+		bad = printf("  keeps: pid %d, was %s\n", (int)getpid(), argv[1]);
+	if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, argv[2]))
+		bad = printf("  keeps: cwd %s, was %s\n", cwd, argv[2]);
+	if (old != (mode_t)strtol(argv[3], NULL, 8))
+		bad = printf("  keeps: umask %o, was %s\n", (unsigned int)old, argv[3]);
+	if (fcntl(atoi(argv[4]), F_GETFD) != 0)
+		bad = printf("  keeps: fd %s: %s\n", argv[4], ut_errname(errno));
+	if (ut_is_mapped(strtoul(argv[5], NULL, 16)))
+		bad = printf("  keeps: the old mapping at %s is still there\n", argv[5]);
+	return bad ? 1 : 46;
+}
 
 int ut_exec_child(int argc, char **argv)
 {
@@ -32,6 +53,10 @@ int ut_exec_child(int argc, char **argv)
 				       strlen(argv[2]) == (size_t)atol(argv[1])
 			       ? 44
 			       : 1;
+	/* exit 46 if the pid, cwd, umask and an inherited fd survived execve and
+	 * the mapping at the address given is gone; else say what differs */
+	if (!strcmp(argv[0], "keeps") && argc == 6)
+		return check_keeps(argv);
 	if (!strcmp(argv[0], "count") && argc >= 2) /* exit 45 if argv[1] strings follow */
 		return argc - 2 == atoi(argv[1]) ? 45 : 1;
 	/* A #! script "#!usertests --child" run as "script x": the kernel passes
@@ -204,6 +229,65 @@ static void exec_big_args(void)
 	free(big);
 }
 
+/* What execve keeps (pid, cwd, umask, fds without FD_CLOEXEC) and drops (the mappings). */
+static void exec_keeps_and_drops(void)
+{
+	char pid[16], cwd[512], mask[16], fdnum[16], addr[32];
+	char *argv[] = { (char *)ut_self, "--child", "keeps", pid, cwd, mask, fdnum, addr, NULL };
+	char *envp[] = { NULL }, *self = realpath(ut_self, NULL);
+	const char *dir = ut_path("");
+	int st;
+	pid_t child;
+
+	CHECK(self); /* the exec runs from another directory */
+	child = CHECK_OK(fork());
+	if (child == 0) {
+		/* At an address neither kernel's allocator would choose by itself. */
+		char *m = mmap((void *)0x5e0000000000ul, 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		int fd = open(self, O_RDONLY);
+
+		if (m == MAP_FAILED || fd < 0 || chdir(dir) < 0 || !getcwd(cwd, sizeof(cwd)))
+			_exit(2);
+		m[0] = 1;
+		umask(027);
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		snprintf(mask, sizeof(mask), "%o", 027);
+		snprintf(fdnum, sizeof(fdnum), "%d", fd);
+		snprintf(addr, sizeof(addr), "%lx", (unsigned long)m);
+		execve(self, argv, envp);
+		_exit(3);
+	}
+	CHECK(waitpid(child, &st, 0) == child);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 46)
+		FAIL("the exec'd program found a difference: status %#x", st);
+	free(self);
+}
+
+/* A forked child's descriptors are its own table over shared open files. */
+static void fork_fds(void)
+{
+	const char *path = ut_path("forkfds");
+	int fd = CHECK_OK(open(path, O_CREAT | O_RDWR | O_TRUNC, 0644)), st;
+	int cl = CHECK_OK(fcntl(fd, F_DUPFD_CLOEXEC, 20));
+	pid_t pid = CHECK_OK(fork());
+
+	if (pid == 0) {
+		int ok = fcntl(cl, F_GETFD) == FD_CLOEXEC && fcntl(fd, F_GETFD) == 0;
+
+		ok = ok && close(fd) == 0 && dup2(cl, 30) == 30 && write(30, "child", 5) == 5;
+		_exit(ok ? 0 : 1);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && st == 0);
+	CHECK(fcntl(fd, F_GETFD) == 0); /* the child's close was its own */
+	CHECK_ERR(fcntl(30, F_GETFD), EBADF);
+	CHECK(lseek(fd, 0, SEEK_CUR) == 5); /* the file's offset is shared */
+	CHECK(write(fd, "parent", 6) == 6);
+	close(fd);
+	close(cl);
+	CHECK_OK(unlink(path));
+}
+
 static void write_script(const char *path, const char *interp)
 {
 	char text[600];
@@ -246,5 +330,7 @@ const struct ut_test ut_exec_tests[] = {
 	{ "exec_args_env", exec_args_env, 0 },
 	{ "exec_cloexec", exec_cloexec, 0 },
 	{ "exec_scripts", exec_scripts, 0 },
+	{ "exec_keeps_and_drops", exec_keeps_and_drops, 0 },
+	{ "fork_fds", fork_fds, 0 },
 	{ NULL, NULL, 0 },
 };

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -138,6 +139,17 @@ void ut_write_file(const char *path, const void *data, size_t len, int mode)
 	if (write(fd, data, len) != (ssize_t)len)
 		FAIL("write %s: %s", path, ut_errname(errno));
 	CHECK_OK(close(fd));
+}
+
+int ut_is_mapped(unsigned long addr)
+{
+	void *p = mmap((void *)addr, 4096, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return errno == EEXIST;
+	munmap(p, 4096);
+	return p != (void *)addr; /* an old kernel took it as a hint: unknown, say mapped */
 }
 
 int ut_run_child(void (*fn)(void *), void *arg)

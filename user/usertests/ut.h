@@ -64,6 +64,8 @@ const char *ut_path(const char *name);
 /* Writes @len bytes of @data to a new file @path (mode @mode); fails the test otherwise. */
 void ut_write_file(const char *path, const void *data, size_t len, int mode);
 
+/* Whether the page at @addr is mapped (probed with MAP_FIXED_NOREPLACE). */
+int ut_is_mapped(unsigned long addr);
 /* Runs @fn in a child and returns its wait status. */
 int ut_run_child(void (*fn)(void *), void *arg);
 /* The wait status of @fn must be death by signal @sig. */
