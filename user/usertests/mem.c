@@ -136,6 +136,75 @@ static void file_mmap(void)
 	unlink(path);
 }
 
+/* A 4 MiB private file mapping: every page faults in from the file; writes
+ * stay private. */
+static void mmap_big_file(void)
+{
+	enum { LEN = 4 << 20 };
+	const char *path = ut_path("bigmap");
+	unsigned int *buf = malloc(LEN), *p, word;
+	int fd;
+
+	CHECK(buf);
+	for (size_t i = 0; i < LEN / 4; i++)
+		buf[i] = (unsigned int)(i * 2654435761u);
+	ut_write_file(path, buf, LEN, 0644);
+	free(buf);
+	fd = CHECK_OK(open(path, O_RDONLY));
+	p = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	for (size_t i = 0; i < LEN / 4; i += 257)
+		if (p[i] != (unsigned int)(i * 2654435761u))
+			FAIL("word %zu is %#x", i, p[i]);
+	for (size_t i = 0; i < LEN / 4; i += 1024)
+		p[i] = 0;
+	CHECK(pread(fd, &word, 4, 4096) == 4 && word == (unsigned int)(1024 * 2654435761u));
+	munmap(p, LEN);
+	close(fd);
+	unlink(path);
+}
+
+/* Four processes each fork children that write all of a shared-at-fork
+ * region at once: the frames' reference counts under contention. */
+static void cow_concurrent(void)
+{
+	enum { NPROC = 4, LEN = 1 << 20, CHILDREN = 4 };
+
+	for (int i = 0; i < NPROC; i++) {
+		if (CHECK_OK(fork()) != 0)
+			continue;
+		char *m = map(LEN, PROT_READ | PROT_WRITE);
+
+		memset(m, 'a' + i, LEN);
+		for (int c = 0; c < CHILDREN; c++) {
+			pid_t pid = fork();
+
+			if (pid < 0)
+				_exit(errno == EAGAIN ? 0 : 1);
+			if (pid == 0) {
+				for (size_t k = 0; k < LEN; k += PAGE)
+					m[k] = (char)('A' + c);
+				_exit(0);
+			}
+		}
+		for (size_t k = 0; k < LEN; k += PAGE / 2)
+			m[k] = m[k] == 'a' + i ? m[k] : 0; /* the parent writes too */
+		while (wait4(-1, NULL, 0, NULL) > 0)
+			;
+		for (size_t k = 0; k < LEN; k += PAGE / 2)
+			if (m[k] != 'a' + i)
+				_exit(3);
+		_exit(0);
+	}
+	for (int i = 0; i < NPROC; i++) {
+		int st;
+
+		CHECK_OK(wait4(-1, &st, 0, NULL));
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			FAIL("a parent saw its memory change (or failed): status %#x", st);
+	}
+}
+
 static int global = 1;
 
 /* After fork each side sees its own copy of data, heap, mmap and stack. */
@@ -422,9 +491,11 @@ const struct ut_test ut_mem_tests[] = {
 	{ "mprotect", mprotect_semantics, 0 },
 	{ "mmap_fixed", fixed_maps, 0 },
 	{ "mmap_file", file_mmap, 0 },
+	{ "mmap_big_file", mmap_big_file, 0 },
 	{ "cow_fork", cow_fork, 0 },
 	{ "cow_readonly", cow_readonly, 0 },
 	{ "cow_many", cow_many, 0 },
+	{ "cow_concurrent", cow_concurrent, 0 },
 	{ "shared_anon", shared_anon, 0 },
 	{ "usercopy_faults", usercopy_faults, 0 },
 	{ "brk_after_fork", brk_after_fork, 0 },

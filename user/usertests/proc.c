@@ -235,6 +235,40 @@ static void fork_tree(void)
 	CHECK_ERR(wait4(-1, NULL, 0, NULL), ECHILD);
 }
 
+/* Four processes fork, exit and reap children at once (xv6's forkfork): the
+ * process table, pids and the reaper under contention. */
+static void fork_concurrent(void)
+{
+	enum { NPROC = 4, ROUNDS = 40 };
+
+	for (int i = 0; i < NPROC; i++) {
+		if (CHECK_OK(fork()) != 0)
+			continue;
+		for (int r = 0; r < ROUNDS; r++) {
+			int st;
+			pid_t pid = fork();
+
+			if (pid < 0)
+				_exit(errno == EAGAIN ? 0
+						      : 1); /* the cap, with the others': fine */
+			if (pid == 0)
+				_exit(r & 0x7f);
+			if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+			    WEXITSTATUS(st) != (r & 0x7f))
+				_exit(2);
+		}
+		_exit(0);
+	}
+	for (int i = 0; i < NPROC; i++) {
+		int st;
+
+		CHECK_OK(wait4(-1, &st, 0, NULL));
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			FAIL("a forker: status %#x", st);
+	}
+	CHECK_ERR(wait4(-1, NULL, 0, NULL), ECHILD);
+}
+
 /*
  * A fork bomb (Corvid only: the host's root ignores RLIMIT_NPROC). Every
  * process forks children, which do the same, until fork fails; each then
@@ -302,5 +336,6 @@ const struct ut_test ut_proc_tests[] = {
 	{ "fork_cap", fork_cap, 0 },
 	{ "fork_tree", fork_tree, 0 },
 	{ "fork_bomb", fork_bomb, UT_CORVID_ONLY },
+	{ "fork_concurrent", fork_concurrent, 0 },
 	{ NULL, NULL, 0 },
 };
