@@ -486,6 +486,21 @@ static void brk_exhaustion(void)
 	CHECK((char *)syscall(SYS_brk, start) == start);
 }
 
+/* A private writable mapping far beyond memory is refused up front, as by
+ * Linux's default overcommit heuristic (more than RAM + swap at once);
+ * read-only or MAP_NORESERVE ones are not accounted and may succeed. */
+static void mmap_overcommit(void)
+{
+	void *p;
+
+	CHECK_ERR(syscall(SYS_mmap, NULL, 1ul << 46, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		  ENOMEM);
+	p = mmap(NULL, 1ul << 46, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p != MAP_FAILED)
+		munmap(p, 1ul << 46);
+}
+
 const struct ut_test ut_mem_tests[] = {
 	{ "mmap_basics", mmap_basics, 0 },
 	{ "mprotect", mprotect_semantics, 0 },
@@ -501,6 +516,7 @@ const struct ut_test ut_mem_tests[] = {
 	{ "brk_after_fork", brk_after_fork, 0 },
 	{ "brk", brk_semantics, 0 },
 	{ "brk_exhaustion", brk_exhaustion, 0 },
+	{ "mmap_overcommit", mmap_overcommit, 0 },
 	{ "stack_use", stack_use, 0 },
 	{ "memory_exhaustion", memory_exhaustion, 0 },
 	{ NULL, NULL, 0 },
