@@ -124,7 +124,7 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 # rootfs/ or a program changes (tests/tests.mk builds them from user/).
 ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
 USER_PROGS := hello segv ucheck storm init primes cat ls echo usertests ubench
-USER_PROGS += mmcheck # the memory calls' differential test (tests/qemu/test_proc_mm.py)
+USER_PROGS += mmcheck execstack # memory calls and PT_GNU_STACK (tests/qemu/test_proc_mm.py)
 USER_PROGS += proctest # the process model's differential test (tests/qemu/test_proc.py)
 USER_PROGS += ufiles uinfo # the file, time and info differential tests (syscall helper)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))

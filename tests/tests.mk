@@ -70,6 +70,8 @@ USER_CC ?= musl-gcc
 USER_CFLAGS ?= -static -O2 -Wall -Wextra -Werror
 # Programs packed into the initramfs under /bin (the Makefile's
 # USER_PROGS) come from user/*.c.
+# PT_GNU_STACK with PF_X, for the executable-stack test.
+build/user/execstack: USER_CFLAGS += -Wl,-z,execstack
 build/user/%: user/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"

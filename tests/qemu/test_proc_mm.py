@@ -3,7 +3,9 @@ four CPUs (fork copy-on-write, frame accounting, TLB shootdown to a CPU
 that has the address space loaded), the memory counters staying flat
 across them, and /bin/mmcheck (mprotect, madvise, MAP_FIXED[_NOREPLACE],
 file mappings and their errno) printing in Corvid what it prints on the
-host's Linux."""
+host's Linux, and PT_GNU_STACK deciding whether the stack is executable
+(/bin/execstack asks for it; /bin/segv, like every musl program, does
+not)."""
 import os
 import re
 import subprocess
@@ -11,6 +13,7 @@ import subprocess
 from harness import ROOT, scenario, status
 
 MMCHECK = os.path.join(ROOT, "build", "user", "mmcheck")
+EXECSTACK = os.path.join(ROOT, "build", "user", "execstack")
 
 
 def free_pages(vm):
@@ -49,4 +52,21 @@ def mm_differential_mmcheck(vm):
     vm.run("exec 5 /bin/mmcheck", timeout=60)
     after = free_pages(vm)
     assert abs(after - before) <= 2, (before, after)
+    vm.shutdown()
+
+
+@scenario(uefi=False, smp=1, timeout=60)
+def mm_pt_gnu_stack_decides_stack_exec(vm):
+    host = subprocess.run([EXECSTACK], capture_output=True, text=True, timeout=30)
+    assert host.returncode == 0 and host.stdout == "stack code returned 42\n", host
+    out = vm.run("exec /bin/execstack")
+    assert "stack code returned 42" in out, out
+    assert status(vm) == 0
+    # The same code on a stack page made read/write only: SIGSEGV, as on
+    # the host.
+    host = subprocess.run([EXECSTACK, "off"], capture_output=True, text=True, timeout=30)
+    assert host.returncode == -11, host
+    out = vm.run("exec /bin/execstack off")
+    assert re.search(r"\(execstack\): segfault at [0-9a-f]+ ip [0-9a-f]+ sp [0-9a-f]+ error 15", out), out
+    assert status(vm) == 128 + 11
     vm.shutdown()
