@@ -454,6 +454,29 @@ static void names(void)
 	val("open O_CREAT dangling",
 	    syscall(SYS_close, sys_open("dang", O_CREAT | O_WRONLY, 0600)));
 	mode_of("nowhere (made through dang)", "nowhere");
+	/* edge cases of names: dots, trailing slashes, flags that clash */
+	ok("rename d/. away", syscall(SYS_rename, "d/.", "x"));
+	ok("rename onto d/..", syscall(SYS_rename, "r7", "d/.."));
+	ok("rename missing onto d/.", syscall(SYS_rename, "missing", "d/."));
+	ok("mkdir with trailing slash", syscall(SYS_mkdir, "slash/", 0755));
+	ok("mkdir existing file/", syscall(SYS_mkdir, "g/", 0755));
+	ok("rmdir with trailing slash", syscall(SYS_rmdir, "slash/"));
+	ok("unlink file/", syscall(SYS_unlink, "g/"));
+	ok("link to new/ (trailing slash)", syscall(SYS_link, "g", "newlink/"));
+	ok("symlink to new/ (trailing slash)", syscall(SYS_symlink, "g", "newsym/"));
+	ok("readlink a directory", syscall(SYS_readlink, "d", buf, sizeof(buf)));
+	val("open O_CREAT|O_DIRECTORY new",
+	    sys_open("cdir", O_CREAT | O_DIRECTORY | O_RDONLY, 0755));
+	mode_of("cdir after O_CREAT|O_DIRECTORY", "cdir");
+	val("open O_CREAT through a loop", sys_open("loop", O_CREAT | O_WRONLY, 0644));
+	val("open O_EXCL without O_CREAT", syscall(SYS_close, sys_open("g", O_EXCL | O_RDONLY, 0)));
+	val("open O_CREAT|O_EXCL on a symlink", sys_open("s7", O_CREAT | O_EXCL | O_WRONLY, 0644));
+	val("open O_CREAT|O_EXCL on a dangling one",
+	    sys_open("dang", O_CREAT | O_EXCL | O_WRONLY, 0644));
+	ok("symlink sdir -> d", syscall(SYS_symlink, "d", "sdir"));
+	val("open O_NOFOLLOW in the middle",
+	    syscall(SYS_close, sys_open("sdir/hf", O_RDONLY | O_NOFOLLOW, 0)));
+	val("open d/sg/ (symlink to a file)", sys_open("d/sg/", O_RDONLY, 0));
 	syscall(SYS_close, dfd);
 	syscall(SYS_close, ffd);
 }
@@ -491,6 +514,12 @@ static void cwd(void)
 	   syscall(SYS_symlink, "d", "sd") < 0 ? -1 : syscall(SYS_chdir, "sd"));
 	r = syscall(SYS_getcwd, buf, sizeof(buf));
 	say("getcwd after symlink chdir", "%s", r > 0 ? buf + base_len : "?");
+	ok("fchdir back", syscall(SYS_fchdir, dfd));
+	ok("chdir /", syscall(SYS_chdir, "/"));
+	val("getcwd at the root", syscall(SYS_getcwd, buf, sizeof(buf)));
+	say("  name", "%s", buf);
+	ok("chdir .. at the root", syscall(SYS_chdir, ".."));
+	val("getcwd still the root", syscall(SYS_getcwd, buf, sizeof(buf)));
 	ok("fchdir back", syscall(SYS_fchdir, dfd));
 	ok("mkdir gone", syscall(SYS_mkdir, "gone", 0755));
 	ok("chdir gone", syscall(SYS_chdir, "gone"));
@@ -571,6 +600,16 @@ static void attributes(void)
 	    st.st_atim.tv_nsec, (long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	ts[0].tv_nsec = 1000000000;
 	ok("utimensat bad nsec", syscall(SYS_utimensat, AT_FDCWD, "g", ts, 0));
+	ok("utimensat bad nsec, missing path", syscall(SYS_utimensat, AT_FDCWD, "missing", ts, 0));
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_nsec = UTIME_OMIT;
+	ok("utimensat both OMIT, missing path", syscall(SYS_utimensat, AT_FDCWD, "missing", ts, 0));
+	ok("utimensat NULL path NOFOLLOW",
+	   syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, AT_SYMLINK_NOFOLLOW));
+	ok("utimensat NULL path AT_FDCWD", syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, 0));
+	ok("utimensat NULL path fd NOFOLLOW",
+	   syscall(SYS_utimensat, fd, NULL, NULL, AT_SYMLINK_NOFOLLOW));
+	ok("utimensat NULL path bad fd", syscall(SYS_utimensat, BADFD, NULL, NULL, 0));
 	ok("utimensat futimens form", syscall(SYS_utimensat, fd, NULL, NULL, 0));
 	ok("utimensat missing", syscall(SYS_utimensat, AT_FDCWD, "missing", NULL, 0));
 	ok("utimensat bad flags", syscall(SYS_utimensat, AT_FDCWD, "g", NULL, 0x4));

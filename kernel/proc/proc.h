@@ -30,7 +30,6 @@ struct task;
 #define PROC_ARG_MAX (128 * 1024)    /* argv + envp bytes, like Linux's 32 pages */
 #define PROC_ARG_STRLEN (128 * 1024) /* one string (Linux's MAX_ARG_STRLEN) */
 #define PROC_NSIG 64
-#define PROC_NRLIMITS 16 /* Linux's RLIM_NLIMITS */
 /*
  * Processes alive or zombie at once. Each costs a 16 KiB kernel stack,
  * page tables and its pages; 256 keep a fork bomb well inside the
@@ -99,7 +98,7 @@ struct proc {
 	bool rlimits_set;
 	struct proc_rlimit {
 		uint64_t cur, max;
-	} rlimits[PROC_NRLIMITS];
+	} rlimits[16];		  /* by RLIMIT_* number: Linux's RLIM_NLIMITS */
 	uint64_t child_cpu_ns;	  /* CPU time of waited-for children (RUSAGE_CHILDREN) */
 	char comm[PROC_NAME_MAX]; /* prctl(PR_SET_NAME); "" means name */
 };

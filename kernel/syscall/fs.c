@@ -220,8 +220,12 @@ long sys_openat(int dirfd, uptr_t upath, int flags, uint32_t mode)
 	struct vfs_path start;
 	struct file *f;
 	char *path;
-	long err = sys_at_path(dirfd, upath, &path, &start);
+	long err;
 
+	/* Linux 6.4+: "create a directory" is not what open does. */
+	if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY))
+		return -EINVAL;
+	err = sys_at_path(dirfd, upath, &path, &start);
 	if (err)
 		return err;
 	err = path[0] ? vfs_open(&start, path, (unsigned int)flags & ~O_CLOEXEC,

@@ -220,8 +220,8 @@ long sys_getcwd(uptr_t buf, size_t size)
 	long err;
 	size_t len;
 
-	if (dentry_inode(p->cwd.dentry)->dead)
-		return -ENOENT; // removed: Linux's d_unlinked case
+	if (READ_ONCE(dentry_inode(p->cwd.dentry)->dead)) // a hint: set once, under its lock
+		return -ENOENT;				  // removed: Linux's d_unlinked case
 	k = kmalloc(SYS_PATH_MAX);
 	if (!k)
 		return -ENOMEM;
@@ -331,13 +331,24 @@ long sys_utimensat(int dirfd, uptr_t upath, uptr_t utimes, int flags)
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if (!uptr_is_null(utimes) && copy_from_user(t, utimes, sizeof(t)))
-		return -EFAULT;
+	if (!uptr_is_null(utimes)) {
+		if (copy_from_user(t, utimes, sizeof(t)))
+			return -EFAULT;
+		/* Nothing to do: Linux does not even look the path up. (Bad
+		 * nanoseconds are found after it, in vfs_utimens_inode.) */
+		if (t[0].tv_nsec == LINUX_UTIME_OMIT && t[1].tv_nsec == LINUX_UTIME_OMIT)
+			return 0;
+	}
 	if (uptr_is_null(upath)) { // futimens(): the descriptor itself
-		struct file *f = dirfd == AT_FDCWD ? NULL : sys_file(dirfd);
+		struct file *f;
 
+		if (dirfd == AT_FDCWD)
+			return -EFAULT; // a NULL path to look up
+		if (flags & AT_SYMLINK_NOFOLLOW)
+			return -EINVAL;
+		f = sys_file(dirfd);
 		if (!f)
-			return dirfd == AT_FDCWD ? -EFAULT : -EBADF;
+			return -EBADF;
 		err = vfs_utimens_inode(f->inode, uptr_is_null(utimes) ? NULL : t);
 		file_put(f);
 		return err;

@@ -27,6 +27,9 @@
 #include "time/ktime.h"
 
 #define NSEC 1000000000ull
+#define PROC_NRLIMITS RLIMIT_NLIMITS
+_Static_assert(sizeof(((struct proc *)0)->rlimits) == RLIMIT_NLIMITS * sizeof(struct proc_rlimit),
+	       "one slot per RLIMIT_*");
 #define USER_HZ 100 // clock_t ticks for times(2) and AT_CLKTCK
 #define STACK_DEFAULT (8ull << 20)
 #define NR_OPEN 1048576 // Linux's fs.nr_open default: the NOFILE ceiling
