@@ -123,7 +123,7 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 # newc cpio, a GRUB module beside the kernel. Rebuilt when any file under
 # rootfs/ or a program changes (tests/tests.mk builds them from user/).
 ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
-USER_PROGS := hello segv ucheck sysbench storm
+USER_PROGS := hello segv ucheck storm init primes cat ls echo usertests ubench
 USER_PROGS += mmcheck execstack # memory calls and PT_GNU_STACK (tests/qemu/test_proc_mm.py)
 USER_PROGS += proctest # the process model's differential test (tests/qemu/test_proc.py)
 USER_PROGS += ufiles uinfo # the file, time and info differential tests (tests/qemu/test_syscalls.py)

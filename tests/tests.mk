@@ -82,21 +82,27 @@ build/user/%: user/bench/%.c
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
+# usertests is several files (user/usertests/).
+build/user/usertests: $(wildcard user/usertests/*.c) user/usertests/ut.h
+	@mkdir -p $(dir $@)
+	@echo "  MUSLCC  user/usertests/"
+	@$(USER_CC) $(USER_CFLAGS) -o $@ $(filter %.c,$^)
+
 # Debian's Linux for the comparison runs, fetched into build/linux/ (not
 # installed); a failed fetch only skips the comparison.
 LINUX_KERNEL = $(shell tools/linux-kernel.sh 2>/dev/null)
 
 bench:
 	@tools/deps.sh
-	@$(MAKE) --no-print-directory BUILD=release kernel build/user/fsbench
+	@$(MAKE) --no-print-directory BUILD=release kernel build/user/fsbench build/user/ubench
 	@$(PYTHON) tools/bench.py --elf build/release/corvid.elf --fsbench build/user/fsbench \
-		--linux-kernel "$(LINUX_KERNEL)"
+		--ubench build/user/ubench --linux-kernel "$(LINUX_KERNEL)"
 
 # The Linux side alone: the same benchmark program on Linux 6.1 in QEMU.
 bench-linux:
 	@tools/deps.sh
-	@$(MAKE) --no-print-directory build/user/fsbench
+	@$(MAKE) --no-print-directory build/user/fsbench build/user/ubench
 	@$(PYTHON) tools/bench.py --linux-only --fsbench build/user/fsbench \
-		--linux-kernel "$(LINUX_KERNEL)"
+		--ubench build/user/ubench --linux-kernel "$(LINUX_KERNEL)"
 
 .PHONY: test scenario format format-check cppcheck lint bench bench-linux

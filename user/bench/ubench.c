@@ -1,0 +1,197 @@
+/*
+ * The user-mode benchmark: what a process costs, through system calls
+ * only, so the same static binary measures Corvid, the host's Linux and
+ * Linux 6.1 in the same QEMU (tools/bench.py). Prints
+ * "METRIC name value unit" lines:
+ *   ubench_getppid             one trivial system call (entry and exit)
+ *   ubench_write_devnull       a 1-byte write() to /dev/null
+ *   ubench_fork_exit_wait      fork, the child _exit(0)s, the parent wait4()s
+ *   ubench_fork_execve_wait    the same with the child execve()ing this
+ *                              program with "--exit" (it exits at once)
+ *   ubench_execve              the difference of the two: one execve
+ *   ubench_mmap_touch_munmap_64m  map 64 MiB, write each page, unmap
+ *   ubench_page_fault          one first-touch fault on an anonymous page
+ * Each figure is the median of 5 runs. As PID 1 (Linux's /init in QEMU)
+ * it powers the machine off at the end. Usage: ubench [SCALE] (a
+ * percentage of the default iteration counts, default 100).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUNS 5
+#define PAGE 4096ul
+#define MAP_64M (64ul << 20)
+
+extern char **environ;
+static const char *self;
+static long scale = 100;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static long count(long n)
+{
+	n = n * scale / 100;
+	return n > 0 ? n : 1;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of RUNS runs of @fn(@n), each the mean ns of one of @n iterations. */
+static double median(double (*fn)(long), long n)
+{
+	double v[RUNS];
+
+	for (int i = 0; i < RUNS; i++)
+		v[i] = fn(n);
+	qsort(v, RUNS, sizeof(v[0]), by_value);
+	return v[RUNS / 2];
+}
+
+static void metric(const char *name, double ns, const char *unit)
+{
+	double div = !strcmp(unit, "us") ? 1e3 : !strcmp(unit, "ms") ? 1e6 : 1.0;
+
+	if (ns < 0)
+		return; /* the operation failed: no figure */
+	printf("METRIC %s %.*f %s\n", name, div == 1.0 ? 0 : 1, ns / div, unit);
+	fflush(stdout);
+}
+
+static double getppid_loop(long n)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return (double)(now_ns() - t0) / n;
+}
+
+static int devnull = -1;
+
+static double write_loop(long n)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (write(devnull, "x", 1) != 1)
+			return -1;
+	return (double)(now_ns() - t0) / n;
+}
+
+/* fork + (execve) + exit + wait, @n times; -1 if fork or exec fails. */
+static double spawn_loop(long n, int do_exec)
+{
+	char *argv[] = { (char *)self, "--exit", NULL };
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		int st;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return -1;
+		if (pid == 0) {
+			if (do_exec)
+				execve(self, argv, environ);
+			_exit(do_exec ? 127 : 0);
+		}
+		if (waitpid(pid, &st, 0) != pid || st != 0)
+			return -1;
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
+static double fork_loop(long n)
+{
+	return spawn_loop(n, 0);
+}
+
+static double exec_loop(long n)
+{
+	return spawn_loop(n, 1);
+}
+
+static double mmap_loop(long n)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		volatile char *p = mmap(NULL, MAP_64M, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return -1;
+		for (size_t off = 0; off < MAP_64M; off += PAGE)
+			p[off] = 1;
+		munmap((void *)p, MAP_64M);
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
+/* Only the touches of fresh pages of an n-page mapping are timed. */
+static double fault_loop(long n)
+{
+	size_t len = (size_t)n * PAGE;
+	volatile char *p =
+		mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t t0;
+	double ns;
+
+	if (p == MAP_FAILED)
+		return -1;
+	t0 = now_ns();
+	for (size_t off = 0; off < len; off += PAGE)
+		p[off] = 1;
+	ns = (double)(now_ns() - t0) / n;
+	munmap((void *)p, len);
+	return ns;
+}
+
+int main(int argc, char **argv)
+{
+	double fork_ns, exec_ns;
+
+	if (argc > 1 && !strcmp(argv[1], "--exit"))
+		return 0;
+	if (argc > 1)
+		scale = atol(argv[1]) > 0 ? atol(argv[1]) : 100;
+	self = strchr(argv[0], '/') ? argv[0] : "/bin/ubench";
+	devnull = open("/dev/null", O_WRONLY);
+	metric("ubench_getppid", median(getppid_loop, count(200000)), "ns");
+	if (devnull >= 0)
+		metric("ubench_write_devnull", median(write_loop, count(100000)), "ns");
+	fork_ns = median(fork_loop, count(200));
+	metric("ubench_fork_exit_wait", fork_ns, "us");
+	exec_ns = median(exec_loop, count(100));
+	metric("ubench_fork_execve_wait", exec_ns, "us");
+	if (fork_ns >= 0 && exec_ns >= 0)
+		metric("ubench_execve", exec_ns - fork_ns, "us");
+	metric("ubench_mmap_touch_munmap_64m", median(mmap_loop, count(3)), "ms");
+	metric("ubench_page_fault", median(fault_loop, count(4096)), "ns");
+	if (getpid() == 1) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	return 0;
+}
