@@ -339,13 +339,13 @@ long sys_statx(int dirfd, uptr_t upath, int flags, unsigned int mask, uptr_t ubu
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
-	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX__RESERVED))
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & LINUX_STATX__RESERVED))
 		return -EINVAL;
 	err = stat_at(dirfd, upath, flags, &st);
 	if (err)
 		return err;
 	memset(&sx, 0, sizeof(sx));
-	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_mask = LINUX_STATX_BASIC_STATS;
 	sx.stx_blksize = (uint32_t)st.st_blksize;
 	sx.stx_nlink = (uint32_t)st.st_nlink;
 	sx.stx_uid = st.st_uid;

@@ -101,8 +101,8 @@ _Static_assert(offsetof(struct linux_statx, stx_mtime) == 0x70, "statx ABI");
 _Static_assert(offsetof(struct linux_statx, stx_rdev_major) == 0x80, "statx ABI");
 _Static_assert(sizeof(struct linux_statx) == 0x100, "statx ABI");
 
-#define STATX_BASIC_STATS 0x7ffu // type, mode, nlink, uid, gid, times, ino, size, blocks
-#define STATX__RESERVED 0x80000000u
+#define LINUX_STATX_BASIC_STATS 0x7ffu // type, mode, nlink, uid, gid, times, ino, size, blocks
+#define LINUX_STATX__RESERVED 0x80000000u
 
 /* A time stamp as utimensat(2) takes it (struct timespec on x86_64). */
 struct linux_timespec {
