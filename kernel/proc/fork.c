@@ -108,6 +108,8 @@ static int copy_state(struct proc *parent, struct proc *c, struct fork_start *s)
 {
 	memcpy(c->name, parent->name, sizeof(c->name));
 	c->umask = parent->umask;
+	c->rlimits_set = parent->rlimits_set;
+	memcpy(c->rlimits, parent->rlimits, sizeof(c->rlimits));
 	c->sigmask = parent->sigmask;
 	memcpy(c->sigactions, parent->sigactions, sizeof(c->sigactions));
 	c->cwd = parent->cwd;

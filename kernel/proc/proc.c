@@ -43,6 +43,25 @@ struct proc *proc_current(void)
 	return task_current()->proc;
 }
 
+void proc_set_name(const char *name)
+{
+	struct proc *p = proc_current();
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
+	strlcpy(p->name, name, sizeof(p->name)); /* ps copies it under the lock */
+	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+void proc_get_name(char out[PROC_NAME_MAX])
+{
+	struct proc *p = proc_current();
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
+	memset(out, 0, PROC_NAME_MAX);
+	strlcpy(out, p->name, PROC_NAME_MAX);
+	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
 size_t proc_count(void)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
@@ -283,8 +302,8 @@ static int spawn_main(void *arg)
 	proc_exit((err == -ENOENT ? 127 : 126) << 8);
 }
 
-static int spawn(const char *path, char *const argv[], char *const envp[], bool pid1,
-		 struct proc **out)
+static int spawn(const struct vfs_path *cwd, const char *path, char *const argv[],
+		 char *const envp[], bool pid1, struct proc **out)
 {
 	struct proc *p = proc_alloc();
 	const char *base = strrchr(path, '/');
@@ -296,7 +315,12 @@ static int spawn(const char *path, char *const argv[], char *const envp[], bool 
 		return -ENOMEM;
 	start_reaper();
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
-	vfs_root(&p->cwd);
+	if (cwd) {
+		p->cwd = *cwd;
+		vfs_path_get(&p->cwd);
+	} else {
+		vfs_root(&p->cwd);
+	}
 	err = exec_args_from_kernel(path, argv, envp, &a);
 	if (!err && !(p->fds = fd_table_create()))
 		err = -ENOMEM;
@@ -319,14 +343,15 @@ err_free:
 	return err;
 }
 
-int proc_spawn(const char *path, char *const argv[], char *const envp[], struct proc **out)
+int proc_spawn(const struct vfs_path *cwd, const char *path, char *const argv[], char *const envp[],
+	       struct proc **out)
 {
-	return spawn(path, argv, envp, false, out);
+	return spawn(cwd, path, argv, envp, false, out);
 }
 
 int proc_spawn_init(const char *path, char *const argv[], char *const envp[], struct proc **out)
 {
-	return spawn(path, argv, envp, true, out);
+	return spawn(NULL, path, argv, envp, true, out);
 }
 
 int proc_wait(struct proc *p, int *exec_error)
@@ -439,15 +464,36 @@ void proc_user_fault(const struct proc_fault *f)
 		log_err("user-mode exception %u without a process\n", f->vector);
 		task_exit(-1);
 	}
-	if (f->is_page_fault)
-		log_info("pid %d (%s): segfault at %lx ip %016lx sp %016lx error %lx\n", p->pid,
-			 p->name, (unsigned long)f->addr, (unsigned long)f->ip,
-			 (unsigned long)f->sp, (unsigned long)f->error_code);
+	if (f->is_page_fault && f->signal == PROC_SIGKILL)
+		log_warn("out of memory: killed process %d (%s) at %lx ip %016lx\n", p->pid,
+			 p->name, (unsigned long)f->addr, (unsigned long)f->ip);
+	else if (f->is_page_fault)
+		log_info("pid %d (%s): %s at %lx ip %016lx sp %016lx error %lx\n", p->pid, p->name,
+			 f->signal == PROC_SIGBUS ? "bus error (past the end of a mapped file)"
+						  : "segfault",
+			 (unsigned long)f->addr, (unsigned long)f->ip, (unsigned long)f->sp,
+			 (unsigned long)f->error_code);
 	else
 		log_info("pid %d (%s): trap %u (signal %d) ip %016lx sp %016lx error %lx\n", p->pid,
 			 p->name, f->vector, f->signal, (unsigned long)f->ip, (unsigned long)f->sp,
 			 (unsigned long)f->error_code);
 	proc_exit(f->signal);
+}
+
+int proc_user_page_fault(uintptr_t addr, bool write, bool exec)
+{
+	struct proc *p = proc_current();
+
+	switch (p && p->mm ? mm_handle_fault(p->mm, addr, write, exec) : MM_FAULT_SEGV) {
+	case MM_FAULT_OK:
+		return 0;
+	case MM_FAULT_BUS:
+		return PROC_SIGBUS;
+	case MM_FAULT_NOMEM:
+		return PROC_SIGKILL; /* what Linux's OOM killer sends */
+	default:
+		return PROC_SIGSEGV;
+	}
 }
 
 bool proc_mm_fault(uintptr_t addr, bool write, bool exec)

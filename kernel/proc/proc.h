@@ -98,21 +98,20 @@ struct proc {
 	bool rlimits_set;
 	struct proc_rlimit {
 		uint64_t cur, max;
-	} rlimits[16];		  /* by RLIMIT_* number: Linux's RLIM_NLIMITS */
-	uint64_t child_cpu_ns;	  /* CPU time of waited-for children (RUSAGE_CHILDREN) */
-	char comm[PROC_NAME_MAX]; /* prctl(PR_SET_NAME); "" means name */
+	} rlimits[16]; /* by RLIMIT_* number: Linux's RLIM_NLIMITS */
 };
 
 /*
  * Start @path with @argv (NULL-terminated; argv[0] is the program name)
  * and @envp as a new process whose fds 0-2 are the console, a session and
- * group leader whose parent is the kernel. Returns 0 and the process in
+ * group leader whose parent is the kernel, working in @cwd (NULL: the
+ * root; a relative @path starts there too). Returns 0 and the process in
  * *@out (wait for it with proc_wait), or -E2BIG, -ENOMEM, -EAGAIN. Errors
  * loading the program (-ENOENT, -ENOEXEC, ...) come from proc_wait's exec
  * error. May sleep.
  */
-int proc_spawn(const char *path, char *const argv[], char *const envp[], struct proc **out)
-	__must_check;
+int proc_spawn(const struct vfs_path *cwd, const char *path, char *const argv[], char *const envp[],
+	       struct proc **out) __must_check;
 
 /* proc_spawn() as PID 1 (init=): orphans are re-parented to it. Fails
  * with -EBUSY while a PID 1 exists. */
@@ -126,6 +125,11 @@ int proc_wait(struct proc *p, int *exec_error);
 
 /* The calling task's process, or NULL for a kernel task. */
 struct proc *proc_current(void);
+
+/* prctl(PR_SET_NAME / PR_GET_NAME): the calling process's name (what ps
+ * and the fault lines show; exec sets it to the file's base name). */
+void proc_set_name(const char *name);
+void proc_get_name(char out[PROC_NAME_MAX]);
 
 /* End the calling process with wait status @status (Linux's encoding:
  * (code & 0xff) << 8, or the signal number). Frees everything but the
@@ -146,6 +150,11 @@ void proc_user_fault(const struct proc_fault *f) __noreturn;
 /* Resolve a user page fault of the calling process (demand paging); false
  * if it is not one (then the access is an error). Any context. */
 bool proc_mm_fault(uintptr_t addr, bool write, bool exec);
+
+/* The same for a fault in user mode: 0 when resolved, else the signal
+ * that ends the process (SIGSEGV; SIGBUS past the end of a mapped file;
+ * SIGKILL when memory ran out, as Linux's OOM killer). May sleep. */
+int proc_user_page_fault(uintptr_t addr, bool write, bool exec);
 
 /* On every return to user mode (after a system call, an interrupt or a
  * resolved fault): end the process if it was killed. Interrupts on. */
@@ -176,6 +185,10 @@ long proc_clone(unsigned long flags, uintptr_t newsp, uptr_t ptid, uptr_t ctid, 
 
 /* wait4(@pid, @status, @options, @rusage) with Linux's rules. */
 long proc_wait4(int pid, uptr_t status, int options, uptr_t rusage);
+
+/* CPU time of the calling process's reaped children, theirs included
+ * (RUSAGE_CHILDREN, times' tms_cutime). */
+uint64_t proc_children_cpu_ns(void);
 
 /* setpgid, getpgid, setsid, getsid, getppid with Linux's rules. */
 long proc_setpgid(int pid, int pgid);

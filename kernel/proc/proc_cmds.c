@@ -8,6 +8,7 @@
  * Locking: none (proc/ takes what it needs).
  */
 #include "core/log.h"
+#include "fs/fs_cmds.h"
 #include "include/uapi/errno.h"
 #include "lib/strerror.h"
 #include "lib/string.h"
@@ -40,7 +41,7 @@ static int parse_count(const char *s, long *n)
 static int run_once(char **argv)
 {
 	struct proc *p;
-	int status, exec_err, err = proc_spawn(argv[0], argv, default_envp, &p);
+	int status, exec_err, err = proc_spawn(fs_cmd_cwd(), argv[0], argv, default_envp, &p);
 
 	if (err) {
 		kprintf("exec: %s: %s\n", argv[0], kstrerror(err));

@@ -244,6 +244,20 @@ static long place_locked(struct mm *mm, uintptr_t addr, size_t len, unsigned int
 	return (long)addr;
 }
 
+/*
+ * Linux's default overcommit policy (OVERCOMMIT_GUESS, mm/util.c
+ * __vm_enough_memory): one private writable mapping, or one brk growth,
+ * larger than all of RAM (there is no swap) is refused with -ENOMEM;
+ * anything smaller is granted and paid for page by page on first touch.
+ */
+static bool beyond_all_ram(size_t len)
+{
+	struct pmm_stats st;
+
+	pmm_get_stats(&st);
+	return (len >> PAGE_SHIFT) > st.total_pages;
+}
+
 long mm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int prot, unsigned int flags,
 	    struct file *file, int64_t off)
 {
@@ -259,6 +273,8 @@ long mm_map(struct mm *mm, uintptr_t addr, size_t len, unsigned int prot, unsign
 	list_init(&dead);
 	/* A zero length here is one that wrapped when rounded up. */
 	if (!n || !spare || len == 0 || len > USER_END || (fixed && addr > USER_END - len))
+		goto out;
+	if ((prot & VMA_WRITE) && !(flags & MM_MAP_SHARED) && beyond_all_ram(len))
 		goto out;
 	if (shared_anon && alloc_shared(len >> PAGE_SHIFT, &frames))
 		goto out;
@@ -390,11 +406,12 @@ out:
 uintptr_t mm_brk(struct mm *mm, uintptr_t want)
 {
 	struct vma *n = kzalloc(sizeof(*n));
+	bool huge = want > READ_ONCE(mm->brk) && beyond_all_ram(want - READ_ONCE(mm->brk));
 	unsigned long flags = mm_lock(mm);
 	uintptr_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
 	uintptr_t ret = mm->brk;
 
-	if (want < mm->brk_start || want > MM_STACK_TOP - MM_STACK_SIZE - MM_STACK_GAP)
+	if (huge || want < mm->brk_start || want > MM_STACK_TOP - MM_STACK_SIZE - MM_STACK_GAP)
 		goto out;
 	if (new_end > old_end) {
 		/* Each growth is a region of its own: whatever the program

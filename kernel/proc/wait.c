@@ -73,6 +73,15 @@ static struct proc *take_zombie(struct proc *self, int pid, unsigned int options
 	return found;
 }
 
+uint64_t proc_children_cpu_ns(void)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	uint64_t ns = proc_current()->child_utime;
+
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return ns;
+}
+
 static int report(const struct proc *c, uptr_t ustatus, uptr_t urusage)
 {
 	struct linux_rusage ru = { 0 };

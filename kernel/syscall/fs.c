@@ -85,8 +85,8 @@ static long rw_fd(int fd, uptr_t buf, size_t count, bool write, int64_t *off)
 		return -EBADF;
 	if (off && is_stream(f))
 		ret = -ESPIPE;
-	else if (off && *off < 0)
-		ret = -EINVAL;
+	else if (off && (*off < 0 || (uint64_t)*off + MIN(count, MAX_RW) > (uint64_t)INT64_MAX))
+		ret = -EINVAL; /* Linux's rw_verify_area: the end must not overflow */
 	else if (count && !uptr_range_ok(buf, MIN(count, MAX_RW)))
 		ret = -EFAULT;
 	else

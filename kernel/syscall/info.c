@@ -102,14 +102,20 @@ long sys_prlimit64(int pid, unsigned int res, uptr_t unew, uptr_t uold)
 	return 0;
 }
 
+/* getrlimit and setrlimit always copy (a NULL pointer is -EFAULT, where
+ * prlimit64 takes NULL as "not this half"). */
 long sys_getrlimit(unsigned int res, uptr_t rlim)
 {
-	return sys_prlimit64(0, res, uptr(0), rlim);
+	if (res >= PROC_NRLIMITS)
+		return -EINVAL; // checked before the copy, as Linux
+	return uptr_is_null(rlim) ? -EFAULT : sys_prlimit64(0, res, uptr(0), rlim);
 }
 
 long sys_setrlimit(unsigned int res, uptr_t rlim)
 {
-	return sys_prlimit64(0, res, rlim, uptr(0)); // EFAULT before EINVAL, as Linux
+	if (uptr_is_null(rlim))
+		return -EFAULT; // EFAULT before EINVAL, as Linux
+	return sys_prlimit64(0, res, rlim, uptr(0));
 }
 
 static struct linux_timeval ns_to_tv(uint64_t ns)
@@ -125,7 +131,7 @@ long sys_getrusage(int who, uptr_t uru)
 	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
 		ns = task_cpu_time_ns();
 	else if (who == RUSAGE_CHILDREN)
-		ns = proc_current()->child_cpu_ns;
+		ns = proc_children_cpu_ns();
 	else
 		return -EINVAL;
 	memset(&ru, 0, sizeof(ru));
@@ -138,7 +144,7 @@ long sys_times(uptr_t ubuf)
 	struct linux_tms t = { 0 };
 
 	t.tms_utime = (int64_t)(task_cpu_time_ns() / (NSEC / USER_HZ));
-	t.tms_cutime = (int64_t)(proc_current()->child_cpu_ns / (NSEC / USER_HZ));
+	t.tms_cutime = (int64_t)(proc_children_cpu_ns() / (NSEC / USER_HZ));
 	if (!uptr_is_null(ubuf) && copy_to_user(ubuf, &t, sizeof(t)))
 		return -EFAULT;
 	return (long)(ktime_ns() / (NSEC / USER_HZ)); // ticks since boot
@@ -205,7 +211,6 @@ long sys_sched_getaffinity(int pid, unsigned int len, uptr_t mask)
 
 long sys_prctl(int option, unsigned long arg2)
 {
-	struct proc *p = proc_current();
 	char name[PROC_NAME_MAX];
 	ssize_t n;
 
@@ -216,12 +221,11 @@ long sys_prctl(int option, unsigned long arg2)
 		n = strncpy_from_user(name, uptr(arg2), sizeof(name));
 		if (n == -EFAULT)
 			return -EFAULT;
-		memcpy(p->comm, name, sizeof(name));
-		p->comm[PROC_NAME_MAX - 1] = '\0';
+		name[PROC_NAME_MAX - 1] = '\0';
+		proc_set_name(name);
 		return 0;
 	case PR_GET_NAME:
-		memset(name, 0, sizeof(name));
-		strlcpy(name, p->comm[0] ? p->comm : p->name, sizeof(name));
+		proc_get_name(name);
 		return copy_to_user(uptr(arg2), name, sizeof(name));
 	default:
 		return -EINVAL;

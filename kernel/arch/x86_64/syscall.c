@@ -155,7 +155,9 @@ void syscall_user_exception(struct trap_frame *f, uint64_t addr)
 	if (f->vector == VEC_PAGE_FAULT) {
 		pf.is_page_fault = true;
 		arch_irq_enable(); /* user mode had them on; resolving may block */
-		if (proc_mm_fault(addr, f->error_code & PF_WRITE, f->error_code & PF_INSTR)) {
+		pf.signal = proc_user_page_fault(addr, f->error_code & PF_WRITE,
+						 f->error_code & PF_INSTR);
+		if (!pf.signal) {
 			proc_user_return();
 			return;
 		}
