@@ -155,6 +155,7 @@ int proc_publish(struct proc *p, struct proc *parent, bool pid1)
 	}
 	p->pid = pid;
 	p->parent = parent;
+	WRITE_ONCE(p->ppid, parent ? parent->pid : 0);
 	if (parent) {
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
@@ -394,6 +395,7 @@ static void reparent_children_locked(struct proc *p) REQUIRES(&proc_lock)
 
 		list_del(&c->sibling);
 		c->parent = heir;
+		WRITE_ONCE(c->ppid, heir ? heir->pid : 0);
 		if (heir)
 			list_add_tail(&c->sibling, &heir->children);
 		else

@@ -89,6 +89,8 @@ struct proc {
 	uint64_t utime_ns;    /* CPU time, set at exit */
 	uint64_t sigpending;  /* noted signals (bit n-1: signal n); delivery comes later */
 	uint64_t child_utime; /* CPU time of reaped children */
+	/* Atomic (written under proc_lock with parent, read without it): */
+	int ppid; /* parent->pid, 0 for the kernel */
 	/* Atomic: */
 	bool killed; /* a fatal signal is pending: ends at the next return to user mode */
 	/* The shell's spawn: */
