@@ -38,6 +38,10 @@ struct task {
 	/* Owner task only (read by others for `ps`): */
 	int preempt_count; /* > 0: no involuntary switch (spinlocks held) */
 	bool need_resched; /* set by the tick or a wakeup; checked on exit paths */
+	/* Atomic: a signal (or kill) the task must see is pending; ends its
+	 * interruptible waits (task_interrupt / task_clear_interrupt): */
+	bool interrupted;
+	bool wait_interruptible; /* Atomic: inside wait_event_interruptible */
 	/* Immutable after task_create(): */
 	uint64_t id;
 	char name[TASK_NAME_MAX];

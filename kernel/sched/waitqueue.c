@@ -9,6 +9,7 @@
  */
 #include "sched/waitqueue.h"
 
+#include "include/atomic.h"
 #include "sched/percpu.h"
 #include "sched/sched.h"
 #include "sched/sched_internal.h"
@@ -113,4 +114,42 @@ bool waitq_has_waiters_locked(struct waitqueue *wq)
 {
 	spin_assert_held(&wq->lock);
 	return !list_empty(&wq->waiters);
+}
+
+/*
+ * The interrupt mark and the wait flag are written by different CPUs and
+ * each side reads the other's: the waiter sets wait_interruptible, then
+ * (in wait_event_interruptible, after waitq_prepare made it BLOCKED)
+ * reads interrupted; task_interrupt sets interrupted, then reads
+ * wait_interruptible. Full fences between the write and the read on both
+ * sides mean at least one sees the other: either the waiter returns
+ * -EINTR without sleeping or the interrupter wakes it.
+ */
+void task_interrupt(struct task *t)
+{
+	atomic_store_release(&t->interrupted, true);
+	smp_mb();
+	if (atomic_load_acquire(&t->wait_interruptible))
+		(void)sched_wake(t);
+}
+
+void task_clear_interrupt(struct task *t)
+{
+	atomic_store_release(&t->interrupted, false);
+}
+
+bool task_signal_pending(void)
+{
+	return atomic_load_acquire(&current_task()->interrupted);
+}
+
+void waitq_interruptible_begin(void)
+{
+	atomic_store_release(&current_task()->wait_interruptible, true);
+	smp_mb();
+}
+
+void waitq_interruptible_end(void)
+{
+	atomic_store_release(&current_task()->wait_interruptible, false);
 }

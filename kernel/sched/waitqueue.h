@@ -22,6 +22,7 @@
 
 #include "include/compiler.h"
 #include "include/list.h"
+#include "include/uapi/errno.h"
 #include "sync/spinlock.h"
 #include "time/ktime.h"
 
@@ -85,6 +86,74 @@ void waitq_sleep_until(struct wait_entry *w, uint64_t deadline_ns);
 		}                                                  \
 		waitq_finish((wq), &__we);                         \
 		__ok;                                              \
+	})
+
+/*
+ * Interruptible waits. task_interrupt(@t) marks @t interrupted (the
+ * process layer calls it when a signal @t must act on is pending) and
+ * wakes it if it sleeps in wait_event_interruptible(), which then returns
+ * -EINTR; task_clear_interrupt() clears the mark once nothing is pending.
+ * task_signal_pending() is the calling task's mark. IRQ-safe.
+ */
+void task_interrupt(struct task *t);
+void task_clear_interrupt(struct task *t);
+bool task_signal_pending(void);
+
+/* Around an interruptible wait (wait_event_interruptible): mark the
+ * caller as one task_interrupt() may wake. */
+void waitq_interruptible_begin(void);
+void waitq_interruptible_end(void);
+
+/* wait_event() that also ends when the calling task is interrupted (a
+ * signal is pending: sched/task.h's task_interrupt): evaluates to 0 when
+ * @cond became true, -EINTR otherwise. May sleep. */
+#define wait_event_interruptible(wq, cond)           \
+	({                                           \
+		struct wait_entry __we = { 0 };      \
+		int __ret = 0;                       \
+		waitq_interruptible_begin();         \
+		for (;;) {                           \
+			waitq_prepare((wq), &__we);  \
+			if (cond)                    \
+				break;               \
+			if (task_signal_pending()) { \
+				__ret = -EINTR;      \
+				break;               \
+			}                            \
+			waitq_sleep(&__we);          \
+		}                                    \
+		waitq_finish((wq), &__we);           \
+		waitq_interruptible_end();           \
+		__ret;                               \
+	})
+
+/* The same with a timeout of @ns: 1 if @cond became true, 0 on timeout,
+ * -EINTR when interrupted. May sleep. */
+#define wait_event_interruptible_timeout(wq, cond, ns)  \
+	({                                              \
+		struct wait_entry __we = { 0 };         \
+		uint64_t __dl = ktime_ns() + (ns);      \
+		int __ret;                              \
+		waitq_interruptible_begin();            \
+		for (;;) {                              \
+			waitq_prepare((wq), &__we);     \
+			if (cond) {                     \
+				__ret = 1;              \
+				break;                  \
+			}                               \
+			if (task_signal_pending()) {    \
+				__ret = -EINTR;         \
+				break;                  \
+			}                               \
+			if (ktime_ns() >= __dl) {       \
+				__ret = 0;              \
+				break;                  \
+			}                               \
+			waitq_sleep_until(&__we, __dl); \
+		}                                       \
+		waitq_finish((wq), &__we);              \
+		waitq_interruptible_end();              \
+		__ret;                                  \
 	})
 
 /* Wake the first waiter / every waiter. IRQ-safe. Return how many were
