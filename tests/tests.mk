@@ -26,6 +26,8 @@ endef
 test:
 	@tools/deps.sh
 	@mkdir -p build && rm -f $(RESULTS)
+	@echo "== user programs (the ELF test checks each against readelf)"
+	$(call record,build/user,$(MAKE) --no-print-directory $(USER_BINS))
 	@echo "== host unit tests"
 	@$(MAKE) --no-print-directory unit-test RESULTS=$(RESULTS)
 	@echo "== fuzz harnesses ($(FUZZ_TEST_SECONDS) s each)"
@@ -81,6 +83,23 @@ build/user/%: user/bench/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"
 	@$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
+# A real static PIE (ET_DYN without PT_INTERP) from the same source:
+# Debian's musl-gcc wrapper links -static-pie against libc.so with an
+# interpreter, so compile against musl's headers and link by hand with
+# its self-relocating start file rcrt1.o and libc.a.
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+PIE_CFLAGS := -fPIE -O2 -Wall -Wextra -Werror -nostdinc -isystem /usr/include/x86_64-linux-musl \
+	-isystem $(shell gcc -print-file-name=include)
+build/user/%-pie: user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  PIE     $<"
+	@gcc $(PIE_CFLAGS) -c -o $@.o $<
+	@gcc -static-pie -nostdlib -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o \
+		$(shell gcc -print-file-name=crtbeginS.o) $@.o $(MUSL_LIB)/libc.a \
+		$(shell gcc -print-libgcc-file-name) $(shell gcc -print-file-name=crtendS.o) \
+		$(MUSL_LIB)/crtn.o
+	@rm -f $@.o
 
 # usertests is several files (user/usertests/).
 build/user/usertests: $(wildcard user/usertests/*.c) user/usertests/ut.h

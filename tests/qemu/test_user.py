@@ -10,7 +10,6 @@ import subprocess
 
 from harness import ROOT, scenario, status
 
-UCHECK = os.path.join(ROOT, "build", "user", "ucheck")
 
 
 def used_pages(vm):
@@ -76,17 +75,28 @@ def mask(text):
     return re.sub(r"\b0x[0-9a-f]+\b", "ADDR", text)
 
 
-@scenario(uefi=False, smp=2, timeout=90)
-def user_differential_ucheck(vm):
-    host = subprocess.run([UCHECK, "arg1"], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=30)
+def differential_ucheck(vm, name):
+    host = subprocess.run([os.path.join(ROOT, "build", "user", name), "arg1"],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
     assert host.returncode == 3, host
-    out = vm.run("exec /bin/ucheck arg1", timeout=60)
+    out = vm.run(f"exec /bin/{name} arg1", timeout=60)
     # Corvid's own log lines (the one-time -ENOSYS warning) are not output.
     ours = "".join(l + "\n" for l in out.splitlines()
                    if not re.match(r"\[\s*\d+\.\d+\]", l) and not l.startswith("exec: "))
     assert mask(ours) == mask(host.stdout), (ours, host.stdout)
     assert status(vm) == 3
+    return ours
+
+
+@scenario(uefi=False, smp=2, timeout=90)
+def user_differential_ucheck(vm):
+    differential_ucheck(vm, "ucheck")
+    # The same program as a static PIE (ET_DYN, no interpreter): loaded at
+    # Linux's ELF_ET_DYN_BASE, it relocates itself from AT_PHDR/AT_BASE.
+    hdr = subprocess.run(["readelf", "-lhW", os.path.join(ROOT, "build", "user", "ucheck-pie")],
+                         capture_output=True, text=True, check=True).stdout
+    assert "DYN (Position-Independent" in hdr and "INTERP" not in hdr, hdr
+    differential_ucheck(vm, "ucheck-pie")
     vm.shutdown()
 
 
