@@ -3,7 +3,8 @@
  * (tools/bench.py attaches one made by mkfs.fat): sequential write and
  * read of a 64 MiB file in 1 MiB calls, the read done cold (remounted,
  * cache emptied), beside raw device reads of the same size in 1 MiB
- * requests for the ratio the issue's target is stated in (>= 0.7); and
+ * requests for the ratio the issue's target is stated in (>= 0.7), the
+ * best of three alternating rounds of each; and
  * create+unlink of 1,000 files. Skipped with a line without the disk.
  */
 #include "bench/bench.h"
@@ -27,6 +28,7 @@
 #define CHUNK_ORDER 8 // 1 MiB
 #define CHUNK (PAGE_SIZE << CHUNK_ORDER)
 #define NFILES 1000
+#define READ_ROUNDS 3
 
 static struct blkdev *bench_dev;
 
@@ -114,23 +116,30 @@ static uint64_t raw_reads(uint8_t *buf)
 	return ktime_ns() - t0;
 }
 
+/* In a directory of its own: the thousand deleted entries it leaves
+ * would otherwise make every later lookup in the root scan them (the
+ * cold open of the big file took 15 ms of the read pass). */
 static void create_unlink(void)
 {
 	char name[48];
 	uint64_t t0 = ktime_ns();
 	struct file *f;
 
+	if (vfs_mkdir(NULL, DIR "/cu", 0755))
+		return;
 	for (int i = 0; i < NFILES; i++) {
-		ksnprintf(name, sizeof(name), DIR "/file number %d.txt", i);
+		ksnprintf(name, sizeof(name), DIR "/cu/file number %d.txt", i);
 		if (vfs_open(NULL, name, O_CREAT | O_EXCL | O_WRONLY, 0644, &f))
 			return;
 		file_put(f);
 	}
 	for (int i = 0; i < NFILES; i++) {
-		ksnprintf(name, sizeof(name), DIR "/file number %d.txt", i);
+		ksnprintf(name, sizeof(name), DIR "/cu/file number %d.txt", i);
 		if (vfs_unlink(NULL, name))
 			return;
 	}
+	if (vfs_rmdir(NULL, DIR "/cu"))
+		return;
 	bench_metric("fat32_create_unlink_1000_ms", (ktime_ns() - t0) / 1000000, "ms");
 }
 
@@ -156,10 +165,25 @@ BENCH(fat32)
 	memset(buf, 0x5a, CHUNK);
 	wns = file_pass(buf, true);
 	create_unlink();
-	if (umount_bench() || (bcache_invalidate(bcache_default(), bench_dev), mount_bench()))
-		goto out;
-	rns = file_pass(buf, false);
-	raw = raw_reads(buf);
+	/* Cold reads (remounted, cache emptied) alternating with raw reads of
+	 * the same size, the best of READ_ROUNDS of each: a busy host adds
+	 * noise to single runs, never speed. */
+	rns = raw = UINT64_MAX;
+	for (int round = 0; round < READ_ROUNDS; round++) {
+		uint64_t r, d;
+
+		if (umount_bench() ||
+		    (bcache_invalidate(bcache_default(), bench_dev), mount_bench()))
+			goto out;
+		r = file_pass(buf, false);
+		d = raw_reads(buf);
+		if (!r || !d) {
+			rns = 0;
+			break;
+		}
+		rns = MIN(rns, r);
+		raw = MIN(raw, d);
+	}
 	if (wns && rns && raw) {
 		bench_metric("fat32_seq_write_64m", mib_per_s(SEQ_BYTES, wns), "MiB/s");
 		bench_metric("fat32_seq_read_64m", mib_per_s(SEQ_BYTES, rns), "MiB/s");
