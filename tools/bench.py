@@ -21,6 +21,8 @@ Linux boot; its lines are ubench_* and linux_ubench_*, and for each of
 getppid, fork_exit_wait, fork_execve_wait and execve a line
 METRIC ubench_<name>_ratio_vs_linux X x gives Corvid's time / Linux's
 (below 1, Corvid is faster; issue 16's targets are 0.7, 0.5 and 0.5).
+The same binary also runs natively on the host (host_ubench_*: the
+machine itself, not emulated, for reference only).
 Nothing here passes or fails: it measures.
 """
 import argparse
@@ -110,6 +112,18 @@ def user_metrics(elf, logdir, ubench):
         return [line for line in out.splitlines() if line.startswith("METRIC ")]
     finally:
         vm.kill()
+
+
+def host_metrics(program):
+    """The same static binary run directly on the host's Linux (natively,
+    not emulated: for reference only, never a ratio)."""
+    try:
+        out = subprocess.run([os.path.abspath(program)], capture_output=True, text=True,
+                             timeout=300, cwd=tempfile.gettempdir()).stdout
+    except (OSError, subprocess.TimeoutExpired) as e:
+        print(f"bench: {program} on the host: {e}", file=sys.stderr)
+        return []
+    return [line for line in out.splitlines() if line.startswith("METRIC ")]
 
 
 UBENCH_RATIOS = ("getppid", "fork_exit_wait", "fork_execve_wait", "execve")
@@ -234,6 +248,8 @@ def main():
             print(line.replace("METRIC ", "METRIC linux_", 1), flush=True)
         for line in ubench_ratios(parse(ucorvid), parse(ulinux)):
             print(line, flush=True)
+        for line in host_metrics(args.ubench):
+            print(line.replace("METRIC ", "METRIC host_", 1), flush=True)
     if args.names and not any(n.startswith("fs") for n in names):
         return 0
     linux = linux_metrics(args.linux_kernel, args.fsbench, logdir)
