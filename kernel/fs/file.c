@@ -95,6 +95,24 @@ ssize_t vfs_pread(struct file *f, void *buf, size_t n, int64_t off)
 	return r;
 }
 
+int vfs_get_page(struct file *f, uint64_t pgoff, uint64_t *pa)
+{
+	struct inode *inode = f->inode;
+	int r;
+
+	if (!inode->fops->get_page || inode->fops->stream)
+		return -ENXIO;
+	if (pgoff > (uint64_t)INT64_MAX / 4096)
+		return -ENXIO;
+	r = (int)file_io_check(f, false, (int64_t)(pgoff * 4096));
+	if (r)
+		return r;
+	mutex_lock(&inode->lock);
+	r = inode->fops->get_page(f, pgoff, pa);
+	mutex_unlock(&inode->lock);
+	return r;
+}
+
 /* Write at @off (at the end for O_APPEND when @append); *@end gets the
  * offset after the last byte written. */
 static ssize_t file_write_at(struct file *f, const void *buf, size_t n, int64_t off, bool append,

@@ -247,6 +247,10 @@ int mm_populate(struct mm *mm, uintptr_t va, unsigned int prot, paddr_t *pa)
 		/* A page two segments share: give it both protections. */
 		unsigned int want = mm_map_flags(prot);
 
+		if (pmm_page_refs(*pa) != 1) { /* a file's frame: never written */
+			mm_unlock(mm, flags);
+			return -EBUSY;
+		}
 		if (old & ARCH_MAP_NONE)
 			old = want;
 		else if (want & ARCH_MAP_NONE)
@@ -356,50 +360,105 @@ static enum mm_fault_result map_fresh_locked(struct mm *mm, const struct vma *v,
 	return MM_FAULT_OK;
 }
 
-/* The missing page of file region @v: drop the lock, read, relock and
- * check nothing changed. Called and returns with mm->lock held. */
-static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, unsigned long *flags,
-					      bool can_sleep, paddr_t *fresh) REQUIRES(&mm->lock)
+/* Map the file's own frame @frame (a reference the caller took, consumed)
+ * read-only at @va if the page is still missing: a write copies it (the
+ * copy-on-write of cow_locked, since the file holds a reference too). */
+static enum mm_fault_result map_file_frame_locked(struct mm *mm, const struct vma *v, uintptr_t va,
+						  paddr_t frame) REQUIRES(&mm->lock)
+{
+	if (arch_as_translate(mm->root, va, NULL, NULL)) {
+		pmm_page_put(frame); /* another CPU mapped it meanwhile */
+		return MM_FAULT_OK;
+	}
+	if (arch_as_map(mm->root, va, frame, mm_map_flags(v->prot) & ~ARCH_MAP_WRITE)) {
+		pmm_page_put(frame);
+		return MM_FAULT_NOMEM;
+	}
+	mm->pages++;
+	return MM_FAULT_OK;
+}
+
+/*
+ * The missing page of file region @v: drop the lock, take the file's own
+ * frame (a read or exec fault, or any fault of a MAP_SHARED region, on a
+ * page the filesystem can share: vfs_get_page) or else read a copy into
+ * @fresh, relock and check nothing changed. Called and returns with
+ * mm->lock held.
+ */
+static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, bool write,
+					      unsigned long *flags, bool can_sleep, paddr_t *fresh)
+	REQUIRES(&mm->lock)
 {
 	struct vma *v = mm_find_vma_locked(mm, va);
 	struct file *f = v->file;
 	int64_t off = v->off + (int64_t)(va - v->start);
-	enum mm_fault_result r;
+	bool share = !write || v->shared;
+	enum mm_fault_result r = MM_FAULT_OK;
+	uint64_t frame = 0;
 
-	if (!*fresh)
-		return MM_FAULT_NOMEM;
 	if (!can_sleep)
 		return MM_FAULT_SEGV; /* interrupts were off: see mm.h */
 	file_get(f);
 	mm_unlock(mm, *flags);
-	r = read_file_page(f, off, *fresh);
+	if (!share || vfs_get_page(f, (uint64_t)off >> PAGE_SHIFT, &frame)) {
+		frame = 0;
+		if (!*fresh)
+			*fresh = pmm_alloc_zeroed_page();
+		r = *fresh ? read_file_page(f, off, *fresh) : MM_FAULT_NOMEM;
+	}
 	file_put(f);
 	*flags = mm_lock(mm);
 	if (r != MM_FAULT_OK)
 		return r;
 	v = mm_find_vma_locked(mm, va);
-	if (!v || v->file != f || v->off + (int64_t)(va - v->start) != off)
+	if (!v || v->file != f || v->off + (int64_t)(va - v->start) != off) {
+		if (frame)
+			pmm_page_put(frame);
 		return MM_FAULT_OK; /* unmapped or replaced: retry and see */
+	}
+	if (frame)
+		return map_file_frame_locked(mm, v, va, frame);
 	return map_fresh_locked(mm, v, va, fresh);
+}
+
+/* Does a fault on @va of @v need a spare zeroed frame under the lock? A
+ * missing file page does not: file_fault_locked drops the lock anyway
+ * and often maps the file's own frame. */
+static bool needs_fresh_locked(struct mm *mm, const struct vma *v, uintptr_t va, bool write)
+	REQUIRES(&mm->lock)
+{
+	if (arch_as_translate(mm->root, va, NULL, NULL))
+		return write;
+	return !v->file;
 }
 
 enum mm_fault_result mm_handle_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
 {
 	uintptr_t va = addr & ~(PAGE_SIZE - 1);
-	/* The frame a fault usually needs, taken before the lock so that
-	 * the lock is held briefly (zeroing it is most of a fault's cost). */
-	paddr_t fresh = pmm_alloc_zeroed_page();
-	bool can_sleep = arch_irqs_enabled();
-	unsigned long flags = mm_lock(mm);
-	struct vma *v = mm_find_vma_locked(mm, addr);
+	bool can_sleep = arch_irqs_enabled(), tried = false;
+	paddr_t fresh = 0;
+	unsigned long flags;
 	enum mm_fault_result r;
+	struct vma *v;
 
+	for (;;) {
+		flags = mm_lock(mm);
+		v = mm_find_vma_locked(mm, addr);
+		if (!v || !is_allowed(v, write, exec) || tried ||
+		    !needs_fresh_locked(mm, v, va, write))
+			break;
+		/* The frame is zeroed outside the lock, which is then held
+		 * briefly (zeroing is most of a fault's cost); look again. */
+		mm_unlock(mm, flags);
+		fresh = pmm_alloc_zeroed_page();
+		tried = true;
+	}
 	if (!v || !is_allowed(v, write, exec))
 		r = MM_FAULT_SEGV;
 	else if (arch_as_translate(mm->root, va, NULL, NULL))
 		r = present_locked(mm, v, va, write, exec, &fresh);
 	else if (v->file)
-		r = file_fault_locked(mm, va, &flags, can_sleep, &fresh);
+		r = file_fault_locked(mm, va, write, &flags, can_sleep, &fresh);
 	else
 		r = map_fresh_locked(mm, v, va, &fresh);
 	mm_unlock(mm, flags);
