@@ -1,7 +1,8 @@
 /*
  * Process address spaces (proc/mm.h), part one: creating, copying (fork,
  * copy-on-write) and destroying them, the ELF loader's populate, and page
- * faults (demand zero, file pages, copy-on-write). The region list and
+ * faults (demand zero, file pages - the file's own frame mapped read-only
+ * when vfs_get_page has one, else a copy - and copy-on-write). The region list and
  * the mapping calls are in proc/vma.c.
  * Frames are shared between address spaces after fork and counted by
  * pmm's per-frame references (mm/pmm.h); a frame is freed when its last
