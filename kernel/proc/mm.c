@@ -397,6 +397,7 @@ static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, bool 
 	enum mm_fault_result r = MM_FAULT_OK;
 	uint64_t frame = 0;
 
+	mm->file_faults = true;
 	if (!can_sleep)
 		return MM_FAULT_SEGV; /* interrupts were off: see mm.h */
 	file_get(f);
@@ -436,8 +437,12 @@ static bool needs_fresh_locked(struct mm *mm, const struct vma *v, uintptr_t va,
 enum mm_fault_result mm_handle_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
 {
 	uintptr_t va = addr & ~(PAGE_SIZE - 1);
-	bool can_sleep = arch_irqs_enabled(), tried = false;
-	paddr_t fresh = 0;
+	bool can_sleep = arch_irqs_enabled(), tried = !READ_ONCE(mm->file_faults);
+	/* The frame is zeroed before the lock is taken, which is then held
+	 * briefly (zeroing is most of a fault's cost), unless this fault is
+	 * likely to be a missing file page again (they come in runs: a new
+	 * program's text), which needs none. */
+	paddr_t fresh = tried ? pmm_alloc_zeroed_page() : 0;
 	unsigned long flags;
 	enum mm_fault_result r;
 	struct vma *v;
@@ -448,12 +453,12 @@ enum mm_fault_result mm_handle_fault(struct mm *mm, uintptr_t addr, bool write, 
 		if (!v || !is_allowed(v, write, exec) || tried ||
 		    !needs_fresh_locked(mm, v, va, write))
 			break;
-		/* The frame is zeroed outside the lock, which is then held
-		 * briefly (zeroing is most of a fault's cost); look again. */
+		/* The guess was wrong: zero one outside the lock, look again. */
 		mm_unlock(mm, flags);
 		fresh = pmm_alloc_zeroed_page();
 		tried = true;
 	}
+	mm->file_faults = false;
 	if (!v || !is_allowed(v, write, exec))
 		r = MM_FAULT_SEGV;
 	else if (arch_as_translate(mm->root, va, NULL, NULL))

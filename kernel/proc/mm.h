@@ -85,6 +85,9 @@ struct mm {
 	struct list_head vmas;
 	uintptr_t brk_start, brk; /* the heap is [brk_start, page_up(brk)) */
 	size_t pages;		  /* frames mapped */
+	/* Was the last fault a missing file page? A hint read without the
+	 * lock: such faults need no zeroed frame up front (mm_handle_fault). */
+	bool file_faults;
 };
 
 /* A new, empty address space, or NULL when memory runs out. May sleep. */
