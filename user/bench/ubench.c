@@ -11,6 +11,8 @@
  *   ubench_execve              the difference of the two: one execve
  *   ubench_mmap_touch_munmap_64m  map 64 MiB, write each page, unmap
  *   ubench_page_fault          one first-touch fault on an anonymous page
+ *   ubench_file_page_fault     one first-touch read fault on a MAP_PRIVATE
+ *                              mapping of a file in memory (/tmp or /)
  * Each figure is the median of 5 runs. As PID 1 (Linux's /init in QEMU)
  * it powers the machine off at the end. Usage: ubench [SCALE] (a
  * percentage of the default iteration counts, default 100).
@@ -168,6 +170,50 @@ static double fault_loop(long n)
 	return ns;
 }
 
+static int mapfd = -1;
+
+/* An @n-page file to map (in /tmp, else /: tmpfs on both systems), or -1. */
+static int make_map_file(long n)
+{
+	static char page[PAGE];
+	const char *paths[] = { "/tmp/ubench.map", "/ubench.map" };
+
+	memset(page, 'u', sizeof(page));
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		int fd = open(paths[i], O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0)
+			continue;
+		unlink(paths[i]); /* the descriptor keeps it */
+		for (long p = 0; p < n; p++)
+			if (write(fd, page, sizeof(page)) != (ssize_t)sizeof(page)) {
+				close(fd);
+				return -1;
+			}
+		return fd;
+	}
+	return -1;
+}
+
+/* Only the first reads of the pages of an n-page file mapping are timed. */
+static double file_fault_loop(long n)
+{
+	size_t len = (size_t)n * PAGE;
+	volatile char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, mapfd, 0);
+	uint64_t t0;
+	double ns;
+	char sum = 0;
+
+	if (p == MAP_FAILED)
+		return -1;
+	t0 = now_ns();
+	for (size_t off = 0; off < len; off += PAGE)
+		sum += p[off];
+	ns = (double)(now_ns() - t0) / n;
+	munmap((void *)p, len);
+	return sum == (char)('u' * n) ? ns : -1;
+}
+
 int main(int argc, char **argv)
 {
 	double fork_ns, exec_ns;
@@ -189,6 +235,11 @@ int main(int argc, char **argv)
 		metric("ubench_execve", exec_ns - fork_ns, "us");
 	metric("ubench_mmap_touch_munmap_64m", median(mmap_loop, count(3)), "ms");
 	metric("ubench_page_fault", median(fault_loop, count(4096)), "ns");
+	mapfd = make_map_file(count(1024));
+	if (mapfd >= 0) {
+		metric("ubench_file_page_fault", median(file_fault_loop, count(1024)), "ns");
+		close(mapfd);
+	}
 	if (getpid() == 1) {
 		sync();
 		reboot(RB_POWER_OFF);
