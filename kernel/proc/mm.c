@@ -379,12 +379,69 @@ static enum mm_fault_result map_file_frame_locked(struct mm *mm, const struct vm
 	return MM_FAULT_OK;
 }
 
+/* A read fault on a file page maps its neighbours too when the file can
+ * share them, as Linux's fault-around (fault_around_bytes, 64 KiB): the
+ * pages of the aligned window of this many pages, inside the region. */
+#define MM_FAULT_AROUND 16
+
+struct file_window {
+	uintptr_t lo;	 /* first page */
+	unsigned int n;	 /* pages, at most MM_FAULT_AROUND */
+	unsigned int at; /* index of the faulting page */
+	uint32_t want;	 /* pages missing when the lock was dropped */
+	uint64_t frames[MM_FAULT_AROUND];
+};
+
+/* The window around @va in @v, and which of its pages are missing. */
+static void window_locked(struct mm *mm, const struct vma *v, uintptr_t va, struct file_window *w)
+	REQUIRES(&mm->lock)
+{
+	uintptr_t base = ALIGN_DOWN(va, MM_FAULT_AROUND * PAGE_SIZE);
+	uintptr_t hi = MIN(v->end, base + MM_FAULT_AROUND * PAGE_SIZE);
+
+	w->lo = MAX(v->start, base);
+	w->n = (unsigned int)((hi - w->lo) >> PAGE_SHIFT);
+	w->at = (unsigned int)((va - w->lo) >> PAGE_SHIFT);
+	w->want = 1u << w->at;
+	for (unsigned int i = 0; i < w->n; i++)
+		if (i != w->at && !arch_as_translate(mm->root, w->lo + i * PAGE_SIZE, NULL, NULL))
+			w->want |= 1u << i;
+}
+
+/* Drop the frames of @w not yet consumed. */
+static void window_put(struct file_window *w)
+{
+	for (unsigned int i = 0; i < w->n; i++)
+		if (w->frames[i])
+			pmm_page_put(w->frames[i]);
+}
+
+/* Map the frames of @w into @v (which still covers it); the faulting
+ * page's result. */
+static enum mm_fault_result window_map_locked(struct mm *mm, const struct vma *v,
+					      struct file_window *w) REQUIRES(&mm->lock)
+{
+	enum mm_fault_result r = MM_FAULT_OK;
+
+	for (unsigned int i = 0; i < w->n; i++) {
+		enum mm_fault_result ri;
+
+		if (!w->frames[i])
+			continue;
+		ri = map_file_frame_locked(mm, v, w->lo + i * PAGE_SIZE, w->frames[i]);
+		w->frames[i] = 0;
+		if (i == w->at)
+			r = ri;
+	}
+	return r;
+}
+
 /*
  * The missing page of file region @v: drop the lock, take the file's own
- * frame (a read or exec fault, or any fault of a MAP_SHARED region, on a
- * page the filesystem can share: vfs_get_page) or else read a copy into
- * @fresh, relock and check nothing changed. Called and returns with
- * mm->lock held.
+ * frames (a read or exec fault, or any fault of a MAP_SHARED region, on a
+ * page the filesystem can share: vfs_get_pages, for the fault-around
+ * window) or else read a copy into @fresh, relock and check nothing
+ * changed. Called and returns with mm->lock held.
  */
 static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, bool write,
 					      unsigned long *flags, bool can_sleep, paddr_t *fresh)
@@ -392,18 +449,22 @@ static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, bool 
 {
 	struct vma *v = mm_find_vma_locked(mm, va);
 	struct file *f = v->file;
-	int64_t off = v->off + (int64_t)(va - v->start);
+	int64_t off = v->off + (int64_t)(va - v->start), lo_off;
 	bool share = !write || v->shared;
 	enum mm_fault_result r = MM_FAULT_OK;
-	uint64_t frame = 0;
+	struct file_window w = { 0 };
 
 	mm->file_faults = true;
 	if (!can_sleep)
 		return MM_FAULT_SEGV; /* interrupts were off: see mm.h */
+	window_locked(mm, v, va, &w);
+	lo_off = v->off + (int64_t)(w.lo - v->start);
 	file_get(f);
 	mm_unlock(mm, *flags);
-	if (!share || vfs_get_page(f, (uint64_t)off >> PAGE_SHIFT, &frame)) {
-		frame = 0;
+	if (!share || vfs_get_pages(f, (uint64_t)lo_off >> PAGE_SHIFT, w.n, w.want, w.frames) ||
+	    !w.frames[w.at]) {
+		window_put(&w); /* this page is copied: no window */
+		w.n = 0;
 		if (!*fresh)
 			*fresh = pmm_alloc_zeroed_page();
 		r = *fresh ? read_file_page(f, off, *fresh) : MM_FAULT_NOMEM;
@@ -413,13 +474,13 @@ static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, bool 
 	if (r != MM_FAULT_OK)
 		return r;
 	v = mm_find_vma_locked(mm, va);
-	if (!v || v->file != f || v->off + (int64_t)(va - v->start) != off) {
-		if (frame)
-			pmm_page_put(frame);
+	if (!v || v->file != f || v->off + (int64_t)(va - v->start) != off ||
+	    (w.n && (w.lo < v->start || w.lo + w.n * PAGE_SIZE > v->end))) {
+		window_put(&w);
 		return MM_FAULT_OK; /* unmapped or replaced: retry and see */
 	}
-	if (frame)
-		return map_file_frame_locked(mm, v, va, frame);
+	if (w.n)
+		return window_map_locked(mm, v, &w);
 	return map_fresh_locked(mm, v, va, fresh);
 }
 

@@ -429,6 +429,10 @@ KTEST(mm_file_page_is_one_frame_in_two_processes_until_a_write)
 	KASSERT_EQ(pmm_page_refs(pa), 3);
 	KASSERT(!(flags_at(a, BASE + PAGE_SIZE) & ARCH_MAP_WRITE));
 	KASSERT_EQ(byte_at(b, BASE + PAGE_SIZE + 7), 'b');
+	/* Fault-around: one fault mapped the neighbours too. */
+	KASSERT_EQ(a->pages, SHARED_PAGES);
+	KASSERT_EQ(frame_at(a, BASE), file_frame(f, 0));
+	KASSERT_EQ(frame_at(a, BASE + 2 * PAGE_SIZE), file_frame(f, 2));
 	/* Before a copy, a write to the file shows (as on Linux). */
 	KASSERT_EQ(vfs_pwrite(f, &z, 1, PAGE_SIZE + 7), 1);
 	KASSERT_EQ(byte_at(a, BASE + PAGE_SIZE + 7), 'z');
