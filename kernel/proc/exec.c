@@ -82,8 +82,11 @@ static int copy_segment(struct mm *mm, struct file *f, const struct elf_load *l,
  * Map one PT_LOAD at @bias as Linux's elf_map does: a private file
  * mapping from the page holding p_offset, whose pages are faulted in on
  * first touch (from tmpfs: the file's own frames, read-only until a write
- * copies them), except the page holding the end of the file bytes, copied
- * now with its tail zeroed, and the bss beyond it, anonymous zero pages.
+ * copies them), except the page where the bss starts, copied now with its
+ * tail zeroed, and the bss beyond it, anonymous zero pages. Without a bss
+ * the last page is the file's too, bytes past p_filesz included (as
+ * Linux: only the bss is zeroed); a page reaching the end of the file is
+ * a copy, zero past EOF.
  */
 static int load_segment(struct mm *mm, struct file *f, const struct elf_load *l, uint64_t bias)
 {
@@ -102,7 +105,7 @@ static int load_segment(struct mm *mm, struct file *f, const struct elf_load *l,
 	at = mm_map(mm, start, map_end - start, prot, MM_MAP_NOREPLACE, f, off);
 	if (at < 0)
 		return (int)at;
-	if (file_end > tail) { /* the last file page: copied, its tail zero */
+	if (file_end > tail && l->memsz > l->filesz) { /* the bss starts here: zero it */
 		err = mm_populate(mm, tail, prot, &pa);
 		if (err)
 			return err;
@@ -322,6 +325,7 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 	struct mm *old_mm = p->mm;
 	void *old_fpu = p->fpu;
 	unsigned long flags;
+	bool vforked;
 
 	fd_close_on_exec(p->fds);
 	reset_handlers(p);
@@ -329,10 +333,16 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 	flags = spin_lock_irqsave(&proc_lock);
 	strlcpy(p->name, base ? base + 1 : a->filename, sizeof(p->name));
 	p->did_exec = true;
-	p->vfork_done = true; /* a vfork parent runs again */
-	proc_changed_locked();
+	/* A vfork parent runs again. Nothing else waits for an exec: waking
+	 * every proc_child_wq sleeper (wait4 callers, the shell, the reaper)
+	 * for each one cost ~50 us under QEMU. */
+	vforked = !p->vfork_done;
+	p->vfork_done = true;
+	if (vforked)
+		proc_changed_locked();
 	spin_unlock_irqrestore(&proc_lock, flags);
-	proc_wake();
+	if (vforked)
+		proc_wake();
 	p->mm = img->mm;
 	p->fpu = img->fpu;
 	arch_context_set_user(&task_current()->ctx, img->mm->root, img->fpu);
