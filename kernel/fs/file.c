@@ -95,6 +95,35 @@ ssize_t vfs_pread(struct file *f, void *buf, size_t n, int64_t off)
 	return r;
 }
 
+int vfs_get_pages(struct file *f, uint64_t first, unsigned int n, uint32_t want, uint64_t *pa)
+{
+	struct inode *inode = f->inode;
+	int r;
+
+	for (unsigned int i = 0; i < n; i++)
+		pa[i] = 0;
+	if (!inode->fops->get_page || inode->fops->stream || n > 32)
+		return -ENXIO;
+	if (first > (uint64_t)INT64_MAX / 4096 - n)
+		return -ENXIO;
+	r = file_io_check(f, false, (int64_t)(first * 4096));
+	if (r)
+		return r;
+	mutex_lock(&inode->lock);
+	for (unsigned int i = 0; i < n; i++)
+		if ((want & (1u << i)) && inode->fops->get_page(f, first + i, &pa[i]))
+			pa[i] = 0;
+	mutex_unlock(&inode->lock);
+	return 0;
+}
+
+int vfs_get_page(struct file *f, uint64_t pgoff, uint64_t *pa)
+{
+	int r = vfs_get_pages(f, pgoff, 1, 1, pa);
+
+	return r ? r : *pa ? 0 : -ENXIO;
+}
+
 /* Write at @off (at the end for O_APPEND when @append); *@end gets the
  * offset after the last byte written. */
 static ssize_t file_write_at(struct file *f, const void *buf, size_t n, int64_t off, bool append,

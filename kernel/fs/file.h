@@ -61,6 +61,22 @@ ssize_t vfs_write(struct file *f, const void *buf, size_t n) __must_check;
 ssize_t vfs_pread(struct file *f, void *buf, size_t n, int64_t off) __must_check;
 ssize_t vfs_pwrite(struct file *f, const void *buf, size_t n, int64_t off) __must_check;
 
+/*
+ * The frame holding page @pgoff of @f for a file mapping, referenced for
+ * the caller (pmm_page_put drops it): 0, or -ENXIO when the filesystem has
+ * no such page to share (a hole, the page holding EOF or past it, or no
+ * page store: ext2, FAT), -EBADF when @f is not open for reading. The
+ * caller then copies the bytes with vfs_pread. May sleep.
+ */
+int vfs_get_page(struct file *f, uint64_t pgoff, uint64_t *pa) __must_check;
+
+/* The same for pages [@first, @first + @n) (@n <= 32) whose bit is set in
+ * @want, under one inode lock: @pa[i] gets the frame of page first + i, or
+ * 0 (not wanted, or none to share). Returns 0 or vfs_get_page's errors
+ * that concern the whole file (-ENXIO: no page store, -EBADF). */
+int vfs_get_pages(struct file *f, uint64_t first, unsigned int n, uint32_t want, uint64_t *pa)
+	__must_check;
+
 /* Move the offset: SEEK_SET/CUR/END, or SEEK_DATA/SEEK_HOLE (the next
  * data or hole at or after @off; -ENXIO at or past the end). Returns the
  * new offset or -EINVAL. May sleep. */

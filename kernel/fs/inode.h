@@ -96,6 +96,13 @@ struct file_ops {
 	/* SEEK_DATA/SEEK_HOLE from @off (< size): the answer or -ENXIO.
 	 * Optional: without it the whole file is data. */
 	int64_t (*seek_hole)(struct file *f, int64_t off, int whence);
+	/* Optional: the physical frame holding page @pgoff of the file, with
+	 * a pmm reference taken for the caller (who drops it with
+	 * pmm_page_put), for file mappings to map instead of copying. Only a
+	 * page wholly inside the file; -ENXIO for a hole, a page reaching
+	 * EOF, or none kept (the caller copies with read then). Called
+	 * under the inode lock (vfs_get_page). */
+	int (*get_page)(struct file *f, uint64_t pgoff, uint64_t *pa); // *pa: a paddr_t
 	/* A stream (a terminal, later a pipe): read and write may wait for
 	 * as long as it takes and the file guards itself, so the VFS calls
 	 * them without the inode lock and keeps no size or mtime for it. */

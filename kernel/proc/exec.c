@@ -3,9 +3,10 @@
  * the process's cwd (a regular file with an execute bit, else -EACCES),
  * follow `#!` lines to their interpreter (at most 5 rewrites, then
  * -ELOOP, as Linux's exec_binprm), and load a static ELF into a NEW
- * address space: lib/elf.c checks the file, each PT_LOAD is read into
- * freshly zeroed frames with exactly its permissions (the bss is the zero
- * rest), the heap starts after the highest segment, and the stack region
+ * address space: lib/elf.c checks the file, each PT_LOAD becomes a private
+ * file mapping with exactly its permissions, faulted in lazily (tmpfs
+ * files: their own frames, shared and copy-on-write; see load_segment),
+ * the bss anonymous zero memory, the heap starts after the highest segment, and the stack region
  * gets the initial stack lib/ustack.c lays out. Only when all of that
  * worked does the process change: close-on-exec descriptors closed,
  * handlers reset, name set, the new mm and FPU state swapped in and the
@@ -45,8 +46,10 @@ static unsigned int prot_of(unsigned int pf)
 	       ((pf & ELF_PF_X) ? VMA_EXEC : 0);
 }
 
-/* Map one PT_LOAD at @bias and read its file bytes. */
-static int load_segment(struct mm *mm, struct file *f, const struct elf_load *l, uint64_t bias)
+/* Copy one PT_LOAD at @bias into freshly zeroed frames: for segments that
+ * share a page with another, or whose file offset and address disagree
+ * modulo the page size (no file mapping can show those). */
+static int copy_segment(struct mm *mm, struct file *f, const struct elf_load *l, uint64_t bias)
 {
 	uint64_t va = l->vaddr + bias, start = ALIGN_DOWN(va, PAGE_SIZE);
 	uint64_t end = ALIGN_UP(va + l->memsz, PAGE_SIZE), file_end = va + l->filesz;
@@ -73,6 +76,64 @@ static int load_segment(struct mm *mm, struct file *f, const struct elf_load *l,
 			return n < 0 ? (int)n : -ENOEXEC;
 	}
 	return 0;
+}
+
+/*
+ * Map one PT_LOAD at @bias as Linux's elf_map does: a private file
+ * mapping from the page holding p_offset, whose pages are faulted in on
+ * first touch (from tmpfs: the file's own frames, read-only until a write
+ * copies them), except the page where the bss starts, copied now with its
+ * tail zeroed, and the bss beyond it, anonymous zero pages. Without a bss
+ * the last page is the file's too, bytes past p_filesz included (as
+ * Linux: only the bss is zeroed); a page reaching the end of the file is
+ * a copy, zero past EOF.
+ */
+static int load_segment(struct mm *mm, struct file *f, const struct elf_load *l, uint64_t bias)
+{
+	uint64_t va = l->vaddr + bias, start = ALIGN_DOWN(va, PAGE_SIZE);
+	uint64_t end = ALIGN_UP(va + l->memsz, PAGE_SIZE), file_end = va + l->filesz;
+	uint64_t map_end = ALIGN_UP(file_end, PAGE_SIZE), tail = ALIGN_DOWN(file_end, PAGE_SIZE);
+	int64_t off = (int64_t)ALIGN_DOWN(l->offset, PAGE_SIZE);
+	unsigned int prot = prot_of(l->flags);
+	paddr_t pa;
+	ssize_t n;
+	long at;
+	int err;
+
+	if (!l->filesz)
+		return mm_add_vma(mm, start, end, prot);
+	at = mm_map(mm, start, map_end - start, prot, MM_MAP_NOREPLACE, f, off);
+	if (at < 0)
+		return (int)at;
+	if (file_end > tail && l->memsz > l->filesz) { /* the bss starts here: zero it */
+		err = mm_populate(mm, tail, prot, &pa);
+		if (err)
+			return err;
+		n = vfs_pread(f, phys_to_virt(pa), file_end - tail, off + (int64_t)(tail - start));
+		if (n != (ssize_t)(file_end - tail))
+			return n < 0 ? (int)n : -ENOEXEC;
+	}
+	return end > map_end ? mm_add_vma(mm, map_end, end, prot) : 0;
+}
+
+/* Can PT_LOAD @i be a file mapping? Not if its pages overlap another's
+ * (the page holding both must be one private copy), or if its offset and
+ * address are not congruent modulo the page size. */
+static bool can_map_segment(const struct elf_info *in, size_t i)
+{
+	const struct elf_load *l = &in->loads[i];
+
+	if ((l->vaddr - l->offset) % PAGE_SIZE)
+		return false;
+	for (size_t j = 0; j < in->nloads; j++) {
+		const struct elf_load *o = &in->loads[j];
+
+		if (j != i &&
+		    ALIGN_DOWN(l->vaddr, PAGE_SIZE) < ALIGN_UP(o->vaddr + o->memsz, PAGE_SIZE) &&
+		    ALIGN_DOWN(o->vaddr, PAGE_SIZE) < ALIGN_UP(l->vaddr + l->memsz, PAGE_SIZE))
+			return false;
+	}
+	return true;
 }
 
 /* The auxiliary vector (Linux's order, fs/binfmt_elf.c). */
@@ -195,7 +256,8 @@ static int load_elf(const struct exec_args *a, struct file *f, const struct elf_
 	int err = mm ? 0 : -ENOMEM;
 
 	for (size_t i = 0; !err && i < in->nloads; i++)
-		err = load_segment(mm, f, &in->loads[i], bias);
+		err = can_map_segment(in, i) ? load_segment(mm, f, &in->loads[i], bias)
+					     : copy_segment(mm, f, &in->loads[i], bias);
 	if (!err)
 		err = setup_stack(a, mm, in, bias, &img->sp);
 	if (!err && !(img->fpu = arch_fpu_alloc()))
@@ -263,6 +325,7 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 	struct mm *old_mm = p->mm;
 	void *old_fpu = p->fpu;
 	unsigned long flags;
+	bool vforked;
 
 	fd_close_on_exec(p->fds);
 	reset_handlers(p);
@@ -270,10 +333,16 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 	flags = spin_lock_irqsave(&proc_lock);
 	strlcpy(p->name, base ? base + 1 : a->filename, sizeof(p->name));
 	p->did_exec = true;
-	p->vfork_done = true; /* a vfork parent runs again */
-	proc_changed_locked();
+	/* A vfork parent runs again. Nothing else waits for an exec: waking
+	 * every proc_child_wq sleeper (wait4 callers, the shell, the reaper)
+	 * for each one cost ~50 us under QEMU. */
+	vforked = !p->vfork_done;
+	p->vfork_done = true;
+	if (vforked)
+		proc_changed_locked();
 	spin_unlock_irqrestore(&proc_lock, flags);
-	proc_wake();
+	if (vforked)
+		proc_wake();
 	p->mm = img->mm;
 	p->fpu = img->fpu;
 	arch_context_set_user(&task_current()->ctx, img->mm->root, img->fpu);

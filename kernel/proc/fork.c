@@ -156,6 +156,7 @@ long proc_clone(unsigned long flags, uintptr_t newsp, uptr_t ptid, uptr_t ctid, 
 	if (err)
 		goto err_free;
 	c->exit_signal = (int)(flags & CSIGNAL);
+	c->vfork_done = !(flags & CLONE_VFORK); /* nobody waits for the others' exec */
 	if (flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = ctid;
 	if (flags & CLONE_CHILD_SETTID)

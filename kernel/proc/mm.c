@@ -1,7 +1,8 @@
 /*
  * Process address spaces (proc/mm.h), part one: creating, copying (fork,
  * copy-on-write) and destroying them, the ELF loader's populate, and page
- * faults (demand zero, file pages, copy-on-write). The region list and
+ * faults (demand zero, file pages - the file's own frame mapped read-only
+ * when vfs_get_page has one, else a copy - and copy-on-write). The region list and
  * the mapping calls are in proc/vma.c.
  * Frames are shared between address spaces after fork and counted by
  * pmm's per-frame references (mm/pmm.h); a frame is freed when its last
@@ -247,6 +248,10 @@ int mm_populate(struct mm *mm, uintptr_t va, unsigned int prot, paddr_t *pa)
 		/* A page two segments share: give it both protections. */
 		unsigned int want = mm_map_flags(prot);
 
+		if (pmm_page_refs(*pa) != 1) { /* a file's frame: never written */
+			mm_unlock(mm, flags);
+			return -EBUSY;
+		}
 		if (old & ARCH_MAP_NONE)
 			old = want;
 		else if (want & ARCH_MAP_NONE)
@@ -356,50 +361,171 @@ static enum mm_fault_result map_fresh_locked(struct mm *mm, const struct vma *v,
 	return MM_FAULT_OK;
 }
 
-/* The missing page of file region @v: drop the lock, read, relock and
- * check nothing changed. Called and returns with mm->lock held. */
-static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, unsigned long *flags,
-					      bool can_sleep, paddr_t *fresh) REQUIRES(&mm->lock)
+/* Map the file's own frame @frame (a reference the caller took, consumed)
+ * read-only at @va if the page is still missing: a write copies it (the
+ * copy-on-write of cow_locked, since the file holds a reference too). */
+static enum mm_fault_result map_file_frame_locked(struct mm *mm, const struct vma *v, uintptr_t va,
+						  paddr_t frame) REQUIRES(&mm->lock)
+{
+	if (arch_as_translate(mm->root, va, NULL, NULL)) {
+		pmm_page_put(frame); /* another CPU mapped it meanwhile */
+		return MM_FAULT_OK;
+	}
+	if (arch_as_map(mm->root, va, frame, mm_map_flags(v->prot) & ~ARCH_MAP_WRITE)) {
+		pmm_page_put(frame);
+		return MM_FAULT_NOMEM;
+	}
+	mm->pages++;
+	return MM_FAULT_OK;
+}
+
+/* A read fault on a file page maps its neighbours too when the file can
+ * share them, as Linux's fault-around (fault_around_bytes, 64 KiB): the
+ * pages of the aligned window of this many pages, inside the region. */
+#define MM_FAULT_AROUND 16
+
+struct file_window {
+	uintptr_t lo;	 /* first page */
+	unsigned int n;	 /* pages, at most MM_FAULT_AROUND */
+	unsigned int at; /* index of the faulting page */
+	uint32_t want;	 /* pages missing when the lock was dropped */
+	uint64_t frames[MM_FAULT_AROUND];
+};
+
+/* The window around @va in @v, and which of its pages are missing. */
+static void window_locked(struct mm *mm, const struct vma *v, uintptr_t va, struct file_window *w)
+	REQUIRES(&mm->lock)
+{
+	uintptr_t base = ALIGN_DOWN(va, MM_FAULT_AROUND * PAGE_SIZE);
+	uintptr_t hi = MIN(v->end, base + MM_FAULT_AROUND * PAGE_SIZE);
+
+	w->lo = MAX(v->start, base);
+	w->n = (unsigned int)((hi - w->lo) >> PAGE_SHIFT);
+	w->at = (unsigned int)((va - w->lo) >> PAGE_SHIFT);
+	w->want = 1u << w->at;
+	for (unsigned int i = 0; i < w->n; i++)
+		if (i != w->at && !arch_as_translate(mm->root, w->lo + i * PAGE_SIZE, NULL, NULL))
+			w->want |= 1u << i;
+}
+
+/* Drop the frames of @w not yet consumed. */
+static void window_put(struct file_window *w)
+{
+	for (unsigned int i = 0; i < w->n; i++)
+		if (w->frames[i])
+			pmm_page_put(w->frames[i]);
+}
+
+/* Map the frames of @w into @v (which still covers it); the faulting
+ * page's result. */
+static enum mm_fault_result window_map_locked(struct mm *mm, const struct vma *v,
+					      struct file_window *w) REQUIRES(&mm->lock)
+{
+	enum mm_fault_result r = MM_FAULT_OK;
+
+	for (unsigned int i = 0; i < w->n; i++) {
+		enum mm_fault_result ri;
+
+		if (!w->frames[i])
+			continue;
+		ri = map_file_frame_locked(mm, v, w->lo + i * PAGE_SIZE, w->frames[i]);
+		w->frames[i] = 0;
+		if (i == w->at)
+			r = ri;
+	}
+	return r;
+}
+
+/*
+ * The missing page of file region @v: drop the lock, take the file's own
+ * frames (a read or exec fault, or any fault of a MAP_SHARED region, on a
+ * page the filesystem can share: vfs_get_pages, for the fault-around
+ * window) or else read a copy into @fresh, relock and check nothing
+ * changed. Called and returns with mm->lock held.
+ */
+static enum mm_fault_result file_fault_locked(struct mm *mm, uintptr_t va, bool write,
+					      unsigned long *flags, bool can_sleep, paddr_t *fresh)
+	REQUIRES(&mm->lock)
 {
 	struct vma *v = mm_find_vma_locked(mm, va);
 	struct file *f = v->file;
-	int64_t off = v->off + (int64_t)(va - v->start);
-	enum mm_fault_result r;
+	int64_t off = v->off + (int64_t)(va - v->start), lo_off;
+	bool share = !write || v->shared;
+	enum mm_fault_result r = MM_FAULT_OK;
+	struct file_window w = { 0 };
 
-	if (!*fresh)
-		return MM_FAULT_NOMEM;
+	mm->file_faults = true;
 	if (!can_sleep)
 		return MM_FAULT_SEGV; /* interrupts were off: see mm.h */
+	window_locked(mm, v, va, &w);
+	lo_off = v->off + (int64_t)(w.lo - v->start);
 	file_get(f);
 	mm_unlock(mm, *flags);
-	r = read_file_page(f, off, *fresh);
+	if (!share || vfs_get_pages(f, (uint64_t)lo_off >> PAGE_SHIFT, w.n, w.want, w.frames) ||
+	    !w.frames[w.at]) {
+		window_put(&w); /* this page is copied: no window */
+		w.n = 0;
+		if (!*fresh)
+			*fresh = pmm_alloc_zeroed_page();
+		r = *fresh ? read_file_page(f, off, *fresh) : MM_FAULT_NOMEM;
+	}
 	file_put(f);
 	*flags = mm_lock(mm);
 	if (r != MM_FAULT_OK)
 		return r;
 	v = mm_find_vma_locked(mm, va);
-	if (!v || v->file != f || v->off + (int64_t)(va - v->start) != off)
+	if (!v || v->file != f || v->off + (int64_t)(va - v->start) != off ||
+	    (w.n && (w.lo < v->start || w.lo + w.n * PAGE_SIZE > v->end))) {
+		window_put(&w);
 		return MM_FAULT_OK; /* unmapped or replaced: retry and see */
+	}
+	if (w.n)
+		return window_map_locked(mm, v, &w);
 	return map_fresh_locked(mm, v, va, fresh);
+}
+
+/* Does a fault on @va of @v need a spare zeroed frame under the lock? A
+ * missing file page does not: file_fault_locked drops the lock anyway
+ * and often maps the file's own frame. */
+static bool needs_fresh_locked(struct mm *mm, const struct vma *v, uintptr_t va, bool write)
+	REQUIRES(&mm->lock)
+{
+	if (arch_as_translate(mm->root, va, NULL, NULL))
+		return write;
+	return !v->file;
 }
 
 enum mm_fault_result mm_handle_fault(struct mm *mm, uintptr_t addr, bool write, bool exec)
 {
 	uintptr_t va = addr & ~(PAGE_SIZE - 1);
-	/* The frame a fault usually needs, taken before the lock so that
-	 * the lock is held briefly (zeroing it is most of a fault's cost). */
-	paddr_t fresh = pmm_alloc_zeroed_page();
-	bool can_sleep = arch_irqs_enabled();
-	unsigned long flags = mm_lock(mm);
-	struct vma *v = mm_find_vma_locked(mm, addr);
+	bool can_sleep = arch_irqs_enabled(), tried = !READ_ONCE(mm->file_faults);
+	/* The frame is zeroed before the lock is taken, which is then held
+	 * briefly (zeroing is most of a fault's cost), unless this fault is
+	 * likely to be a missing file page again (they come in runs: a new
+	 * program's text), which needs none. */
+	paddr_t fresh = tried ? pmm_alloc_zeroed_page() : 0;
+	unsigned long flags;
 	enum mm_fault_result r;
+	struct vma *v;
 
+	for (;;) {
+		flags = mm_lock(mm);
+		v = mm_find_vma_locked(mm, addr);
+		if (!v || !is_allowed(v, write, exec) || tried ||
+		    !needs_fresh_locked(mm, v, va, write))
+			break;
+		/* The guess was wrong: zero one outside the lock, look again. */
+		mm_unlock(mm, flags);
+		fresh = pmm_alloc_zeroed_page();
+		tried = true;
+	}
+	mm->file_faults = false;
 	if (!v || !is_allowed(v, write, exec))
 		r = MM_FAULT_SEGV;
 	else if (arch_as_translate(mm->root, va, NULL, NULL))
 		r = present_locked(mm, v, va, write, exec, &fresh);
 	else if (v->file)
-		r = file_fault_locked(mm, va, &flags, can_sleep, &fresh);
+		r = file_fault_locked(mm, va, write, &flags, can_sleep, &fresh);
 	else
 		r = map_fresh_locked(mm, v, va, &fresh);
 	mm_unlock(mm, flags);

@@ -1,8 +1,9 @@
 /*
  * A process's address space: the page table (arch_as_*) and the sorted
  * list of its memory regions (VMAs). Regions are anonymous memory that is
- * zero-filled on first touch, or private file mappings read on first
- * touch (the ELF loader fills its pages eagerly); the heap (brk) and the
+ * zero-filled on first touch, or file mappings faulted in on first touch:
+ * the file's own frame, read-only (vfs_get_page: tmpfs), else a copy read
+ * with vfs_pread; the ELF loader maps its segments so too. The heap (brk) and the
  * stack are regions too, the stack a fixed size with an unmapped guard
  * gap below it that mmap never hands out. fork copies an address space
  * copy-on-write (mm_dup): frames are shared, counted by pmm's per-frame
@@ -13,7 +14,7 @@
  * brk, pages and the page table's user half. It is taken holding no other
  * spinlock and never held across a user copy or anything that sleeps.
  * Invariant: a private page is mapped writable only when its frame's
- * count is 1.
+ * count is 1 (a file's frame has the file's reference too: never).
  */
 #pragma once
 
@@ -84,6 +85,9 @@ struct mm {
 	struct list_head vmas;
 	uintptr_t brk_start, brk; /* the heap is [brk_start, page_up(brk)) */
 	size_t pages;		  /* frames mapped */
+	/* Was the last fault a missing file page? A hint read without the
+	 * lock: such faults need no zeroed frame up front (mm_handle_fault). */
+	bool file_faults;
 };
 
 /* A new, empty address space, or NULL when memory runs out. May sleep. */
@@ -113,7 +117,8 @@ struct mm *mm_dup(struct mm *src);
 int mm_add_vma(struct mm *mm, uintptr_t start, uintptr_t end, unsigned int prot) __must_check;
 
 /* The frame at @va, allocated zeroed and mapped with @prot if there is
- * none yet, else re-protected with the union of both. For the ELF
+ * none yet, else re-protected with the union of both (-EBUSY if that one
+ * is shared: a file's frame is never written through this). For the ELF
  * loader and the stack set-up, which write through the direct map.
  * Returns 0 and the frame in *@pa, or -ENOMEM. */
 int mm_populate(struct mm *mm, uintptr_t va, unsigned int prot, paddr_t *pa) __must_check;
@@ -137,7 +142,8 @@ bool mm_fault(struct mm *mm, uintptr_t addr, bool write, bool exec);
  * mmap: a new region of @len bytes (rounded up to pages) with @prot (VMA_*),
  * anonymous when @file is NULL, else a copy-on-write view of @file from
  * @off (page aligned; the region takes its own reference) whose pages are
- * read on first touch. Without MM_MAP_FIXED/NOREPLACE it goes at the hint
+ * faulted in on first touch (the file's frames mapped read-only where the
+ * filesystem shares them, else copies). Without MM_MAP_FIXED/NOREPLACE it goes at the hint
  * @addr (rounded up to a page) if that range is free, else at the highest
  * free range below the stack gap. MM_MAP_FIXED puts it at @addr (page
  * aligned) replacing whatever was mapped there (munmap first);

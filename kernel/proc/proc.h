@@ -85,7 +85,7 @@ struct proc {
 	int wait_status;
 	bool reap_by_kernel;  /* an orphan with no init: the reaper frees it */
 	bool did_exec;	      /* execve succeeded (setpgid's -EACCES) */
-	bool vfork_done;      /* a vfork child exec'd or ended: its parent runs */
+	bool vfork_done;      /* false only while a vfork child has not exec'd or ended */
 	uint64_t utime_ns;    /* CPU time, set at exit */
 	uint64_t sigpending;  /* noted signals (bit n-1: signal n); delivery comes later */
 	uint64_t child_utime; /* CPU time of reaped children */

@@ -380,3 +380,141 @@ KTEST(mm_madvise_wipeonfork_refuses_file_and_shared_memory)
 	file_put(f);
 	KASSERT_EQ(vfs_unlink(NULL, KT_FILE), 0);
 }
+
+#define KT_SHARED "/tmp/vma_ktest_shared"
+#define SHARED_PAGES 3
+
+/* A tmpfs file of SHARED_PAGES whole pages, page i filled with 'a' + i. */
+static struct file *make_page_file(void)
+{
+	static uint8_t page[PAGE_SIZE];
+	struct file *f;
+
+	KASSERT_EQ(vfs_open(NULL, KT_SHARED, O_RDWR | O_CREAT | O_TRUNC, 0644, &f), 0);
+	for (unsigned int i = 0; i < SHARED_PAGES; i++) {
+		memset(page, 'a' + (int)i, sizeof(page));
+		KASSERT_EQ(vfs_pwrite(f, page, sizeof(page), (int64_t)(i * PAGE_SIZE)),
+			   (ssize_t)PAGE_SIZE);
+	}
+	return f;
+}
+
+/* The file's own frame for page @pgoff (no reference kept). */
+static paddr_t file_frame(struct file *f, uint64_t pgoff)
+{
+	uint64_t pa = 0;
+
+	KASSERT_EQ(vfs_get_page(f, pgoff, &pa), 0);
+	pmm_page_put(pa);
+	return pa;
+}
+
+KTEST(mm_file_page_is_one_frame_in_two_processes_until_a_write)
+{
+	struct file *f = make_page_file();
+	struct mm *a = mm_create(), *b = mm_create();
+	paddr_t pa = file_frame(f, 1);
+	uint8_t c = 0, z = 'z';
+
+	KASSERT(a != NULL && b != NULL);
+	KASSERT_EQ(mm_map(a, BASE, SHARED_PAGES * PAGE_SIZE, RW, MM_MAP_FIXED, f, 0), (long)BASE);
+	KASSERT_EQ(mm_map(b, BASE, SHARED_PAGES * PAGE_SIZE, RW | VMA_EXEC, MM_MAP_FIXED, f, 0),
+		   (long)BASE);
+	KASSERT_EQ(mm_handle_fault(a, BASE + PAGE_SIZE + 5, false, false), MM_FAULT_OK);
+	KASSERT_EQ(mm_handle_fault(b, BASE + PAGE_SIZE, false, true), MM_FAULT_OK);
+	/* The file's frame itself, in both, read-only though the region is
+	 * writable; the file holds a reference too. */
+	KASSERT_EQ(frame_at(a, BASE + PAGE_SIZE), pa);
+	KASSERT_EQ(frame_at(b, BASE + PAGE_SIZE), pa);
+	KASSERT_EQ(pmm_page_refs(pa), 3);
+	KASSERT(!(flags_at(a, BASE + PAGE_SIZE) & ARCH_MAP_WRITE));
+	KASSERT_EQ(byte_at(b, BASE + PAGE_SIZE + 7), 'b');
+	/* Fault-around: one fault mapped the neighbours too. */
+	KASSERT_EQ(a->pages, SHARED_PAGES);
+	KASSERT_EQ(frame_at(a, BASE), file_frame(f, 0));
+	KASSERT_EQ(frame_at(a, BASE + 2 * PAGE_SIZE), file_frame(f, 2));
+	/* Before a copy, a write to the file shows (as on Linux). */
+	KASSERT_EQ(vfs_pwrite(f, &z, 1, PAGE_SIZE + 7), 1);
+	KASSERT_EQ(byte_at(a, BASE + PAGE_SIZE + 7), 'z');
+	/* A write in one copies: the other and the file keep the bytes. */
+	KASSERT_EQ(mm_handle_fault(a, BASE + PAGE_SIZE + 9, true, false), MM_FAULT_OK);
+	KASSERT(frame_at(a, BASE + PAGE_SIZE) != pa);
+	KASSERT(flags_at(a, BASE + PAGE_SIZE) & ARCH_MAP_WRITE);
+	KASSERT_EQ(byte_at(a, BASE + PAGE_SIZE + 7), 'z');
+	((uint8_t *)phys_to_virt(frame_at(a, BASE + PAGE_SIZE)))[9] = 'Q';
+	KASSERT_EQ(byte_at(b, BASE + PAGE_SIZE + 9), 'b');
+	KASSERT_EQ(vfs_pread(f, &c, 1, PAGE_SIZE + 9), 1);
+	KASSERT_EQ(c, 'b');
+	KASSERT_EQ(pmm_page_refs(pa), 2);
+	/* ...and a later write to the file does not reach the copy. */
+	KASSERT_EQ(vfs_pwrite(f, &z, 1, PAGE_SIZE + 11), 1);
+	KASSERT_EQ(byte_at(a, BASE + PAGE_SIZE + 11), 'b');
+	KASSERT_EQ(byte_at(b, BASE + PAGE_SIZE + 11), 'z');
+	/* A write fault on an untouched page copies at once. */
+	KASSERT_EQ(mm_handle_fault(b, BASE, true, false), MM_FAULT_OK);
+	KASSERT(frame_at(b, BASE) != file_frame(f, 0));
+	KASSERT_EQ(byte_at(b, BASE), 'a');
+	/* fork shares the file's frame a third time. */
+	{
+		struct mm *c2 = mm_dup(b);
+
+		KASSERT(c2 != NULL);
+		KASSERT_EQ(frame_at(c2, BASE + PAGE_SIZE), pa);
+		KASSERT_EQ(pmm_page_refs(pa), 3);
+		mm_destroy(c2);
+	}
+	mm_destroy(a);
+	mm_destroy(b);
+	KASSERT_EQ(pmm_page_refs(pa), 1);
+	file_put(f);
+	KASSERT_EQ(vfs_unlink(NULL, KT_SHARED), 0);
+}
+
+/* Map the file's pages, truncate or delete the file, read them still;
+ * unmapping then frees the frames. */
+static void outlive(bool unlink_it)
+{
+	struct file *f = make_page_file();
+	struct mm *mm = mm_create();
+	paddr_t pa[SHARED_PAGES];
+
+	KASSERT(mm != NULL);
+	KASSERT_EQ(mm_map(mm, BASE, SHARED_PAGES * PAGE_SIZE, VMA_READ, MM_MAP_FIXED, f, 0),
+		   (long)BASE);
+	for (unsigned int i = 0; i < SHARED_PAGES; i++) {
+		pa[i] = file_frame(f, i);
+		KASSERT_EQ(mm_handle_fault(mm, BASE + i * PAGE_SIZE, false, false), MM_FAULT_OK);
+		KASSERT_EQ(frame_at(mm, BASE + i * PAGE_SIZE), pa[i]);
+	}
+	if (unlink_it) {
+		file_put(f);
+		KASSERT_EQ(vfs_unlink(NULL, KT_SHARED), 0);
+	} else {
+		KASSERT_EQ(vfs_ftruncate(f, 0), 0);
+	}
+	for (unsigned int i = 0; i < SHARED_PAGES; i++) {
+		/* Truncated: the mapping's alone; unlinked: the region's file
+		 * reference keeps the inode and its pages until munmap. */
+		KASSERT_EQ(pmm_page_refs(pa[i]), unlink_it ? 2u : 1u);
+		KASSERT_EQ(byte_at(mm, BASE + i * PAGE_SIZE + 100), 'a' + i);
+	}
+	KASSERT_EQ(mm_unmap(mm, BASE, SHARED_PAGES * PAGE_SIZE), 0); /* frees them */
+	mm_destroy(mm);
+	if (!unlink_it) {
+		file_put(f);
+		KASSERT_EQ(vfs_unlink(NULL, KT_SHARED), 0);
+	}
+}
+
+KTEST(mm_file_pages_stay_while_mapped_after_truncate_or_unlink)
+{
+	uint64_t before;
+
+	outlive(false); /* warm up the heap's slabs */
+	outlive(true);
+	before = free_pages();
+	outlive(false);
+	KASSERT_EQ(free_pages(), before);
+	outlive(true);
+	KASSERT_EQ(free_pages(), before);
+}

@@ -8,9 +8,14 @@
  *   ubench_fork_exit_wait      fork, the child _exit(0)s, the parent wait4()s
  *   ubench_fork_execve_wait    the same with the child execve()ing this
  *                              program with "--exit" (it exits at once)
- *   ubench_execve              the difference of the two: one execve
+ *   ubench_execve              the difference of the two: one execve (the
+ *                              median of the differences of the RUNS pairs:
+ *                              the two loops alternate, so that a burst of
+ *                              load on the host skews a pair, not one side)
  *   ubench_mmap_touch_munmap_64m  map 64 MiB, write each page, unmap
  *   ubench_page_fault          one first-touch fault on an anonymous page
+ *   ubench_file_page_fault     one first-touch read fault on a MAP_PRIVATE
+ *                              mapping of a file in memory (/tmp or /)
  * Each figure is the median of 5 runs. As PID 1 (Linux's /init in QEMU)
  * it powers the machine off at the end. Usage: ubench [SCALE] (a
  * percentage of the default iteration counts, default 100).
@@ -57,6 +62,12 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static double median_of(double *v)
+{
+	qsort(v, RUNS, sizeof(v[0]), by_value);
+	return v[RUNS / 2];
+}
+
 /* The median of RUNS runs of @fn(@n), each the mean ns of one of @n iterations. */
 static double median(double (*fn)(long), long n)
 {
@@ -64,8 +75,7 @@ static double median(double (*fn)(long), long n)
 
 	for (int i = 0; i < RUNS; i++)
 		v[i] = fn(n);
-	qsort(v, RUNS, sizeof(v[0]), by_value);
-	return v[RUNS / 2];
+	return median_of(v);
 }
 
 static void metric(const char *name, double ns, const char *unit)
@@ -168,9 +178,54 @@ static double fault_loop(long n)
 	return ns;
 }
 
+static int mapfd = -1;
+
+/* An @n-page file to map (in /tmp, else /: tmpfs on both systems), or -1. */
+static int make_map_file(long n)
+{
+	static char page[PAGE];
+	const char *paths[] = { "/tmp/ubench.map", "/ubench.map" };
+
+	memset(page, 'u', sizeof(page));
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		int fd = open(paths[i], O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+		if (fd < 0)
+			continue;
+		unlink(paths[i]); /* the descriptor keeps it */
+		for (long p = 0; p < n; p++)
+			if (write(fd, page, sizeof(page)) != (ssize_t)sizeof(page)) {
+				close(fd);
+				return -1;
+			}
+		return fd;
+	}
+	return -1;
+}
+
+/* Only the first reads of the pages of an n-page file mapping are timed. */
+static double file_fault_loop(long n)
+{
+	size_t len = (size_t)n * PAGE;
+	volatile char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, mapfd, 0);
+	uint64_t t0;
+	double ns;
+	char sum = 0;
+
+	if (p == MAP_FAILED)
+		return -1;
+	t0 = now_ns();
+	for (size_t off = 0; off < len; off += PAGE)
+		sum += p[off];
+	ns = (double)(now_ns() - t0) / n;
+	munmap((void *)p, len);
+	return sum == (char)('u' * n) ? ns : -1;
+}
+
 int main(int argc, char **argv)
 {
-	double fork_ns, exec_ns;
+	double fork_ns[RUNS], exec_ns[RUNS], diff_ns[RUNS];
+	int failed = 0;
 
 	if (argc > 1 && !strcmp(argv[1], "--exit"))
 		return 0;
@@ -181,14 +236,22 @@ int main(int argc, char **argv)
 	metric("ubench_getppid", median(getppid_loop, count(200000)), "ns");
 	if (devnull >= 0)
 		metric("ubench_write_devnull", median(write_loop, count(100000)), "ns");
-	fork_ns = median(fork_loop, count(200));
-	metric("ubench_fork_exit_wait", fork_ns, "us");
-	exec_ns = median(exec_loop, count(100));
-	metric("ubench_fork_execve_wait", exec_ns, "us");
-	if (fork_ns >= 0 && exec_ns >= 0)
-		metric("ubench_execve", exec_ns - fork_ns, "us");
+	for (int i = 0; i < RUNS; i++) {
+		fork_ns[i] = fork_loop(count(200));
+		exec_ns[i] = exec_loop(count(100));
+		diff_ns[i] = exec_ns[i] - fork_ns[i];
+		failed |= fork_ns[i] < 0 || exec_ns[i] < 0;
+	}
+	metric("ubench_fork_exit_wait", failed ? -1 : median_of(fork_ns), "us");
+	metric("ubench_fork_execve_wait", failed ? -1 : median_of(exec_ns), "us");
+	metric("ubench_execve", failed ? -1 : median_of(diff_ns), "us");
 	metric("ubench_mmap_touch_munmap_64m", median(mmap_loop, count(3)), "ms");
 	metric("ubench_page_fault", median(fault_loop, count(4096)), "ns");
+	mapfd = make_map_file(count(1024));
+	if (mapfd >= 0) {
+		metric("ubench_file_page_fault", median(file_fault_loop, count(1024)), "ns");
+		close(mapfd);
+	}
 	if (getpid() == 1) {
 		sync();
 		reboot(RB_POWER_OFF);

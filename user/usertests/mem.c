@@ -1,7 +1,7 @@
 /*
  * usertests: memory. Anonymous mmap and munmap (holes fault), mprotect,
  * MAP_FIXED and MAP_FIXED_NOREPLACE, madvise(MADV_DONTNEED), private file
- * mappings, copy-on-write after fork in both directions, MAP_SHARED
+ * mappings (and what they see of later writes to the file), copy-on-write after fork in both directions, MAP_SHARED
  * anonymous memory across fork, system calls writing into pages that need
  * a fault (fresh, file-backed, copy-on-write), brk (also after fork), stack use,
  * and exhausting memory (the kernel and the next test survive). Linux
@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,54 @@ static void file_mmap(void)
 	CHECK_ERR(syscall(SYS_mmap, NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100), EINVAL);
 	close(fd);
 	unlink(path);
+}
+
+/*
+ * A file's pages as mappings see them (Linux: the page cache; Corvid's
+ * tmpfs: the file's own frames): a write to the file shows in a
+ * MAP_PRIVATE page not yet written and in a MAP_SHARED one, never in a
+ * private page after its copy; fork's child sees the same; the pages stay
+ * readable after the file is unlinked and closed.
+ */
+static void mmap_file_pages_shared(void)
+{
+	const char *path = ut_path("shared_pages");
+	static char data[2 * PAGE];
+	char *priv, *ro, *shr;
+	int fd, st;
+	pid_t pid;
+
+	memset(data, 'a', PAGE);
+	memset(data + PAGE, 'b', PAGE);
+	ut_write_file(path, data, sizeof(data), 0644);
+	fd = CHECK_OK(open(path, O_RDWR));
+	priv = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	ro = mmap(NULL, 2 * PAGE, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	shr = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(priv != MAP_FAILED && ro != MAP_FAILED && shr != MAP_FAILED);
+	CHECK(priv[10] == 'a' && ro[PAGE + 10] == 'b' && shr[10] == 'a');
+	CHECK(pwrite(fd, "X", 1, 10) == 1);
+	CHECK(priv[10] == 'X' && ro[10] == 'X' && shr[10] == 'X');
+	priv[20] = 'W'; /* the private page is copied now */
+	CHECK(pwrite(fd, "Y", 1, 30) == 1 && pwrite(fd, "Z", 1, PAGE + 30) == 1);
+	CHECK(priv[30] == 'a' && priv[10] == 'X' && priv[PAGE + 30] == 'Z');
+	CHECK(ro[30] == 'Y' && shr[30] == 'Y' && ro[20] == 'a' && shr[20] == 'a');
+	CHECK(pread(fd, data, 1, 20) == 1 && data[0] == 'a');
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		if (priv[20] != 'W' || priv[30] != 'a' || ro[30] != 'Y' || shr[PAGE + 30] != 'Z')
+			_exit(1);
+		*(volatile char *)ro = 'R'; /* not writable: SIGSEGV */
+		_exit(2);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	CHECK_OK(close(fd));
+	CHECK_OK(unlink(path));
+	CHECK(priv[20] == 'W' && ro[PAGE + 30] == 'Z' && shr[30] == 'Y' && ro[PAGE + 100] == 'b');
+	munmap(priv, 2 * PAGE);
+	munmap(ro, 2 * PAGE);
+	munmap(shr, 2 * PAGE);
 }
 
 /* A 4 MiB private file mapping: every page faults in from the file; writes
@@ -507,6 +556,7 @@ const struct ut_test ut_mem_tests[] = {
 	{ "mmap_fixed", fixed_maps, 0 },
 	{ "mmap_file", file_mmap, 0 },
 	{ "mmap_big_file", mmap_big_file, 0 },
+	{ "mmap_file_pages_shared", mmap_file_pages_shared, 0 },
 	{ "cow_fork", cow_fork, 0 },
 	{ "cow_readonly", cow_readonly, 0 },
 	{ "cow_many", cow_many, 0 },

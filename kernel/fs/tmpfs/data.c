@@ -3,7 +3,10 @@
  * single page at offset 0; each level above is a table of 512 slots, and
  * the tree grows upwards as offsets need it, up to four levels (256 TiB,
  * TMPFS_MAX_FILE_SIZE). A missing page is a hole and reads as zeros, so
- * holes cost nothing. Every data and table page is charged to the mount's
+ * holes cost nothing. Data pages are whole pmm frames that file mappings
+ * may map too (tmpfs_get_page): tmpfs drops its reference when a page
+ * leaves the file (truncate, delete) and the frame lives on while mapped.
+ * Every data and table page is charged to the mount's
  * size budget; a write that runs out stops short and keeps what it wrote.
  * Locking: the VFS holds the file inode's lock around every call.
  */
@@ -13,6 +16,7 @@
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/pmm.h"
 
 /* Page indices a tree of @height covers. */
 static uint64_t height_pages(int height)
@@ -20,6 +24,7 @@ static uint64_t height_pages(int height)
 	return 1ull << (TMPFS_FANOUT_SHIFT * (unsigned int)height);
 }
 
+/* A zeroed page-table page (kmalloc). */
 static void *tmpfs_page_alloc(struct tmpfs_sb *ts)
 {
 	void *p;
@@ -35,6 +40,32 @@ static void *tmpfs_page_alloc(struct tmpfs_sb *ts)
 static void tmpfs_page_free(struct tmpfs_sb *ts, void *p)
 {
 	kfree(p);
+	tmpfs_uncharge(ts, 1);
+}
+
+/*
+ * A zeroed data page: a whole pmm frame (its direct-map address), so that
+ * file mappings can map it (tmpfs_get_page). tmpfs holds one reference;
+ * a mapping holds more, and the frame is freed with the last.
+ */
+static void *tmpfs_frame_alloc(struct tmpfs_sb *ts)
+{
+	paddr_t pa;
+
+	if (!tmpfs_charge(ts, 1))
+		return NULL;
+	pa = pmm_alloc_zeroed_page();
+	if (!pa) {
+		tmpfs_uncharge(ts, 1);
+		return NULL;
+	}
+	return phys_to_virt(pa);
+}
+
+/* Drop tmpfs's reference (a mapping may keep the frame alive). */
+static void tmpfs_frame_put(struct tmpfs_sb *ts, void *p)
+{
+	pmm_page_put(virt_to_phys_direct(p));
 	tmpfs_uncharge(ts, 1);
 }
 
@@ -125,7 +156,7 @@ static ssize_t tmpfs_write(struct file *f, const void *buf, size_t n, int64_t of
 
 		if (chunk > n - done)
 			chunk = n - done;
-		if (slot && !*slot && (*slot = tmpfs_page_alloc(ts)))
+		if (slot && !*slot && (*slot = tmpfs_frame_alloc(ts)))
 			ti->nr_pages++;
 		if (!slot || !*slot)
 			break;
@@ -155,11 +186,13 @@ static void tmpfs_free_from(struct tmpfs_sb *ts, struct tmpfs_inode *ti, void **
 			if (base + (i + 1) * span > first)
 				tmpfs_free_from(ts, ti, &table[i], level - 1, base + i * span,
 						first);
+		if (base >= first) {
+			tmpfs_page_free(ts, *slot);
+			*slot = NULL;
+		}
 	} else if (base >= first) {
 		ti->nr_pages--;
-	}
-	if (base >= first) {
-		tmpfs_page_free(ts, *slot);
+		tmpfs_frame_put(ts, *slot);
 		*slot = NULL;
 	}
 }
@@ -248,6 +281,26 @@ static int64_t tmpfs_seek_hole(struct file *f, int64_t off, int whence)
 	return at;
 }
 
+/*
+ * The frame holding page @pgoff of the file, with a reference for the
+ * caller (a file mapping): only a page wholly inside the file that is
+ * not a hole; -ENXIO otherwise (the caller copies then).
+ */
+static int tmpfs_get_page(struct file *f, uint64_t pgoff, uint64_t *pa)
+{
+	struct inode *inode = f->inode;
+	void **slot;
+
+	if (inode->size < 0 || pgoff >= (uint64_t)inode->size / TMPFS_PAGE)
+		return -ENXIO;
+	slot = tmpfs_slot(NULL, tmpfs_i(inode), pgoff, false);
+	if (!slot || !*slot)
+		return -ENXIO;
+	*pa = virt_to_phys_direct(*slot);
+	pmm_page_get(*pa);
+	return 0;
+}
+
 static int tmpfs_fsync(struct file *f)
 {
 	(void)f;
@@ -263,4 +316,5 @@ const struct file_ops tmpfs_file_fops = {
 	.write = tmpfs_write,
 	.fsync = tmpfs_fsync,
 	.seek_hole = tmpfs_seek_hole,
+	.get_page = tmpfs_get_page,
 };

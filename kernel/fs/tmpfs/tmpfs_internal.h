@@ -55,7 +55,8 @@ struct tmpfs_inode {
 	uint64_t nr_entries;
 	struct inode *parent; // for ".."; changes under the rename mutex
 	/* Regular files: */
-	void *root; // a page (height 0) or a table of TMPFS_FANOUT slots
+	void *root; // a data page (height 0: a pmm frame's direct-map address,
+		    // tmpfs holding one reference) or a kmalloc'd table of TMPFS_FANOUT slots
 	int height;
 	uint64_t nr_pages; // data pages
 	/* Symlinks: */
