@@ -31,7 +31,7 @@ def failures(out):
 def run_usertests(vm, slack):
     """@slack: pages the per-CPU caches may move by (they fluctuate by a few on 4 CPUs)."""
     # A first run warms the caches (slabs, dentries, stacks: ~130 pages);
-    # the second is the one checked, and must leave the count unchanged.
+    # the second is the one checked, and must not grow the count.
     vm.run("exec /bin/usertests", timeout=240)
     before = used_pages(vm)
     out = vm.run("exec /bin/usertests", timeout=240)
@@ -40,7 +40,9 @@ def run_usertests(vm, slack):
     failed = failures(out)
     failed.append(f"pages used before {before}, after {after}")
     assert "ALL TESTS PASSED" in out and code == 0, "\n".join(failed)
-    assert abs(after - before) <= slack, (before, after)
+    # A leak is growth; caches giving pages back (slabs emptied by the
+    # run's frees) may shrink the count, which once went 712 -> 706.
+    assert after - before <= slack, (before, after)
     assert vm.run("exec /bin/hello") == "hello, world\n"
 
 
