@@ -48,6 +48,14 @@ enum {
 	PROC_SIGKILL = 9,
 	PROC_SIGSEGV = 11,
 	PROC_SIGCHLD = 17,
+	PROC_SIGCONT = 18,
+	PROC_SIGSTOP = 19,
+};
+
+/* What a pending signal carries (the siginfo fields Corvid fills). */
+struct proc_siginfo {
+	int32_t code, pid, uid, status;
+	uint64_t addr;
 };
 
 /* A stored rt_sigaction (Linux's struct kernel_sigaction). */
@@ -72,6 +80,8 @@ struct proc {
 	struct vfs_path cwd;	/* referenced; relative paths and AT_FDCWD start here */
 	uint32_t umask;		/* 022 at spawn, like Linux's init */
 	uptr_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed at exit */
+	/* Signals: written by the thread with proc_lock held, read by
+	 * senders under proc_lock (the thread reads its own freely): */
 	uint64_t sigmask;
 	struct proc_sigaction sigactions[PROC_NSIG];
 	/* Protected by proc_lock: */
@@ -87,8 +97,20 @@ struct proc {
 	bool did_exec;	      /* execve succeeded (setpgid's -EACCES) */
 	bool vfork_done;      /* a vfork child exec'd or ended: its parent runs */
 	uint64_t utime_ns;    /* CPU time, set at exit */
-	uint64_t sigpending;  /* noted signals (bit n-1: signal n); delivery comes later */
+	uint64_t sigpending;  /* pending signals (bit n-1: signal n): signal.c */
 	uint64_t child_utime; /* CPU time of reaped children */
+	/* Signals (proc/signal.c). Protected by proc_lock: */
+	struct proc_siginfo siginfo[PROC_NSIG]; /* of each pending signal */
+	uint64_t sigwaiting;			/* rt_sigtimedwait's set while it waits */
+	bool stopped;				/* by a stop signal, until SIGCONT */
+	int stop_report;			/* for WUNTRACED: the stop signal, or 0 */
+	bool cont_report;			/* for WCONTINUED */
+	uint64_t alarm_ns, alarm_period_ns;	/* ITIMER_REAL: ktime deadline (0: off) */
+	/* Signals, Owner: */
+	uint64_t altstack_sp, altstack_size;
+	int altstack_flags;
+	bool restore_sigmask; /* rt_sigsuspend: saved_sigmask comes back after delivery */
+	uint64_t saved_sigmask;
 	/* Atomic (written under proc_lock with parent, read without it): */
 	int ppid; /* parent->pid, 0 for the kernel */
 	/* Atomic: */
@@ -148,6 +170,18 @@ struct proc_fault {
 	bool is_page_fault;
 };
 void proc_user_fault(const struct proc_fault *f) __noreturn;
+
+/* The same fault as a signal the process catches (signal.c): true when a
+ * handler will run for it (it is queued), false when it is fatal (then
+ * call proc_user_fault). Interrupts enabled. */
+bool proc_signal_fault(const struct proc_fault *f);
+
+/* The wait status a death by @sig gives the calling process (the core
+ * bit when its RLIMIT_CORE allows a dump). */
+int proc_fault_status(int sig);
+
+/* SIGPIPE to the calling process (a write to a pipe with no reader). */
+void proc_send_sigpipe(void);
 
 /* Resolve a user page fault of the calling process (demand paging); false
  * if it is not one (then the access is an error). Any context. */
