@@ -126,7 +126,7 @@ static void test_errors(void)
 	TRY("kill -1 sig", kill(getpid(), -1));
 	say("kill probe: %d\n", kill(getpid(), 0));
 	TRY("tgkill 0", syscall(SYS_tgkill, 0, getpid(), SIGUSR1));
-	TRY("tgkill wrong group", syscall(SYS_tgkill, getppid(), getpid(), 0));
+	TRY("tgkill wrong group", syscall(SYS_tgkill, 1, getpid(), 0));
 	pid_t c = fork();
 	if (c == 0)
 		_exit(0);

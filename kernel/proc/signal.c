@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
+#include "proc/mm_internal.h"
 #include "proc/proc_internal.h"
 #include "sched/task.h"
 #include "time/ktime.h"
@@ -242,13 +243,29 @@ bool signal_next(struct signal_delivery *d)
 
 /* ---- faults (Linux's force_sig_fault) ---- */
 
+/* Is @addr inside one of the calling process's regions? */
+static bool mapped(uintptr_t addr)
+{
+	struct proc *p = proc_current();
+	unsigned long flags;
+	bool found;
+
+	if (!p->mm)
+		return false;
+	flags = mm_lock(p->mm);
+	found = mm_find_vma_locked(p->mm, addr) != NULL;
+	mm_unlock(p->mm, flags);
+	return found;
+}
+
 static int fault_code(const struct proc_fault *f)
 {
 	switch (f->signal) {
 	case PROC_SIGSEGV:
 		if (!f->is_page_fault)
 			return SI_KERNEL; /* #GP and the like: no address */
-		return (f->error_code & 1) ? SEGV_ACCERR : SEGV_MAPERR;
+		/* a region that forbids the access, or none (Linux's rule) */
+		return (f->error_code & 1) || mapped(f->addr) ? SEGV_ACCERR : SEGV_MAPERR;
 	case PROC_SIGBUS:
 		return f->is_page_fault ? BUS_ADRERR : SI_KERNEL;
 	case PROC_SIGFPE:
