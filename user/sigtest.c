@@ -43,10 +43,10 @@ static void say(const char *fmt, ...)
 }
 
 /* Run @expr, then print its result and errno (in that order). */
-#define TRY(label, expr)                                                            \
-	do {                                                                        \
-		errno = 0;                                                          \
-		long r_ = (long)(expr);                                             \
+#define TRY(label, expr)                                                         \
+	do {                                                                     \
+		errno = 0;                                                       \
+		long r_ = (long)(expr);                                          \
 		say("%s: %ld %s\n", label, r_, r_ < 0 ? strerror(errno) : "ok"); \
 	} while (0)
 
@@ -428,8 +428,9 @@ static void test_groups_and_stops(void)
 	say("term: signaled %d sig %d\n", WIFSIGNALED(st), WTERMSIG(st));
 	while (!(chld_codes & (1 << CLD_KILLED)))
 		usleep(1000);
-	say("sigchld codes: stopped %d continued %d killed %d\n", !!(chld_codes & (1 << CLD_STOPPED)),
-	    !!(chld_codes & (1 << CLD_CONTINUED)), !!(chld_codes & (1 << CLD_KILLED)));
+	say("sigchld codes: stopped %d continued %d killed %d\n",
+	    !!(chld_codes & (1 << CLD_STOPPED)), !!(chld_codes & (1 << CLD_CONTINUED)),
+	    !!(chld_codes & (1 << CLD_KILLED)));
 
 	signal(SIGCHLD, SIG_IGN);
 	c = fork();

@@ -450,10 +450,11 @@ void proc_exit(int status)
 	p->task = NULL;
 	p->vfork_done = true;
 	p->alarm_ns = 0;
-	if (signal_notify_parent_locked(p, !(status & 0x7f) ? CLD_EXITED
-					   : (status & 0x80) ? CLD_DUMPED
-							     : CLD_KILLED,
-					  !(status & 0x7f) ? (status >> 8) & 0xff : status & 0x7f)) {
+	if (signal_notify_parent_locked(p,
+					!(status & 0x7f)  ? CLD_EXITED
+					: (status & 0x80) ? CLD_DUMPED
+							  : CLD_KILLED,
+					!(status & 0x7f) ? (status >> 8) & 0xff : status & 0x7f)) {
 		/* SIGCHLD ignored or SA_NOCLDWAIT: no zombie for the parent */
 		list_del(&p->sibling);
 		list_init(&p->sibling);
@@ -531,7 +532,6 @@ void proc_user_return(void)
 	if (proc_is_killed())
 		proc_exit(PROC_SIGKILL);
 }
-
 
 int proc_kill(int pid)
 {

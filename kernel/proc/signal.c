@@ -458,7 +458,7 @@ long signal_timedwait(uint64_t set, uint64_t timeout_ns, struct proc_siginfo *in
 /* ---- ITIMER_REAL and the itimer task ---- */
 
 static struct waitqueue itimer_wq = WAITQUEUE_INIT(itimer_wq, "itimer");
-static uint64_t itimer_gen;	       /* Atomic: bumped when a timer is armed */
+static uint64_t itimer_gen; /* Atomic: bumped when a timer is armed */
 static bool itimer_started GUARDED_BY(&proc_lock);
 
 /* Fire due timers; the next deadline (UINT64_MAX: none). */
@@ -489,7 +489,9 @@ static int itimer_main(void *arg)
 	for (;;) {
 		uint64_t gen = READ_ONCE(itimer_gen);
 		uint64_t next = itimer_scan(), now = ktime_ns();
-		uint64_t ns = next == UINT64_MAX ? 3600ull * 1000000000u : next > now ? next - now : 0;
+		uint64_t ns = next == UINT64_MAX ? 3600ull * 1000000000u
+			      : next > now	 ? next - now
+						 : 0;
 
 		if (ns)
 			(void)wait_event_timeout(&itimer_wq, READ_ONCE(itimer_gen) != gen, ns);
@@ -558,8 +560,8 @@ void signal_fill_siginfo(struct linux_siginfo *out, int sig, const struct proc_s
 	memset(out, 0, sizeof(*out));
 	out->signo = sig;
 	out->code = i->code;
-	if ((sig == PROC_SIGSEGV || sig == PROC_SIGBUS || sig == PROC_SIGILL || sig == PROC_SIGFPE ||
-	     sig == PROC_SIGTRAP) &&
+	if ((sig == PROC_SIGSEGV || sig == PROC_SIGBUS || sig == PROC_SIGILL ||
+	     sig == PROC_SIGFPE || sig == PROC_SIGTRAP) &&
 	    i->code > 0 && i->code != SI_KERNEL) {
 		out->u.addr = i->addr; /* a fault: si_addr */
 		return;

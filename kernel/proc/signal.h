@@ -20,7 +20,7 @@
 extern struct spinlock proc_lock;
 
 #define SIG_NSIG 64
-#define SIG_BIT(s) (1ull << ((s) - 1))
+#define SIG_BIT(s) (1ull << ((s)-1))
 #define SIG_DFL_HANDLER 0
 #define SIG_IGN_HANDLER 1
 #define SA_NOCLDSTOP 0x1

@@ -134,7 +134,8 @@ long proc_wait4(int pid, uptr_t ustatus, int options, uptr_t urusage)
 		if (rpid) {
 			struct linux_rusage ru = { 0 };
 
-			if (!uptr_is_null(ustatus) && copy_to_user(ustatus, &rstatus, sizeof(rstatus)))
+			if (!uptr_is_null(ustatus) &&
+			    copy_to_user(ustatus, &rstatus, sizeof(rstatus)))
 				return -EFAULT;
 			if (!uptr_is_null(urusage) && copy_to_user(urusage, &ru, sizeof(ru)))
 				return -EFAULT;

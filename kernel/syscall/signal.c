@@ -9,11 +9,11 @@
  * Locking: proc/signal.c takes proc_lock; the alternate stack is the
  * calling thread's own.
  */
+#include "proc/signal.h"
 #include "arch/arch.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "proc/proc.h"
-#include "proc/signal.h"
 #include "syscall/syscall_internal.h"
 
 #define SIG_BLOCK 0
@@ -155,11 +155,14 @@ long sys_sigaltstack(uptr_t uss, uptr_t uoss)
 {
 	struct proc *p = proc_current();
 	uint64_t sp = arch_user_sp();
-	bool on = p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
+	bool on =
+		p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
 	struct linux_stack_t old = {
 		.ss_sp = p->altstack_sp,
 		.ss_size = p->altstack_size,
-		.ss_flags = on ? SS_ONSTACK : !p->altstack_size ? SS_DISABLE : 0,
+		.ss_flags = on			? SS_ONSTACK
+			    : !p->altstack_size ? SS_DISABLE
+						: 0,
 	};
 	struct linux_stack_t ss;
 
