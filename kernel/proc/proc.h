@@ -205,6 +205,10 @@ bool proc_is_killed(void);
  * 0, -ESRCH (none, or already a zombie). */
 int proc_kill(int pid) __must_check;
 
+/* Send signal @sig (1-64) to live process @pid from the kernel (si_pid
+ * 0). Returns 0, -ESRCH (none, or a zombie), -EINVAL. */
+int proc_kill_signal(int pid, int sig) __must_check;
+
 /* ---- the system calls' halves (exec.c, fork.c, wait.c, group.c) ---- */
 
 /* execve: returns only on failure (the old program intact) with -EFAULT,

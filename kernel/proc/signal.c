@@ -379,6 +379,25 @@ long signal_tgkill(int tgid, int tid, int sig)
 	return ret;
 }
 
+int proc_kill_signal(int pid, int sig)
+{
+	unsigned long flags;
+	struct proc *p;
+	int err = -ESRCH;
+
+	if (sig < 1 || sig > SIG_NSIG)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&proc_lock);
+	p = proc_find_locked(pid);
+	if (p && p->state == PROC_ALIVE) {
+		kill_one_locked(p, NULL, sig, SI_USER);
+		err = 0;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	proc_wake();
+	return err;
+}
+
 /* ---- waiting for signals ---- */
 
 long signal_pause(void)
