@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t hits, last_sig, last_code, pid_ok, in_mask_self, in_mask_other;
-static volatile sig_atomic_t on_alt, chld_codes;
+static volatile sig_atomic_t on_alt, fresh_fpu;
 static volatile uintptr_t fault_addr;
 static sigjmp_buf jb;
 static char *altstack;
@@ -378,12 +378,6 @@ static void on_usr1_exit(int sig)
 	_exit(7);
 }
 
-static void on_chld(int sig, siginfo_t *si, void *uc)
-{
-	(void)sig, (void)uc;
-	chld_codes |= 1 << si->si_code;
-}
-
 static void test_groups_and_stops(void)
 {
 	pid_t a, b, c;
@@ -409,8 +403,15 @@ static void test_groups_and_stops(void)
 	child_status("group member 2", b);
 	TRY("kill empty group", kill(-a, SIGUSR1));
 
-	set(SIGCHLD, on_chld, SA_RESTART, 0);
-	chld_codes = 0;
+	/* SIGCHLD blocked and taken with sigtimedwait after each change:
+	 * standard signals do not queue, so one per step */
+	sigset_t chld, old;
+	siginfo_t si;
+	struct timespec ts = { 10, 0 };
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
 	c = fork();
 	if (!c) {
 		for (;;)
@@ -420,17 +421,29 @@ static void test_groups_and_stops(void)
 	waitpid(c, &st, WUNTRACED);
 	say("stop: stopped %d sig %d\n", WIFSTOPPED(st), WSTOPSIG(st));
 	say("stop: reported once (WNOHANG) %d\n", waitpid(c, &st, WUNTRACED | WNOHANG));
+	sigtimedwait(&chld, &si, &ts);
+	say("stop: sigchld code %d (CLD_STOPPED %d) status %d pid ok %d\n", si.si_code, CLD_STOPPED,
+	    si.si_status, si.si_pid == c);
 	kill(c, SIGCONT);
 	waitpid(c, &st, WCONTINUED);
 	say("cont: continued %d\n", WIFCONTINUED(st));
+	sigtimedwait(&chld, &si, &ts);
+	say("cont: sigchld code %d (CLD_CONTINUED %d) status %d\n", si.si_code, CLD_CONTINUED,
+	    si.si_status);
 	kill(c, SIGTERM);
 	waitpid(c, &st, 0);
 	say("term: signaled %d sig %d\n", WIFSIGNALED(st), WTERMSIG(st));
-	while (!(chld_codes & (1 << CLD_KILLED)))
-		usleep(1000);
-	say("sigchld codes: stopped %d continued %d killed %d\n",
-	    !!(chld_codes & (1 << CLD_STOPPED)), !!(chld_codes & (1 << CLD_CONTINUED)),
-	    !!(chld_codes & (1 << CLD_KILLED)));
+	sigtimedwait(&chld, &si, &ts);
+	say("term: sigchld code %d (CLD_KILLED %d) status %d\n", si.si_code, CLD_KILLED,
+	    si.si_status);
+	c = fork();
+	if (!c)
+		_exit(42);
+	waitpid(c, &st, 0);
+	sigtimedwait(&chld, &si, &ts);
+	say("exit: sigchld code %d (CLD_EXITED %d) status %d pid ok %d\n", si.si_code, CLD_EXITED,
+	    si.si_status, si.si_pid == c);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	signal(SIGCHLD, SIG_IGN);
 	c = fork();
@@ -445,6 +458,7 @@ static void on_fpu(int sig, siginfo_t *si, void *uc)
 	volatile double x = 1.5;
 
 	(void)sig, (void)si, (void)uc;
+	fresh_fpu = fegetround() == FE_TONEAREST;
 	for (int i = 0; i < 10; i++)
 		x = x * 3.25 + 0.125;
 	fesetround(FE_UPWARD);
@@ -457,7 +471,7 @@ static void test_fpu(void)
 	long pid = getpid();
 
 	set(SIGUSR1, on_fpu, 0, 0);
-	fesetround(FE_TONEAREST);
+	fesetround(FE_DOWNWARD);
 	__asm__ volatile("movabs $0x1122334455667788, %%rax\n\t"
 			 "movq %%rax, %%xmm0\n\t"
 			 "movl $62, %%eax\n\t"
@@ -466,8 +480,9 @@ static void test_fpu(void)
 			 : "=r"(out)
 			 : "D"(pid), "S"((long)SIGUSR1)
 			 : "rax", "rcx", "r11", "xmm0", "memory");
-	say("fpu: xmm0 kept %d rounding kept %d\n", out == 0x1122334455667788ull,
-	    fegetround() == FE_TONEAREST);
+	say("fpu: xmm0 kept %d rounding kept %d handler's fresh %d\n", out == 0x1122334455667788ull,
+	    fegetround() == FE_DOWNWARD, fresh_fpu);
+	fesetround(FE_TONEAREST);
 }
 
 int main(void)

@@ -441,7 +441,8 @@ static int take_from_set(struct proc *p, uint64_t set, struct proc_siginfo *info
 long signal_timedwait(uint64_t set, uint64_t timeout_ns, struct proc_siginfo *info)
 {
 	struct proc *p = proc_current();
-	uint64_t deadline = timeout_ns == UINT64_MAX ? UINT64_MAX : ktime_ns() + timeout_ns;
+	uint64_t now0 = ktime_ns();
+	uint64_t deadline = timeout_ns > UINT64_MAX - now0 ? UINT64_MAX : now0 + timeout_ns;
 	unsigned long flags;
 	int sig;
 
@@ -461,8 +462,11 @@ long signal_timedwait(uint64_t set, uint64_t timeout_ns, struct proc_siginfo *in
 			sig = -EAGAIN;
 			break;
 		}
+		/* an hour at most per sleep: the deadline is re-checked */
 		r = wait_event_interruptible_timeout(&proc_child_wq, READ_ONCE(proc_events) != gen,
-						     deadline - now);
+						     deadline - now > 3600ull * 1000000000u
+							     ? 3600ull * 1000000000u
+							     : deadline - now);
 		if (r < 0) {
 			sig = -EINTR;
 			break;

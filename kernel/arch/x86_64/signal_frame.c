@@ -73,6 +73,29 @@ _Static_assert(sizeof(struct linux_sigcontext) == 256, "sigcontext");
 _Static_assert(sizeof(struct linux_ucontext) == 304, "ucontext");
 _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe");
 
+/* The handler starts with a program's initial FPU state (Linux's
+ * fpu__clear_user_states); the area is made once, read-only after. */
+static void *init_fpu;
+
+static void handler_fpu_init(void)
+{
+	void *area = READ_ONCE(init_fpu);
+	unsigned long flags;
+
+	if (!area) {
+		area = fpu_alloc();
+		if (!area)
+			return; /* keeps the interrupted state: harmless */
+		if (!__sync_bool_compare_and_swap(&init_fpu, NULL, area)) {
+			fpu_free(area);
+			area = READ_ONCE(init_fpu);
+		}
+	}
+	flags = arch_irq_save();
+	fpu_restore(area);
+	arch_irq_restore(flags);
+}
+
 static bool on_altstack(const struct proc *p, uint64_t sp)
 {
 	return p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
@@ -132,6 +155,7 @@ static bool setup_frame(struct trap_frame *f, const struct signal_delivery *d)
 	if (copy_to_user(uptr(fpstate), p->fpu, fpsize) ||
 	    copy_to_user(uptr(frame_addr), &fr, sizeof(fr)))
 		return false;
+	handler_fpu_init();
 
 	f->rdi = (uint64_t)d->sig;
 	f->rsi = frame_addr + __builtin_offsetof(struct rt_sigframe, info);
