@@ -95,9 +95,9 @@ static const struct shell_cmd *cmd_self(void)
 }
 
 static const char *const sig_names[] = {
-	[1] = "HUP",   [2] = "INT",   [3] = "QUIT",  [4] = "ILL",   [5] = "TRAP",  [6] = "ABRT",
-	[7] = "BUS",   [8] = "FPE",   [9] = "KILL",  [10] = "USR1", [11] = "SEGV", [12] = "USR2",
-	[13] = "PIPE", [14] = "ALRM", [15] = "TERM", [17] = "CHLD", [18] = "CONT", [19] = "STOP",
+	[1] = "HUP",   [2] = "INT",   [3] = "QUIT",  [4] = "ILL",    [5] = "TRAP",  [6] = "ABRT",
+	[7] = "BUS",   [8] = "FPE",   [9] = "KILL",  [10] = "USR1",  [11] = "SEGV", [12] = "USR2",
+	[13] = "PIPE", [14] = "ALRM", [15] = "TERM", [17] = "CHLD",  [18] = "CONT", [19] = "STOP",
 	[20] = "TSTP", [21] = "TTIN", [22] = "TTOU", [28] = "WINCH",
 };
 
@@ -136,8 +136,8 @@ static int cmd_kill(int argc, char **argv)
 }
 
 SHELL_COMMAND(kill, .name = "kill", .group = "proc",
-	      .summary = "send a signal (default SIGKILL) to a process",
-	      .usage = "kill [-SIG] PID", .fn = cmd_kill);
+	      .summary = "send a signal (default SIGKILL) to a process", .usage = "kill [-SIG] PID",
+	      .fn = cmd_kill);
 
 void proc_print_table(void)
 {
