@@ -558,6 +558,8 @@ static char state_letter_locked(const struct proc *p) REQUIRES(&proc_lock)
 		return 'Z';
 	if (!p->task)
 		return 'R';
+	if (p->stopped)
+		return 'T'; /* by a stop signal (signal.c) */
 	switch (READ_ONCE(p->task->state)) {
 	case TASK_BLOCKED:
 	case TASK_SLEEPING:

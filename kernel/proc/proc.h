@@ -243,7 +243,7 @@ size_t proc_count(void);
 /* Snapshot of a process for `ps`. */
 struct proc_info {
 	int pid, ppid, pgid, sid;
-	char state; /* 'R' running or ready, 'S' sleeping, 'Z' zombie */
+	char state; /* 'R' running or ready, 'S' sleeping, 'T' stopped, 'Z' zombie */
 	char name[PROC_NAME_MAX];
 };
 

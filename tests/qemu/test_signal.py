@@ -7,6 +7,7 @@ binary's on the host's Linux."""
 import os
 import re
 import subprocess
+import time
 
 from harness import ROOT, scenario, status
 
@@ -30,4 +31,46 @@ def signal_differential(vm):
     out = vm.run("exec /bin/sigtest", timeout=100)
     assert program_output(out) == host.stdout, (program_output(out), host.stdout)
     assert status(vm) == 0
+    vm.shutdown()
+
+
+def spinner_pid(vm):
+    deadline = time.monotonic() + 30
+    while True:
+        out = vm.run("ps")
+        m = re.search(r"^\s*(\d+)\s+\d+\s+\d+\s+\d+ ([RST]) proctest$", out, re.M)
+        if m:
+            return int(m.group(1)), out
+        assert time.monotonic() < deadline, out
+        time.sleep(0.2)
+
+
+def wait_state(vm, pid, want):
+    deadline = time.monotonic() + 30
+    while True:
+        out = vm.run("ps")
+        m = re.search(rf"^\s*{pid}\s+\d+\s+\d+\s+\d+ ([RSTZ]) ", out, re.M)
+        if m and m.group(1) in want:
+            return
+        assert time.monotonic() < deadline, out
+        time.sleep(0.2)
+
+
+@scenario(uefi=False, smp=2, timeout=90)
+def signal_shell_kill_stop_cont_term(vm):
+    """The shell's kill sends real signals: -STOP stops a spinning
+    program (ps shows T), -CONT resumes it, -TERM ends it with signal 15;
+    a bad signal name is a usage error."""
+    vm.run("exec /bin/proctest spin &")
+    pid, _ = spinner_pid(vm)
+    vm.run(f"kill -STOP {pid}")
+    wait_state(vm, pid, "T")
+    vm.run(f"kill -SIGCONT {pid}")
+    wait_state(vm, pid, "RS")
+    out = vm.run(f"kill -BOGUS {pid}")
+    assert "usage" in out.lower(), out
+    vm.send(f"kill -TERM {pid}\r")
+    vm.expect_all([r"exec: /bin/proctest: killed by signal 15",
+                   r"\[\d+\] done: exec \(status 143\)"], timeout=30)
+    vm.run("")
     vm.shutdown()
