@@ -74,3 +74,10 @@ def signal_shell_kill_stop_cont_term(vm):
                    r"\[\d+\] done: exec \(status 143\)"], timeout=30)
     vm.run("")
     vm.shutdown()
+
+
+@scenario(uefi=False, smp=1, timeout=60)
+def signal_ktests(vm):
+    out = vm.run("test signal")
+    assert re.search(r"ktest: [1-9]\d* passed, 0 failed", out), out
+    vm.shutdown()
