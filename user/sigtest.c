@@ -134,6 +134,19 @@ static void test_errors(void)
 	TRY("kill reaped child", kill(c, SIGTERM));
 }
 
+static volatile sig_atomic_t alt_flags_inside, alt_change_err;
+
+static void on_alt_probe(int sig, siginfo_t *si, void *uc)
+{
+	stack_t o, n = { 0 };
+
+	(void)sig, (void)si, (void)uc;
+	sigaltstack(NULL, &o);
+	alt_flags_inside = o.ss_flags;
+	n.ss_flags = SS_DISABLE;
+	alt_change_err = sigaltstack(&n, NULL) < 0 ? errno : 0;
+}
+
 static void test_altstack(void)
 {
 	stack_t ss = { 0 }, old;
@@ -155,6 +168,18 @@ static void test_altstack(void)
 	set(SIGUSR1, on_sig, 0, 0);
 	raise(SIGUSR1);
 	say("altstack: without SA_ONSTACK on it %d\n", on_alt);
+	set(SIGUSR1, on_alt_probe, SA_ONSTACK, 0);
+	raise(SIGUSR1);
+	say("altstack: inside flags %d (SS_ONSTACK %d), disabling it there: %s\n", alt_flags_inside,
+	    SS_ONSTACK, strerror(alt_change_err));
+	ss.ss_flags = SS_AUTODISARM;
+	say("altstack autodisarm: %d\n", sigaltstack(&ss, NULL));
+	raise(SIGUSR1);
+	sigaltstack(NULL, &old);
+	say("altstack autodisarm: inside flags %d (SS_DISABLE %d) after flags %#x same %d\n",
+	    alt_flags_inside, SS_DISABLE, (unsigned)old.ss_flags, old.ss_sp == altstack);
+	ss.ss_flags = 0;
+	sigaltstack(&ss, NULL);
 	ss.ss_flags = SS_DISABLE;
 	sigaltstack(&ss, NULL);
 	sigaltstack(NULL, &old);

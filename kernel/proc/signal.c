@@ -314,6 +314,36 @@ int proc_fault_status(int sig)
 	return death_status(proc_current(), sig);
 }
 
+/* ---- the alternate stack ---- */
+
+bool signal_on_altstack(uint64_t sp)
+{
+	struct proc *p = proc_current();
+
+	return p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
+}
+
+int signal_altstack_set(uint64_t sp, uint64_t ss_sp, int ss_flags, uint64_t ss_size)
+{
+	struct proc *p = proc_current();
+	unsigned int mode = (unsigned int)ss_flags & ~SS_AUTODISARM;
+
+	if (signal_on_altstack(sp))
+		return -EPERM;
+	if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		ss_sp = 0;
+		ss_size = 0;
+	} else if (ss_size < MINSIGSTKSZ) {
+		return -ENOMEM;
+	}
+	p->altstack_sp = ss_sp;
+	p->altstack_size = ss_size;
+	p->altstack_flags = (int)((unsigned int)ss_flags & SS_AUTODISARM);
+	return 0;
+}
+
 /* ---- kill, tkill, tgkill ---- */
 
 /* Send @sig (0: probe) to @p as kill() from @self; init gets only what

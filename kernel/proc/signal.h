@@ -97,6 +97,13 @@ void signal_force_exit(int sig) __noreturn;
  * user mode (a hint read without the lock). */
 bool signal_work_pending(void);
 
+/* sigaltstack's change of the calling process's alternate stack, with
+ * the user stack pointer @sp: 0, -EPERM (running on it), -EINVAL (bad
+ * flags), -ENOMEM (smaller than MINSIGSTKSZ). Also rt_sigreturn's
+ * restore of uc_stack (errors ignored, as Linux). */
+int signal_altstack_set(uint64_t sp, uint64_t ss_sp, int ss_flags, uint64_t ss_size);
+bool signal_on_altstack(uint64_t sp);
+
 /* kill(2)'s targets and rules: 0, -ESRCH, -EPERM, -EINVAL. */
 long signal_kill(int pid, int sig);
 /* tgkill/tkill (tid == pid: one thread per process). */

@@ -22,10 +22,6 @@
 #define NSEC 1000000000ull
 #define ITIMER_REAL 0
 #define ITIMER_PROF 2
-#define SA_KNOWN                                                                            \
-	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_RESTORER | SA_ONSTACK | SA_RESTART | \
-	 SA_NODEFER | SA_RESETHAND)
-
 extern struct spinlock proc_lock;
 
 long sys_rt_sigaction(int sig, uptr_t act, uptr_t oact, size_t sigsetsize)
@@ -155,36 +151,25 @@ long sys_sigaltstack(uptr_t uss, uptr_t uoss)
 {
 	struct proc *p = proc_current();
 	uint64_t sp = arch_user_sp();
-	bool on =
-		p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
+	bool on = signal_on_altstack(sp);
 	struct linux_stack_t old = {
 		.ss_sp = p->altstack_sp,
 		.ss_size = p->altstack_size,
-		.ss_flags = on			? SS_ONSTACK
-			    : !p->altstack_size ? SS_DISABLE
-						: 0,
+		.ss_flags = (on			 ? SS_ONSTACK
+			     : !p->altstack_size ? SS_DISABLE
+						 : 0) |
+			    p->altstack_flags,
 	};
 	struct linux_stack_t ss;
 
 	if (!uptr_is_null(uss)) {
-		unsigned int mode;
+		int err;
 
 		if (copy_from_user(&ss, uss, sizeof(ss)))
 			return -EFAULT;
-		if (on)
-			return -EPERM;
-		mode = (unsigned int)ss.ss_flags & ~SS_AUTODISARM;
-		if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
-			return -EINVAL;
-		if (mode == SS_DISABLE) {
-			ss.ss_sp = 0;
-			ss.ss_size = 0;
-		} else if (ss.ss_size < MINSIGSTKSZ) {
-			return -ENOMEM;
-		}
-		p->altstack_sp = ss.ss_sp;
-		p->altstack_size = ss.ss_size;
-		p->altstack_flags = ss.ss_flags & (int)SS_AUTODISARM;
+		err = signal_altstack_set(sp, ss.ss_sp, ss.ss_flags, ss.ss_size);
+		if (err)
+			return err;
 	}
 	if (!uptr_is_null(uoss) && copy_to_user(uoss, &old, sizeof(old)))
 		return -EFAULT;

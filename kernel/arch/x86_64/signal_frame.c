@@ -96,11 +96,6 @@ static void handler_fpu_init(void)
 	arch_irq_restore(flags);
 }
 
-static bool on_altstack(const struct proc *p, uint64_t sp)
-{
-	return p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
-}
-
 /* Build the frame for @d; false when user memory cannot take it. */
 static bool setup_frame(struct trap_frame *f, const struct signal_delivery *d)
 {
@@ -109,7 +104,7 @@ static bool setup_frame(struct trap_frame *f, const struct signal_delivery *d)
 	uint64_t sp = f->rsp, fpstate, frame_addr;
 	struct rt_sigframe fr;
 	unsigned long flags;
-	bool was_on = on_altstack(p, sp);
+	bool was_on = signal_on_altstack(sp);
 
 	if (!(d->act.flags & SA_RESTORER))
 		return false; /* x86_64 has no kernel trampoline (Linux: SIGSEGV) */
@@ -128,7 +123,10 @@ static bool setup_frame(struct trap_frame *f, const struct signal_delivery *d)
 	fr.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	fr.uc.uc_stack.ss_sp = p->altstack_sp;
 	fr.uc.uc_stack.ss_size = p->altstack_size;
-	fr.uc.uc_stack.ss_flags = !p->altstack_size ? SS_DISABLE : was_on ? SS_ONSTACK : 0;
+	fr.uc.uc_stack.ss_flags = (!p->altstack_size ? SS_DISABLE
+				   : was_on	     ? SS_ONSTACK
+						     : 0) |
+				  p->altstack_flags;
 	struct linux_sigcontext *mc = &fr.uc.uc_mcontext;
 	mc->r8 = f->r8, mc->r9 = f->r9, mc->r10 = f->r10, mc->r11 = f->r11;
 	mc->r12 = f->r12, mc->r13 = f->r13, mc->r14 = f->r14, mc->r15 = f->r15;
@@ -156,6 +154,11 @@ static bool setup_frame(struct trap_frame *f, const struct signal_delivery *d)
 	    copy_to_user(uptr(frame_addr), &fr, sizeof(fr)))
 		return false;
 	handler_fpu_init();
+	if (p->altstack_flags & SS_AUTODISARM) { /* until sigreturn restores uc_stack */
+		p->altstack_sp = 0;
+		p->altstack_size = 0;
+		p->altstack_flags = 0;
+	}
 
 	f->rdi = (uint64_t)d->sig;
 	f->rsi = frame_addr + __builtin_offsetof(struct rt_sigframe, info);
@@ -243,6 +246,10 @@ void signal_frame_return(struct trap_frame *f)
 	f->cs = GDT_USER_CODE;
 	f->ss = GDT_USER_DATA;
 	signal_set_mask(uc.uc_sigmask);
+	/* uc_stack back (Linux's restore_altstack: refused quietly while
+	 * the restored rsp is on the alternate stack) */
+	(void)signal_altstack_set(f->rsp, uc.uc_stack.ss_sp, uc.uc_stack.ss_flags,
+				  uc.uc_stack.ss_size);
 }
 
 uintptr_t arch_user_sp(void)
