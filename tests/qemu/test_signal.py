@@ -81,5 +81,3 @@ def signal_ktests(vm):
     out = vm.run("test signal")
     assert re.search(r"ktest: [1-9]\d* passed, 0 failed", out), out
     vm.shutdown()
-
-
