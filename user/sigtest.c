@@ -510,9 +510,32 @@ static void test_fpu(void)
 	fesetround(FE_TONEAREST);
 }
 
-int main(void)
+/* `sigtest read`: a console read interrupted by SIGALRM: -EINTR without
+ * SA_RESTART; with it the read goes on until a line comes. */
+static int test_console_read(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 100000 } };
+	char buf[64];
+	long r;
+
+	set(SIGALRM, on_plain, 0, 0);
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = read(0, buf, sizeof(buf));
+	say("read: %ld %s\n", r, r < 0 ? strerror(errno) : "");
+	set(SIGALRM, on_plain, SA_RESTART, 0);
+	hits = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	say("restart: waiting\n");
+	r = read(0, buf, sizeof(buf));
+	say("restart: read %ld bytes, %d signal(s) on the way\n", r, (int)hits);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "read"))
+		return test_console_read();
 	test_basic();
 	test_errors();
 	test_altstack();

@@ -81,3 +81,18 @@ def signal_ktests(vm):
     out = vm.run("test signal")
     assert re.search(r"ktest: [1-9]\d* passed, 0 failed", out), out
     vm.shutdown()
+
+
+@scenario(uefi=False, smp=1, timeout=60)
+def signal_console_read_eintr_and_restart(vm):
+    """A console read is interruptible: SIGALRM's handler makes it -EINTR,
+    or, with SA_RESTART, lets it go on until a line is typed."""
+    vm.send("exec /bin/sigtest read\r")
+    vm.expect(r"read: -1 Interrupted system call", timeout=30)
+    vm.expect(r"restart: waiting", timeout=30)
+    time.sleep(0.5)  # the alarm fires while the read waits (it only delays the line)
+    vm.send("hello\r")
+    vm.expect(r"restart: read 6 bytes, 1 signal\(s\) on the way", timeout=30)
+    vm.wait_prompt()
+    assert status(vm) == 0
+    vm.shutdown()
