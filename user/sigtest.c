@@ -490,6 +490,43 @@ static void on_fpu(int sig, siginfo_t *si, void *uc)
 	hits++;
 }
 
+static volatile int order[16], norder;
+
+static void on_order(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (norder < 16)
+		order[norder++] =
+			sig == SIGUSR1 ? 0 : (sig - SIGRTMIN) * 100 + si->si_value.sival_int;
+}
+
+/* Real-time signals queue (lowest number first, each in sending order);
+ * a standard one sent three times while blocked arrives once. */
+static void test_queueing(void)
+{
+	sigset_t s, old;
+
+	set(SIGUSR1, on_order, 0, 0);
+	set(SIGRTMIN + 1, on_order, 0, 0);
+	set(SIGRTMIN + 2, on_order, 0, 0);
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR1);
+	sigaddset(&s, SIGRTMIN + 1);
+	sigaddset(&s, SIGRTMIN + 2);
+	sigprocmask(SIG_BLOCK, &s, &old);
+	for (int i = 0; i < 3; i++) {
+		kill(getpid(), SIGRTMIN + 2);
+		kill(getpid(), SIGUSR1);
+	}
+	kill(getpid(), SIGRTMIN + 1);
+	norder = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	say("queueing: %d deliveries:", norder);
+	for (int i = 0; i < norder; i++)
+		say(" %d", order[i]);
+	say("\n");
+}
+
 static void test_fpu(void)
 {
 	uint64_t out;
@@ -544,6 +581,7 @@ int main(int argc, char **argv)
 	test_masks();
 	test_eintr();
 	test_groups_and_stops();
+	test_queueing();
 	test_fpu();
 	say("== done\n");
 	return 0;

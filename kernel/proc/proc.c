@@ -540,7 +540,8 @@ int proc_kill(int pid)
 	int err = -ESRCH;
 
 	if (p && p->state == PROC_ALIVE) {
-		signal_send_locked(p, PROC_SIGKILL, NULL); /* wakes wait4 and vfork waits too */
+		(void)signal_send_locked(p, PROC_SIGKILL,
+					 NULL); /* wakes wait4 and vfork waits too */
 		err = 0;
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);

@@ -30,6 +30,7 @@ struct task;
 #define PROC_ARG_MAX (128 * 1024)    /* argv + envp bytes, like Linux's 32 pages */
 #define PROC_ARG_STRLEN (128 * 1024) /* one string (Linux's MAX_ARG_STRLEN) */
 #define PROC_NSIG 64
+#define PROC_RTQ_MAX 32 /* queued real-time signals per process (then -EAGAIN) */
 /*
  * Processes alive or zombie at once. Each costs a 16 KiB kernel stack,
  * page tables and its pages; 256 keep a fork bomb well inside the
@@ -102,10 +103,14 @@ struct proc {
 	/* Signals (proc/signal.c). Protected by proc_lock: */
 	struct proc_siginfo siginfo[PROC_NSIG]; /* of each pending signal */
 	uint64_t sigwaiting;			/* rt_sigtimedwait's set while it waits */
-	bool stopped;				/* by a stop signal, until SIGCONT */
-	int stop_report;			/* for WUNTRACED: the stop signal, or 0 */
-	bool cont_report;			/* for WCONTINUED */
-	uint64_t alarm_ns, alarm_period_ns;	/* ITIMER_REAL: ktime deadline (0: off) */
+	/* real-time signals (32-64) queue: each sent one waits here, in order */
+	uint8_t rtq_sig[PROC_RTQ_MAX];
+	struct proc_siginfo rtq_info[PROC_RTQ_MAX];
+	int rtq_len;
+	bool stopped;			    /* by a stop signal, until SIGCONT */
+	int stop_report;		    /* for WUNTRACED: the stop signal, or 0 */
+	bool cont_report;		    /* for WCONTINUED */
+	uint64_t alarm_ns, alarm_period_ns; /* ITIMER_REAL: ktime deadline (0: off) */
 	/* Signals, Owner: */
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;

@@ -77,11 +77,11 @@ bool signal_work_pending(void)
 	return p && (READ_ONCE(p->killed) || (READ_ONCE(p->sigpending) & ~READ_ONCE(p->sigmask)));
 }
 
-void signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
+int signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
 {
 	spin_assert_held(&proc_lock);
 	if (p->state != PROC_ALIVE || sig < 1 || sig > SIG_NSIG)
-		return;
+		return 0;
 	proc_changed_locked(); /* stop/continue reports, sigtimedwait and the stop sleep */
 	if (sig == PROC_SIGKILL) {
 		WRITE_ONCE(p->killed, true);
@@ -98,8 +98,15 @@ void signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info
 		p->sigpending &= ~SIG_BIT(PROC_SIGCONT);
 	}
 	if (ignored_locked(p, sig))
-		return;
-	if (!(p->sigpending & SIG_BIT(sig))) { /* standard signals do not queue */
+		return 0;
+	if (sig >= SIG_RTMIN) { /* real-time signals queue, each with its siginfo */
+		if (p->rtq_len == PROC_RTQ_MAX)
+			return -EAGAIN;
+		p->rtq_sig[p->rtq_len] = (uint8_t)sig;
+		p->rtq_info[p->rtq_len++] =
+			info ? *info : (struct proc_siginfo){ .code = SI_KERNEL };
+		p->sigpending |= SIG_BIT(sig);
+	} else if (!(p->sigpending & SIG_BIT(sig))) { /* standard signals do not queue */
 		p->sigpending |= SIG_BIT(sig);
 		if (info)
 			p->siginfo[sig - 1] = *info;
@@ -107,13 +114,58 @@ void signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info
 			p->siginfo[sig - 1] = (struct proc_siginfo){ .code = SI_KERNEL };
 	}
 	signal_recalc_locked(p);
+	return 0;
+}
+
+/* Take pending @sig off @p: its siginfo (the oldest queued one for a
+ * real-time signal, whose bit stays while more are queued). */
+static struct proc_siginfo take_locked(struct proc *p, int sig) REQUIRES(&proc_lock)
+{
+	struct proc_siginfo info = p->siginfo[sig - 1];
+	bool more = false;
+	int i, n;
+
+	if (sig < SIG_RTMIN) {
+		p->sigpending &= ~SIG_BIT(sig);
+		return info;
+	}
+	for (i = 0; i < p->rtq_len && p->rtq_sig[i] != sig; i++)
+		;
+	if (i < p->rtq_len) {
+		info = p->rtq_info[i];
+		for (n = i + 1; n < p->rtq_len; n++) {
+			p->rtq_sig[n - 1] = p->rtq_sig[n];
+			p->rtq_info[n - 1] = p->rtq_info[n];
+			more |= p->rtq_sig[n] == sig;
+		}
+		p->rtq_len--;
+	}
+	if (!more)
+		p->sigpending &= ~SIG_BIT(sig);
+	return info;
+}
+
+void signal_discard_locked(struct proc *p, int sig)
+{
+	int n = 0;
+
+	spin_assert_held(&proc_lock);
+	p->sigpending &= ~SIG_BIT(sig);
+	for (int i = 0; i < p->rtq_len; i++) {
+		if (p->rtq_sig[i] == sig)
+			continue;
+		p->rtq_sig[n] = p->rtq_sig[i];
+		p->rtq_info[n++] = p->rtq_info[i];
+	}
+	p->rtq_len = n;
+	signal_recalc_locked(p);
 }
 
 void signal_send(struct proc *p, int sig, const struct proc_siginfo *info)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
 
-	signal_send_locked(p, sig, info);
+	(void)signal_send_locked(p, sig, info);
 	spin_unlock_irqrestore(&proc_lock, flags);
 	proc_wake();
 }
@@ -142,7 +194,7 @@ bool signal_notify_parent_locked(struct proc *c, int code, int status)
 	act = &parent->sigactions[PROC_SIGCHLD - 1];
 	if (!exited && (act->flags & SA_NOCLDSTOP))
 		return false;
-	signal_send_locked(parent, sig, &info);
+	(void)signal_send_locked(parent, sig, &info);
 	return exited && sig == PROC_SIGCHLD &&
 	       (act->handler == SIG_IGN_HANDLER || (act->flags & SA_NOCLDWAIT));
 }
@@ -200,9 +252,8 @@ bool signal_next(struct signal_delivery *d)
 			return false;
 		}
 		sig = __builtin_ctzll(ready) + 1;
-		p->sigpending &= ~SIG_BIT(sig);
 		d->sig = sig;
-		d->info = p->siginfo[sig - 1];
+		d->info = take_locked(p, sig);
 		act = &p->sigactions[sig - 1];
 		d->act = *act;
 		if (act->handler == SIG_IGN_HANDLER) {
@@ -348,12 +399,11 @@ int signal_altstack_set(uint64_t sp, uint64_t ss_sp, int ss_flags, uint64_t ss_s
 
 /* Send @sig (0: probe) to @p as kill() from @self; init gets only what
  * it has a handler for (checked at delivery). */
-static void kill_one_locked(struct proc *p, struct proc *self, int sig, int code)
+static int kill_one_locked(struct proc *p, struct proc *self, int sig, int code)
 {
 	struct proc_siginfo info = { .code = code, .pid = self ? self->pid : 0 };
 
-	if (sig)
-		signal_send_locked(p, sig, &info);
+	return sig ? signal_send_locked(p, sig, &info) : 0;
 }
 
 long signal_kill(int pid, int sig)
@@ -369,10 +419,8 @@ long signal_kill(int pid, int sig)
 	flags = spin_lock_irqsave(&proc_lock);
 	if (pid > 0) {
 		p = proc_find_locked(pid);
-		if (p) {
-			kill_one_locked(p, self, sig, SI_USER);
-			ret = 0;
-		}
+		if (p)
+			ret = kill_one_locked(p, self, sig, SI_USER);
 	} else {
 		int pgid = pid == 0 ? (self ? self->pgid : 0) : -pid;
 
@@ -381,8 +429,10 @@ long signal_kill(int pid, int sig)
 				continue;
 			if (pid == -1 ? (p->pid == 1 || p == self) : p->pgid != pgid)
 				continue;
-			kill_one_locked(p, self, sig, SI_USER);
-			ret = 0;
+			if (ret == -ESRCH)
+				ret = 0;
+			if (kill_one_locked(p, self, sig, SI_USER))
+				ret = -EAGAIN;
 		}
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
@@ -400,10 +450,8 @@ long signal_tgkill(int tgid, int tid, int sig)
 		return -EINVAL;
 	flags = spin_lock_irqsave(&proc_lock);
 	p = proc_find_locked(tid);
-	if (p && p->state == PROC_ALIVE && (tgid == -1 || p->pid == tgid)) {
-		kill_one_locked(p, proc_current(), sig, SI_TKILL);
-		ret = 0;
-	}
+	if (p && p->state == PROC_ALIVE && (tgid == -1 || p->pid == tgid))
+		ret = kill_one_locked(p, proc_current(), sig, SI_TKILL);
 	spin_unlock_irqrestore(&proc_lock, flags);
 	proc_wake();
 	return ret;
@@ -419,10 +467,8 @@ int proc_kill_signal(int pid, int sig)
 		return -EINVAL;
 	flags = spin_lock_irqsave(&proc_lock);
 	p = proc_find_locked(pid);
-	if (p && p->state == PROC_ALIVE) {
-		kill_one_locked(p, NULL, sig, SI_USER);
-		err = 0;
-	}
+	if (p && p->state == PROC_ALIVE)
+		err = kill_one_locked(p, NULL, sig, SI_USER);
 	spin_unlock_irqrestore(&proc_lock, flags);
 	proc_wake();
 	return err;
@@ -459,8 +505,7 @@ static int take_from_set(struct proc *p, uint64_t set, struct proc_siginfo *info
 
 	if (ready) {
 		sig = __builtin_ctzll(ready) + 1;
-		p->sigpending &= ~SIG_BIT(sig);
-		*info = p->siginfo[sig - 1];
+		*info = take_locked(p, sig);
 		p->sigwaiting = 0;
 		signal_recalc_locked(p);
 	}
@@ -525,7 +570,7 @@ static uint64_t itimer_scan(void)
 		if (p->state != PROC_ALIVE || !p->alarm_ns)
 			continue;
 		if (p->alarm_ns <= now) {
-			signal_send_locked(p, SIGALRM, NULL);
+			(void)signal_send_locked(p, SIGALRM, NULL);
 			p->alarm_ns = p->alarm_period_ns ? now + p->alarm_period_ns : 0;
 		}
 		if (p->alarm_ns && p->alarm_ns < next)

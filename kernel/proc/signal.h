@@ -20,6 +20,7 @@
 extern struct spinlock proc_lock;
 
 #define SIG_NSIG 64
+#define SIG_RTMIN 32 /* the first real-time signal: these queue */
 #define SIG_BIT(s) (1ull << ((s)-1))
 #define SIG_DFL_HANDLER 0
 #define SIG_IGN_HANDLER 1
@@ -64,9 +65,14 @@ enum {
 
 /* Make @sig pending on @p with @info (NULL: SI_KERNEL) and wake it if it
  * must act; an ignored signal is dropped, SIGCONT continues a stopped
- * process, a stop signal cancels a pending SIGCONT and the reverse. */
-void signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
+ * process, a stop signal cancels a pending SIGCONT and the reverse; a
+ * real-time signal is queued (-EAGAIN when PROC_RTQ_MAX are). Returns 0
+ * or -EAGAIN. */
+int signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
 	REQUIRES(&proc_lock);
+
+/* Drop every pending @sig of @p (an action set to ignore it). */
+void signal_discard_locked(struct proc *p, int sig) REQUIRES(&proc_lock);
 void signal_send(struct proc *p, int sig, const struct proc_siginfo *info);
 
 /* Interrupt @p's thread when a signal it must act on is pending, else

@@ -23,7 +23,7 @@ static void send(struct proc *p, int sig, const struct proc_siginfo *info)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
 
-	signal_send_locked(p, sig, info);
+	(void)signal_send_locked(p, sig, info);
 	spin_unlock_irqrestore(&proc_lock, flags);
 }
 

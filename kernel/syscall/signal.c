@@ -46,8 +46,7 @@ long sys_rt_sigaction(int sig, uptr_t act, uptr_t oact, size_t sigsetsize)
 		if (k.handler == SIG_IGN_HANDLER ||
 		    (k.handler == SIG_DFL_HANDLER &&
 		     (sig == PROC_SIGCHLD || sig == PROC_SIGCONT || sig == 23 || sig == 28))) {
-			p->sigpending &= ~SIG_BIT(sig);
-			signal_recalc_locked(p);
+			signal_discard_locked(p, sig);
 		}
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
