@@ -5,6 +5,7 @@
  * each other, SIGKILL marks the process killed; and the siginfo layout
  * user mode reads (kill, SIGCHLD, faults).
  */
+#include "include/uapi/errno.h"
 #include "ktest/ktest.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -87,4 +88,31 @@ KTEST(signal_siginfo_layout)
 	signal_fill_siginfo(&si, PROC_SIGSEGV, &segv);
 	memcpy(&addr, raw + 16, 8);
 	KASSERT_EQ(addr, 0x1234); /* si_addr */
+}
+
+KTEST(signal_rt_queue)
+{
+	struct proc *p = fake();
+	struct proc_siginfo info = { .code = SI_USER };
+	unsigned long flags;
+	int i;
+
+	for (i = 0; i < PROC_RTQ_MAX; i++) {
+		info.pid = i;
+		flags = spin_lock_irqsave(&proc_lock);
+		KASSERT_EQ(signal_send_locked(p, 40 + (i & 1), &info), 0);
+		spin_unlock_irqrestore(&proc_lock, flags);
+	}
+	flags = spin_lock_irqsave(&proc_lock);
+	KASSERT_EQ(signal_send_locked(p, 40, &info), -EAGAIN); /* full */
+	KASSERT_EQ(signal_send_locked(p, 10, &info), 0);       /* standard ones still go */
+	signal_discard_locked(p, 40);
+	spin_unlock_irqrestore(&proc_lock, flags);
+	KASSERT_EQ(p->rtq_len, PROC_RTQ_MAX / 2);
+	KASSERT_EQ(p->sigpending, SIG_BIT(41) | SIG_BIT(10));
+	for (i = 0; i < p->rtq_len; i++) {
+		KASSERT_EQ(p->rtq_sig[i], 41);
+		KASSERT_EQ(p->rtq_info[i].pid, 2 * i + 1); /* in sending order */
+	}
+	kfree(p);
 }
