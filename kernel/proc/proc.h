@@ -197,8 +197,9 @@ bool proc_mm_fault(uintptr_t addr, bool write, bool exec);
  * SIGKILL when memory ran out, as Linux's OOM killer). May sleep. */
 int proc_user_page_fault(uintptr_t addr, bool write, bool exec);
 
-/* On every return to user mode (after a system call, an interrupt or a
- * resolved fault): end the process if it was killed. Interrupts on. */
+/* End the calling process if it was killed (a fork child before its
+ * first entry to user mode; every other return to user mode delivers
+ * signals through the arch code, x86_64/signal_frame.c). Interrupts on. */
 void proc_user_return(void);
 
 /* Whether the calling process has a fatal signal pending (blocking waits
