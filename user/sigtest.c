@@ -468,6 +468,29 @@ static void test_groups_and_stops(void)
 	sigtimedwait(&chld, &si, &ts);
 	say("exit: sigchld code %d (CLD_EXITED %d) status %d pid ok %d\n", si.si_code, CLD_EXITED,
 	    si.si_status, si.si_pid == c);
+
+	/* SA_NOCLDSTOP: no SIGCHLD for a stop; SA_NOCLDWAIT: no zombie */
+	struct timespec short_ts = { 0, 100 * 1000 * 1000 };
+	set(SIGCHLD, on_plain, SA_NOCLDSTOP, 0);
+	c = fork();
+	if (!c) {
+		for (;;)
+			pause();
+	}
+	kill(c, SIGSTOP);
+	waitpid(c, &st, WUNTRACED);
+	TRY("nocldstop: sigchld for the stop", sigtimedwait(&chld, &si, &short_ts));
+	kill(c, SIGKILL);
+	waitpid(c, &st, 0);
+	sigtimedwait(&chld, &si, &ts);
+	say("nocldstop: sigchld for the death code %d\n", si.si_code);
+	set(SIGCHLD, on_plain, SA_NOCLDWAIT, 0);
+	c = fork();
+	if (!c)
+		_exit(0);
+	TRY("nocldwait: wait", waitpid(-1, &st, 0));
+	sigtimedwait(&chld, &si, &ts);
+	say("nocldwait: still a sigchld code %d\n", si.si_code);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 
 	signal(SIGCHLD, SIG_IGN);
