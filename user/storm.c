@@ -4,11 +4,16 @@
  * non-canonical, unmapped and misaligned pointers, huge sizes, negative
  * and small integers). For Corvid only: on Linux the unknown calls are
  * real and may do anything. The kernel must answer every call and stay
- * well; the program prints how many it made.
+ * well; the program prints how many it made. Every 64 calls it also
+ * sends itself a handled SIGUSR1 (its handler re-installed first: the
+ * random rt_sigaction calls may have replaced it) around a random mask,
+ * and counts the deliveries.
  * Usage: storm [N [SEED]]
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -51,14 +56,44 @@ static unsigned long arg(void)
 
 /* Calls that would end, block or multiply the storm, or take away its
  * console, TLS or memory: exit, exit_group, read, readv, close,
- * arch_prctl, mmap, munmap, brk, fork, vfork, clone, execve. (The
- * numbers Corvid does not know are answered -ENOSYS.) */
+ * arch_prctl, mmap, munmap, brk, fork, vfork, clone, execve; the signal
+ * calls that end or stop it or wait for ever: rt_sigreturn (a garbage
+ * frame is SIGSEGV), kill, tkill, tgkill, pause, rt_sigsuspend,
+ * rt_sigtimedwait, alarm, setitimer. (The numbers Corvid does not know
+ * are answered -ENOSYS.) */
 static int skipped(long nr)
 {
 	return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_read || nr == SYS_readv ||
 	       nr == SYS_close || nr == SYS_arch_prctl || nr == SYS_mmap || nr == SYS_munmap ||
 	       nr == SYS_brk || nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone ||
-	       nr == SYS_execve;
+	       nr == SYS_execve || nr == SYS_rt_sigreturn || nr == SYS_kill || nr == SYS_tkill ||
+	       nr == SYS_tgkill || nr == SYS_pause || nr == SYS_rt_sigsuspend ||
+	       nr == SYS_rt_sigtimedwait || nr == SYS_alarm || nr == SYS_setitimer;
+}
+
+static volatile sig_atomic_t delivered;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	delivered++;
+}
+
+/* A handled SIGUSR1 to ourselves, maybe blocked for a moment. */
+static void self_signal(void)
+{
+	struct sigaction sa;
+	sigset_t set, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(next() & 1 ? SIG_BLOCK : SIG_UNBLOCK, &set, &old);
+	kill(getpid(), SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &set, NULL); /* delivered by now */
 }
 
 int main(int argc, char **argv)
@@ -74,7 +109,9 @@ int main(int argc, char **argv)
 			continue;
 		syscall(nr, arg(), arg(), arg(), arg(), arg(), arg());
 		done++;
+		if (!(i & 63))
+			self_signal();
 	}
-	printf("storm: %ld calls answered\n", done);
+	printf("storm: %ld calls answered, %d signals handled\n", done, (int)delivered);
 	return 0;
 }

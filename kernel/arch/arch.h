@@ -463,6 +463,11 @@ void arch_user_regs_save(const struct arch_context *ctx, struct arch_user_regs *
 void arch_enter_user_regs(struct arch_context *ctx, const struct arch_user_regs *regs, uint64_t ret,
 			  uintptr_t sp) __noreturn;
 
+/* ---- signals (x86_64/signal_frame.c) ---- */
+/* The calling task's user stack pointer, as saved at its entry to the
+ * kernel (sigaltstack's "on the stack" test). */
+uintptr_t arch_user_sp(void);
+
 struct percpu;
 struct task;
 

@@ -308,14 +308,21 @@ static int prepare(struct proc *p, struct exec_args *a, struct exec_image *img)
 }
 
 /* Signal handlers back to default (ignored ones stay ignored), as
- * Linux's flush_signal_handlers; the mask is kept. */
+ * Linux's flush_signal_handlers; the mask and pending set are kept, the
+ * alternate stack is gone with the old memory. */
 static void reset_handlers(struct proc *p)
 {
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
 	for (int i = 0; i < PROC_NSIG; i++) {
 		struct proc_sigaction *s = &p->sigactions[i];
 
 		*s = (struct proc_sigaction){ .handler = s->handler == SIG_IGN ? SIG_IGN : 0 };
 	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	p->altstack_sp = 0;
+	p->altstack_size = 0;
+	p->altstack_flags = 0;
 }
 
 /* The point of no return: the process becomes @img. */

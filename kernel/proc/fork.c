@@ -112,6 +112,9 @@ static int copy_state(struct proc *parent, struct proc *c, struct fork_start *s)
 	memcpy(c->rlimits, parent->rlimits, sizeof(c->rlimits));
 	c->sigmask = parent->sigmask;
 	memcpy(c->sigactions, parent->sigactions, sizeof(c->sigactions));
+	c->altstack_sp = parent->altstack_sp; /* pending, timers: none (fork(2)) */
+	c->altstack_size = parent->altstack_size;
+	c->altstack_flags = parent->altstack_flags;
 	c->cwd = parent->cwd;
 	if (c->cwd.mnt)
 		vfs_path_get(&c->cwd);

@@ -23,6 +23,7 @@
 #include "mm/usercopy.h"
 #include "proc/mm.h"
 #include "proc/proc_internal.h"
+#include "proc/signal.h"
 #include "sched/task.h"
 #include "sync/spinlock.h"
 
@@ -440,14 +441,26 @@ void proc_exit(int status)
 	}
 	p->utime_ns = READ_ONCE(task_current()->runtime_ns);
 	release_resources(p);
+	if (p->pid != 1)
+		start_reaper(); /* for a parent that ignores SIGCHLD */
 	flags = spin_lock_irqsave(&proc_lock);
 	reparent_children_locked(p);
 	p->state = PROC_ZOMBIE;
 	p->wait_status = status;
 	p->task = NULL;
 	p->vfork_done = true;
-	if (p->parent && p->exit_signal > 0 && p->exit_signal <= PROC_NSIG)
-		p->parent->sigpending |= 1ull << (p->exit_signal - 1);
+	p->alarm_ns = 0;
+	if (signal_notify_parent_locked(p,
+					!(status & 0x7f)  ? CLD_EXITED
+					: (status & 0x80) ? CLD_DUMPED
+							  : CLD_KILLED,
+					!(status & 0x7f) ? (status >> 8) & 0xff : status & 0x7f)) {
+		/* SIGCHLD ignored or SA_NOCLDWAIT: no zombie for the parent */
+		list_del(&p->sibling);
+		list_init(&p->sibling);
+		p->parent = NULL;
+		p->reap_by_kernel = true;
+	}
 	if (p == init_proc) {
 		init_proc = NULL;
 		log_warn("init (pid 1) ended with status %#x\n", (unsigned int)status);
@@ -479,7 +492,7 @@ void proc_user_fault(const struct proc_fault *f)
 		log_info("pid %d (%s): trap %u (signal %d) ip %016lx sp %016lx error %lx\n", p->pid,
 			 p->name, f->vector, f->signal, (unsigned long)f->ip, (unsigned long)f->sp,
 			 (unsigned long)f->error_code);
-	proc_exit(f->signal);
+	proc_exit(proc_fault_status(f->signal));
 }
 
 int proc_user_page_fault(uintptr_t addr, bool write, bool exec)
@@ -527,9 +540,8 @@ int proc_kill(int pid)
 	int err = -ESRCH;
 
 	if (p && p->state == PROC_ALIVE) {
-		WRITE_ONCE(p->killed, true);
-		p->sigpending |= 1ull << (PROC_SIGKILL - 1);
-		proc_changed_locked(); /* wakes it if it waits in wait4 or vfork */
+		(void)signal_send_locked(p, PROC_SIGKILL,
+					 NULL); /* wakes wait4 and vfork waits too */
 		err = 0;
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
@@ -547,6 +559,8 @@ static char state_letter_locked(const struct proc *p) REQUIRES(&proc_lock)
 		return 'Z';
 	if (!p->task)
 		return 'R';
+	if (p->stopped)
+		return 'T'; /* by a stop signal (signal.c) */
 	switch (READ_ONCE(p->task->state)) {
 	case TASK_BLOCKED:
 	case TASK_SLEEPING:

@@ -30,6 +30,7 @@ struct task;
 #define PROC_ARG_MAX (128 * 1024)    /* argv + envp bytes, like Linux's 32 pages */
 #define PROC_ARG_STRLEN (128 * 1024) /* one string (Linux's MAX_ARG_STRLEN) */
 #define PROC_NSIG 64
+#define PROC_RTQ_MAX 32 /* queued real-time signals per process (then -EAGAIN) */
 /*
  * Processes alive or zombie at once. Each costs a 16 KiB kernel stack,
  * page tables and its pages; 256 keep a fork bomb well inside the
@@ -48,6 +49,14 @@ enum {
 	PROC_SIGKILL = 9,
 	PROC_SIGSEGV = 11,
 	PROC_SIGCHLD = 17,
+	PROC_SIGCONT = 18,
+	PROC_SIGSTOP = 19,
+};
+
+/* What a pending signal carries (the siginfo fields Corvid fills). */
+struct proc_siginfo {
+	int32_t code, pid, uid, status;
+	uint64_t addr;
 };
 
 /* A stored rt_sigaction (Linux's struct kernel_sigaction). */
@@ -72,6 +81,8 @@ struct proc {
 	struct vfs_path cwd;	/* referenced; relative paths and AT_FDCWD start here */
 	uint32_t umask;		/* 022 at spawn, like Linux's init */
 	uptr_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed at exit */
+	/* Signals: written by the thread with proc_lock held, read by
+	 * senders under proc_lock (the thread reads its own freely): */
 	uint64_t sigmask;
 	struct proc_sigaction sigactions[PROC_NSIG];
 	/* Protected by proc_lock: */
@@ -87,8 +98,24 @@ struct proc {
 	bool did_exec;	      /* execve succeeded (setpgid's -EACCES) */
 	bool vfork_done;      /* false only while a vfork child has not exec'd or ended */
 	uint64_t utime_ns;    /* CPU time, set at exit */
-	uint64_t sigpending;  /* noted signals (bit n-1: signal n); delivery comes later */
+	uint64_t sigpending;  /* pending signals (bit n-1: signal n): signal.c */
 	uint64_t child_utime; /* CPU time of reaped children */
+	/* Signals (proc/signal.c). Protected by proc_lock: */
+	struct proc_siginfo siginfo[PROC_NSIG]; /* of each pending signal */
+	uint64_t sigwaiting;			/* rt_sigtimedwait's set while it waits */
+	/* real-time signals (32-64) queue: each sent one waits here, in order */
+	uint8_t rtq_sig[PROC_RTQ_MAX];
+	struct proc_siginfo rtq_info[PROC_RTQ_MAX];
+	int rtq_len;
+	bool stopped;			    /* by a stop signal, until SIGCONT */
+	int stop_report;		    /* for WUNTRACED: the stop signal, or 0 */
+	bool cont_report;		    /* for WCONTINUED */
+	uint64_t alarm_ns, alarm_period_ns; /* ITIMER_REAL: ktime deadline (0: off) */
+	/* Signals, Owner: */
+	uint64_t altstack_sp, altstack_size;
+	int altstack_flags;
+	bool restore_sigmask; /* rt_sigsuspend: saved_sigmask comes back after delivery */
+	uint64_t saved_sigmask;
 	/* Atomic (written under proc_lock with parent, read without it): */
 	int ppid; /* parent->pid, 0 for the kernel */
 	/* Atomic: */
@@ -149,6 +176,18 @@ struct proc_fault {
 };
 void proc_user_fault(const struct proc_fault *f) __noreturn;
 
+/* The same fault as a signal the process catches (signal.c): true when a
+ * handler will run for it (it is queued), false when it is fatal (then
+ * call proc_user_fault). Interrupts enabled. */
+bool proc_signal_fault(const struct proc_fault *f);
+
+/* The wait status a death by @sig gives the calling process (the core
+ * bit when its RLIMIT_CORE allows a dump). */
+int proc_fault_status(int sig);
+
+/* SIGPIPE to the calling process (a write to a pipe with no reader). */
+void proc_send_sigpipe(void);
+
 /* Resolve a user page fault of the calling process (demand paging); false
  * if it is not one (then the access is an error). Any context. */
 bool proc_mm_fault(uintptr_t addr, bool write, bool exec);
@@ -158,8 +197,9 @@ bool proc_mm_fault(uintptr_t addr, bool write, bool exec);
  * SIGKILL when memory ran out, as Linux's OOM killer). May sleep. */
 int proc_user_page_fault(uintptr_t addr, bool write, bool exec);
 
-/* On every return to user mode (after a system call, an interrupt or a
- * resolved fault): end the process if it was killed. Interrupts on. */
+/* End the calling process if it was killed (a fork child before its
+ * first entry to user mode; every other return to user mode delivers
+ * signals through the arch code, x86_64/signal_frame.c). Interrupts on. */
 void proc_user_return(void);
 
 /* Whether the calling process has a fatal signal pending (blocking waits
@@ -170,6 +210,10 @@ bool proc_is_killed(void);
  * user mode or blocking wait, with status "killed by signal 9"). Returns
  * 0, -ESRCH (none, or already a zombie). */
 int proc_kill(int pid) __must_check;
+
+/* Send signal @sig (1-64) to live process @pid from the kernel (si_pid
+ * 0). Returns 0, -ESRCH (none, or a zombie), -EINVAL. */
+int proc_kill_signal(int pid, int sig) __must_check;
 
 /* ---- the system calls' halves (exec.c, fork.c, wait.c, group.c) ---- */
 
@@ -205,7 +249,7 @@ size_t proc_count(void);
 /* Snapshot of a process for `ps`. */
 struct proc_info {
 	int pid, ppid, pgid, sid;
-	char state; /* 'R' running or ready, 'S' sleeping, 'Z' zombie */
+	char state; /* 'R' running or ready, 'S' sleeping, 'T' stopped, 'Z' zombie */
 	char name[PROC_NAME_MAX];
 };
 

@@ -2,9 +2,10 @@
  * The shell's process commands: `exec [N] PATH [ARGS...]` runs a user
  * program N times (1 by default), each time waiting for it, and reports
  * how it ended when it did not exit with 0 (the status is the exit code,
- * or 128 + the signal that ended it, as a Unix shell's $?); `kill PID`
- * ends a process (SIGKILL semantics); proc_print_table() is the process
- * half of `ps`.
+ * or 128 + the signal that ended it, as a Unix shell's $?); `kill [-SIG]
+ * PID` sends a signal (SIGKILL by default, unlike kill(1)'s SIGTERM: the
+ * shell's kill has always ended the process); proc_print_table() is the
+ * process half of `ps`.
  * Locking: none (proc/ takes what it needs).
  */
 #include "core/log.h"
@@ -93,14 +94,40 @@ static const struct shell_cmd *cmd_self(void)
 	return shell_find("exec");
 }
 
+static const char *const sig_names[] = {
+	[1] = "HUP",   [2] = "INT",   [3] = "QUIT",  [4] = "ILL",    [5] = "TRAP",  [6] = "ABRT",
+	[7] = "BUS",   [8] = "FPE",   [9] = "KILL",  [10] = "USR1",  [11] = "SEGV", [12] = "USR2",
+	[13] = "PIPE", [14] = "ALRM", [15] = "TERM", [17] = "CHLD",  [18] = "CONT", [19] = "STOP",
+	[20] = "TSTP", [21] = "TTIN", [22] = "TTOU", [28] = "WINCH",
+};
+
+/* "-9", "-KILL" or "-SIGKILL": the signal number, or 0. */
+static int parse_signal(const char *s)
+{
+	long n;
+
+	if (*s++ != '-')
+		return 0;
+	if (!parse_count(s, &n))
+		return n >= 1 && n <= PROC_NSIG ? (int)n : 0;
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof(sig_names) / sizeof(sig_names[0]); i++)
+		if (sig_names[i] && !strcmp(s, sig_names[i]))
+			return (int)i;
+	return 0;
+}
+
 static int cmd_kill(int argc, char **argv)
 {
 	long pid;
-	int err;
+	int err, sig = PROC_SIGKILL;
 
-	if (argc != 2 || parse_count(argv[1], &pid))
+	if (argc == 3 && !(sig = parse_signal(argv[1])))
 		return shell_usage(shell_find("kill"));
-	err = proc_kill((int)pid);
+	if ((argc != 2 && argc != 3) || parse_count(argv[argc - 1], &pid))
+		return shell_usage(shell_find("kill"));
+	err = proc_kill_signal((int)pid, sig);
 	if (err) {
 		kprintf("kill: %ld: %s\n", pid, err == -ESRCH ? "No such process" : kstrerror(err));
 		return 1;
@@ -109,8 +136,8 @@ static int cmd_kill(int argc, char **argv)
 }
 
 SHELL_COMMAND(kill, .name = "kill", .group = "proc",
-	      .summary = "end a process (as SIGKILL: at its next return to user mode)",
-	      .usage = "kill PID", .fn = cmd_kill);
+	      .summary = "send a signal (default SIGKILL) to a process", .usage = "kill [-SIG] PID",
+	      .fn = cmd_kill);
 
 void proc_print_table(void)
 {

@@ -5,9 +5,11 @@
  * __WCLONE only children whose exit signal is SIGCHLD count), WNOHANG,
  * -ECHILD when nothing can ever match; the rusage is filled with the
  * child's CPU time (the scheduler counts it all as user time here).
- * Stopped and continued children do not exist yet: WUNTRACED and
- * WCONTINUED are accepted and never match. Reference: wait4(2), Linux
- * kernel/exit.c do_wait().
+ * WUNTRACED reports a child stopped by a signal (status sig << 8 | 0x7f)
+ * and WCONTINUED one continued by SIGCONT (0xffff), each once, without
+ * reaping it. Interrupted by a signal: -ERESTARTSYS (-EINTR, or a
+ * restart under SA_RESTART). Reference: wait4(2), Linux kernel/exit.c
+ * do_wait().
  * Locking: proc_lock for the scan and the unlink; sleeps on proc_child_wq
  * with proc_events as the condition.
  */
@@ -15,6 +17,7 @@
 #include "lib/string.h"
 #include "mm/usercopy.h"
 #include "proc/proc_internal.h"
+#include "proc/signal.h"
 #include "sched/task.h"
 
 #define WNOHANG 0x1
@@ -47,19 +50,35 @@ static bool selects(const struct proc *c, int pid, int my_pgid, unsigned int opt
 }
 
 /* The first selected zombie child, unlinked; *@any says whether some
- * child is selected at all. */
-static struct proc *take_zombie(struct proc *self, int pid, unsigned int options, bool *any)
+ * child is selected at all. A stop or continue report (WUNTRACED,
+ * WCONTINUED) is taken instead when it comes first: then NULL with its
+ * pid and status in *@rpid, *@rstatus. */
+static struct proc *take_zombie(struct proc *self, int pid, unsigned int options, bool *any,
+				int *rpid, int *rstatus)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
 	struct proc *c, *found = NULL;
 
 	*any = false;
+	*rpid = 0;
 	list_for_each_entry (c, &self->children, sibling) {
 		if (!selects(c, pid, self->pgid, options))
 			continue;
 		*any = true;
 		if (c->state == PROC_ZOMBIE) {
 			found = c;
+			break;
+		}
+		if ((options & WUNTRACED) && c->stop_report) {
+			*rstatus = c->stop_report << 8 | 0x7f;
+			c->stop_report = 0;
+			*rpid = c->pid;
+			break;
+		}
+		if ((options & WCONTINUED) && c->cont_report) {
+			*rstatus = 0xffff;
+			c->cont_report = false;
+			*rpid = c->pid;
 			break;
 		}
 	}
@@ -109,8 +128,19 @@ long proc_wait4(int pid, uptr_t ustatus, int options, uptr_t urusage)
 	for (;;) {
 		uint64_t gen = READ_ONCE(proc_events);
 		bool any;
-		struct proc *c = take_zombie(self, pid, opts, &any);
+		int rpid, rstatus;
+		struct proc *c = take_zombie(self, pid, opts, &any, &rpid, &rstatus);
 
+		if (rpid) {
+			struct linux_rusage ru = { 0 };
+
+			if (!uptr_is_null(ustatus) &&
+			    copy_to_user(ustatus, &rstatus, sizeof(rstatus)))
+				return -EFAULT;
+			if (!uptr_is_null(urusage) && copy_to_user(urusage, &ru, sizeof(ru)))
+				return -EFAULT;
+			return rpid;
+		}
 		if (c) {
 			int cpid = c->pid, err = report(c, ustatus, urusage);
 
@@ -121,8 +151,7 @@ long proc_wait4(int pid, uptr_t ustatus, int options, uptr_t urusage)
 			return -ECHILD;
 		if (opts & WNOHANG)
 			return 0;
-		if (proc_is_killed())
-			return -EINTR;
-		wait_event(&proc_child_wq, READ_ONCE(proc_events) != gen);
+		if (wait_event_interruptible(&proc_child_wq, READ_ONCE(proc_events) != gen))
+			return -ERESTARTSYS;
 	}
 }

@@ -252,8 +252,6 @@ long sys_getpid(void);
 long sys_getppid(void);
 long sys_arch_prctl(int code, unsigned long addr);
 long sys_set_tid_address(uptr_t tidptr);
-long sys_rt_sigaction(int sig, uptr_t act, uptr_t oact, size_t sigsetsize);
-long sys_rt_sigprocmask(int how, uptr_t set, uptr_t oset, size_t sigsetsize);
 long sys_clone(unsigned long flags, unsigned long newsp, uptr_t ptid, uptr_t ctid,
 	       unsigned long tls);
 long sys_fork(void);
@@ -297,3 +295,18 @@ long sys_prctl(int option, unsigned long arg2);
 /* The calling process's soft limit for RLIMIT_* @res (RLIM_INFINITY for
  * an unknown one). */
 uint64_t sys_rlimit_cur(unsigned int res);
+
+/* ---- signals (signal.c) ---- */
+long sys_rt_sigaction(int sig, uptr_t act, uptr_t oact, size_t sigsetsize);
+long sys_rt_sigprocmask(int how, uptr_t set, uptr_t oset, size_t sigsetsize);
+long sys_rt_sigpending(uptr_t set, size_t sigsetsize);
+long sys_rt_sigsuspend(uptr_t set, size_t sigsetsize);
+long sys_rt_sigtimedwait(uptr_t set, uptr_t info, uptr_t ts, size_t sigsetsize);
+long sys_sigaltstack(uptr_t ss, uptr_t oss);
+long sys_kill(int pid, int sig);
+long sys_tkill(int tid, int sig);
+long sys_tgkill(int tgid, int tid, int sig);
+long sys_pause(void);
+long sys_alarm(unsigned int seconds);
+long sys_getitimer(int which, uptr_t value);
+long sys_setitimer(int which, uptr_t new_value, uptr_t old_value);

@@ -205,11 +205,33 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 	case NR_getsid:
 		return sys_getsid((int)a[0]);
 
-	/* ---- signals (proc.c; signal.c when delivery comes) ---- */
+	/* ---- signals (signal.c; rt_sigreturn is the arch entry's) ---- */
 	case NR_rt_sigaction:
 		return sys_rt_sigaction((int)a[0], uptr(a[1]), uptr(a[2]), a[3]);
 	case NR_rt_sigprocmask:
 		return sys_rt_sigprocmask((int)a[0], uptr(a[1]), uptr(a[2]), a[3]);
+	case NR_rt_sigpending:
+		return sys_rt_sigpending(uptr(a[0]), a[1]);
+	case NR_rt_sigsuspend:
+		return sys_rt_sigsuspend(uptr(a[0]), a[1]);
+	case NR_rt_sigtimedwait:
+		return sys_rt_sigtimedwait(uptr(a[0]), uptr(a[1]), uptr(a[2]), a[3]);
+	case NR_sigaltstack:
+		return sys_sigaltstack(uptr(a[0]), uptr(a[1]));
+	case NR_kill:
+		return sys_kill((int)a[0], (int)a[1]);
+	case NR_tkill:
+		return sys_tkill((int)a[0], (int)a[1]);
+	case NR_tgkill:
+		return sys_tgkill((int)a[0], (int)a[1], (int)a[2]);
+	case NR_pause:
+		return sys_pause();
+	case NR_alarm:
+		return sys_alarm((unsigned int)a[0]);
+	case NR_getitimer:
+		return sys_getitimer((int)a[0], uptr(a[1]));
+	case NR_setitimer:
+		return sys_setitimer((int)a[0], uptr(a[1]), uptr(a[2]));
 
 	/* ---- time and sleeping (time.c) ---- */
 	case NR_clock_gettime:

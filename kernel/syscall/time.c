@@ -4,15 +4,17 @@
  * gettimeofday and time; nanosleep and clock_nanosleep (relative or
  * TIMER_ABSTIME). Clock ids and rules are Linux's (include/uapi/linux/
  * time.h, kernel/time/posix-timers.c, posix-cpu-timers.c; clock_gettime
- * (2), clock_nanosleep(2)). Sleeps are not interrupted yet (no signal is
- * delivered), so the remaining time is never written.
+ * (2), clock_nanosleep(2)). A signal with a handler ends a sleep with
+ * -EINTR and the time left in rem (relative sleeps).
  * Locking: none (ktime and rtc are lock-free readers; the CPU time is
  * the calling task's own).
  */
 #include "include/uapi/errno.h"
 #include "include/uapi/stat.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 #include "sched/task.h"
+#include "sched/waitqueue.h"
 #include "syscall/syscall_internal.h"
 #include "time/ktime.h"
 #include "time/rtc.h"
@@ -150,14 +152,37 @@ static int get_request(uptr_t req, int64_t *ns)
 	return 0;
 }
 
+/* Never woken: sleeps end by their timeout or a signal. */
+static struct waitqueue sleep_wq = WAITQUEUE_INIT(sleep_wq, "nanosleep");
+
+/* Sleep @ns, interruptibly. A signal ends it early: the time left goes
+ * to @rem (unless NULL) and the result is -ERESTARTNOHAND, which the
+ * return to user mode makes -EINTR when a handler runs (Linux's) and a
+ * restart of the whole request otherwise (Linux restarts with the time
+ * left through its restart block: Corvid's sleep after a stop is longer). */
+static long sleep_interruptible(uint64_t ns, uptr_t rem)
+{
+	uint64_t deadline = ktime_ns() + ns, now;
+	struct linux_timespec ts;
+
+	if (!wait_event_interruptible_timeout(&sleep_wq, false, ns))
+		return 0;
+	now = ktime_ns();
+	ns = deadline > now ? deadline - now : 0;
+	ts.tv_sec = (int64_t)(ns / (uint64_t)NSEC);
+	ts.tv_nsec = (int64_t)(ns % (uint64_t)NSEC);
+	if (!uptr_is_null(rem) && copy_to_user(rem, &ts, sizeof(ts)))
+		return -EFAULT;
+	return -ERESTARTNOHAND;
+}
+
 long sys_nanosleep(uptr_t req, uptr_t rem)
 {
 	int64_t ns;
 	int err = get_request(req, &ns);
 
-	(void)rem; // written only when a signal interrupts the sleep
 	if (!err && ns > 0)
-		task_sleep_ns((uint64_t)ns);
+		return sleep_interruptible((uint64_t)ns, rem);
 	return err;
 }
 
@@ -190,8 +215,7 @@ long sys_clock_nanosleep(int clk, int flags, uptr_t req, uptr_t rem)
 		(void)clock_now(clk, &now);
 		ns = ns > now ? ns - now : 0;
 	}
-	(void)rem;
 	if (ns > 0)
-		task_sleep_ns((uint64_t)ns);
+		return sleep_interruptible((uint64_t)ns, (flags & TIMER_ABSTIME) ? uptr(0) : rem);
 	return 0;
 }

@@ -104,3 +104,26 @@ void fpu_restore(const void *area)
 	else
 		fxrstor64(area);
 }
+
+size_t fpu_area_size(void)
+{
+	return area_size;
+}
+
+void fpu_sanitize(void *area)
+{
+	uint8_t *a = area;
+	uint32_t mxcsr;
+
+	memcpy(&mxcsr, a + OFF_MXCSR, sizeof(mxcsr));
+	mxcsr &= 0xffbf; /* the bits every SSE CPU has but DAZ (fxsave's default mask) */
+	memcpy(a + OFF_MXCSR, &mxcsr, sizeof(mxcsr));
+	if (use_xsave) {
+		uint64_t bv;
+
+		memcpy(&bv, a + OFF_XSTATE_BV, sizeof(bv));
+		bv &= xcr0;
+		memcpy(a + OFF_XSTATE_BV, &bv, sizeof(bv));
+		memset(a + OFF_XSTATE_BV + 8, 0, XSAVE_HEADER_END - OFF_XSTATE_BV - 8);
+	}
+}

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <stddef.h>
+
 /* Enable x87/SSE (CR0, CR4.OSFXSR/OSXMMEXCPT) and XSAVE with XCR0 = x87 |
  * SSE | AVX where present on the calling CPU. Interrupts disabled. */
 void fpu_init_cpu(void);
@@ -24,3 +26,11 @@ void fpu_free(void *area);
  * Interrupts disabled (the context switch). */
 void fpu_save(void *area);
 void fpu_restore(const void *area);
+
+/* Bytes of a save area (the xsave size for XCR0, or 512 for fxsave). */
+size_t fpu_area_size(void);
+
+/* Make @area (a copy of user memory, fpu_area_size() bytes, 64-aligned)
+ * safe to restore: MXCSR's reserved bits cleared, the XSAVE header's
+ * features limited to XCR0 with the compacted and reserved words zero. */
+void fpu_sanitize(void *area);

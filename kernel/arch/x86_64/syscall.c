@@ -12,9 +12,11 @@
 #include "arch/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
+#include "arch/x86_64/signal_frame.h"
 #include "arch/x86_64/trap.h"
 #include "lib/string.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 #include "syscall/syscall.h"
 
 #define RFLAGS_TF (1ull << 8)
@@ -60,12 +62,20 @@ static bool can_sysret(const struct trap_frame *f)
 	       !(f->rflags & (RFLAGS_TF | RFLAGS_RF));
 }
 
+#define NR_RT_SIGRETURN 15
+
 bool syscall_from_user(struct trap_frame *f)
 {
 	unsigned long args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+	long nr = (long)f->rax;
 
-	f->rax = (uint64_t)syscall_dispatch(f->rax, args);
-	proc_user_return(); /* a pending kill ends the process here */
+	if (nr == NR_RT_SIGRETURN) {
+		signal_frame_return(f); /* every register is the frame's: iretq */
+		signal_frame_deliver(f, -1);
+		return false;
+	}
+	f->rax = (uint64_t)syscall_dispatch((unsigned long)nr, args);
+	signal_frame_deliver(f, nr); /* pending signals, restarts; a kill ends here */
 	return can_sysret(f);
 }
 
@@ -114,10 +124,11 @@ void arch_enter_user_regs(struct arch_context *ctx, const struct arch_user_regs 
 
 void syscall_irq_return(struct trap_frame *f)
 {
-	if ((f->cs & 3) != 3 || !proc_is_killed())
+	if ((f->cs & 3) != 3 || !signal_work_pending())
 		return;
 	arch_irq_enable(); /* on the way to user mode: nothing of the kernel's is held */
-	proc_user_return();
+	signal_frame_deliver(f, -1);
+	arch_irq_disable(); /* trap_return's swapgs must not be interrupted */
 }
 
 /* Linux's signal for an exception vector (arch/x86/kernel/traps.c). */
@@ -158,11 +169,17 @@ void syscall_user_exception(struct trap_frame *f, uint64_t addr)
 		pf.signal = proc_user_page_fault(addr, f->error_code & PF_WRITE,
 						 f->error_code & PF_INSTR);
 		if (!pf.signal) {
-			proc_user_return();
+			signal_frame_deliver(f, -1);
+			arch_irq_disable(); /* trap_return's swapgs must not be interrupted */
 			return;
 		}
 	}
 	arch_irq_enable();
+	if (proc_signal_fault(&pf)) { /* a handler catches it */
+		signal_frame_deliver(f, -1);
+		arch_irq_disable();
+		return;
+	}
 	proc_user_fault(&pf); /* does not return */
 }
 

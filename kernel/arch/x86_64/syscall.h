@@ -30,8 +30,9 @@ void syscall_user_exception(struct trap_frame *f, uint64_t addr);
  * Returns true when handled. */
 bool syscall_fixup_exception(struct trap_frame *f, uint64_t addr);
 
-/* At the end of an interrupt (trap.c): if it came from user mode and the
- * process was killed, end it now (proc_user_return). Interrupts off. */
+/* At the end of an interrupt (trap.c): if it came from user mode and a
+ * signal is pending, deliver it now (signal_frame.c; a kill ends the
+ * process). Interrupts off, and off again on return. */
 void syscall_irq_return(struct trap_frame *f);
 
 /* Whether SMAP is on (usercopy.S reads it to decide on stac/clac). */

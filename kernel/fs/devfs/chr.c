@@ -73,10 +73,16 @@ static ssize_t devfs_console_read(struct file *f, void *buf, size_t n, int64_t o
 		}
 		if (got == n)
 			return (ssize_t)got;
-		if (serial_has_irq())
-			wait_event(serial_rx_waitqueue(), serial_rx_pending());
-		else
+		/* A signal ends the wait: what was read, or -ERESTARTSYS
+		 * (proc/signal.h: -EINTR, or a restart under SA_RESTART). */
+		if (serial_has_irq()) {
+			if (wait_event_interruptible(serial_rx_waitqueue(), serial_rx_pending()))
+				return got ? (ssize_t)got : -512;
+		} else if (task_signal_pending()) {
+			return got ? (ssize_t)got : -512;
+		} else {
 			arch_cpu_relax();
+		}
 	}
 }
 
