@@ -13,6 +13,7 @@
 #include "fs/dcache.h"
 #include "fs/fdtable.h"
 #include "fs/file.h"
+#include "fs/pipe.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/resource.h"
@@ -34,7 +35,12 @@ struct file *sys_file(int fd)
  * at *@off (advanced) when @off is given, else at the file's offset. */
 static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *off)
 {
-	uint8_t *k = kmalloc(BOUNCE);
+	/* A pipe moves up to its whole ring per step, so one read returns
+	 * what is there (not just the first BOUNCE bytes) and writes keep
+	 * Linux's partial-write rules (fs/pipe.h). */
+	bool pipe = S_ISFIFO(f->inode->mode);
+	size_t bsize = pipe ? MAX(MIN(count, (size_t)PIPE_SIZE), (size_t)1) : BOUNCE;
+	uint8_t *k = kmalloc(bsize);
 	size_t done = 0;
 	long err = 0;
 
@@ -42,7 +48,7 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *of
 		return -ENOMEM;
 	count = MIN(count, MAX_RW);
 	while (done < count) {
-		size_t n = MIN(count - done, (size_t)BOUNCE);
+		size_t n = MIN(count - done, bsize);
 		ssize_t got;
 
 		if (write && (err = copy_from_user(k, uptr_add(buf, done), n)))
@@ -60,8 +66,8 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *of
 		done += (size_t)got;
 		if (off)
 			*off += got;
-		if ((size_t)got < n)
-			break; /* end of file, or a partial device read */
+		if ((size_t)got < n || (pipe && !write))
+			break; /* end of file, a partial device read, a pipe read */
 	}
 	kfree(k);
 	return done ? (long)done : err;

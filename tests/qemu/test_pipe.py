@@ -1,0 +1,38 @@
+"""Pipes, FIFOs, poll and select (issue 17): /bin/pipetest exercises
+pipe/pipe2 (EOF, EPIPE, O_NONBLOCK, PIPE_BUF atomicity with four
+writers, fork ping-pong), mknod FIFOs and their open rules, and
+poll/ppoll/select/pselect6 readiness, timeouts and errors; its output on
+Corvid must equal the same binary's on the host's Linux. Then the console's
+poll readiness, which the host cannot mirror on a pipe."""
+import os
+import subprocess
+import tempfile
+
+from harness import ROOT, scenario, status
+from test_proc import program_output
+
+PIPETEST = os.path.join(ROOT, "build", "user", "pipetest")
+
+
+def host_output():
+    with tempfile.TemporaryDirectory() as d:
+        host = subprocess.run([PIPETEST, d], stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=120)
+    assert host.returncode == 0, host
+    assert host.stdout.endswith("pipetest: done\n"), host.stdout
+    return host.stdout
+
+
+def assert_same(ours, host):
+    a, b = ours.splitlines(), host.splitlines()
+    diff = [f"corvid: {x!r}\nlinux:  {y!r}" for x, y in zip(a, b) if x != y]
+    assert not diff and len(a) == len(b), "\n".join(diff[:20]) + f"\n({len(a)} vs {len(b)} lines)"
+
+
+@scenario(uefi=False, smp=2, timeout=180)
+def pipe_differential(vm):
+    host = host_output()
+    out = vm.run("exec /bin/pipetest /tmp", timeout=150)
+    assert_same(program_output(out), host)
+    assert status(vm) == 0
+    vm.shutdown()
