@@ -122,7 +122,8 @@ static void basics(void)
 	show("read to a kernel address", sys(SYS_read, p[0], KADDR, 2, 0, 0, 0));
 	show("write from a kernel address", sys(SYS_write, p[1], KADDR, 2, 0, 0, 0));
 	close(p[1]);
-	show("read after the writer closed (data left)", sys(SYS_read, p[0], (long)buf, 9, 0, 0, 0));
+	show("read after the writer closed (data left)",
+	     sys(SYS_read, p[0], (long)buf, 9, 0, 0, 0));
 	show("read after the writer closed (EOF)", sys(SYS_read, p[0], (long)buf, 9, 0, 0, 0));
 	close(p[0]);
 
@@ -152,7 +153,8 @@ static void flags_and_faults(void)
 	show("plain: F_GETFD", sys(SYS_fcntl, p[0], F_GETFD, 0, 0, 0, 0));
 	show("plain: O_NONBLOCK in F_GETFL",
 	     sys(SYS_fcntl, p[0], F_GETFL, 0, 0, 0, 0) & O_NONBLOCK);
-	printf("%-44s %s\n", "fds are consecutive lowest", p[0] == before && p[1] == before + 1 ? "yes" : "no");
+	printf("%-44s %s\n", "fds are consecutive lowest",
+	       p[0] == before && p[1] == before + 1 ? "yes" : "no");
 	close(p[0]);
 	close(p[1]);
 }
@@ -163,14 +165,16 @@ static void nonblocking(void)
 	long total = 0, r;
 
 	mkpipe(p, O_NONBLOCK);
-	show("O_NONBLOCK: F_GETFL has it", (sys(SYS_fcntl, p[1], F_GETFL, 0, 0, 0, 0) & O_NONBLOCK) != 0);
+	show("O_NONBLOCK: F_GETFL has it",
+	     (sys(SYS_fcntl, p[1], F_GETFL, 0, 0, 0, 0) & O_NONBLOCK) != 0);
 	show("read of an empty pipe", sys(SYS_read, p[0], (long)buf, 10, 0, 0, 0));
 	while ((r = sys(SYS_write, p[1], (long)buf, 1024, 0, 0, 0)) > 0)
 		total += r;
 	show("filled with 1024-byte writes", total);
 	show("then a write gives", r);
 	show("read 4096 of the full pipe", sys(SYS_read, p[0], (long)buf, 4096, 0, 0, 0));
-	show("write of 8192 (> PIPE_BUF) when 4096 free", sys(SYS_write, p[1], (long)buf, 8192, 0, 0, 0));
+	show("write of 8192 (> PIPE_BUF) when 4096 free",
+	     sys(SYS_write, p[1], (long)buf, 8192, 0, 0, 0));
 	show("read 100", sys(SYS_read, p[0], (long)buf, 100, 0, 0, 0));
 	show("read asks 70000 of the rest", sys(SYS_read, p[0], (long)buf, 70000, 0, 0, 0));
 	show("read of the emptied pipe", sys(SYS_read, p[0], (long)buf, 1, 0, 0, 0));
@@ -338,7 +342,8 @@ static void fifos(void)
 	printf("%-44s %s %o %ld\n", "stat: type, mode, size", S_ISREG(sb.st_mode) ? "reg" : "other",
 	       sb.st_mode & 07777, (long)sb.st_size);
 	unlink(path2);
-	show("mknod type 0 (a regular file)", sys(SYS_mknodat, AT_FDCWD, (long)path2, 0600, 0, 0, 0));
+	show("mknod type 0 (a regular file)",
+	     sys(SYS_mknodat, AT_FDCWD, (long)path2, 0600, 0, 0, 0));
 	unlink(path2);
 	show("mknod S_IFDIR", sys(SYS_mknodat, AT_FDCWD, (long)path2, S_IFDIR | 0600, 0, 0, 0));
 	show("mknod bad type", sys(SYS_mknodat, AT_FDCWD, (long)path2, 0170000 | 0600, 0, 0, 0));
@@ -346,8 +351,8 @@ static void fifos(void)
 	show("mknod missing directory",
 	     sys(SYS_mknodat, AT_FDCWD, (long)"/nonexistent/x", S_IFIFO | 0600, 0, 0, 0));
 
-	show("open O_WRONLY|O_NONBLOCK, no reader", sys(SYS_openat, AT_FDCWD, (long)path,
-							O_WRONLY | O_NONBLOCK, 0, 0, 0));
+	show("open O_WRONLY|O_NONBLOCK, no reader",
+	     sys(SYS_openat, AT_FDCWD, (long)path, O_WRONLY | O_NONBLOCK, 0, 0, 0));
 	rd = (int)sys(SYS_openat, AT_FDCWD, (long)path, O_RDONLY | O_NONBLOCK, 0, 0, 0);
 	show("open O_RDONLY|O_NONBLOCK opens at once", rd >= 0);
 	show("read, no writer ever: EOF", sys(SYS_read, rd, (long)buf, 1, 0, 0, 0));
@@ -489,7 +494,8 @@ static void polls(void)
 	show("ppoll: bad sigset size", sys(SYS_ppoll, (long)&pf[1], 1, 0, (long)&ts, 4, 0));
 	ts = (struct timespec){ 5, 0 };
 	show("ppoll: writable, 5 s", sys(SYS_ppoll, (long)&pf[1], 1, (long)&ts, 0, 8, 0));
-	printf("%-44s %s\n", "  time left is 4..5 s", ts.tv_sec == 4 || (ts.tv_sec == 5 && !ts.tv_nsec) ? "yes" : "no");
+	printf("%-44s %s\n", "  time left is 4..5 s",
+	       ts.tv_sec == 4 || (ts.tv_sec == 5 && !ts.tv_nsec) ? "yes" : "no");
 	close(p[0]);
 	close(p[1]);
 }
@@ -528,7 +534,8 @@ static void selects(void)
 	FD_SET(p[1], &w);
 	tv = (struct timeval){ 5, 0 };
 	show("select: writable, 5 s", sys(SYS_select, p[1] + 1, 0, (long)&w, 0, (long)&tv, 0));
-	printf("%-44s %s\n", "  time left is 4..5 s", tv.tv_sec == 4 || (tv.tv_sec == 5 && !tv.tv_usec) ? "yes" : "no");
+	printf("%-44s %s\n", "  time left is 4..5 s",
+	       tv.tv_sec == 4 || (tv.tv_sec == 5 && !tv.tv_usec) ? "yes" : "no");
 	tv = (struct timeval){ 0, 1500000 }; // usec past a second: carried
 	FD_SET(p[1], &w);
 	show("select: tv_usec 1.5e6", sys(SYS_select, p[1] + 1, 0, (long)&w, 0, (long)&tv, 0));
@@ -559,12 +566,14 @@ static void selects(void)
 		FD_ZERO(&r);
 		FD_SET(q[0], &r);
 		ts = (struct timespec){ 0, 20000000 };
-		show("pselect6: ready", sys(SYS_pselect6, q[0] + 1, (long)&r, 0, 0, (long)&ts, (long)sig));
+		show("pselect6: ready",
+		     sys(SYS_pselect6, q[0] + 1, (long)&r, 0, 0, (long)&ts, (long)sig));
 		ts = (struct timespec){ 0, 0 };
 		show("pselect6: bad sigset size",
 		     sys(SYS_pselect6, q[0] + 1, (long)&r, 0, 0, (long)&ts, (long)badsig));
 		ts = (struct timespec){ 0, 2000000000 };
-		show("pselect6: tv_nsec 2e9", sys(SYS_pselect6, q[0] + 1, (long)&r, 0, 0, (long)&ts, 0));
+		show("pselect6: tv_nsec 2e9",
+		     sys(SYS_pselect6, q[0] + 1, (long)&r, 0, 0, (long)&ts, 0));
 	}
 	close(q[0]);
 	close(p[1]);

@@ -15,11 +15,11 @@
  */
 #include "fs/pipe.h"
 
+#include "core/panic.h"
 #include "fs/dcache.h"
 #include "fs/file.h"
 #include "fs/inode.h"
 #include "fs/mount.h"
-#include "core/panic.h"
 #include "fs/poll.h"
 #include "include/uapi/errno.h"
 #include "lib/pipe_ring.h"
@@ -34,7 +34,7 @@ struct pipe {
 	struct spinlock lock;
 	/* Protected by lock: */
 	struct pipe_ring ring;
-	unsigned int readers, writers; // open files for each direction
+	unsigned int readers, writers;	   // open files for each direction
 	unsigned int r_counter, w_counter; // opens ever (FIFO opens wait on them)
 	/* Immutable after creation: */
 	struct inode *fifo_inode; // NULL for an anonymous pipe
@@ -252,8 +252,7 @@ void pipe_init(void)
 }
 
 /* An open end of @p on its inode @inode (which it references). */
-static int pipe_open_end(struct pipe *p, struct inode *inode, unsigned int flags,
-			 struct file **out)
+static int pipe_open_end(struct pipe *p, struct inode *inode, unsigned int flags, struct file **out)
 {
 	struct vfs_path root = { &pipefs_mnt, pipefs_mnt.root };
 	int err = file_open_path(&root, flags, out);

@@ -20,7 +20,7 @@
 
 struct file;
 
-#define PIPE_BUF 4096	     // POSIX atomic write size (Linux's)
+#define PIPE_BUF 4096	      // POSIX atomic write size (Linux's)
 #define PIPE_SIZE (64 * 1024) // Linux's default: 16 pages
 
 /* Set up pipefs. Boot, once, from vfs_init. */

@@ -6,9 +6,9 @@
  * devices live in devfs only (Linux gives an unprivileged caller the same
  * errno). Locking: none of its own.
  */
+#include "fs/pipe.h"
 #include "fs/fdtable.h"
 #include "fs/file.h"
-#include "fs/pipe.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/resource.h"

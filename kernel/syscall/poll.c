@@ -10,9 +10,9 @@
  * only its size is checked.
  * Locking: none of its own; the files' wait queues' locks.
  */
+#include "fs/poll.h"
 #include "fs/fdtable.h"
 #include "fs/file.h"
-#include "fs/poll.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/resource.h"
 #include "include/uapi/stat.h"
