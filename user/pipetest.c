@@ -579,8 +579,27 @@ static void selects(void)
 	close(p[1]);
 }
 
+/* "pipetest console": fd 0's readiness before and after a line is typed
+ * (tests/qemu/test_pipe.py types it once "waiting" shows). */
+static int console(void)
+{
+	struct pollfd pf = { 0, POLLIN | POLLOUT, 0 };
+	long r = sys(SYS_poll, (long)&pf, 1, 0, 0, 0, 0);
+
+	printf("console: nothing typed: %ld %#x\n", r, (unsigned short)pf.revents);
+	pf.events = POLLIN;
+	printf("console: waiting\n");
+	r = sys(SYS_poll, (long)&pf, 1, 20000, 0, 0, 0);
+	printf("console: after typing: %ld %#x\n", r, (unsigned short)pf.revents);
+	r = sys(SYS_read, 0, (long)buf, 100, 0, 0, 0);
+	printf("console: read %ld: %.*s", r, r > 0 ? (int)r : 0, buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "console"))
+		return console();
 	if (argc > 1)
 		dir = argv[1];
 	setvbuf(stdout, NULL, _IONBF, 0);

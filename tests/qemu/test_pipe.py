@@ -5,6 +5,7 @@ poll/ppoll/select/pselect6 readiness, timeouts and errors; its output on
 Corvid must equal the same binary's on the host's Linux. Then the console's
 poll readiness, which the host cannot mirror on a pipe."""
 import os
+import re
 import subprocess
 import tempfile
 
@@ -35,4 +36,25 @@ def pipe_differential(vm):
     out = vm.run("exec /bin/pipetest /tmp", timeout=150)
     assert_same(program_output(out), host)
     assert status(vm) == 0
+    vm.shutdown()
+
+
+@scenario(uefi=False, smp=1, timeout=60)
+def pipe_console_poll_readiness(vm):
+    # The console is writable at once and readable only once input waits.
+    vm.send("exec /bin/pipetest console\r")
+    vm.expect(r"console: waiting", timeout=30)
+    vm.send("hi\r")
+    vm.expect(r"console: read 3: hi", timeout=30)
+    out = vm.text()
+    assert "console: nothing typed: 1 0x4" in out, out
+    assert "console: after typing: 1 0x1" in out, out
+    vm.shutdown()
+
+
+@scenario(uefi=False, smp=2, timeout=120)
+def pipe_pingpong_bench_runs(vm):
+    # ubench's pipe line (tools/bench.py compares it with Linux) prints a figure.
+    out = vm.run("exec /bin/ubench 5", timeout=100)
+    assert re.search(r"METRIC ubench_pipe_pingpong \d+ ns", out), out
     vm.shutdown()
