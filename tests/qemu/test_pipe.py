@@ -58,3 +58,11 @@ def pipe_pingpong_bench_runs(vm):
     out = vm.run("exec /bin/ubench 5", timeout=100)
     assert re.search(r"METRIC ubench_pipe_pingpong \d+ ns", out), out
     vm.shutdown()
+
+
+@scenario(uefi=False, smp=2, timeout=90)
+def pipe_ktests(vm):
+    # Blocked reads and writes end with -EINTR when interrupted, EOF, EPIPE.
+    out = vm.run("test pipe", timeout=60)
+    assert re.search(r"ktest: [1-9]\d* passed, 0 failed", out), out
+    vm.shutdown()
