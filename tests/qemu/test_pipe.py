@@ -30,13 +30,25 @@ def assert_same(ours, host):
     assert not diff and len(a) == len(b), "\n".join(diff[:20]) + f"\n({len(a)} vs {len(b)} lines)"
 
 
+def differential(vm, runs=1):
+    host = host_output()
+    for _ in range(runs):
+        out = vm.run("exec /bin/pipetest /tmp", timeout=150)
+        assert_same(program_output(out), host)
+        assert status(vm) == 0
+    vm.shutdown()
+
+
 @scenario(uefi=False, smp=2, timeout=180)
 def pipe_differential(vm):
-    host = host_output()
-    out = vm.run("exec /bin/pipetest /tmp", timeout=150)
-    assert_same(program_output(out), host)
-    assert status(vm) == 0
-    vm.shutdown()
+    differential(vm)
+
+
+@scenario(uefi=False, smp=4, timeout=240)
+def pipe_differential_smp4(vm):
+    # Four CPUs: the four atomicity writers, ping-pong and poll wake-ups
+    # really run in parallel; three rounds.
+    differential(vm, runs=3)
 
 
 @scenario(uefi=False, smp=1, timeout=60)
