@@ -22,6 +22,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -121,6 +122,20 @@ static void basics(void)
 	show("write 2 more", sys(SYS_write, p[1], (long)"ab", 2, 0, 0, 0));
 	show("read to a kernel address", sys(SYS_read, p[0], KADDR, 2, 0, 0, 0));
 	show("write from a kernel address", sys(SYS_write, p[1], KADDR, 2, 0, 0, 0));
+	{
+		char a[5], b[8];
+		struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+
+		write(p[1], "0123456789", 10);
+		show("readv 5+8 of 10 bytes", sys(SYS_readv, p[0], (long)iov, 2, 0, 0, 0));
+		printf("%-44s %.5s %.5s\n", "  data", a, b);
+		write(p[1], "abcde", 5);
+		show("readv 5+8 of exactly 5 (no wait)",
+		     sys(SYS_readv, p[0], (long)iov, 2, 0, 0, 0));
+		show("writev 5+8", sys(SYS_writev, p[1], (long)iov, 2, 0, 0, 0));
+		show("  a read gets", sys(SYS_read, p[0], (long)buf, 100, 0, 0, 0));
+		write(p[1], "ab", 2);
+	}
 	close(p[1]);
 	show("read after the writer closed (data left)",
 	     sys(SYS_read, p[0], (long)buf, 9, 0, 0, 0));

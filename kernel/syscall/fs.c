@@ -125,6 +125,48 @@ struct iovec_user {
 	uint64_t base, len;
 };
 
+/*
+ * readv of a pipe: one read of up to the pipe's size into a bounce buffer,
+ * scattered over the vectors, so what is there fills them all and the
+ * call never waits once some bytes came (a read per vector would block on
+ * the second when the first took everything).
+ */
+static long pipe_readv(struct file *f, uptr_t iov, int iovcnt)
+{
+	struct iovec_user v;
+	size_t want = 0, done = 0;
+	uint8_t *k;
+	long got;
+
+	for (int i = 0; i < iovcnt && want < PIPE_SIZE; i++) {
+		if (copy_from_user(&v, uptr_add(iov, i * sizeof(v)), sizeof(v)))
+			return -EFAULT;
+		if (v.len > MAX_RW)
+			return -EINVAL;
+		if (v.len && !uptr_range_ok(uptr(v.base), v.len))
+			return -EFAULT;
+		want += MIN(v.len, PIPE_SIZE - want);
+	}
+	if (!want)
+		return 0;
+	k = kmalloc(want);
+	if (!k)
+		return -ENOMEM;
+	got = vfs_read(f, k, want);
+	for (int i = 0; got > 0 && done < (size_t)got; i++) {
+		size_t n;
+
+		if (copy_from_user(&v, uptr_add(iov, i * sizeof(v)), sizeof(v)))
+			break;
+		n = MIN(v.len, (size_t)got - done);
+		if (n && copy_to_user(uptr(v.base), k + done, n))
+			break;
+		done += n;
+	}
+	kfree(k);
+	return got <= 0 ? got : done ? (long)done : -EFAULT;
+}
+
 static long rw_vec(int fd, uptr_t iov, int iovcnt, bool write)
 {
 	struct file *f;
@@ -135,6 +177,11 @@ static long rw_vec(int fd, uptr_t iov, int iovcnt, bool write)
 	f = sys_file(fd);
 	if (!f)
 		return -EBADF;
+	if (!write && S_ISFIFO(f->inode->mode)) {
+		ret = pipe_readv(f, iov, iovcnt);
+		file_put(f);
+		return ret;
+	}
 	for (int i = 0; i < iovcnt; i++) {
 		struct iovec_user v;
 
