@@ -51,14 +51,47 @@ static unsigned long arg(void)
 
 /* Calls that would end, block or multiply the storm, or take away its
  * console, TLS or memory: exit, exit_group, read, readv, close,
- * arch_prctl, mmap, munmap, brk, fork, vfork, clone, execve. (The
- * numbers Corvid does not know are answered -ENOSYS.) */
+ * arch_prctl, mmap, munmap, brk, fork, vfork, clone, execve; and poll,
+ * ppoll, select, pselect6, which wait for ever without a timeout (they
+ * get their own storm below, with a zero timeout). (The numbers Corvid
+ * does not know are answered -ENOSYS.) */
 static int skipped(long nr)
 {
 	return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_read || nr == SYS_readv ||
 	       nr == SYS_close || nr == SYS_arch_prctl || nr == SYS_mmap || nr == SYS_munmap ||
 	       nr == SYS_brk || nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone ||
-	       nr == SYS_execve;
+	       nr == SYS_execve || nr == SYS_poll || nr == SYS_ppoll || nr == SYS_select ||
+	       nr == SYS_pselect6;
+}
+
+/* poll and select with hostile arguments but a zero timeout, over a
+ * real pipe now and then; returns the calls made. */
+static long poll_storm(long n)
+{
+	static long zero_ts[2], zero_tv[2];
+	int fds[2];
+	long done = 0;
+
+	if (syscall(SYS_pipe2, fds, 0) == 0)
+		syscall(SYS_write, fds[1], "x", 1);
+	for (long i = 0; i < n; i++, done++) {
+		switch (next() % 4) {
+		case 0:
+			syscall(SYS_poll, arg(), arg(), 0);
+			break;
+		case 1:
+			syscall(SYS_ppoll, arg(), arg(), zero_ts, arg(), arg());
+			break;
+		case 2:
+			syscall(SYS_select, arg(), arg(), arg(), arg(), zero_tv);
+			break;
+		default:
+			syscall(SYS_pselect6, arg(), arg(), arg(), arg(), zero_ts, arg());
+			break;
+		}
+		zero_ts[0] = zero_ts[1] = zero_tv[0] = zero_tv[1] = 0;
+	}
+	return done;
 }
 
 int main(int argc, char **argv)
@@ -75,6 +108,7 @@ int main(int argc, char **argv)
 		syscall(nr, arg(), arg(), arg(), arg(), arg(), arg());
 		done++;
 	}
+	done += poll_storm(n / 20);
 	printf("storm: %ld calls answered\n", done);
 	return 0;
 }
