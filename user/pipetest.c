@@ -335,6 +335,33 @@ static void big_write(void)
 	close(p[0]);
 }
 
+/* exec closes an O_CLOEXEC end: the reader sees EOF while the exec'd
+ * child (which holds the end no more) still runs, held by another pipe. */
+static void cloexec_exec(const char *self)
+{
+	int a[2], b[2], st;
+	char fd[16];
+	pid_t pid;
+
+	mkpipe(a, O_CLOEXEC);
+	mkpipe(b, 0);
+	fcntl(b[1], F_SETFD, FD_CLOEXEC); // the child keeps only b's read end
+	pid = fork();
+	if (pid == 0) {
+		snprintf(fd, sizeof(fd), "%d", b[0]);
+		execl(self, self, "hold", fd, (char *)NULL);
+		_exit(127);
+	}
+	close(a[1]);
+	close(b[0]);
+	show("exec closed the O_CLOEXEC end: EOF", sys(SYS_read, a[0], (long)buf, 1, 0, 0, 0));
+	show("  while the exec'd child runs", waitpid(pid, &st, WNOHANG) == 0);
+	close(b[1]); // the child's read of b ends: it exits
+	waitpid(pid, &st, 0);
+	show("  child's status", WEXITSTATUS(st));
+	close(a[0]);
+}
+
 static void fifos(void)
 {
 	char path[256], path2[256];
@@ -615,6 +642,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "console"))
 		return console();
+	if (argc > 2 && !strcmp(argv[1], "hold")) // cloexec_exec's child
+		return read(atoi(argv[2]), buf, 1) == 0 ? 0 : 1;
 	if (argc > 1)
 		dir = argv[1];
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -626,6 +655,7 @@ int main(int argc, char **argv)
 	ping_pong();
 	atomicity();
 	big_write();
+	cloexec_exec(argv[0]);
 	fifos();
 	polls();
 	selects();
