@@ -7,6 +7,7 @@
  */
 #include "fs/file.h"
 #include "fs/pipe.h"
+#include "fs/vfs.h"
 #include "include/atomic.h"
 #include "include/uapi/errno.h"
 #include "ktest/ktest.h"
@@ -82,4 +83,56 @@ KTEST(pipe_epipe_without_readers_and_a_woken_reader)
 	KASSERT_EQ(vfs_write(wr, &c, 1), -EPIPE);
 	KASSERT_EQ(vfs_write(wr, &c, 0), 0); // 0 bytes: 0, as Linux
 	file_put(wr);
+}
+
+#define KTEST_FIFO "/ktest-pipe.fifo"
+
+struct fifo_arg {
+	unsigned int flags;
+	int ret; /* Atomic: 1 = not yet */
+	struct file *f;
+};
+
+static int fifo_opener(void *arg)
+{
+	struct fifo_arg *a = arg;
+	int r = vfs_open(NULL, KTEST_FIFO, a->flags, 0, &a->f);
+
+	task_clear_interrupt(task_current());
+	atomic_store_release(&a->ret, r);
+	return 0;
+}
+
+/* A blocking FIFO open waits for its partner, ends with -EINTR when
+ * interrupted, and leaves no count behind (the writer's O_NONBLOCK open
+ * still finds no reader). */
+KTEST(pipe_fifo_open_waits_and_is_interruptible)
+{
+	struct fifo_arg a = { .flags = O_RDONLY, .ret = 1 };
+	struct file *rd, *wr;
+	struct task *t;
+
+	KASSERT_EQ(vfs_mknod(NULL, KTEST_FIFO, S_IFIFO | 0600), 0);
+	t = task_create(fifo_opener, &a, "fifo-opener");
+	KASSERT(t != NULL);
+	task_sleep_ns(20 * NSEC_PER_MSEC);
+	task_interrupt(t);
+	KASSERT_EQ(task_join(t, NULL), 0);
+	KASSERT_EQ(atomic_load_acquire(&a.ret), -EINTR);
+	KASSERT_EQ(vfs_open(NULL, KTEST_FIFO, O_WRONLY | O_NONBLOCK, 0, &wr), -ENXIO);
+	/* A reader that waits is met by a writer's open. */
+	a.ret = 1;
+	t = task_create(fifo_opener, &a, "fifo-opener");
+	KASSERT(t != NULL);
+	task_sleep_ns(10 * NSEC_PER_MSEC);
+	KASSERT_EQ(vfs_open(NULL, KTEST_FIFO, O_WRONLY, 0, &wr), 0);
+	KASSERT_EQ(task_join(t, NULL), 0);
+	KASSERT_EQ(atomic_load_acquire(&a.ret), 0);
+	rd = a.f;
+	KASSERT_EQ(vfs_write(wr, "ok", 2), 2);
+	KASSERT_EQ(vfs_read(rd, &a.ret, 4), 2);
+	file_put(wr);
+	KASSERT_EQ(vfs_read(rd, &a.ret, 4), 0);
+	file_put(rd);
+	KASSERT_EQ(vfs_unlink(NULL, KTEST_FIFO), 0);
 }
