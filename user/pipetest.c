@@ -143,6 +143,19 @@ static void basics(void)
 	close(p[0]);
 
 	mkpipe(p, 0);
+	{
+		int w2 = dup(p[1]), r2 = dup(p[0]);
+
+		close(p[1]); // the dup still writes: no EOF
+		sys(SYS_fcntl, p[0], F_SETFL, O_NONBLOCK, 0, 0, 0);
+		show("dup'd writer open: read gives", sys(SYS_read, p[0], (long)buf, 1, 0, 0, 0));
+		close(p[0]); // the dup still reads: no EPIPE
+		show("dup'd reader open: write gives", sys(SYS_write, w2, (long)"x", 1, 0, 0, 0));
+		close(r2);
+		show("last reader closed: write gives", sys(SYS_write, w2, (long)"x", 1, 0, 0, 0));
+		close(w2);
+	}
+	mkpipe(p, 0);
 	close(p[0]);
 	show("write without readers", sys(SYS_write, p[1], (long)"x", 1, 0, 0, 0));
 	show("write of 0 bytes without readers", sys(SYS_write, p[1], (long)"x", 0, 0, 0, 0));
