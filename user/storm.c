@@ -59,8 +59,10 @@ static unsigned long arg(void)
  * arch_prctl, mmap, munmap, brk, fork, vfork, clone, execve; the signal
  * calls that end or stop it or wait for ever: rt_sigreturn (a garbage
  * frame is SIGSEGV), kill, tkill, tgkill, pause, rt_sigsuspend,
- * rt_sigtimedwait, alarm, setitimer. (The numbers Corvid does not know
- * are answered -ENOSYS.) */
+ * rt_sigtimedwait, alarm, setitimer; and poll, ppoll, select, pselect6,
+ * which wait for ever without a timeout (they get their own storm below,
+ * with a zero timeout). (The numbers Corvid does not know are answered
+ * -ENOSYS.) */
 static int skipped(long nr)
 {
 	return nr == SYS_exit || nr == SYS_exit_group || nr == SYS_read || nr == SYS_readv ||
@@ -68,7 +70,8 @@ static int skipped(long nr)
 	       nr == SYS_brk || nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone ||
 	       nr == SYS_execve || nr == SYS_rt_sigreturn || nr == SYS_kill || nr == SYS_tkill ||
 	       nr == SYS_tgkill || nr == SYS_pause || nr == SYS_rt_sigsuspend ||
-	       nr == SYS_rt_sigtimedwait || nr == SYS_alarm || nr == SYS_setitimer;
+	       nr == SYS_rt_sigtimedwait || nr == SYS_alarm || nr == SYS_setitimer ||
+	       nr == SYS_poll || nr == SYS_ppoll || nr == SYS_select || nr == SYS_pselect6;
 }
 
 static volatile sig_atomic_t delivered;
@@ -96,6 +99,36 @@ static void self_signal(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL); /* delivered by now */
 }
 
+/* poll and select with hostile arguments but a zero timeout, over a
+ * real pipe now and then; returns the calls made. */
+static long poll_storm(long n)
+{
+	static long zero_ts[2], zero_tv[2];
+	int fds[2];
+	long done = 0;
+
+	if (syscall(SYS_pipe2, fds, 0) == 0)
+		syscall(SYS_write, fds[1], "x", 1);
+	for (long i = 0; i < n; i++, done++) {
+		switch (next() % 4) {
+		case 0:
+			syscall(SYS_poll, arg(), arg(), 0);
+			break;
+		case 1:
+			syscall(SYS_ppoll, arg(), arg(), zero_ts, arg(), arg());
+			break;
+		case 2:
+			syscall(SYS_select, arg(), arg(), arg(), arg(), zero_tv);
+			break;
+		default:
+			syscall(SYS_pselect6, arg(), arg(), arg(), arg(), zero_ts, arg());
+			break;
+		}
+		zero_ts[0] = zero_ts[1] = zero_tv[0] = zero_tv[1] = 0;
+	}
+	return done;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 100000, done = 0;
@@ -112,6 +145,7 @@ int main(int argc, char **argv)
 		if (!(i & 63))
 			self_signal();
 	}
+	done += poll_storm(n / 20);
 	printf("storm: %ld calls answered, %d signals handled\n", done, (int)delivered);
 	return 0;
 }

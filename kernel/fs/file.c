@@ -172,6 +172,11 @@ ssize_t vfs_read(struct file *f, void *buf, size_t n)
 {
 	ssize_t r;
 
+	/* A stream has no offset, and may block for long: no pos_lock (a
+	 * blocked reader or writer must not hold up the others sharing the
+	 * file, nor wait uninterruptibly behind them). */
+	if (f->inode->fops && f->inode->fops->stream)
+		return vfs_pread(f, buf, n, 0);
 	mutex_lock(&f->pos_lock);
 	r = vfs_pread(f, buf, n, f->pos);
 	if (r > 0)
@@ -192,6 +197,8 @@ ssize_t vfs_write(struct file *f, const void *buf, size_t n)
 	int64_t end = 0;
 	ssize_t r;
 
+	if (f->inode->fops && f->inode->fops->stream) // no offset, no pos_lock: see vfs_read
+		return vfs_pwrite(f, buf, n, 0);
 	mutex_lock(&f->pos_lock);
 	r = file_io_check(f, true, f->pos);
 	if (!r && n) {

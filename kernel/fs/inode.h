@@ -27,6 +27,7 @@ struct dentry;
 struct dirent_sink;
 struct file;
 struct inode;
+struct poll_table;
 struct super_block;
 
 /* Which fields of a struct vfs_attr to apply (vfs_setattr). */
@@ -103,6 +104,12 @@ struct file_ops {
 	 * EOF, or none kept (the caller copies with read then). Called
 	 * under the inode lock (vfs_get_page). */
 	int (*get_page)(struct file *f, uint64_t pgoff, uint64_t *pa); // *pa: a paddr_t
+	/* Optional: readiness now (fs/poll.h's POLL* bits), first registering
+	 * the caller with poll_wait(@pt, queue) on every wait queue whose
+	 * wake-up may change it (@pt may be NULL). Called without locks; must
+	 * not sleep (the poller is marked blocked). Without it a file is always
+	 * readable and writable (POLL_ALWAYS), as Linux's regular files. */
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	/* A stream (a terminal, later a pipe): read and write may wait for
 	 * as long as it takes and the file guards itself, so the VFS calls
 	 * them without the inode lock and keeps no size or mtime for it. */

@@ -71,6 +71,25 @@ int vfs_mkdir(const struct vfs_path *cwd, const char *path, uint32_t mode)
 	return err;
 }
 
+int vfs_mknod(const struct vfs_path *cwd, const char *path, uint32_t mode)
+{
+	struct vfs_nd nd;
+	int err = nd_lock_last(cwd, path, -EEXIST, &nd);
+
+	if (err)
+		return err;
+	if (dentry_inode(nd.child))
+		err = -EEXIST;
+	else if (nd.last.must_dir)
+		err = -ENOENT;
+	else if (S_ISFIFO(mode) && strcmp(nd.dir->sb->type_name, "tmpfs"))
+		err = -EPERM; // FIFOs only where the inode can carry pipe_fifo_fops
+	else
+		err = nd_create(&nd, (mode & S_IFMT) | (mode & S_MODE_PERM), NULL, 0);
+	nd_unlock(&nd);
+	return err;
+}
+
 int vfs_symlink(const struct vfs_path *cwd, const char *target, const char *linkpath)
 {
 	ssize_t tlen = path_check(target);

@@ -13,6 +13,7 @@
 #include "fs/ext2/ext2.h"
 #include "fs/fat/fat.h"
 #include "fs/namei.h"
+#include "fs/pipe.h"
 #include "fs/procfs/procfs.h"
 #include "fs/tmpfs/tmpfs.h"
 #include "include/uapi/errno.h"
@@ -25,6 +26,7 @@ void vfs_init(void)
 
 	dcache_init();
 	mount_init();
+	pipe_init(); // pipefs: anonymous pipes (fs/pipe.h)
 	tmpfs_register();
 	devfs_register();
 	procfs_register();

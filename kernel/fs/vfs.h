@@ -50,6 +50,10 @@ int vfs_open(const struct vfs_path *cwd, const char *path, unsigned int flags, u
 
 /* mkdir: -EEXIST, -ENOENT, -ENOTDIR, -ENOSPC, -EMLINK. */
 int vfs_mkdir(const struct vfs_path *cwd, const char *path, uint32_t mode) __must_check;
+/* mknod(2) of a regular file (S_IFREG) or a FIFO (S_IFIFO, tmpfs only:
+ * -EPERM elsewhere) with permission bits from @mode: -EEXIST, -ENOENT,
+ * -ENOTDIR, -ENOSPC. */
+int vfs_mknod(const struct vfs_path *cwd, const char *path, uint32_t mode) __must_check;
 /* rmdir: -ENOTEMPTY, -ENOTDIR, -EINVAL ("."), -EBUSY (a mount point or
  * a root). */
 int vfs_rmdir(const struct vfs_path *cwd, const char *path) __must_check;

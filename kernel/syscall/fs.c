@@ -13,6 +13,7 @@
 #include "fs/dcache.h"
 #include "fs/fdtable.h"
 #include "fs/file.h"
+#include "fs/pipe.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/resource.h"
@@ -34,7 +35,12 @@ struct file *sys_file(int fd)
  * at *@off (advanced) when @off is given, else at the file's offset. */
 static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *off)
 {
-	uint8_t *k = kmalloc(BOUNCE);
+	/* A pipe moves up to its whole ring per step, so one read returns
+	 * what is there (not just the first BOUNCE bytes) and writes keep
+	 * Linux's partial-write rules (fs/pipe.h). */
+	bool pipe = S_ISFIFO(f->inode->mode);
+	size_t bsize = pipe ? MAX(MIN(count, (size_t)PIPE_SIZE), (size_t)1) : BOUNCE;
+	uint8_t *k = kmalloc(bsize);
 	size_t done = 0;
 	long err = 0;
 
@@ -42,7 +48,7 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *of
 		return -ENOMEM;
 	count = MIN(count, MAX_RW);
 	while (done < count) {
-		size_t n = MIN(count - done, (size_t)BOUNCE);
+		size_t n = MIN(count - done, bsize);
 		ssize_t got;
 
 		if (write && (err = copy_from_user(k, uptr_add(buf, done), n)))
@@ -60,8 +66,8 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *of
 		done += (size_t)got;
 		if (off)
 			*off += got;
-		if ((size_t)got < n)
-			break; /* end of file, or a partial device read */
+		if ((size_t)got < n || (pipe && !write))
+			break; /* end of file, a partial device read, a pipe read */
 	}
 	kfree(k);
 	return done ? (long)done : err;
@@ -119,6 +125,48 @@ struct iovec_user {
 	uint64_t base, len;
 };
 
+/*
+ * readv of a pipe: one read of up to the pipe's size into a bounce buffer,
+ * scattered over the vectors, so what is there fills them all and the
+ * call never waits once some bytes came (a read per vector would block on
+ * the second when the first took everything).
+ */
+static long pipe_readv(struct file *f, uptr_t iov, int iovcnt)
+{
+	struct iovec_user v;
+	size_t want = 0, done = 0;
+	uint8_t *k;
+	long got;
+
+	for (int i = 0; i < iovcnt && want < PIPE_SIZE; i++) {
+		if (copy_from_user(&v, uptr_add(iov, i * sizeof(v)), sizeof(v)))
+			return -EFAULT;
+		if (v.len > MAX_RW)
+			return -EINVAL;
+		if (v.len && !uptr_range_ok(uptr(v.base), v.len))
+			return -EFAULT;
+		want += MIN(v.len, PIPE_SIZE - want);
+	}
+	if (!want)
+		return 0;
+	k = kmalloc(want);
+	if (!k)
+		return -ENOMEM;
+	got = vfs_read(f, k, want);
+	for (int i = 0; got > 0 && done < (size_t)got; i++) {
+		size_t n;
+
+		if (copy_from_user(&v, uptr_add(iov, i * sizeof(v)), sizeof(v)))
+			break;
+		n = MIN(v.len, (size_t)got - done);
+		if (n && copy_to_user(uptr(v.base), k + done, n))
+			break;
+		done += n;
+	}
+	kfree(k);
+	return got <= 0 ? got : done ? (long)done : -EFAULT;
+}
+
 static long rw_vec(int fd, uptr_t iov, int iovcnt, bool write)
 {
 	struct file *f;
@@ -129,6 +177,11 @@ static long rw_vec(int fd, uptr_t iov, int iovcnt, bool write)
 	f = sys_file(fd);
 	if (!f)
 		return -EBADF;
+	if (!write && S_ISFIFO(f->inode->mode)) {
+		ret = pipe_readv(f, iov, iovcnt);
+		file_put(f);
+		return ret;
+	}
 	for (int i = 0; i < iovcnt; i++) {
 		struct iovec_user v;
 

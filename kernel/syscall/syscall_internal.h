@@ -228,6 +228,14 @@ long sys_fcntl(int fd, int cmd, unsigned long arg);
 /* Is @f a terminal (the console or a tty device)? */
 bool sys_is_tty(struct file *f);
 
+/* pipe.c, poll.c: pipes, FIFOs, poll and select */
+long sys_pipe2(uptr_t fds, int flags);
+long sys_mknodat(int dirfd, uptr_t path, uint32_t mode, unsigned int dev);
+long sys_poll(uptr_t fds, unsigned int nfds, int timeout_ms);
+long sys_ppoll(uptr_t fds, unsigned int nfds, uptr_t tsp, uptr_t sigmask, size_t sigsetsize);
+long sys_select(int n, uptr_t in, uptr_t out, uptr_t ex, uptr_t tv);
+long sys_pselect6(int n, uptr_t in, uptr_t out, uptr_t ex, uptr_t ts, uptr_t sig);
+
 /* fs_path.c */
 long sys_mkdirat(int dirfd, uptr_t path, uint32_t mode);
 long sys_unlinkat(int dirfd, uptr_t path, int flags);

@@ -152,6 +152,25 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 	case NR_umask:
 		return sys_umask((uint32_t)a[0]);
 
+	/* ---- pipes, FIFOs, poll and select (pipe.c, poll.c) ---- */
+	case NR_pipe:
+		return sys_pipe2(uptr(a[0]), 0);
+	case NR_pipe2:
+		return sys_pipe2(uptr(a[0]), (int)a[1]);
+	case NR_mknod:
+		return sys_mknodat(AT_FDCWD, uptr(a[0]), (uint32_t)a[1], (unsigned int)a[2]);
+	case NR_mknodat:
+		return sys_mknodat((int)a[0], uptr(a[1]), (uint32_t)a[2], (unsigned int)a[3]);
+	case NR_poll:
+		return sys_poll(uptr(a[0]), (unsigned int)a[1], (int)a[2]);
+	case NR_ppoll:
+		return sys_ppoll(uptr(a[0]), (unsigned int)a[1], uptr(a[2]), uptr(a[3]), a[4]);
+	case NR_select:
+		return sys_select((int)a[0], uptr(a[1]), uptr(a[2]), uptr(a[3]), uptr(a[4]));
+	case NR_pselect6:
+		return sys_pselect6((int)a[0], uptr(a[1]), uptr(a[2]), uptr(a[3]), uptr(a[4]),
+				    uptr(a[5]));
+
 	/* ---- memory (mm.c) ---- */
 	case NR_mmap:
 		return sys_mmap(a[0], a[1], (int)a[2], (int)a[3], (int)a[4], (int64_t)a[5]);

@@ -16,6 +16,9 @@
  *   ubench_page_fault          one first-touch fault on an anonymous page
  *   ubench_file_page_fault     one first-touch read fault on a MAP_PRIVATE
  *                              mapping of a file in memory (/tmp or /)
+ *   ubench_pipe_pingpong       a 1-byte round trip between two processes
+ *                              over two pipes (write, the other reads and
+ *                              answers, read)
  * Each figure is the median of 5 runs. As PID 1 (Linux's /init in QEMU)
  * it powers the machine off at the end. Usage: ubench [SCALE] (a
  * percentage of the default iteration counts, default 100).
@@ -222,6 +225,41 @@ static double file_fault_loop(long n)
 	return sum == (char)('u' * n) ? ns : -1;
 }
 
+/* @n round trips of one byte: parent -> child -> parent over two pipes;
+ * -1 if the pipes or the fork fail. */
+static double pingpong_loop(long n)
+{
+	int to[2], from[2], st;
+	uint64_t t0;
+	pid_t pid;
+	char c = 0;
+
+	if (pipe(to) || pipe(from))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		close(to[1]);
+		close(from[0]);
+		while (read(to[0], &c, 1) == 1)
+			if (write(from[1], &c, 1) != 1)
+				break;
+		_exit(0);
+	}
+	close(to[0]);
+	close(from[1]);
+	t0 = now_ns();
+	for (long i = 0; i < n; i++)
+		if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1)
+			break;
+	t0 = now_ns() - t0;
+	close(to[1]);
+	close(from[0]);
+	waitpid(pid, &st, 0);
+	return (double)t0 / n;
+}
+
 int main(int argc, char **argv)
 {
 	double fork_ns[RUNS], exec_ns[RUNS], diff_ns[RUNS];
@@ -252,6 +290,7 @@ int main(int argc, char **argv)
 		metric("ubench_file_page_fault", median(file_fault_loop, count(1024)), "ns");
 		close(mapfd);
 	}
+	metric("ubench_pipe_pingpong", median(pingpong_loop, count(5000)), "ns");
 	if (getpid() == 1) {
 		sync();
 		reboot(RB_POWER_OFF);

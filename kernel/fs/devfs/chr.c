@@ -14,6 +14,7 @@
 #include "drivers/serial.h"
 #include "fs/devfs/devfs_internal.h"
 #include "fs/file.h"
+#include "fs/poll.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "sched/waitqueue.h"
@@ -86,6 +87,14 @@ static ssize_t devfs_console_read(struct file *f, void *buf, size_t n, int64_t o
 	}
 }
 
+/* Readable once typed input is waiting (a stand-in for "a line is ready"
+ * until the terminal layer keeps a line buffer); always writable. */
+static unsigned int devfs_console_poll(struct file *f, struct poll_table *pt)
+{
+	poll_wait(pt, serial_rx_waitqueue());
+	return POLLOUT | POLLWRNORM | (serial_rx_pending() ? POLLIN | POLLRDNORM : 0);
+}
+
 static ssize_t devfs_kmsg_read(struct file *f, void *buf, size_t n, int64_t off)
 {
 	return (ssize_t)log_buffer_read((uint64_t)off, buf, n);
@@ -118,6 +127,7 @@ const struct file_ops devfs_console_fops = {
 	.read = devfs_console_read,
 	.write = devfs_console_write,
 	.fsync = devfs_nop_fsync,
+	.poll = devfs_console_poll,
 	.stream = true,
 };
 

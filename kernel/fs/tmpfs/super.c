@@ -8,6 +8,7 @@
 #include "fs/tmpfs/tmpfs.h"
 
 #include "fs/mount.h"
+#include "fs/pipe.h"
 #include "fs/tmpfs/tmpfs_internal.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
@@ -71,7 +72,9 @@ struct inode *tmpfs_new_inode(struct tmpfs_sb *ts, uint32_t mode)
 	ino = ts->next_ino++;
 	spin_unlock(&ts->lock);
 	inode = inode_alloc(&ts->sb, ino, mode, tmpfs_iops_for(mode),
-			    S_ISDIR(mode) ? &tmpfs_dir_fops : &tmpfs_file_fops);
+			    S_ISDIR(mode)    ? &tmpfs_dir_fops
+			    : S_ISFIFO(mode) ? &pipe_fifo_fops // mknod S_IFIFO (fs/pipe.h)
+					     : &tmpfs_file_fops);
 	if (!inode) {
 		kfree(ti);
 		return NULL;

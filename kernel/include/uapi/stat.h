@@ -129,6 +129,9 @@ struct linux_timespec {
 #define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
 #define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
 #endif
+#ifndef S_ISFIFO
+#define S_ISFIFO(m) (((m)&S_IFMT) == S_IFIFO)
+#endif
 #define S_MODE_PERM 07777 // permission and set-id bits
 
 #ifndef O_ACCMODE
