@@ -127,6 +127,7 @@ USER_PROGS := hello segv ucheck storm init primes cat ls echo usertests ubench
 USER_PROGS += mmcheck execstack # memory calls and PT_GNU_STACK (tests/qemu/test_proc_mm.py)
 USER_PROGS += proctest # the process model's differential test (tests/qemu/test_proc.py)
 USER_PROGS += ufiles uinfo # the file, time and info differential tests (tests/qemu/test_syscalls.py)
+USER_PROGS += ttytest # the terminal differential test (tests/qemu/test_tty.py)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
 	@echo "  CPIO    $@"

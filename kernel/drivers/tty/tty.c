@@ -359,8 +359,11 @@ static long set_pgrp(struct tty *t, unsigned long arg)
 		return -EFAULT;
 	if (pgrp < 0)
 		return -EINVAL;
-	/* The group must exist in the caller's session (its leader is
-	 * looked up: a group whose leader has gone is refused). */
+	/* Linux: no such pid is -ESRCH, a group outside the caller's
+	 * session -EPERM. The group is found by its leader here: one whose
+	 * leader has gone is refused. */
+	if (proc_getpgid(pgrp) < 0)
+		return -ESRCH;
 	if (proc_getpgid(pgrp) != pgrp)
 		return -EPERM;
 	mutex_lock(&t->lock);
