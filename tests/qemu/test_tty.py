@@ -10,6 +10,7 @@ import os
 import pty
 import re
 import select
+import socket
 import struct
 import subprocess
 import termios
@@ -108,4 +109,143 @@ def tty_raw_mode_and_ctrl_c(vm):
     vm.wait_prompt()
     assert status(vm) != 0
     assert vm.run("echo still here").strip() == "still here"
+    vm.shutdown()
+
+
+# ---- the PS/2 keyboard and the framebuffer console ----
+
+MONITOR = os.path.join(ROOT, "build", "tty-kbd-monitor.sock")
+FONT = os.path.join(ROOT, "build", "debug", "font.psf")
+
+
+class Monitor:
+    """QEMU's human monitor on a Unix socket."""
+
+    def __init__(self, path):
+        end = time.monotonic() + 30
+        while True:
+            try:
+                self.s = socket.socket(socket.AF_UNIX)
+                self.s.connect(path)
+                break
+            except OSError:
+                self.s.close()
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.2)
+        self.s.settimeout(30)
+        self._until_prompt()
+
+    def _until_prompt(self):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            data = self.s.recv(4096)
+            assert data, buf
+            buf += data
+        return buf
+
+    def cmd(self, line):
+        self.s.sendall(line.encode() + b"\n")
+        return self._until_prompt()
+
+
+def psf_ascii_glyphs(path):
+    """({char: rows of bits}, width, height) for the printable ASCII of a
+    PSF1 or PSF2 font, mapped through its Unicode table as lib/psf.c does
+    (without a table, glyph n is character n)."""
+    data = open(path, "rb").read()
+    if data[:2] == b"\x36\x04":                    # PSF1: 8 pixels wide
+        mode, size = data[2], data[3]
+        count, hsize, width, height = (512 if mode & 1 else 256), 4, 8, size
+        entries = [int.from_bytes(data[o:o + 2], "little")
+                   for o in range(hsize + count * size, len(data) - 1, 2)]
+        has_table, end, seq = bool(mode & 2), 0xFFFF, 0xFFFE
+    else:
+        magic, _, hsize, flags, count, size, height, width = struct.unpack("<8I", data[:32])
+        assert magic == 0x864ab572, "not a PSF font"
+        entries = list(data[hsize + count * size:])
+        has_table, end, seq = bool(flags & 1), 0xFF, 0xFE
+    row_bytes = (width + 7) // 8
+
+    def glyph(g):
+        off = hsize + g * size
+        return [int.from_bytes(data[off + y * row_bytes:off + (y + 1) * row_bytes], "big")
+                >> (row_bytes * 8 - width) for y in range(height)]
+
+    glyphs = {}
+    if not has_table:
+        return {chr(c): glyph(c) for c in range(32, 127)}, width, height
+    g, in_seq = 0, False
+    for e in entries:                # PSF2's UTF-8 bytes: ASCII is one byte
+        if g >= count:
+            break
+        if e == end:
+            g, in_seq = g + 1, False
+        elif e == seq:
+            in_seq = True
+        elif not in_seq and 32 <= e < 127 and chr(e) not in glyphs:
+            glyphs[chr(e)] = glyph(g)
+    return glyphs, width, height
+
+
+def read_ppm(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    parts = data.split(maxsplit=4)
+    assert parts[0] == b"P6", parts[:4]
+    w, h = int(parts[1]), int(parts[2])
+    return w, h, parts[4][:w * h * 3]
+
+
+def screen_has_text(ppm, text):
+    """Is @text drawn somewhere on the screen in the kernel's font, on
+    the cell grid? Pixels differing from a cell's top-left corner
+    (the background: the font's glyphs have a blank first column) are ink."""
+    glyphs, cw, ch = psf_ascii_glyphs(FONT)
+    w, h, px = read_ppm(ppm)
+
+    def cell_bits(cx, cy):
+        x0, y0 = cx * cw, cy * ch
+        bg = px[(y0 * w + x0) * 3:(y0 * w + x0) * 3 + 3]
+        rows = []
+        for y in range(y0, y0 + ch):
+            bits = 0
+            for x in range(x0, x0 + cw):
+                o = (y * w + x) * 3
+                bits = bits << 1 | (px[o:o + 3] != bg)
+            rows.append(bits)
+        return rows
+
+    want = [glyphs[c] for c in text]
+    for cy in range(h // ch):
+        first = [cx for cx in range(w // cw - len(text) + 1) if cell_bits(cx, cy) == want[0]]
+        for cx in first:
+            if all(cell_bits(cx + k, cy) == want[k] for k in range(1, len(text))):
+                return True
+    return False
+
+
+KEYS = {" ": "spc", "\r": "ret", "-": "minus", "|": "shift-backslash"}
+
+
+@scenario(uefi=False, smp=1, timeout=60,
+          extra=f"-monitor unix:{MONITOR},server=on,wait=off")
+def tty_keyboard_types_into_the_shell(vm):
+    assert "ps2kbd: keyboard on IRQ 1" in vm.text(), "no keyboard"
+    mon = Monitor(MONITOR)
+    for c in "echo kbd-Ok42\r":
+        key = KEYS.get(c) or (f"shift-{c.lower()}" if c.isupper() else c)
+        mon.cmd(f"sendkey {key}")
+    vm.expect(r"^kbd-Ok42$")            # the shell ran what was typed
+    vm.wait_prompt()
+    shot = os.path.join(ROOT, "build", "tty-kbd-screen.ppm")
+    if os.path.exists(shot):
+        os.unlink(shot)
+    mon.cmd(f"screendump {shot}")
+    end = time.monotonic() + 30
+    while not os.path.exists(shot) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert screen_has_text(shot, "echo kbd-Ok42"), "the typed line is not on the screen"
+    assert screen_has_text(shot, "kbd-Ok42")
+    assert not screen_has_text(shot, "kbd-Ok43")  # the check can fail
     vm.shutdown()
