@@ -249,3 +249,20 @@ def tty_keyboard_types_into_the_shell(vm):
     assert screen_has_text(shot, "kbd-Ok42")
     assert not screen_has_text(shot, "kbd-Ok43")  # the check can fail
     vm.shutdown()
+
+
+@scenario(uefi=False, smp=2, timeout=60)
+def tty_ctrl_c_ends_a_program_that_does_not_read(vm):
+    # The shell waits for its foreground program: typed input still runs
+    # through the line discipline, so ^C reaches a program spinning in
+    # user mode (FIXME: "killed by signal 9" until signals land; then 2).
+    vm.send("exec /bin/proctest spin\r")
+    vm.expect(r"exec /bin/proctest spin")
+    time.sleep(0.5)                      # let it start spinning
+    vm.send(b"\x03")
+    vm.expect(r"\^C")
+    vm.expect(r"exec: /bin/proctest: killed by signal \d+")
+    vm.wait_prompt()
+    assert status(vm) != 0
+    assert vm.run("echo after").strip() == "after"
+    vm.shutdown()

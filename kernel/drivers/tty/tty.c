@@ -25,6 +25,7 @@
 #include "mm/kmalloc.h"
 #include "mm/usercopy.h"
 #include "proc/proc.h"
+#include "sched/task.h"
 #include "sched/waitqueue.h"
 #include "sync/mutex.h"
 
@@ -46,7 +47,12 @@ static struct tty {
 	int sid;  // the session whose controlling tty this is (0: none)
 	int pgrp; // its foreground process group
 	struct winsize ws;
+	/* Atomic: */
+	bool fg_pump;	 // tty_foreground_begin .. _end: the pump task runs input
+	uint64_t pumped; // bumped when the pump task moved input (readers recheck)
 } console_tty;
+
+static struct task *pump_task; // Shell task only (created at the first begin)
 
 void tty_init(void)
 {
@@ -109,7 +115,16 @@ int tty_shell_getc(void)
 static void echo_out(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	console_write_devices(s, n);
+	/* The console drivers add CR to LF themselves: ONLCR's CR would come
+	 * out twice. */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		while (j < n && !(s[j] == '\r' && j + 1 < n && s[j + 1] == '\n'))
+			j++;
+		console_write_devices(s + i, j - i);
+		i = j;
+	}
 }
 
 static void note_signal(void *ctx, int sig)
@@ -169,9 +184,10 @@ static bool read_done_locked(struct tty *t, size_t n, size_t got)
 	return got + t->ld.nread >= min;
 }
 
-/* Wait for input, or @ns (0: for ever). 0: maybe input; -EAGAIN: the
- * time ran out; -EINTR. */
-static int wait_input(uint64_t ns)
+/* Wait for input, or @ns (0: for ever), or for the pump task to have run
+ * since it had run @seen times. 0: maybe input; -EAGAIN: the time ran
+ * out; -EINTR. */
+static int wait_input(uint64_t ns, uint64_t seen)
 {
 	int r;
 
@@ -179,11 +195,13 @@ static int wait_input(uint64_t ns)
 		arch_cpu_relax();
 		return proc_is_killed() ? -EINTR : 0;
 	}
+#define READY()                                     \
+	(tty_input_pending() || proc_is_killed() || \
+	 __atomic_load_n(&console_tty.pumped, __ATOMIC_ACQUIRE) != seen)
 	if (!ns)
-		return wait_event_interruptible(tty_input_waitqueue(),
-						tty_input_pending() || proc_is_killed());
-	r = wait_event_interruptible_timeout(tty_input_waitqueue(),
-					     tty_input_pending() || proc_is_killed(), ns);
+		return wait_event_interruptible(tty_input_waitqueue(), READY());
+	r = wait_event_interruptible_timeout(tty_input_waitqueue(), READY(), ns);
+#undef READY
 	return r < 0 ? r : r ? 0 : -EAGAIN;
 }
 
@@ -202,6 +220,40 @@ static bool read_step(struct tty *t, char *out, size_t n, size_t *got, int *sig)
 	return done;
 }
 
+/* The pump task: while the shell waits for its foreground program, run
+ * input through the line discipline as it arrives. */
+static int pump_main(void *arg)
+{
+	struct tty *t = arg;
+
+	for (;;) {
+		int sig, pgrp;
+
+		wait_event(tty_input_waitqueue(), READ_ONCE(t->fg_pump) && tty_input_pending());
+		mutex_lock(&t->lock);
+		sig = pump_locked(t);
+		pgrp = t->pgrp;
+		mutex_unlock(&t->lock);
+		__atomic_fetch_add(&t->pumped, 1, __ATOMIC_RELEASE);
+		waitq_wake_all(tty_input_waitqueue()); // a reader rechecks
+		send_signal(pgrp, sig);
+	}
+	return 0;
+}
+
+void tty_foreground_begin(void)
+{
+	if (!pump_task)
+		pump_task = task_create(pump_main, &console_tty, "tty");
+	WRITE_ONCE(console_tty.fg_pump, true);
+	waitq_wake_all(tty_input_waitqueue());
+}
+
+void tty_foreground_end(void)
+{
+	WRITE_ONCE(console_tty.fg_pump, false);
+}
+
 ssize_t tty_read(struct file *f, void *buf, size_t n, int64_t off)
 {
 	struct tty *t = &console_tty;
@@ -214,6 +266,7 @@ ssize_t tty_read(struct file *f, void *buf, size_t n, int64_t off)
 	if (err)
 		return err;
 	for (;;) {
+		uint64_t seen = __atomic_load_n(&t->pumped, __ATOMIC_ACQUIRE);
 		bool done = read_step(t, buf, n, &got, &sig);
 
 		send_signal(t->pgrp, sig);
@@ -231,7 +284,7 @@ ssize_t tty_read(struct file *f, void *buf, size_t n, int64_t off)
 		 * the first byte. */
 		if (!canon && t->ld.t.c_cc[LD_VMIN] && !got)
 			vtime = 0;
-		err = wait_input(vtime);
+		err = wait_input(vtime, seen);
 		if (err == -EAGAIN)
 			return (ssize_t)got;
 		if (err)

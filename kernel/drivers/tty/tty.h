@@ -32,6 +32,13 @@ struct waitqueue;
 /* Woken when any input device receives bytes. */
 struct waitqueue *tty_input_waitqueue(void);
 
+/* The kernel shell waits for a program it started in the foreground:
+ * until tty_foreground_end(), a kernel task runs typed input through the
+ * line discipline as it arrives (echo, and ISIG's signals for a program
+ * that does not read). Shell task only. May sleep. */
+void tty_foreground_begin(void);
+void tty_foreground_end(void);
+
 /* file_ops halves for /dev/console (5:1) and /dev/tty (5:0). May sleep. */
 int tty_open(struct file *f);
 int tty_open_ctty(struct file *f);
