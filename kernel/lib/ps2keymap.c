@@ -126,6 +126,8 @@ size_t ps2_keymap_feed(struct ps2_keymap *k, uint8_t code, char out[PS2_KEY_MAX]
 				size_t len = strlen(extended[i].seq);
 
 				memcpy(out + n, extended[i].seq, len);
+				if (k->app_cursor && len == 3)
+					out[n + 1] = 'O'; // ESC O A ... (SS3)
 				return n + len;
 			}
 		}

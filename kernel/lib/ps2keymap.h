@@ -14,6 +14,9 @@
 struct ps2_keymap {
 	bool shift_l, shift_r, ctrl, alt, caps;
 	bool e0; // the previous byte was the 0xE0 prefix
+	/* DECCKM (the screen's application cursor mode): the cursor keys
+	 * and Home/End send ESC O x instead of ESC [ x. */
+	bool app_cursor;
 };
 
 /* Longest output of one scan code byte: ESC [ 3 ~ with an Alt ESC. */

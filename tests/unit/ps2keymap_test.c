@@ -59,5 +59,8 @@ TEST(extended_keys)
 
 	CHECK_STR_EQ(TYPED(&k, 0xe0, 0x48, 0xe0, 0xc8), "\x1b[A");
 	CHECK_STR_EQ(TYPED(&k, 0xe0, 0x53), "\x1b[3~");
+	k.app_cursor = true;
+	CHECK_STR_EQ(TYPED(&k, 0xe0, 0x48, 0xe0, 0x53), "\x1bOA\x1b[3~");
+	k.app_cursor = false;
 	CHECK_STR_EQ(TYPED(&k, 0xe0, 0x2a, 0xe0, 0x4b, 0xe0, 0xaa, 0x1e), "\x1b[Da"); // fake shift
 }

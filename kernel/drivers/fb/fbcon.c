@@ -11,6 +11,7 @@
 #include "arch/arch.h"
 #include "boot/fbmode.h"
 #include "core/log.h"
+#include "drivers/input/ps2kbd.h"
 #include "lib/psf.h"
 #include "lib/string.h"
 #include "lib/vt100.h"
@@ -124,9 +125,13 @@ static void cursor(bool show)
 
 static void fbcon_write(const char *s, size_t n)
 {
+	bool app_cursor = vt.app_cursor;
+
 	cursor(false);
 	vt_write(&vt, s, n);
 	cursor(true);
+	if (vt.app_cursor != app_cursor)
+		ps2kbd_set_app_cursor(vt.app_cursor); // the keyboard is this screen's
 }
 
 static const struct console fb_console = { .name = "fb0", .write = fbcon_write };

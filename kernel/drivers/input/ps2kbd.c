@@ -89,6 +89,14 @@ static void kbd_interrupt(struct irq_ctx *ctx, void *data)
 		waitq_wake_all(serial_rx_waitqueue()); // the tty's input queue
 }
 
+void ps2kbd_set_app_cursor(bool on)
+{
+	unsigned long flags = spin_lock_irqsave(&kbd_lock);
+
+	keymap.app_cursor = on;
+	spin_unlock_irqrestore(&kbd_lock, flags);
+}
+
 int ps2kbd_getc(void)
 {
 	unsigned long flags;

@@ -11,6 +11,10 @@
  * there is no controller. Boot CPU, after arch_init_irq(). */
 void ps2kbd_init(void);
 
+/* The screen's DECCKM changed (drivers/fb): cursor keys send ESC O x
+ * when @on. IRQ-safe. */
+void ps2kbd_set_app_cursor(bool on);
+
 /* Next typed byte, or -1. IRQ-safe. */
 int ps2kbd_getc(void);
 

@@ -1,11 +1,12 @@
 /*
  * The console tty. Input devices (serial, PS/2 keyboard) keep their bytes
  * in their own rings; the tty pulls them through the line discipline
- * (lib/ldisc.c) when someone reads: a user process reading /dev/console or
- * /dev/tty gets Linux's canonical or raw input with echo and ISIG, the
- * kernel shell (tty_shell_getc) takes raw bytes and edits lines itself.
- * Sharing: the shell reads only while no live user session owns the
- * console (the console is the controlling tty of at most one session).
+ * (lib/ldisc.c): a user process reading /dev/console or /dev/tty gets
+ * Linux's canonical or raw input with echo and ISIG, the kernel shell
+ * (tty_shell_getc) takes raw bytes and edits lines itself. While the
+ * shell waits for its foreground program, the pump task runs input
+ * through the line discipline as it arrives (^C for a program that does
+ * not read). The console is the controlling tty of at most one session.
  * Output goes to every console (serial and framebuffer).
  * Locking: tty.lock (a mutex: echo writes to the console while holding
  * it) guards the line discipline, sid, pgrp and winsize. Order: tty.lock,
