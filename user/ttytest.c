@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #define KADDR ((void *)0xffffffff80000000ul)
@@ -49,6 +50,8 @@ static void show(const char *what, const struct ktermios *t)
 
 static void raw_reads(struct ktermios *t)
 {
+	struct timespec t0, t1;
+	long ms;
 	char c;
 
 	t->cc[VMIN] = 0;
@@ -57,7 +60,12 @@ static void raw_reads(struct ktermios *t)
 	val("  read (a poll: nothing typed)", read(0, &c, 1));
 	t->cc[VTIME] = 2;
 	val("TCSETS MIN 0 TIME 2", ioctl(0, TCSETS, t));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	val("  read (times out)", read(0, &c, 1));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	val("  waited 0.15 s or more", ms >= 150);
+	val("  read of 0 bytes", read(0, &c, 0));
 	t->cc[VMIN] = 1;
 	t->cc[VTIME] = 0;
 	val("TCSETS MIN 1 TIME 0", ioctl(0, TCSETS, t));

@@ -180,6 +180,8 @@ static bool read_done_locked(struct tty *t, size_t n, size_t got)
 
 	if (t->ld.t.c_lflag & LD_ICANON)
 		return ldisc_can_read(&t->ld, 1);
+	if (!min) // a poll (TIME 0), or a wait of TIME for one byte
+		return !t->ld.t.c_cc[LD_VTIME] || got + t->ld.nread > 0;
 	if (min > n)
 		min = n;
 	return got + t->ld.nread >= min;
@@ -266,6 +268,8 @@ ssize_t tty_read(struct file *f, void *buf, size_t n, int64_t off)
 	(void)off;
 	if (err)
 		return err;
+	if (!n)
+		return 0;
 	for (;;) {
 		uint64_t seen = __atomic_load_n(&t->pumped, __ATOMIC_ACQUIRE);
 		bool done = read_step(t, buf, n, &got, &sig);
