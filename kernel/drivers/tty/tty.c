@@ -23,7 +23,6 @@
 #include "include/uapi/stat.h"
 #include "lib/ldisc.h"
 #include "lib/string.h"
-#include "mm/kmalloc.h"
 #include "mm/usercopy.h"
 #include "proc/proc.h"
 #include "sched/task.h"
@@ -79,20 +78,11 @@ static int input_getc(void)
 	return c >= 0 ? c : ps2kbd_getc();
 }
 
-/* Is there a live (not zombie) process in session @sid? May sleep. */
+/* Does session @sid live on? Its leader is looked up (a zombie leader
+ * not yet reaped still counts; members outliving their leader do not). */
 static bool session_alive(int sid)
 {
-	struct proc_info *ps = kmalloc(sizeof(*ps) * PROC_MAX);
-	bool alive = false;
-	size_t n;
-
-	if (!ps)
-		return true; // keep the console where it is
-	n = proc_list(ps, PROC_MAX);
-	for (size_t i = 0; i < n && !alive; i++)
-		alive = ps[i].sid == sid && ps[i].state != 'Z';
-	kfree(ps);
-	return alive;
+	return proc_getsid(sid) == sid;
 }
 
 /* Forget a session that has ended: the console is free again, with a
@@ -208,16 +198,27 @@ static int wait_input(uint64_t ns, uint64_t seen)
 	return r < 0 ? r : r ? 0 : -EAGAIN;
 }
 
+/* What a read step saw, under the lock. */
+struct read_state {
+	int sig, pgrp; // a signal for the foreground group pgrp (0: none)
+	bool canon;
+	uint8_t vmin, vtime;
+};
+
 /* One step of a read: pump, take what may be taken. Returns true when
  * the read is complete. */
-static bool read_step(struct tty *t, char *out, size_t n, size_t *got, int *sig)
+static bool read_step(struct tty *t, char *out, size_t n, size_t *got, struct read_state *rs)
 {
 	bool done;
 
 	mutex_lock(&t->lock);
-	*sig = pump_locked(t);
+	rs->sig = pump_locked(t);
+	rs->pgrp = t->pgrp;
+	rs->canon = t->ld.t.c_lflag & LD_ICANON;
+	rs->vmin = t->ld.t.c_cc[LD_VMIN];
+	rs->vtime = t->ld.t.c_cc[LD_VTIME];
 	done = read_done_locked(t, n, *got);
-	if (done || !(t->ld.t.c_lflag & LD_ICANON))
+	if (done || !rs->canon)
 		*got += ldisc_read(&t->ld, out + *got, n - *got);
 	mutex_unlock(&t->lock);
 	return done;
@@ -261,9 +262,9 @@ ssize_t tty_read(struct file *f, void *buf, size_t n, int64_t off)
 {
 	struct tty *t = &console_tty;
 	size_t got = 0;
-	int err = job_control(t, SIGTTIN), sig;
+	int err = job_control(t, SIGTTIN);
+	struct read_state rs;
 	uint64_t vtime;
-	bool canon;
 
 	(void)off;
 	if (err)
@@ -272,22 +273,19 @@ ssize_t tty_read(struct file *f, void *buf, size_t n, int64_t off)
 		return 0;
 	for (;;) {
 		uint64_t seen = __atomic_load_n(&t->pumped, __ATOMIC_ACQUIRE);
-		bool done = read_step(t, buf, n, &got, &sig);
+		bool done = read_step(t, buf, n, &got, &rs);
 
-		send_signal(t->pgrp, sig);
+		send_signal(rs.pgrp, rs.sig);
 		if (proc_is_killed())
 			return got ? (ssize_t)got : -EINTR;
-		canon = t->ld.t.c_lflag & LD_ICANON;
-		vtime = canon ? 0 : t->ld.t.c_cc[LD_VTIME] * VTIME_NS;
+		vtime = rs.canon ? 0 : rs.vtime * VTIME_NS;
 		if (done || got == n)
 			return (ssize_t)got;
-		if (!canon && !t->ld.t.c_cc[LD_VMIN] && !vtime)
-			return (ssize_t)got; // MIN 0, TIME 0: a poll
 		if (f->flags & O_NONBLOCK)
 			return got ? (ssize_t)got : -EAGAIN;
 		/* TIME with MIN > 0 is an inter-byte timer: it starts with
 		 * the first byte. */
-		if (!canon && t->ld.t.c_cc[LD_VMIN] && !got)
+		if (!rs.canon && rs.vmin && !got)
 			vtime = 0;
 		err = wait_input(vtime, seen);
 		if (err == -EAGAIN)
@@ -511,7 +509,7 @@ static long get_state(struct tty *t, unsigned long cmd, unsigned long arg)
 		int n;
 	} u;
 	size_t len;
-	int sig = 0;
+	int sig = 0, pgrp;
 
 	mutex_lock(&t->lock);
 	if (cmd == TCGETS) {
@@ -526,8 +524,9 @@ static long get_state(struct tty *t, unsigned long cmd, unsigned long arg)
 		u.n = cmd == FIONREAD ? (int)ldisc_avail(&t->ld) : 0;
 		len = sizeof(u.n);
 	}
+	pgrp = t->pgrp;
 	mutex_unlock(&t->lock);
-	send_signal(t->pgrp, sig);
+	send_signal(pgrp, sig);
 	return copy_to_user(uptr(arg), &u, len) ? -EFAULT : 0;
 }
 
