@@ -130,6 +130,7 @@ USER_PROGS += ufiles uinfo # the file, time and info differential tests (tests/q
 USER_PROGS += ucheck-pie # ucheck as a static PIE (ET_DYN at 0x555555554000; test_user.py)
 USER_PROGS += sigtest # the signals differential test (tests/qemu/test_signal.py)
 USER_PROGS += pipetest # pipes, FIFOs, poll and select (tests/qemu/test_pipe.py)
+USER_PROGS += ttytest # the terminal differential test (tests/qemu/test_tty.py)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
 	@echo "  CPIO    $@"

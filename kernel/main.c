@@ -11,8 +11,10 @@
 #include "core/log.h"
 #include "drivers/block/bcache.h"
 #include "drivers/fb/fbcon.h"
+#include "drivers/input/ps2kbd.h"
 #include "drivers/pci/pci.h"
 #include "drivers/serial.h"
+#include "drivers/tty/tty.h"
 #include "drivers/virtio/blk.h"
 #include "drivers/virtio/rng.h"
 #include "fs/automount.h"
@@ -60,6 +62,8 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	arch_init_irq();       /* 8259s masked, LAPIC, IOAPICs, dispatcher */
 	time_init();	       /* HPET/TSC clocks, ktime, LAPIC tick, RTC */
 	serial_init_irq();     /* COM1 receive interrupt via the IOAPIC */
+	ps2kbd_init();	       /* i8042 keyboard on IRQ 1, if there is one */
+	tty_init();	       /* the console tty the serial port and keyboard feed */
 	arch_irq_enable();     /* interrupts on from here */
 
 	/* -- tasks -- */

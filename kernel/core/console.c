@@ -129,6 +129,14 @@ void console_write(const char *s, size_t n)
 	console_unlock_irqrestore(flags);
 }
 
+void console_write_devices(const char *s, size_t n)
+{
+	unsigned long flags = console_lock_irqsave();
+
+	write_all_locked(s, n);
+	console_unlock_irqrestore(flags);
+}
+
 static void console_sink(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;

@@ -24,6 +24,10 @@ void console_register(const struct console *c);
 /* Write raw bytes to every console. IRQ-safe. */
 void console_write(const char *s, size_t n);
 
+/* Write raw bytes to every console device, never to a redirect (the
+ * terminal's echo: what is typed shows on the screen). IRQ-safe. */
+void console_write_devices(const char *s, size_t n);
+
 /* Formatted output on every console. Returns characters written. IRQ-safe. */
 int kprintf(const char *fmt, ...) __printf(1, 2);
 int kvprintf(const char *fmt, va_list ap);

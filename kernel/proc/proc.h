@@ -215,6 +215,15 @@ int proc_kill(int pid) __must_check;
  * 0). Returns 0, -ESRCH (none, or a zombie), -EINVAL. */
 int proc_kill_signal(int pid, int sig) __must_check;
 
+/* The terminal's signals: @sig (1-64) to every live process of group
+ * @pgid from the kernel (SI_KERNEL, as Linux's kill_pgrp for ^C/^Z/^\ and
+ * SIGTTIN/SIGTTOU). Returns 0, -ESRCH (no such group), -EINVAL. */
+int proc_signal_pgrp(int pgid, int sig);
+
+/* Would the calling process take no action on @sig: it is blocked or
+ * ignored (a background read then gets -EIO instead of SIGTTIN)? */
+bool proc_signal_blocked_or_ignored(int sig);
+
 /* ---- the system calls' halves (exec.c, fork.c, wait.c, group.c) ---- */
 
 /* execve: returns only on failure (the old program intact) with -EFAULT,

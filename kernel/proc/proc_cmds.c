@@ -9,6 +9,7 @@
  * Locking: none (proc/ takes what it needs).
  */
 #include "core/log.h"
+#include "drivers/tty/tty.h"
 #include "fs/fs_cmds.h"
 #include "include/uapi/errno.h"
 #include "lib/strerror.h"
@@ -43,12 +44,18 @@ static int run_once(char **argv)
 {
 	struct proc *p;
 	int status, exec_err, err = proc_spawn(fs_cmd_cwd(), argv[0], argv, default_envp, &p);
+	bool fg;
 
 	if (err) {
 		kprintf("exec: %s: %s\n", argv[0], kstrerror(err));
 		return 126;
 	}
+	fg = shell_in_foreground();
+	if (fg)
+		tty_foreground_begin(); // ^C reaches it even when it does not read
 	status = proc_wait(p, &exec_err);
+	if (fg)
+		tty_foreground_end();
 	if (exec_err) {
 		kprintf("exec: %s: %s\n", argv[0], kstrerror(exec_err));
 		return exec_err == -ENOENT ? 127 : 126;

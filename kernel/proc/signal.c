@@ -474,6 +474,43 @@ int proc_kill_signal(int pid, int sig)
 	return err;
 }
 
+int proc_signal_pgrp(int pgid, int sig)
+{
+	struct proc_siginfo info = { .code = SI_KERNEL };
+	unsigned long flags;
+	struct proc *p;
+	int err = -ESRCH;
+
+	if (sig < 1 || sig > SIG_NSIG)
+		return -EINVAL;
+	if (pgid <= 0)
+		return -ESRCH;
+	flags = spin_lock_irqsave(&proc_lock);
+	list_for_each_entry (p, &proc_all, link) {
+		if (p->state != PROC_ALIVE || p->pgid != pgid)
+			continue;
+		(void)signal_send_locked(p, sig, &info);
+		err = 0;
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	proc_wake();
+	return err;
+}
+
+bool proc_signal_blocked_or_ignored(int sig)
+{
+	struct proc *p = proc_current();
+	unsigned long flags;
+	bool r;
+
+	if (!p)
+		return true;
+	flags = spin_lock_irqsave(&proc_lock);
+	r = (p->sigmask & SIG_BIT(sig)) || p->sigactions[sig - 1].handler == SIG_IGN_HANDLER;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return r;
+}
+
 /* ---- waiting for signals ---- */
 
 long signal_pause(void)

@@ -1,9 +1,7 @@
 /*
- * The shell's console input, in one place. Today it polls the UART
- * (serial_getc() returns -1 when nothing is waiting) and spins with
- * arch_cpu_relax(); when the serial driver gains its receive interrupt and
- * buffer, only input_try() and the wait in shell_getc() change (to a read
- * of that buffer and a sleep on its wait queue).
+ * The shell's console input, in one place: raw bytes from the console tty
+ * (tty_shell_getc: serial and keyboard, no line discipline; the shell's
+ * line editor does its own editing), sleeping on the tty's input queue.
  * A command polling for ^C takes only the ^C (and what was typed before
  * it) from the serial input: other keystrokes stay there, for the next
  * prompt or for whoever reads the console meanwhile (cat /dev/console).
@@ -11,6 +9,7 @@
  */
 #include "arch/arch.h"
 #include "drivers/serial.h"
+#include "drivers/tty/tty.h"
 #include "sched/waitqueue.h"
 #include "shell/shell_internal.h"
 
@@ -21,7 +20,7 @@ static bool interrupted; /* Shell task only */
 /* One byte from the console if one is waiting, else -1. */
 static int input_try(void)
 {
-	return serial_getc();
+	return tty_shell_getc();
 }
 
 /*
@@ -35,7 +34,7 @@ static void wait_for_input(void)
 		arch_cpu_relax();
 		return;
 	}
-	wait_event(serial_rx_waitqueue(), serial_rx_pending());
+	wait_event(tty_input_waitqueue(), tty_input_pending());
 }
 
 int shell_getc(void)

@@ -344,6 +344,11 @@ bool shell_is_shell_task(void)
 	return current_task() == READ_ONCE(shell_task);
 }
 
+bool shell_in_foreground(void)
+{
+	return shell_is_shell_task();
+}
+
 void shell_main(const char *cmdline)
 {
 	/* The kernel is ready for commands: the end of boot for the metrics. */

@@ -71,6 +71,10 @@ const struct shell_cmd *shell_cmds_end(void);
  */
 bool shell_interrupted(void);
 
+/* Is the caller the shell's own task (a command in the foreground, not a
+ * background job)? */
+bool shell_in_foreground(void);
+
 /* The next input byte, waiting for one. The shell's only way to read the
  * console (shell/input.c). Shell task only. */
 int shell_getc(void);

@@ -1,12 +1,13 @@
 /*
  * Descriptor system calls: dup, dup2, dup3, fcntl (F_DUPFD[_CLOEXEC],
- * F_GETFD/F_SETFD, F_GETFL/F_SETFL) and ioctl (the console's TCGETS and
- * TIOCGWINSZ, FIOCLEX/FIONCLEX on anything; -ENOTTY for the rest), with
+ * F_GETFD/F_SETFD, F_GETFL/F_SETFL) and ioctl (FIOCLEX/FIONCLEX on
+ * anything, a terminal's own in drivers/tty; -ENOTTY for the rest), with
  * Linux's argument rules (fs/fcntl.c, fs/file.c, fs/ioctl.c; fcntl(2),
  * dup(2), ioctl_tty(2)).
  * Locking: none of its own; the fd table's lock inside fs/fdtable.c, the
  * file's pos_lock for F_SETFL.
  */
+#include "drivers/tty/tty.h"
 #include "fs/fdtable.h"
 #include "fs/file.h"
 #include "fs/inode.h"
@@ -23,11 +24,10 @@
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 #define O_LARGEFILE 0100000 // always set on 64-bit Linux (force_o_largefile)
-#define TCGETS 0x5401
-#define TIOCGWINSZ 0x5413
 #define FIONCLEX 0x5450
 #define FIOCLEX 0x5451
 #define CONSOLE_RDEV ((5u << 8) | 1) /* 5:1, /dev/console */
+#define TTY_RDEV (5u << 8)	     /* 5:0, /dev/tty */
 #define TTY_MAJOR 4
 
 /* The highest descriptor number RLIMIT_NOFILE allows plus one, capped by
@@ -121,17 +121,6 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	return ret;
 }
 
-/* Linux's struct termios (asm-generic/termbits.h), the kernel's layout. */
-struct kernel_termios {
-	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-	uint8_t c_line;
-	uint8_t c_cc[19];
-};
-
-struct winsize {
-	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
 bool sys_is_tty(struct file *f)
 {
 	const struct inode *i = f->inode;
@@ -139,23 +128,12 @@ bool sys_is_tty(struct file *f)
 	/* The type never changes and a device number is set at creation. */
 	uint64_t rdev = READ_ONCE(i->rdev);
 
-	return (i->mode & S_IFMT) == S_IFCHR && (rdev == CONSOLE_RDEV || rdev >> 8 == TTY_MAJOR);
+	return (i->mode & S_IFMT) == S_IFCHR &&
+	       (rdev == CONSOLE_RDEV || rdev == TTY_RDEV || rdev >> 8 == TTY_MAJOR);
 }
 
 long sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
 {
-	/* The console in cooked mode, as a fresh Linux pty (tty_std_termios
-	 * with the pty's B38400|CS8|CREAD): ICRNL|IXON, OPOST|ONLCR,
-	 * ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, and INIT_C_CC
-	 * (^C ^\ ^? ^U ^D, TIME 0, MIN 1, ^Q ^S ^Z, ^R ^O ^W ^V). */
-	static const struct kernel_termios tio = {
-		.c_iflag = 0x500,
-		.c_oflag = 0x5,
-		.c_cflag = 0xbf,
-		.c_lflag = 0x8a3b,
-		.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0 },
-	};
-	static const struct winsize ws = { 24, 80, 0, 0 };
 	struct file *f = sys_file(fd);
 	long err = -ENOTTY;
 
@@ -163,10 +141,8 @@ long sys_ioctl(int fd, unsigned long cmd, unsigned long arg)
 		return -EBADF;
 	if (cmd == FIOCLEX || cmd == FIONCLEX)
 		err = fd_set_cloexec(proc_current()->fds, fd, cmd == FIOCLEX);
-	else if (sys_is_tty(f) && cmd == TCGETS)
-		err = copy_to_user(uptr(arg), &tio, sizeof(tio));
-	else if (sys_is_tty(f) && cmd == TIOCGWINSZ)
-		err = copy_to_user(uptr(arg), &ws, sizeof(ws));
+	else if (sys_is_tty(f))
+		err = tty_ioctl(f, cmd, arg); // the terminal's own (drivers/tty)
 	file_put(f);
 	return err;
 }

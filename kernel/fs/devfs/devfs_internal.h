@@ -62,6 +62,7 @@ extern const struct file_ops devfs_null_fops;
 extern const struct file_ops devfs_zero_fops;
 extern const struct file_ops devfs_full_fops;
 extern const struct file_ops devfs_console_fops;
+extern const struct file_ops devfs_tty_fops; // 5:0, the controlling tty
 extern const struct file_ops devfs_kmsg_fops;
 extern const struct file_ops devfs_random_fops;
 extern const struct file_ops devfs_blk_fops;

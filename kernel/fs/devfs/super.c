@@ -42,6 +42,7 @@ static const struct devfs_chr devfs_chrs[] = {
 	{ "urandom", MODE_RW_ALL, DEVFS_MEM_MAJOR, 9, &devfs_random_fops },
 	{ "kmsg", MODE_RW_OWNER, DEVFS_MEM_MAJOR, 11, &devfs_kmsg_fops },
 	{ "console", MODE_RW_OWNER, DEVFS_TTYAUX_MAJOR, 1, &devfs_console_fops },
+	{ "tty", MODE_RW_ALL, DEVFS_TTYAUX_MAJOR, 0, &devfs_tty_fops },
 };
 
 static int devfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
