@@ -196,12 +196,18 @@ static void clocks(void)
 	say("THREAD_CPUTIME advances while busy", "%s", yes(cpu1 - cpu0 >= 30 * MSEC));
 	t = now(CLOCK_THREAD_CPUTIME_ID);
 	say("PROCESS_CPUTIME >= THREAD_CPUTIME", "%s", yes(now(CLOCK_PROCESS_CPUTIME_ID) >= t));
-	cpu0 = now(CLOCK_THREAD_CPUTIME_ID);
-	t = now(CLOCK_MONOTONIC);
-	syscall(SYS_nanosleep, &(struct timespec){ 0, 100 * MSEC }, NULL);
-	cpu1 = now(CLOCK_THREAD_CPUTIME_ID);
-	say("sleeping uses little CPU time", "%s",
-	    yes(cpu1 - cpu0 < (now(CLOCK_MONOTONIC) - t) / 2));
+	/* A sleep that spun would fail every try; a host that stalls the
+	 * (virtual) CPU while this runs adds CPU time now and then: any one
+	 * of five tries showing the sleep cheap is enough. */
+	int cheap = 0;
+	for (int try = 0; try < 5 && !cheap; try++) {
+		cpu0 = now(CLOCK_THREAD_CPUTIME_ID);
+		t = now(CLOCK_MONOTONIC);
+		syscall(SYS_nanosleep, &(struct timespec){ 0, 100 * MSEC }, NULL);
+		cpu1 = now(CLOCK_THREAD_CPUTIME_ID);
+		cheap = cpu1 - cpu0 < (now(CLOCK_MONOTONIC) - t) / 2;
+	}
+	say("sleeping uses little CPU time", "%s", yes(cheap));
 }
 
 /* Sleep with @fn and say whether at least @ns passed. */
