@@ -67,6 +67,8 @@ static const char *en(long r)
 		return "EPERM";
 	case ENOENT:
 		return "ENOENT";
+	case EINTR:
+		return "EINTR";
 	default:
 		snprintf(s, sizeof(s), "%ld", r);
 		return s;
@@ -136,6 +138,57 @@ static void sigpipe(void)
 	show("sigpipe handled write", sys(SYS_write, fds[1], (long)"x", 1, 0, 0, 0));
 	printf("sigpipe handler ran: %d\n", (int)sigpipes);
 	signal(SIGPIPE, SIG_IGN);
+	close(fds[1]);
+}
+
+/* ppoll and pselect6 wait with their own signal mask: a signal blocked
+ * outside but not in it ends the wait (its handler runs), and the old
+ * mask is back afterwards. */
+static volatile sig_atomic_t usr1s;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1s++;
+}
+
+static void wait_masks(void)
+{
+	struct timespec ts = { 5, 0 };
+	sigset_t block, empty, now;
+	struct {
+		const sigset_t *ss;
+		size_t len;
+	} sm = { &empty, 8 };
+	int fds[2];
+	fd_set rd;
+
+	mkpipe(fds, 0);
+	signal(SIGUSR1, on_usr1);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigemptyset(&empty);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	kill(getpid(), SIGUSR1); /* pending, blocked */
+	struct pollfd pf = { fds[0], POLLIN, 0 };
+	show("ppoll, SIGUSR1 unblocked by its mask",
+	     sys(SYS_ppoll, (long)&pf, 1, (long)&ts, (long)&empty, 8, 0));
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	printf("ppoll: handler ran %d, SIGUSR1 blocked again: %s\n", (int)usr1s,
+	       sigismember(&now, SIGUSR1) ? "yes" : "no");
+	kill(getpid(), SIGUSR1);
+	FD_ZERO(&rd);
+	FD_SET(fds[0], &rd);
+	show("pselect6, SIGUSR1 unblocked by its mask",
+	     sys(SYS_pselect6, fds[0] + 1, (long)&rd, 0, 0, (long)&ts, (long)&sm));
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	printf("pselect6: handler ran %d, SIGUSR1 blocked again: %s\n", (int)usr1s,
+	       sigismember(&now, SIGUSR1) ? "yes" : "no");
+	show("ppoll, mask keeps it blocked, timeout 0",
+	     sys(SYS_ppoll, (long)&pf, 1, (long)&(struct timespec){ 0, 0 }, (long)&block, 8, 0));
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	close(fds[0]);
 	close(fds[1]);
 }
 
@@ -707,6 +760,7 @@ int main(int argc, char **argv)
 	fifos();
 	polls();
 	selects();
+	wait_masks();
 	printf("pipetest: done\n");
 	return 0;
 }

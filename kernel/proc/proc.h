@@ -185,6 +185,13 @@ bool proc_signal_fault(const struct proc_fault *f);
  * bit when its RLIMIT_CORE allows a dump). */
 int proc_fault_status(int sig);
 
+/* ppoll/pselect6: wait with signal mask @mask in place of the caller's,
+ * then put the old one back - at once, or (@interrupted: the wait ended
+ * for a signal) after that signal's handler frame is set up, so the
+ * handler runs with @mask, as Linux's restore_saved_sigmask_unless. */
+void proc_sigmask_for_wait(uint64_t mask);
+void proc_sigmask_after_wait(bool interrupted);
+
 /* SIGPIPE to the calling process (a write to a pipe with no reader). */
 void proc_send_sigpipe(void);
 

@@ -520,6 +520,34 @@ long signal_pause(void)
 	return -ERESTARTNOHAND;
 }
 
+void proc_sigmask_for_wait(uint64_t mask)
+{
+	struct proc *p = proc_current();
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
+	p->saved_sigmask = p->sigmask;
+	p->restore_sigmask = true;
+	p->sigmask = mask & ~SIG_UNBLOCKABLE;
+	signal_recalc_locked(p);
+	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+void proc_sigmask_after_wait(bool interrupted)
+{
+	struct proc *p = proc_current();
+	unsigned long flags;
+
+	if (interrupted)
+		return; /* the delivery restores it once the handler's frame is set */
+	flags = spin_lock_irqsave(&proc_lock);
+	if (p->restore_sigmask) {
+		p->restore_sigmask = false;
+		p->sigmask = p->saved_sigmask;
+		signal_recalc_locked(p);
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
 long signal_suspend(uint64_t mask)
 {
 	struct proc *p = proc_current();

@@ -181,7 +181,7 @@ long sys_poll(uptr_t ufds, unsigned int nfds, int timeout_ms)
 long sys_ppoll(uptr_t ufds, unsigned int nfds, uptr_t tsp, uptr_t sigmask, size_t sigsetsize)
 {
 	struct linux_timespec ts;
-	uint64_t deadline = POLL_FOREVER;
+	uint64_t deadline = POLL_FOREVER, mask;
 	long ret;
 
 	if (!uptr_is_null(sigmask) && sigsetsize != sizeof(uint64_t))
@@ -192,7 +192,14 @@ long sys_ppoll(uptr_t ufds, unsigned int nfds, uptr_t tsp, uptr_t sigmask, size_
 		if (deadline_of(&ts, &deadline))
 			return -EINVAL;
 	}
+	if (!uptr_is_null(sigmask)) {
+		if (copy_from_user(&mask, sigmask, sizeof(mask)))
+			return -EFAULT;
+		proc_sigmask_for_wait(mask);
+	}
 	ret = do_poll(ufds, nfds, deadline);
+	if (!uptr_is_null(sigmask))
+		proc_sigmask_after_wait(ret == -EINTR);
 	if (!uptr_is_null(tsp) && deadline && deadline != POLL_FOREVER) {
 		ts = time_left(deadline);
 		(void)!copy_to_user(tsp, &ts, sizeof(ts)); // see write_back_note
@@ -367,7 +374,16 @@ long sys_pselect6(int n, uptr_t in, uptr_t out, uptr_t ex, uptr_t uts, uptr_t us
 		if (deadline_of(&ts, &deadline))
 			return -EINVAL;
 	}
+	if (!uptr_is_null(usig) && sig[0]) {
+		uint64_t mask;
+
+		if (copy_from_user(&mask, uptr(sig[0]), sizeof(mask)))
+			return -EFAULT;
+		proc_sigmask_for_wait(mask);
+	}
 	ret = do_select(n, in, out, ex, deadline);
+	if (!uptr_is_null(usig) && sig[0])
+		proc_sigmask_after_wait(ret == -EINTR);
 	if (!uptr_is_null(uts) && deadline && deadline != POLL_FOREVER) {
 		ts = time_left(deadline);
 		(void)!copy_to_user(uts, &ts, sizeof(ts)); // see write_back_note
