@@ -69,6 +69,7 @@ void kmain(uint32_t magic, uint64_t info_phys)
 	/* -- tasks -- */
 	sched_init();	 /* kmain becomes a task; idle task; preemption on */
 	arch_smp_init(); /* start the other CPUs; each joins the scheduler */
+	fbcon_start();	 /* the screen's flusher task */
 
 	/* -- devices -- */
 	bcache_init();	       /* the buffer cache block devices are read through */

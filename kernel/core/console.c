@@ -137,6 +137,16 @@ void console_write_devices(const char *s, size_t n)
 	console_unlock_irqrestore(flags);
 }
 
+void console_flush_devices(void)
+{
+	unsigned long flags = console_lock_irqsave();
+
+	for (unsigned int i = 0; i < nr_consoles; i++)
+		if (consoles[i]->flush)
+			consoles[i]->flush();
+	console_unlock_irqrestore(flags);
+}
+
 static void console_sink(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;

@@ -16,10 +16,17 @@ struct console {
 	const char *name;
 	/* Write @n bytes; '\n' is a bare line feed (drivers add CR). */
 	void (*write)(const char *s, size_t n);
+	/* Optional: draw what earlier writes left pending (a device that
+	 * batches expensive updates: console_flush_devices). */
+	void (*flush)(void);
 };
 
 /* Add an output device. Up to 4; extra ones are ignored. Boot CPU only. */
 void console_register(const struct console *c);
+
+/* Call every device's flush under the console lock (the framebuffer
+ * console's flusher task does, a few dozen times a second). */
+void console_flush_devices(void);
 
 /* Write raw bytes to every console. IRQ-safe. */
 void console_write(const char *s, size_t n);

@@ -133,7 +133,10 @@ def shell_prime(vm):
     vm.send("prime 2000 &\r")
     vm.expect_all([r"\[\d+\] prime started", r"prime 2000 = 17389",
                    r"\[\d+\] done: prime \(status 0\)"], timeout=60)
-    assert "ok" in vm.run("echo ok")
+    # The shell reprints its prompt after the job's line, maybe after this
+    # command is sent: wait for the command's own output, not a prompt.
+    vm.send("echo after-the-job\r")
+    vm.expect(r"^after-the-job\r?$", timeout=30)
     vm.shutdown()
 
 

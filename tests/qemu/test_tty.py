@@ -239,12 +239,18 @@ def tty_keyboard_types_into_the_shell(vm):
     vm.expect(r"^kbd-Ok42$")            # the shell ran what was typed
     vm.wait_prompt()
     shot = os.path.join(ROOT, "build", "tty-kbd-screen.ppm")
-    if os.path.exists(shot):
-        os.unlink(shot)
-    mon.cmd(f"screendump {shot}")
+    # The screen is drawn in batches (fbcon.c, every 100 ms): take shots
+    # until the line is there, with a generous deadline.
     end = time.monotonic() + 30
-    while not os.path.exists(shot) and time.monotonic() < end:
-        time.sleep(0.1)
+    while True:
+        if os.path.exists(shot):
+            os.unlink(shot)
+        mon.cmd(f"screendump {shot}")
+        while not os.path.exists(shot) and time.monotonic() < end:
+            time.sleep(0.1)
+        if screen_has_text(shot, "echo kbd-Ok42") or time.monotonic() > end:
+            break
+        time.sleep(0.2)
     assert screen_has_text(shot, "echo kbd-Ok42"), "the typed line is not on the screen"
     assert screen_has_text(shot, "kbd-Ok42")
     assert not screen_has_text(shot, "kbd-Ok43")  # the check can fail

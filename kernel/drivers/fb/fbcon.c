@@ -16,6 +16,8 @@
 #include "lib/string.h"
 #include "lib/vt100.h"
 #include "mm/kmalloc.h"
+#include "sched/task.h"
+#include "time/ktime.h"
 
 #define LOG_PREFIX "fbcon: "
 /* The framebuffer must lie below 4 GiB, where the direct map of the
@@ -91,50 +93,100 @@ static void draw_cell(uint32_t cx, uint32_t cy, const struct vt_cell *c, bool in
 	}
 }
 
+/*
+ * Drawing is batched. The VT100 model (lib/vt100.c) keeps the cells; its
+ * callbacks only mark text rows dirty, and flush() draws the dirty rows
+ * from the cells. A write flushes when FLUSH_NS has passed since the last
+ * flush, and the flusher task flushes what is left every FLUSH_NS. So a
+ * burst of output (ls of 10,000 names) costs a few full redraws a second
+ * instead of one framebuffer-sized memmove per line, which under TCG
+ * (about 3 ms each) had made such a listing take minutes. The screen is
+ * at most FLUSH_NS behind the serial console.
+ * Locking: all of it under the console lock (writes and the flusher's
+ * console_flush_devices).
+ */
+#define FLUSH_NS (100 * NSEC_PER_MSEC)
+#define MAX_DIRTY_ROWS 512
+
+static uint64_t dirty[MAX_DIRTY_ROWS / 64];
+static uint64_t last_flush_ns;
+static uint32_t cursor_x, cursor_y; /* where the cursor was drawn */
+
+static void mark_rows(uint32_t from, uint32_t to)
+{
+	for (uint32_t y = from; y <= to && y < MAX_DIRTY_ROWS; y++)
+		dirty[y / 64] |= 1ull << (y % 64);
+}
+
 static void vt_draw(void *ctx, uint32_t x, uint32_t y, const struct vt_cell *c)
 {
 	(void)ctx;
-	draw_cell(x, y, c, false);
+	(void)x;
+	(void)c;
+	mark_rows(y, y);
 }
 
-/* Move text rows [top, bottom] up by n (down if n < 0) on the screen. */
 static void vt_scroll(void *ctx, uint32_t top, uint32_t bottom, int n)
 {
-	uint32_t cell_h = fb.type == BOOT_FB_EGA_TEXT ? 1 : font.height;
-	uint32_t k = (uint32_t)(n < 0 ? -n : n), keep = bottom - top + 1 - k;
-	size_t line = (size_t)cell_h * fb.pitch;
-	uint8_t *base = pixels + top * line;
-
 	(void)ctx;
-	if (n > 0)
-		memmove(base, base + k * line, keep * line);
-	else
-		memmove(base + k * line, base, keep * line);
+	(void)n;
+	mark_rows(top, bottom); /* the cells moved already: redraw the rows */
 }
 
 static const struct vt_ops fb_vt_ops = { vt_draw, vt_scroll };
 
-static void cursor(bool show)
+static void flush(void)
 {
-	if (!show && cursor_drawn)
-		draw_cell(vt.x, vt.y, vt_cell_at(&vt, vt.x, vt.y), false);
-	else if (show && vt.cursor_visible)
+	if (cursor_drawn)
+		mark_rows(cursor_y, cursor_y);
+	for (uint32_t y = 0; y < rows && y < MAX_DIRTY_ROWS; y++) {
+		if (!(dirty[y / 64] & (1ull << (y % 64))))
+			continue;
+		dirty[y / 64] &= ~(1ull << (y % 64));
+		for (uint32_t x = 0; x < cols; x++)
+			draw_cell(x, y, vt_cell_at(&vt, x, y), false);
+	}
+	cursor_drawn = vt.cursor_visible;
+	cursor_x = vt.x;
+	cursor_y = vt.y;
+	if (cursor_drawn)
 		draw_cell(vt.x, vt.y, vt_cell_at(&vt, vt.x, vt.y), true);
-	cursor_drawn = show && vt.cursor_visible;
+	last_flush_ns = ktime_ns();
 }
 
 static void fbcon_write(const char *s, size_t n)
 {
 	bool app_cursor = vt.app_cursor;
 
-	cursor(false);
 	vt_write(&vt, s, n);
-	cursor(true);
+	if (ktime_ns() - last_flush_ns >= FLUSH_NS || rows > MAX_DIRTY_ROWS)
+		flush();
 	if (vt.app_cursor != app_cursor)
 		ps2kbd_set_app_cursor(vt.app_cursor); // the keyboard is this screen's
 }
 
-static const struct console fb_console = { .name = "fb0", .write = fbcon_write };
+static void fbcon_flush(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dirty); i++)
+		if (dirty[i] || cursor_x != vt.x || cursor_y != vt.y) {
+			flush();
+			return;
+		}
+}
+
+static int flusher_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		task_sleep_ns(FLUSH_NS);
+		console_flush_devices();
+	}
+	return 0;
+}
+
+static const struct console fb_console = { .name = "fb0",
+					   .write = fbcon_write,
+					   .flush = fbcon_flush };
 
 /* Check the loader's description before anything is drawn: a bad pitch,
  * size or address would have us write outside the framebuffer. Refused
@@ -186,7 +238,14 @@ void fbcon_init(const struct boot_info *bi)
 	/* LNM: the consoles' '\n' is a new line (the serial driver adds CR). */
 	vt_init(&vt, cells, cols, rows, true, &fb_vt_ops, NULL);
 	fbcon_write("hello from Corvid\n", 18);
+	flush();
 	console_register(&fb_console);
 	log_info("%ux%u framebuffer at %#lx, %ux%u text\n", fb.width, fb.height,
 		 (unsigned long)fb.addr, cols, rows);
+}
+
+void fbcon_start(void)
+{
+	if (vt.cells && !task_create(flusher_main, NULL, "fbcon"))
+		log_warn("no flusher task: the screen is drawn on writes only\n");
 }

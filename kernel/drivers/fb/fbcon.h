@@ -11,3 +11,7 @@
 /* Set up the console on @bi's framebuffer and register it; a no-op (with a
  * log line) when there is no usable framebuffer. Boot CPU, once. */
 void fbcon_init(const struct boot_info *bi);
+
+/* Start the task that draws what batched writes left pending (every
+ * FLUSH_NS, fbcon.c). After sched_init(); nothing without a screen. */
+void fbcon_start(void);
