@@ -192,6 +192,22 @@ static void rx_poll_into_ring_locked(void)
 	}
 }
 
+void serial_rx_poll(void)
+{
+	unsigned long flags;
+	bool got;
+
+	if (!present)
+		return;
+	flags = spin_lock_irqsave(&rx_lock);
+	if (!rx_throttled)
+		rx_poll_into_ring_locked();
+	got = rx_head != rx_tail;
+	spin_unlock_irqrestore(&rx_lock, flags);
+	if (got)
+		waitq_wake_all(&serial_rx_wq);
+}
+
 /* Move rx_tail up to @new_tail (bytes consumed), unthrottling once the
  * ring has room again; rx_lock held. */
 static void rx_advance_locked(unsigned int new_tail)

@@ -45,3 +45,8 @@ struct waitqueue *serial_rx_waitqueue(void);
 
 /* True when the UART answered the loopback probe at init. */
 bool serial_present(void);
+
+/* Move what the UART holds into the receive ring without waiting for its
+ * interrupt (a reader's safety net: a lost edge must not leave typed
+ * input in the FIFO for ever). Any context. */
+void serial_rx_poll(void);

@@ -17,6 +17,8 @@
 
 static bool interrupted; /* Shell task only */
 
+#define INPUT_RECHECK_NS (100 * NSEC_PER_MSEC)
+
 /* One byte from the console if one is waiting, else -1. */
 static int input_try(void)
 {
@@ -34,7 +36,10 @@ static void wait_for_input(void)
 		arch_cpu_relax();
 		return;
 	}
-	wait_event(tty_input_waitqueue(), tty_input_pending());
+	/* The receive interrupt wakes us; a lost one (an edge-triggered ISA
+	 * line) must not leave typed input in the UART: look every 100 ms. */
+	if (!wait_event_timeout(tty_input_waitqueue(), tty_input_pending(), INPUT_RECHECK_NS))
+		serial_rx_poll();
 }
 
 int shell_getc(void)
