@@ -64,16 +64,12 @@ static int fork_flag_locked(struct mm *mm, uintptr_t start, uintptr_t end, unsig
 		    overlaps(v, start, end))
 			return -EINVAL;
 	list_for_each_entry (v, &mm->vmas, link) {
-		if (v->end <= start)
-			continue;
-		if (v->start >= end)
+		int r = mm_clip_vma_locked(mm, v, start, end, spares);
+
+		if (r < 0)
 			break;
-		if (v->start < start) {
-			mm_split_vma_locked(mm, v, start, &spares[0]);
-			continue; /* the new part, next in the list, starts at start */
-		}
-		if (v->end > end)
-			mm_split_vma_locked(mm, v, end, &spares[1]);
+		if (!r)
+			continue;
 		v->fork = clear ? v->fork & ~bit : v->fork | bit;
 	}
 	return 0;

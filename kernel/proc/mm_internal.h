@@ -75,8 +75,17 @@ void mm_unmap_locked(struct mm *mm, uintptr_t start, uintptr_t end, struct vma *
 void mm_free_dead(struct list_head *dead, struct mm_frames *fl);
 
 /* Cut region @v in two at @at (inside it), consuming *@spare (set to
- * NULL); the upper part follows @v in the list. Do regions cover all of
- * [start, end)? */
+ * NULL); the upper part follows @v in the list. */
 void mm_split_vma_locked(struct mm *mm, struct vma *v, uintptr_t at, struct vma **spare)
 	REQUIRES(&mm->lock);
+
+/* One step of a walk over the regions that touch [@start, @end), in
+ * list order, splitting at the range's ends with @spares[0] (at @start)
+ * and @spares[1] (at @end): 1 when @v now lies inside the range (act on
+ * it), 0 to go on to the next region (@v lies before the range, or its
+ * part inside was split off as the next region), -1 past the range. */
+int mm_clip_vma_locked(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end,
+		       struct vma **spares) REQUIRES(&mm->lock);
+
+/* Do regions cover all of [start, end)? */
 bool mm_is_covered_locked(struct mm *mm, uintptr_t start, uintptr_t end) REQUIRES(&mm->lock);

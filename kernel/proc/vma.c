@@ -322,6 +322,22 @@ void mm_split_vma_locked(struct mm *mm, struct vma *v, uintptr_t at, struct vma 
 	v->end = at;
 }
 
+int mm_clip_vma_locked(struct mm *mm, struct vma *v, uintptr_t start, uintptr_t end,
+		       struct vma **spares)
+{
+	if (v->end <= start)
+		return 0;
+	if (v->start >= end)
+		return -1;
+	if (v->start < start) {
+		mm_split_vma_locked(mm, v, start, &spares[0]);
+		return 0; /* the new part, next in the list, starts at start */
+	}
+	if (v->end > end)
+		mm_split_vma_locked(mm, v, end, &spares[1]);
+	return 1;
+}
+
 bool mm_is_covered_locked(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	struct vma *v;
@@ -353,16 +369,12 @@ static void protect_locked(struct mm *mm, uintptr_t start, uintptr_t end, unsign
 	struct vma *v;
 
 	list_for_each_entry (v, &mm->vmas, link) {
-		if (v->end <= start)
-			continue;
-		if (v->start >= end)
+		int r = mm_clip_vma_locked(mm, v, start, end, spares);
+
+		if (r < 0)
 			break;
-		if (v->start < start) {
-			mm_split_vma_locked(mm, v, start, &spares[0]);
-			continue; /* the new part, next in the list, starts at start */
-		}
-		if (v->end > end)
-			mm_split_vma_locked(mm, v, end, &spares[1]);
+		if (!r)
+			continue;
 		v->prot = prot;
 		changed += arch_as_protect(mm->root, v->start, v->end, mm_map_flags(prot),
 					   v->shared ? NULL : is_sole_ref);

@@ -6,8 +6,8 @@
  * signal is pending (-EINTR), then scans again. poll reports POLLNVAL for
  * a descriptor that is not open; select fails with -EBADF. select and
  * pselect6 (and ppoll) write the time left back, as Linux does.
- * ppoll/pselect6's signal mask: FIXME: applied by the signals work; now
- * only its size is checked.
+ * ppoll/pselect6 wait with their signal mask in place of the caller's
+ * (proc_sigmask_for_wait), restored after the handler if one interrupts.
  * Locking: none of its own; the files' wait queues' locks.
  */
 #include "fs/poll.h"
