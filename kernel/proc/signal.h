@@ -73,6 +73,10 @@ int signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
 
 /* Drop every pending @sig of @p (an action set to ignore it). */
 void signal_discard_locked(struct proc *p, int sig) REQUIRES(&proc_lock);
+
+/* Take pending @sig off @p and return its siginfo (the oldest queued one
+ * for a real-time signal, whose bit stays while more are queued). */
+struct proc_siginfo signal_take_locked(struct proc *p, int sig) REQUIRES(&proc_lock);
 void signal_send(struct proc *p, int sig, const struct proc_siginfo *info);
 
 /* Interrupt @p's thread when a signal it must act on is pending, else
