@@ -132,7 +132,7 @@ static void shut_down(int sig)
 	fflush(stdout);
 	kill(-1, SIGTERM);
 	kill(-1, SIGCONT);
-	for (double end = now() + 2; now() < end;) { /* give them 2 s to go */
+	for (double end = now() + 1; now() < end;) { /* a second to go, as BusyBox init */
 		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
 			break;
 		usleep(20000);

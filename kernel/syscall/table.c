@@ -292,6 +292,8 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_getrandom(uptr(a[0]), a[1], (unsigned int)a[2]);
 	case NR_sched_getaffinity:
 		return sys_sched_getaffinity((int)a[0], (unsigned int)a[1], uptr(a[2]));
+	case NR_reboot:
+		return sys_reboot((int)a[0], (int)a[1], (int)a[2]);
 	case NR_prctl:
 		return sys_prctl((int)a[0], a[1]);
 	case NR_rseq:
