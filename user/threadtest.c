@@ -5,6 +5,8 @@
  * facts about them. Each part that ends a process (exit from a thread,
  * the leader's pthread_exit, exec from a thread) runs in a forked child.
  * Usage: threadtest            every part, then "== done"
+ *        threadtest churn N    N rounds of 4 pthread_create + join (leak checks)
+ *        threadtest bomb       threads until pthread_create fails (Corvid's cap)
  *        threadtest execd PID  what a thread's exec becomes (internal)
  */
 #define _GNU_SOURCE
@@ -408,7 +410,9 @@ static void *sig_thread(void *arg)
 {
 	sigset_t s;
 
-	if (arg) { /* the unblocked one */
+	if (arg == (void *)2) {
+		atomic_store(&target_tid, gettid_());
+	} else if (arg) { /* the unblocked one */
 		sigemptyset(&s);
 		sigaddset(&s, SIGUSR2);
 		pthread_sigmask(SIG_UNBLOCK, &s, NULL);
@@ -434,19 +438,20 @@ static void signals(void)
 
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
-	/* tgkill to one thread: its handler runs there */
-	pthread_create(&t[0], NULL, sig_thread, NULL);
-	usleep(20000);
-	atomic_store(&target_tid, 0);
-	tids[0] = 0;
-	pthread_kill(t[0], SIGUSR1);
-	wait_handled(1);
-	say("tgkill: handled %d, in the main thread %d\n", atomic_load(&handled),
-	    atomic_load(&handled_tid) == gettid_());
-	/* a process-directed signal with every thread but one blocking it */
 	sigemptyset(&s);
 	sigaddset(&s, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &s, NULL);
+	pthread_sigmask(SIG_BLOCK, &s, NULL); /* every thread but one inherits it */
+	/* tgkill to one thread: its handler runs there */
+	pthread_create(&t[0], NULL, sig_thread, (void *)2);
+	while (!atomic_load(&target_tid))
+		usleep(1000);
+	tids[0] = atomic_load(&target_tid);
+	atomic_store(&target_tid, 0);
+	pthread_kill(t[0], SIGUSR1);
+	wait_handled(1);
+	say("tgkill: handled %d, in the main thread %d, in the target %d\n", atomic_load(&handled),
+	    atomic_load(&handled_tid) == gettid_(), atomic_load(&handled_tid) == tids[0]);
+	/* a process-directed signal with every thread but one blocking it */
 	pthread_create(&t[1], NULL, sig_thread, NULL);
 	pthread_create(&t[2], NULL, sig_thread, (void *)1);
 	while (!atomic_load(&target_tid))
@@ -494,6 +499,54 @@ static int execd(const char *pid)
 	return 3;
 }
 
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+static int churn(long n)
+{
+	for (long i = 0; i < n; i++) {
+		pthread_t t[4];
+
+		for (int k = 0; k < 4; k++)
+			if (pthread_create(&t[k], NULL, nothing, NULL)) {
+				say("churn: round %ld failed\n", i);
+				return 1;
+			}
+		for (int k = 0; k < 4; k++)
+			pthread_join(t[k], NULL);
+	}
+	say("churn: %ld rounds\n", n);
+	return 0;
+}
+
+static void *parked(void *arg)
+{
+	while (!atomic_load(&spin_stop))
+		futex((atomic_int *)&spin_stop, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	return arg;
+}
+
+static int bomb(void)
+{
+	static pthread_t t[4096];
+	pthread_attr_t a;
+	int n = 0, err = 0;
+
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 16384);
+	while (n < 4096 && !(err = pthread_create(&t[n], &a, parked, NULL)))
+		n++;
+	say("bomb: pthread_create failed with %s after %d threads\n", strerror(err), n);
+	atomic_store(&spin_stop, 1);
+	futex((atomic_int *)&spin_stop, FUTEX_WAKE_PRIVATE, 1 << 30, NULL, NULL, 0);
+	for (int i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	say("bomb: all joined\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int st;
@@ -501,6 +554,10 @@ int main(int argc, char **argv)
 	self = argv[0];
 	if (argc == 3 && !strcmp(argv[1], "execd"))
 		return execd(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "churn"))
+		return churn(atol(argv[2]));
+	if (argc == 2 && !strcmp(argv[1], "bomb"))
+		return bomb();
 	say("threadtest: pid is tid %d\n", getpid() == gettid_());
 	sums();
 	condvars();

@@ -13,8 +13,8 @@ int futex_decode_op(int op, struct futex_cmd *out)
 	out->cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 	out->private = (op & FUTEX_PRIVATE_FLAG) != 0;
 	out->clockrt = (op & FUTEX_CLOCK_REALTIME) != 0;
-	if (out->clockrt && out->cmd != FUTEX_WAIT && out->cmd != FUTEX_WAIT_BITSET &&
-	    out->cmd != FUTEX_WAIT_REQUEUE_PI && out->cmd != FUTEX_LOCK_PI2)
+	if (out->clockrt && out->cmd != FUTEX_WAIT_BITSET && out->cmd != FUTEX_WAIT_REQUEUE_PI &&
+	    out->cmd != FUTEX_LOCK_PI2)
 		return -ENOSYS;
 	return 0;
 }

@@ -45,8 +45,8 @@ struct futex_cmd {
 };
 
 /* Split @op. Returns 0, or -ENOSYS for FUTEX_CLOCK_REALTIME with a
- * command other than the waits (FUTEX_WAIT since Linux 4.5, whose timeout
- * stays relative; FUTEX_WAIT_BITSET; the PI ones), as Linux. */
+ * command other than FUTEX_WAIT_BITSET (and the PI waits), as the Linux
+ * the differential test runs on (6.x) answers FUTEX_WAIT too. */
 int futex_decode_op(int op, struct futex_cmd *out) __must_check;
 
 /* Does @cmd take a timeout in its fourth argument (rather than val2)? */
