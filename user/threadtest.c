@@ -270,7 +270,8 @@ static void robust_mutex(void)
 	pthread_create(&t, NULL, die_holding, NULL);
 	pthread_join(t, NULL);
 	r = pthread_mutex_lock(&robust);
-	say("robust: lock after the owner died: %s\n", r == EOWNERDEAD ? "EOWNERDEAD" : strerror(r));
+	say("robust: lock after the owner died: %s\n",
+	    r == EOWNERDEAD ? "EOWNERDEAD" : strerror(r));
 	say("robust: consistent %d\n", pthread_mutex_consistent(&robust));
 	pthread_mutex_unlock(&robust);
 	say("robust: relock %d\n", pthread_mutex_lock(&robust));

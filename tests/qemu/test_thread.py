@@ -66,10 +66,14 @@ def thread_bomb_hits_the_cap(vm):
 
 @scenario(uefi=False, smp=4, mem="512M", timeout=240)
 def thread_rounds_leak_nothing_smp4(vm):
-    vm.run("exec /bin/threadtest churn 5", timeout=60)  # warm the caches
+    # Warm the caches: four threads at a time on four CPUs leave the
+    # kernel-stack and slab caches a few pages bigger the first times.
+    for _ in range(2):
+        vm.run("exec /bin/threadtest churn 300", timeout=100)
     before = used_pages(vm)
-    out = vm.run("exec /bin/threadtest churn 100", timeout=200)
-    assert "churn: 100 rounds" in out, out
+    out = vm.run("exec /bin/threadtest churn 300", timeout=200)
+    assert "churn: 300 rounds" in out, out
     after = used_pages(vm)
-    assert abs(after - before) <= 2, (before, after)
+    # 1200 threads: a page each leaked would show as hundreds
+    assert abs(after - before) <= 16, (before, after)
     vm.shutdown()
