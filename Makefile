@@ -8,7 +8,7 @@ SMP ?= 4
 MEM ?= 2G
 ACCEL ?= auto
 MACHINE ?= q35
-CMDLINE ?=
+CMDLINE ?= init=/bin/init
 HZ ?= 1000
 RUN_QEMU_GDB ?= no
 WERROR ?= 1
@@ -119,11 +119,14 @@ $(ELF): $(B)/corvid0.elf $(B)/ksyms.S.o
 	@$(CC) $(KLDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.S.o
 	@tools/check-ksyms.sh $(B)/corvid0.elf $@
 
-# The initramfs: rootfs/ plus the user programs under /bin, packed as
+# The initramfs: rootfs/ plus the user programs under /bin and Debian's
+# busybox-static with its applet links (tools/busybox-install.sh), packed as
 # newc cpio, a GRUB module beside the kernel. Rebuilt when any file under
-# rootfs/ or a program changes (tests/tests.mk builds them from user/).
+# rootfs/, a program or busybox changes (tests/tests.mk builds the programs
+# from user/).
 ROOTFS_FILES := $(shell find rootfs 2>/dev/null)
-USER_PROGS := hello segv ucheck storm init primes cat ls echo usertests ubench
+BUSYBOX := /bin/busybox
+USER_PROGS := hello segv ucheck storm init primes usertests ubench
 USER_PROGS += mmcheck execstack # memory calls and PT_GNU_STACK (tests/qemu/test_proc_mm.py)
 USER_PROGS += proctest # the process model's differential test (tests/qemu/test_proc.py)
 USER_PROGS += ufiles uinfo # the file, time and info differential tests (tests/qemu/test_syscalls.py)
@@ -133,10 +136,12 @@ USER_PROGS += pipetest # pipes, FIFOs, poll and select (tests/qemu/test_pipe.py)
 USER_PROGS += ttytest # the terminal differential test (tests/qemu/test_tty.py)
 USER_PROGS += threadtest # threads, futexes, robust mutexes (tests/qemu/test_thread.py)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
-$(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh | $(B)/.deps-ok
+$(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh tools/busybox-install.sh \
+		$(wildcard $(BUSYBOX)) | $(B)/.deps-ok
 	@echo "  CPIO    $@"
 	@rm -rf $(B)/initramfs-root && cp -a rootfs $(B)/initramfs-root
 	@mkdir -p $(B)/initramfs-root/bin && cp $(USER_BINS) $(B)/initramfs-root/bin/
+	@tools/busybox-install.sh $(BUSYBOX) $(B)/initramfs-root
 	@tools/mkinitramfs.sh $(B)/initramfs-root $@
 
 initramfs: $(INITRD)

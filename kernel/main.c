@@ -91,6 +91,6 @@ void kmain(uint32_t magic, uint64_t info_phys)
 
 	log_info("boot complete in %lu us\n", (unsigned long)(ktime_ns() / 1000));
 	if (bootargs_take(cmdline, "init", initpath, sizeof(initpath)))
-		proc_run_init(initpath); /* init=PATH: PID 1; back here if it cannot run or ends */
-	shell_main(cmdline);		 /* boot commands, then the prompt */
+		proc_run_init(initpath, cmdline); /* init=PATH ARGS: PID 1; back if it ends */
+	shell_main(cmdline);			  /* boot commands, then the prompt */
 }

@@ -5,14 +5,15 @@
 # clang and libclang-rt-14-dev (libFuzzer, libclang_rt.fuzzer-x86_64.a) build
 # the fuzz harnesses of tests/fuzz; cpio packs test archives; tmux gives the
 # hang-up test (tests/qemu/hangup.py) a terminal to close; e2fsprogs and
-# dosfstools are the filesystem oracles; musl-tools builds user programs.
+# dosfstools are the filesystem oracles; musl-tools builds user programs;
+# busybox-static is the initramfs's shell and tools (tools/busybox-install.sh).
 # (make bench fetches Debian's Linux kernel itself: tools/linux-kernel.sh.)
 # Usage: tools/deps.sh            (quiet when nothing is missing)
 set -eu
 
 PKGS="gcc binutils make grub-pc-bin grub-efi-amd64-bin grub-common xorriso \
 mtools qemu-system-x86 ovmf gdb python3 clang-format cppcheck console-setup-linux \
-clang libclang-rt-14-dev cpio tmux e2fsprogs dosfstools musl-tools"
+clang libclang-rt-14-dev cpio tmux e2fsprogs dosfstools musl-tools busybox-static"
 
 missing=""
 for p in $PKGS; do

@@ -742,6 +742,48 @@ static void dents(void)
 
 /* Remove @name (in the directory @dirfd) and everything under it: each
  * directory's names are read in full first, then removed one by one. */
+/* sendfile: with and without an offset, into a file and a pipe, and its
+ * errors. */
+static void send_file(void)
+{
+	char buf[64] = { 0 };
+	int in, out, p[2];
+	off_t off = 2;
+
+	make_file("sf.in", "0123456789");
+	in = (int)sys_open("sf.in", O_RDONLY, 0);
+	out = (int)sys_open("sf.out", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	val("sendfile: 4 at in's offset", syscall(SYS_sendfile, out, in, NULL, 4));
+	val("  in's offset after", syscall(SYS_lseek, in, 0, SEEK_CUR));
+	val("sendfile: 100 from offset 2", syscall(SYS_sendfile, out, in, &off, 100));
+	val("  the offset after", (long)off);
+	val("  in's offset untouched", syscall(SYS_lseek, in, 0, SEEK_CUR));
+	val("sendfile: at the end", syscall(SYS_sendfile, out, in, &off, 10));
+	val("  out holds", syscall(SYS_pread64, out, buf, sizeof(buf) - 1, 0));
+	say("  bytes", "%s", buf);
+	pipe(p);
+	val("sendfile: into a pipe", syscall(SYS_sendfile, p[1], in, NULL, 3));
+	memset(buf, 0, sizeof(buf));
+	val("  the pipe holds", syscall(SYS_read, p[0], buf, sizeof(buf) - 1));
+	say("  bytes", "%s", buf);
+	off = 0;
+	val("sendfile: offset on a pipe input", syscall(SYS_sendfile, out, p[0], &off, 1));
+	val("sendfile: output opened read-only", syscall(SYS_sendfile, in, in, NULL, 1));
+	val("sendfile: closed input", syscall(SYS_sendfile, out, 99, NULL, 1));
+	off = -1;
+	val("sendfile: negative offset", syscall(SYS_sendfile, out, in, &off, 1));
+	val("sendfile: bad offset pointer", syscall(SYS_sendfile, out, in, (void *)16, 1));
+	close(out);
+	out = (int)sys_open("sf.out", O_WRONLY | O_APPEND, 0);
+	val("sendfile: O_APPEND output", syscall(SYS_sendfile, out, in, NULL, 1));
+	close(out);
+	close(in);
+	close(p[0]);
+	close(p[1]);
+	syscall(SYS_unlink, "sf.in");
+	syscall(SYS_unlink, "sf.out");
+}
+
 static void remove_tree(int dirfd, const char *name)
 {
 	char buf[2048], *names[128];
@@ -796,6 +838,7 @@ int main(int argc, char **argv)
 	attributes();
 	stats();
 	dents();
+	send_file();
 	syscall(SYS_chdir, "..");
 	remove_tree(AT_FDCWD, "ufiles.d");
 	say("removed the work directory", "%s",

@@ -440,6 +440,11 @@ static void misc(void)
 
 	val("getgroups -1", syscall(SYS_getgroups, -1, groups));
 	say("getgroups 0 counts", "%s", yes(syscall(SYS_getgroups, 0, NULL) >= 0));
+
+	/* Only wrong magic numbers: right ones would act (on the host too).
+	 * Linux checks CAP_SYS_BOOT first: run as root. */
+	val("reboot: wrong magic 1", syscall(SYS_reboot, 0x12345678, 672274793, 0x4321fedc, 0));
+	val("reboot: wrong magic 2", syscall(SYS_reboot, 0xfee1dead, 1, 0x4321fedc, 0));
 }
 
 /* "uinfo tty": what the terminal on fd 0 says (TCGETS, TIOCGWINSZ). The

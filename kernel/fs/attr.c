@@ -1,11 +1,17 @@
 /*
  * Attributes by path: stat/lstat/statfs, readlink, truncate, chmod,
  * chown, utimensat, and the setattr rules every one of them goes
- * through; also sync(2) and chdir. Locking: the inode's lock around the
+ * through; also sync(2), the shutdown sync and chdir. Locking: the inode's lock around the
  * filesystem's setattr/readlink; mount_lock inside mount_for_each (sync
  * collects superblocks first, then syncs without it).
  */
+#define LOG_PREFIX "vfs: "
+
 #include "fs/vfs.h"
+
+#include "core/log.h"
+#include "drivers/block/bcache.h"
+#include "fs/mount.h"
 
 #include "fs/vfs_internal.h"
 #include "include/uapi/errno.h"
@@ -226,4 +232,16 @@ int vfs_sync(void)
 		err = err ? err : e;
 	}
 	return err;
+}
+
+void vfs_shutdown(void)
+{
+	unsigned int n = vfs_umount_all();
+
+	if (n)
+		log_info("unmounted %u filesystem%s\n", n, n == 1 ? "" : "s");
+	if (vfs_sync())
+		log_warn("a filesystem could not write everything back\n");
+	if (bcache_sync(bcache_default(), NULL))
+		log_warn("some cached blocks could not be written back\n");
 }

@@ -4,7 +4,8 @@
  * (then 0: end of file); writes wait for room and fail with -EPIPE once
  * no reader is left; writes of at most PIPE_BUF bytes go in whole or not
  * at all; O_NONBLOCK turns every wait into -EAGAIN. All waits are
- * interruptible (-EINTR). Anonymous pipes each get an inode on pipefs, a
+ * interruptible: -ERESTARTSYS, as Linux (-EINTR under a handler, restarted
+ * under SA_RESTART or when no handler runs). Anonymous pipes each get an inode on pipefs, a
  * superblock that is never mounted; FIFOs find their pipe in a registry
  * keyed by inode, made on the first open and freed on the last close.
  *
@@ -26,6 +27,7 @@
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "proc/proc.h"
+#include "proc/signal.h"
 #include "sched/waitqueue.h"
 #include "sync/mutex.h"
 
@@ -108,8 +110,8 @@ static ssize_t pipe_read(struct file *f, void *buf, size_t n, int64_t off)
 			return -EAGAIN;
 		err = wait_event_interruptible(&p->rd_wait,
 					       READ_ONCE(p->ring.len) || !READ_ONCE(p->writers));
-		if (err)
-			return err;
+		if (err) /* Linux's pipe_read: restarted under SA_RESTART */
+			return -ERESTARTSYS;
 	}
 }
 
@@ -145,7 +147,7 @@ static ssize_t pipe_write(struct file *f, const void *buf, size_t n, int64_t off
 					       PIPE_SIZE - READ_ONCE(p->ring.len) >= need ||
 						       !READ_ONCE(p->readers));
 		if (err)
-			return done ? (ssize_t)done : err;
+			return done ? (ssize_t)done : -ERESTARTSYS;
 	}
 }
 
@@ -410,6 +412,7 @@ static int fifo_open(struct file *f)
 		mutex_lock(&fifo_lock);
 		fifo_put_end_locked(p, acc);
 		mutex_unlock(&fifo_lock);
+		err = -ERESTARTSYS; /* Linux's wait_for_partner */
 	}
 	return err;
 }

@@ -1,6 +1,6 @@
 /*
  * In-kernel tests of pipes (fs/pipe.h): a blocked read and a blocked
- * write end with -EINTR when the task is interrupted (the signals work's
+ * write end with -ERESTARTSYS when the task is interrupted (the signals work's
  * path), EOF once the write end's last file goes, -EPIPE without readers,
  * -EAGAIN with O_NONBLOCK, and a reader woken by a writer task. Waits end
  * on events or generous deadlines.
@@ -11,6 +11,7 @@
 #include "include/atomic.h"
 #include "include/uapi/errno.h"
 #include "ktest/ktest.h"
+#include "proc/signal.h"
 #include "sched/task.h"
 #include "sched/waitqueue.h"
 #include "time/ktime.h"
@@ -51,9 +52,9 @@ KTEST(pipe_blocked_read_and_write_end_with_eintr)
 	struct file *rd, *wr;
 
 	KASSERT_EQ(pipe_create(0, &rd, &wr), 0);
-	KASSERT_EQ(interrupted(rd, false), -EINTR); // empty: the read blocked
+	KASSERT_EQ(interrupted(rd, false), -ERESTARTSYS); // empty: the read blocked
 	KASSERT_EQ(vfs_write(wr, fill, sizeof(fill)), (ssize_t)sizeof(fill));
-	KASSERT_EQ(interrupted(wr, true), -EINTR); // full: the write blocked
+	KASSERT_EQ(interrupted(wr, true), -ERESTARTSYS); // full: the write blocked
 	file_set_status_flags(wr, O_NONBLOCK);
 	KASSERT_EQ(vfs_write(wr, fill, 1), -EAGAIN);
 	KASSERT_EQ(vfs_read(rd, fill, sizeof(fill)), (ssize_t)sizeof(fill));
@@ -103,7 +104,7 @@ static int fifo_opener(void *arg)
 	return 0;
 }
 
-/* A blocking FIFO open waits for its partner, ends with -EINTR when
+/* A blocking FIFO open waits for its partner, ends with -ERESTARTSYS when
  * interrupted, and leaves no count behind (the writer's O_NONBLOCK open
  * still finds no reader). */
 KTEST(pipe_fifo_open_waits_and_is_interruptible)
@@ -118,7 +119,7 @@ KTEST(pipe_fifo_open_waits_and_is_interruptible)
 	task_sleep_ns(20 * NSEC_PER_MSEC);
 	task_interrupt(t);
 	KASSERT_EQ(task_join(t, NULL), 0);
-	KASSERT_EQ(atomic_load_acquire(&a.ret), -EINTR);
+	KASSERT_EQ(atomic_load_acquire(&a.ret), -ERESTARTSYS);
 	KASSERT_EQ(vfs_open(NULL, KTEST_FIFO, O_WRONLY | O_NONBLOCK, 0, &wr), -ENXIO);
 	/* A reader that waits is met by a writer's open. */
 	a.ret = 1;

@@ -107,6 +107,12 @@ int vfs_utimens_inode(struct inode *inode, const struct linux_timespec times[2])
 /* Write back every filesystem (sync(2)). */
 int vfs_sync(void) __must_check;
 
+/* Before power-off or reset (the shell's shutdown, reboot(2)): unmount
+ * every mount nothing uses (vfs_umount_all: disk filesystems left marked
+ * clean), write the rest back, then the shared buffer cache; log what
+ * was done and what failed. May sleep. */
+void vfs_shutdown(void);
+
 /* Change @inode's attributes with the checks above (truncate's
  * refusals, a mode change keeps the type). Takes the inode lock. */
 int vfs_setattr_inode(struct inode *inode, const struct vfs_attr *attr) __must_check;

@@ -274,8 +274,10 @@ size_t proc_list(struct proc_info *out, size_t max);
  * name) for the shell's `ps`; nothing when there are none. May sleep. */
 void proc_print_table(void);
 
-/* init=PATH: run PATH as PID 1 on the console and wait for it. Returns
- * (after logging why) when it cannot be started or when it ends: Linux
- * panics then, Corvid falls back to the kernel shell for debugging. May
- * sleep. */
-void proc_run_init(const char *path);
+/* init=PATH: run PATH as PID 1 on the console and wait for it, with the
+ * blank-separated words of @args (the rest of the kernel command line, cut
+ * up in place) as its arguments (at most INIT_ARGS_MAX). Returns (after
+ * logging why) when it cannot be started or when it ends: Linux panics
+ * then, Corvid falls back to the kernel shell for debugging. May sleep. */
+#define INIT_ARGS_MAX 32
+void proc_run_init(const char *path, char *args);

@@ -165,11 +165,27 @@ void proc_print_table(void)
 	kfree(ps);
 }
 
-void proc_run_init(const char *path)
+void proc_run_init(const char *path, char *args)
 {
-	char *argv[] = { (char *)path, NULL };
+	char *argv[INIT_ARGS_MAX + 2] = { (char *)path };
 	struct proc *p;
-	int status, exec_err, err = proc_spawn_init(path, argv, default_envp, &p);
+	int argc = 1, status, exec_err, err;
+
+	while (args && *args) {
+		if (*args == ' ' || *args == '\t') {
+			*args++ = '\0';
+			continue;
+		}
+		if (argc > INIT_ARGS_MAX) {
+			log_warn("init=%s: more than %d arguments; the rest are dropped\n", path,
+				 INIT_ARGS_MAX);
+			break;
+		}
+		argv[argc++] = args;
+		while (*args && *args != ' ' && *args != '\t')
+			args++;
+	}
+	err = proc_spawn_init(path, argv, default_envp, &p);
 
 	if (err) {
 		log_err("init=%s: cannot start: %s; the kernel shell runs instead\n", path,
@@ -177,7 +193,9 @@ void proc_run_init(const char *path)
 		return;
 	}
 	log_info("init=%s: running as pid 1\n", path);
+	tty_foreground_begin(); // typed ^C and ^Z reach the terminal's foreground group
 	status = proc_wait(p, &exec_err);
+	tty_foreground_end();
 	if (exec_err)
 		log_err("init=%s: cannot start: %s; the kernel shell runs instead\n", path,
 			kstrerror(exec_err));

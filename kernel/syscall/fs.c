@@ -1,7 +1,7 @@
 /*
  * File system calls on data and metadata: read/write, their positioned
  * (pread64/pwrite64) and vector forms, open(at)/creat, close, lseek, the
- * stat family with statx, getdents64, truncate, the fsync family and
+ * stat family with statx, getdents64, sendfile, truncate, the fsync family and
  * statfs; plus the helpers the other files of the family share (fd and
  * path lookup, the *at start directory). Names are fs_path.c's business,
  * descriptors fs_fd.c's. Data passes
@@ -119,6 +119,83 @@ long sys_pread64(int fd, uptr_t buf, size_t count, int64_t off)
 long sys_pwrite64(int fd, uptr_t buf, size_t count, int64_t off)
 {
 	return rw_fd(fd, buf, count, true, &off);
+}
+
+/*
+ * sendfile: up to @count bytes from @in_fd to @out_fd through the bounce
+ * buffer. With @uoff the reads start at *@uoff, which is updated, and
+ * in_fd's offset stays; without it they start at in_fd's offset, which
+ * ends after the bytes written. A short write ends the call (the bytes
+ * read but not written are given back to in_fd's offset). Linux's rules:
+ * -EBADF for a wrong access mode, -EINVAL for O_APPEND output or a
+ * negative offset, -ESPIPE for an offset on a stream.
+ */
+long sys_sendfile(int out_fd, int in_fd, uptr_t uoff, size_t count)
+{
+	struct file *in = sys_file(in_fd), *out = sys_file(out_fd);
+	int64_t pos = 0, start;
+	uint8_t *k = NULL;
+	size_t done = 0;
+	long err = 0;
+	bool stream, has_off = !uptr_is_null(uoff);
+
+	if (!in || !out) {
+		err = -EBADF;
+		goto out;
+	}
+	stream = is_stream(in);
+	if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY)
+		err = -EBADF;
+	else if (out->flags & O_APPEND)
+		err = -EINVAL;
+	else if (has_off && stream)
+		err = -ESPIPE;
+	else if (has_off && copy_from_user(&pos, uoff, sizeof(pos)))
+		err = -EFAULT;
+	else if (pos < 0)
+		err = -EINVAL;
+	else if (!(k = kmalloc(BOUNCE)))
+		err = -ENOMEM;
+	if (err)
+		goto out;
+	if (!has_off && !stream) {
+		mutex_lock(&in->pos_lock);
+		pos = in->pos;
+		mutex_unlock(&in->pos_lock);
+	}
+	start = pos;
+	count = MIN(count, MAX_RW);
+	while (done < count) {
+		size_t n = MIN(count - done, (size_t)BOUNCE);
+		ssize_t got = stream ? vfs_read(in, k, n) : vfs_pread(in, k, n, pos);
+		ssize_t put;
+
+		if (got <= 0) {
+			err = got;
+			break;
+		}
+		put = vfs_write(out, k, (size_t)got);
+		if (put < 0) {
+			err = put;
+			break;
+		}
+		done += (size_t)put;
+		pos += put;
+		if (put < got || (size_t)got < n)
+			break; /* the output is full, or the input ended */
+	}
+	if (has_off && done && copy_to_user(uoff, &pos, sizeof(pos)))
+		err = -EFAULT;
+	else if (!has_off && !stream) {
+		mutex_lock(&in->pos_lock);
+		in->pos = start + (int64_t)done;
+		mutex_unlock(&in->pos_lock);
+	}
+out:
+	kfree(k);
+	file_put(in);
+	file_put(out);
+	return done && err != -EFAULT ? (long)done : err;
 }
 
 struct iovec_user {

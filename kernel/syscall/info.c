@@ -2,7 +2,7 @@
  * System information, limits and accounting: uname, getgroups, the
  * rlimit calls (prlimit64, getrlimit, setrlimit), getrusage, times,
  * sysinfo, getrandom, sched_getaffinity, prctl's PR_SET_NAME and
- * PR_GET_NAME. Rules and layouts are Linux's (kernel/sys.c,
+ * PR_GET_NAME, and reboot(2) (power off, restart, halt). Rules and layouts are Linux's (kernel/sys.c,
  * kernel/sched/core.c, drivers/char/random.c; getrlimit(2),
  * getrusage(2), sysinfo(2), getrandom(2)). Limits are stored per process
  * (the block at the end of struct proc); a process that never set one
@@ -12,8 +12,13 @@
  * Locking: the limits and name are the calling process's own (Owner);
  * the generator has its own lock (fs/devfs/random.c).
  */
+#define LOG_PREFIX "reboot: "
+
+#include "arch/arch.h"
+#include "core/log.h"
 #include "fs/devfs/devfs.h"
 #include "fs/fdtable.h"
+#include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "include/uapi/resource.h"
 #include "lib/loadavg.h"
@@ -250,4 +255,53 @@ long sys_uname(uptr_t buf)
 	strlcpy(u.machine, "x86_64", sizeof(u.machine));
 	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
 	return copy_to_user(buf, &u, sizeof(u));
+}
+
+/* reboot(2)'s magic numbers and commands (Linux's uapi/linux/reboot.h). */
+enum {
+	REBOOT_MAGIC1 = (int)0xfee1dead,
+	REBOOT_MAGIC2 = 672274793,
+	REBOOT_MAGIC2A = 85072278,
+	REBOOT_MAGIC2B = 369367448,
+	REBOOT_MAGIC2C = 537993216,
+	REBOOT_CMD_RESTART = 0x01234567,
+	REBOOT_CMD_HALT = (int)0xcdef0123,
+	REBOOT_CMD_CAD_ON = (int)0x89abcdef,
+	REBOOT_CMD_CAD_OFF = 0,
+	REBOOT_CMD_POWER_OFF = 0x4321fedc,
+};
+
+long sys_reboot(int magic1, int magic2, int cmd)
+{
+	const char *what;
+
+	if (magic1 != REBOOT_MAGIC1 || (magic2 != REBOOT_MAGIC2 && magic2 != REBOOT_MAGIC2A &&
+					magic2 != REBOOT_MAGIC2B && magic2 != REBOOT_MAGIC2C))
+		return -EINVAL;
+	switch (cmd) {
+	case REBOOT_CMD_CAD_ON:
+	case REBOOT_CMD_CAD_OFF:
+		return 0; // Ctrl-Alt-Del does nothing here either way
+	case REBOOT_CMD_RESTART:
+		what = "restarting";
+		break;
+	case REBOOT_CMD_HALT:
+		what = "halting";
+		break;
+	case REBOOT_CMD_POWER_OFF:
+		what = "powering off";
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* Linux leaves the syncing to the caller (init syncs first); Corvid
+	 * unmounts and writes the disks back anyway, as its shell's shutdown
+	 * does, so a `reboot -f` loses nothing and leaves them clean. */
+	vfs_shutdown();
+	log_info("pid %d: %s\n", proc_current()->pid, what);
+	if (cmd == REBOOT_CMD_RESTART)
+		arch_reboot();
+	if (cmd == REBOOT_CMD_POWER_OFF)
+		arch_poweroff();
+	arch_halt_forever();
 }

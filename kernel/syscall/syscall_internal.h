@@ -197,6 +197,8 @@ long sys_newfstatat(int dirfd, uptr_t path, uptr_t st, int flags);
 long sys_getdents64(int fd, uptr_t buf, size_t count);
 long sys_pread64(int fd, uptr_t buf, size_t count, int64_t off);
 long sys_pwrite64(int fd, uptr_t buf, size_t count, int64_t off);
+long sys_sendfile(int out_fd, int in_fd, uptr_t off, size_t count);
+long sys_reboot(int magic1, int magic2, int cmd);
 long sys_creat(uptr_t path, uint32_t mode);
 long sys_statx(int dirfd, uptr_t path, int flags, unsigned int mask, uptr_t buf);
 long sys_truncate(uptr_t path, int64_t len);

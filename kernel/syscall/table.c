@@ -67,6 +67,8 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_pread64((int)a[0], uptr(a[1]), a[2], (int64_t)a[3]);
 	case NR_pwrite64:
 		return sys_pwrite64((int)a[0], uptr(a[1]), a[2], (int64_t)a[3]);
+	case NR_sendfile:
+		return sys_sendfile((int)a[0], (int)a[1], uptr(a[2]), a[3]);
 	case NR_creat:
 		return sys_creat(uptr(a[0]), (uint32_t)a[1]);
 	case NR_statx:
@@ -299,6 +301,8 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_getrandom(uptr(a[0]), a[1], (unsigned int)a[2]);
 	case NR_sched_getaffinity:
 		return sys_sched_getaffinity((int)a[0], (unsigned int)a[1], uptr(a[2]));
+	case NR_reboot:
+		return sys_reboot((int)a[0], (int)a[1], (int)a[2]);
 	case NR_prctl:
 		return sys_prctl((int)a[0], a[1]);
 	case NR_rseq:

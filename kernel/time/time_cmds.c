@@ -67,27 +67,11 @@ static const char *const date_subcmds[] = { "rtc", NULL };
 SHELL_COMMAND(date, .name = "date", .group = "time", .summary = "print the date and time (UTC)",
 	      .usage = "date [rtc]", .fn = cmd_date, .subcmds = date_subcmds);
 
-/* Nothing written to a disk is lost by powering off: every mount that
- * nothing uses is unmounted (so disk filesystems are left marked clean),
- * the rest write their state back (sync(2)), then the shared buffer
- * cache. */
-static void sync_disks(void)
-{
-	unsigned int n = vfs_umount_all();
-
-	if (n)
-		kprintf("unmounted %u filesystem%s\n", n, n == 1 ? "" : "s");
-	if (vfs_sync())
-		kprintf("warning: a filesystem could not write everything back\n");
-	if (bcache_sync(bcache_default(), NULL))
-		kprintf("warning: some cached blocks could not be written back\n");
-}
-
 static int cmd_shutdown(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	sync_disks();
+	vfs_shutdown(); // nothing written to a disk is lost
 	kprintf("shutting down\n");
 	arch_poweroff();
 }
@@ -99,7 +83,7 @@ static int cmd_reboot(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	sync_disks();
+	vfs_shutdown(); // nothing written to a disk is lost
 	kprintf("rebooting\n");
 	arch_reboot();
 }

@@ -41,6 +41,8 @@ int ut_exec_child(int argc, char **argv)
 {
 	size_t n = strlen(argv[0]);
 
+	if (!strcmp(argv[0], "pipe-stage"))
+		return ut_pipe_stage(argc, argv);
 	if (!strcmp(argv[0], "args")) /* exit 42 if argv and envp arrived intact */
 		return argc == 3 && !strcmp(argv[1], "one") && !strcmp(argv[2], "two words") &&
 				       getenv("UT_VAR") && !strcmp(getenv("UT_VAR"), "value")

@@ -81,3 +81,5 @@ uint64_t ut_now_ms(void);
 void ut_sleep_ms(int ms);
 /* `usertests --child MODE ARGS...`: what an exec test's new image does (exec.c). */
 int ut_exec_child(int argc, char **argv);
+/* `usertests --child pipe-stage gen|sum`: a pipeline's stage (pipe.c). */
+int ut_pipe_stage(int argc, char **argv);
