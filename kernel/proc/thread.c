@@ -162,6 +162,10 @@ void proc_thread_exit(int status)
 	bool last;
 
 	futex_thread_release(th); /* while the mm is still there */
+	/* Off the mm's page tables and the FPU area BEFORE this thread stops
+	 * counting: once it has, an exec or the last thread may free them
+	 * while this CPU still runs on them. */
+	arch_context_set_user(&t->ctx, 0, NULL);
 	flags = spin_lock_irqsave(&proc_lock);
 	list_del(&th->link);
 	p->nr_threads--;
@@ -176,8 +180,6 @@ void proc_thread_exit(int status)
 	proc_changed_locked();		  /* an exec's de_thread waits for this */
 	spin_unlock_irqrestore(&proc_lock, flags);
 	proc_wake();
-	/* Back on the kernel's tables, off the FPU area, before they go. */
-	arch_context_set_user(&t->ctx, 0, NULL);
 	thread_free(th);
 	if (last)
 		proc_finish(status);
