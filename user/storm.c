@@ -7,14 +7,19 @@
  * well; the program prints how many it made. Every 64 calls it also
  * sends itself a handled SIGUSR1 (its handler re-installed first: the
  * random rt_sigaction calls may have replaced it) around a random mask,
- * and counts the deliveries.
+ * and counts the deliveries. Every 256 calls it makes threads and clones
+ * the storm survives: a pthread that runs a tiny function and is joined,
+ * and a raw clone with random sharing flags whose child (process or
+ * thread) exits at once, before it touches memory (clone_storm).
  * Usage: storm [N [SEED]]
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const unsigned long pool[] = {
@@ -129,6 +134,71 @@ static long poll_storm(long n)
 	return done;
 }
 
+/* clone(@flags) whose child exits (60) at once, on the parent's stack
+ * but without touching it; the parent gets the result. */
+static long raw_clone(unsigned long flags)
+{
+	register long r10 __asm__("r10") = 0; /* child_tid */
+	register long r8 __asm__("r8") = 0;   /* tls */
+	long ret;
+
+	__asm__ volatile("syscall\n\t"
+			 "test %%rax, %%rax\n\t"
+			 "jnz 1f\n\t"
+			 "mov $60, %%eax\n\t"
+			 "xor %%edi, %%edi\n\t"
+			 "syscall\n\t"
+			 "1:"
+			 : "=a"(ret)
+			 : "a"(SYS_clone), "D"(flags), "S"(0), "d"(0), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static void *tiny(void *arg)
+{
+	return (void *)((long)arg + 1);
+}
+
+static const unsigned long clone_bits[] = {
+	0x100,	  /* CLONE_VM */
+	0x200,	  /* CLONE_FS */
+	0x400,	  /* CLONE_FILES */
+	0x800,	  /* CLONE_SIGHAND */
+	0x4000,	  /* CLONE_VFORK */
+	0x10000,  /* CLONE_THREAD */
+	0x40000,  /* CLONE_SYSVSEM */
+	0x80000,  /* CLONE_SETTLS (0: the child never uses it) */
+	0x100000, /* CLONE_PARENT_SETTID (at 0: not written) */
+	0x200000, /* CLONE_CHILD_CLEARTID */
+	0x400000, /* CLONE_DETACHED */
+};
+
+static long clones;
+
+static void clone_storm(void)
+{
+	unsigned long flags = SIGCHLD;
+	sigset_t all, old;
+	pthread_t t;
+	void *v;
+	int st;
+
+	if (pthread_create(&t, NULL, tiny, (void *)41) == 0 && pthread_join(t, &v) == 0 &&
+	    v == (void *)42)
+		clones++;
+	for (int k = 0; k < 4; k++)
+		flags |= clone_bits[next() % (sizeof(clone_bits) / sizeof(clone_bits[0]))];
+	/* the child runs on this stack: no handler may run there */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	if (raw_clone(flags) > 0)
+		clones++;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	while (waitpid(-1, &st, WNOHANG | __WALL) > 0)
+		;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 100000, done = 0;
@@ -144,8 +214,11 @@ int main(int argc, char **argv)
 		done++;
 		if (!(i & 63))
 			self_signal();
+		if (!(i & 255))
+			clone_storm();
 	}
 	done += poll_storm(n / 20);
-	printf("storm: %ld calls answered, %d signals handled\n", done, (int)delivered);
+	printf("storm: %ld calls answered, %d signals handled, %ld clones\n", done, (int)delivered,
+	       clones);
 	return 0;
 }

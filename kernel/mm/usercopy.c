@@ -20,6 +20,7 @@
 
 size_t arch_copy_user(void *dst, const void *src, size_t n);
 long arch_strncpy_user(char *dst, const char *src, size_t n);
+long arch_cmpxchg_user32(uint32_t *uaddr, uint32_t old, uint32_t new);
 
 bool uptr_range_ok(uptr_t u, size_t n)
 {
@@ -105,4 +106,25 @@ ssize_t strncpy_from_user(char *dst, uptr_t src, size_t n)
 	}
 	dst[n - 1] = '\0';
 	return max < n ? -EFAULT : -ENAMETOOLONG;
+}
+
+int cmpxchg_user_u32(uptr_t u, uint32_t old, uint32_t new, uint32_t *found)
+{
+	uintptr_t last = 0;
+	int tries = 0;
+
+	if (u.addr_ & 3)
+		return -EINVAL;
+	if (!uptr_range_ok(u, sizeof(uint32_t)))
+		return -EFAULT;
+	for (;;) {
+		long v = arch_cmpxchg_user32((uint32_t *)u.addr_, old, new);
+
+		if (v >= 0) {
+			*found = (uint32_t)v;
+			return 0;
+		}
+		if (!resolve_fault(u.addr_, true, &last, &tries))
+			return -EFAULT;
+	}
 }

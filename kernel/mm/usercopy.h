@@ -50,3 +50,8 @@ ssize_t strncpy_from_user(char *dst, uptr_t src, size_t n) __must_check;
 
 /* Is [@u, @u + @n) inside the user half (no overflow)? */
 bool uptr_range_ok(uptr_t u, size_t n);
+
+/* Atomically replace the aligned 32-bit user word at @u with @new if it
+ * holds @old; the value found goes to *@found. Returns 0 or -EFAULT
+ * (-EINVAL: not 4-byte aligned). For futexes. May sleep (faults). */
+int cmpxchg_user_u32(uptr_t u, uint32_t old, uint32_t new, uint32_t *found) __must_check;

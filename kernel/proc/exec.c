@@ -25,9 +25,11 @@
 #include "lib/string.h"
 #include "lib/ustack.h"
 #include "mm/kmalloc.h"
+#include "proc/futex.h"
 #include "proc/mm.h"
 #include "proc/proc.h"
 #include "proc/proc_internal.h"
+#include "proc/thread.h"
 #include "sched/task.h"
 #include "sync/spinlock.h"
 #include "time/ktime.h"
@@ -320,23 +322,27 @@ static void reset_handlers(struct proc *p)
 		*s = (struct proc_sigaction){ .handler = s->handler == SIG_IGN ? SIG_IGN : 0 };
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
-	p->altstack_sp = 0;
-	p->altstack_size = 0;
-	p->altstack_flags = 0;
 }
 
 /* The point of no return: the process becomes @img. */
 static void commit(struct proc *p, const struct exec_args *a, struct exec_image *img)
 {
 	const char *base = strrchr(a->filename, '/');
+	struct thread *th = thread_current();
 	struct mm *old_mm = p->mm;
-	void *old_fpu = p->fpu;
+	void *old_fpu = th->fpu;
 	unsigned long flags;
 	bool vforked;
 
+	/* Linux's exec_mm_release: the robust list is walked in the old
+	 * memory; clear_child_tid is dropped (no other thread is left). */
+	th->clear_child_tid = uptr(0);
+	futex_thread_release(th);
 	fd_close_on_exec(p->fds);
 	reset_handlers(p);
-	p->clear_child_tid = uptr(0);
+	th->altstack_sp = 0; /* gone with the old memory */
+	th->altstack_size = 0;
+	th->altstack_flags = 0;
 	flags = spin_lock_irqsave(&proc_lock);
 	strlcpy(p->name, base ? base + 1 : a->filename, sizeof(p->name));
 	p->did_exec = true;
@@ -351,7 +357,7 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 	if (vforked)
 		proc_wake();
 	p->mm = img->mm;
-	p->fpu = img->fpu;
+	th->fpu = img->fpu;
 	arch_context_set_user(&task_current()->ctx, img->mm->root, img->fpu);
 	if (old_mm)
 		mm_destroy(old_mm);
@@ -363,6 +369,11 @@ int exec_run(struct proc *p, struct exec_args *a)
 	struct exec_image img = { 0 };
 	int err = prepare(p, a, &img);
 
+	if (!err && thread_make_sole()) { /* killed meanwhile: the old program dies */
+		mm_destroy(img.mm);
+		arch_fpu_free(img.fpu);
+		err = -EINTR;
+	}
 	if (err) {
 		exec_args_free(a);
 		return err;

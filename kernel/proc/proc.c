@@ -24,6 +24,7 @@
 #include "proc/mm.h"
 #include "proc/proc_internal.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
 #include "sched/task.h"
 #include "sync/spinlock.h"
 
@@ -109,25 +110,31 @@ struct proc *proc_alloc(void)
 	list_init(&p->children);
 	list_init(&p->sibling);
 	list_init(&p->link);
+	list_init(&p->threads);
 	p->umask = 022;
 	p->exit_signal = PROC_SIGCHLD;
 	return p;
 }
 
-/* A pid no process uses as its pid, group or session (Linux keeps a pid
- * while a group or session is named after it). */
+/* A pid no process uses as its pid, group or session and no thread as
+ * its tid (Linux keeps a pid while a group or session is named after it). */
 static bool pid_is_free_locked(int pid) REQUIRES(&proc_lock)
 {
 	struct proc *p;
+	struct thread *th;
 
 	spin_assert_held(&proc_lock);
-	list_for_each_entry (p, &proc_all, link)
+	list_for_each_entry (p, &proc_all, link) {
 		if (p->pid == pid || p->pgid == pid || p->sid == pid)
 			return false;
+		list_for_each_entry (th, &p->threads, link)
+			if (th->tid == pid)
+				return false;
+	}
 	return true;
 }
 
-static int alloc_pid_locked(void) REQUIRES(&proc_lock)
+int proc_alloc_pid_locked(void)
 {
 	spin_assert_held(&proc_lock);
 	for (int tries = 0; tries < PROC_PID_MAX; tries++) {
@@ -141,7 +148,7 @@ static int alloc_pid_locked(void) REQUIRES(&proc_lock)
 	return -EAGAIN;
 }
 
-int proc_publish(struct proc *p, struct proc *parent, bool pid1)
+int proc_publish(struct proc *p, struct thread *th, struct proc *parent, bool pid1)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
 	int pid = -EAGAIN;
@@ -149,7 +156,9 @@ int proc_publish(struct proc *p, struct proc *parent, bool pid1)
 	if (pid1 && !pid_is_free_locked(1))
 		pid = -EBUSY;
 	else if (nr_procs < PROC_MAX)
-		pid = pid1 ? 1 : alloc_pid_locked();
+		pid = pid1 ? 1 : proc_alloc_pid_locked();
+	if (pid >= 0 && thread_link_locked(p, th, pid))
+		pid = -EAGAIN;
 	if (pid < 0) {
 		spin_unlock_irqrestore(&proc_lock, flags);
 		return pid;
@@ -181,6 +190,7 @@ void proc_unpublish(struct proc *p)
 	if (init_proc == p)
 		init_proc = NULL;
 	nr_procs--;
+	thread_unlink_all_locked(p);
 	spin_unlock_irqrestore(&proc_lock, flags);
 }
 
@@ -192,28 +202,11 @@ void proc_free(struct proc *p)
 		vfs_path_put(&p->cwd);
 	if (p->mm)
 		mm_destroy(p->mm);
-	arch_fpu_free(p->fpu);
 	/* Off its CPU for good once joined: its stack is back in the cache
 	 * before the reaper returns, so memory counts are exact. */
-	if (p->thread && task_join(p->thread, NULL))
+	if (p->last_task && task_join(p->last_task, NULL))
 		log_warn("pid %d: cannot join its thread\n", p->pid);
 	kfree(p);
-}
-
-void proc_set_thread(struct proc *p, struct task *t)
-{
-	unsigned long flags = spin_lock_irqsave(&proc_lock);
-
-	p->thread = t;
-	spin_unlock_irqrestore(&proc_lock, flags);
-}
-
-void proc_attach_task(struct proc *p)
-{
-	unsigned long flags = spin_lock_irqsave(&proc_lock);
-
-	p->task = task_current();
-	spin_unlock_irqrestore(&proc_lock, flags);
 }
 
 /* ---- the kernel's reaper: frees orphans when there is no init ---- */
@@ -294,7 +287,7 @@ static int spawn_main(void *arg)
 	struct proc *p = proc_current();
 	int err;
 
-	proc_attach_task(p);
+	thread_attach(list_first_entry(&p->threads, struct thread, link));
 	err = open_console(p->fds);
 	if (err)
 		exec_args_free(a);
@@ -308,13 +301,17 @@ static int spawn(const struct vfs_path *cwd, const char *path, char *const argv[
 		 char *const envp[], bool pid1, struct proc **out)
 {
 	struct proc *p = proc_alloc();
+	struct thread *th = thread_alloc();
 	const char *base = strrchr(path, '/');
 	struct exec_args *a = NULL;
 	struct task *t;
 	int err;
 
-	if (!p)
+	if (!p || !th) {
+		thread_free(th);
+		kfree(p);
 		return -ENOMEM;
+	}
 	start_reaper();
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
 	if (cwd) {
@@ -327,7 +324,7 @@ static int spawn(const struct vfs_path *cwd, const char *path, char *const argv[
 	if (!err && !(p->fds = fd_table_create()))
 		err = -ENOMEM;
 	if (!err)
-		err = proc_publish(p, NULL, pid1);
+		err = proc_publish(p, th, NULL, pid1);
 	if (err)
 		goto err_free;
 	t = task_create_user(spawn_main, a, p->name, p);
@@ -336,10 +333,10 @@ static int spawn(const struct vfs_path *cwd, const char *path, char *const argv[
 		proc_unpublish(p);
 		goto err_free;
 	}
-	proc_set_thread(p, t); /* joined when the process is reaped */
-	*out = p;
+	*out = p; /* the last thread's task is joined when it is reaped */
 	return 0;
 err_free:
+	thread_free(th); /* never ran: not (or no longer) on p's list */
 	exec_args_free(a);
 	proc_free(p);
 	return err;
@@ -404,20 +401,15 @@ static void reparent_children_locked(struct proc *p) REQUIRES(&proc_lock)
 	}
 }
 
-/* Drop the address space, FPU area, descriptors and cwd (the calling
- * process's own). */
+/* Drop the address space, descriptors and cwd (the calling process's
+ * own; its last thread is already off the mm). */
 static void release_resources(struct proc *p)
 {
 	struct mm *mm = p->mm;
-	void *fpu = p->fpu;
 
-	/* Back on the kernel's tables before the address space goes. */
-	arch_context_set_user(&task_current()->ctx, 0, NULL);
 	p->mm = NULL;
-	p->fpu = NULL;
 	if (mm)
 		mm_destroy(mm);
-	arch_fpu_free(fpu);
 	if (p->fds)
 		fd_table_destroy(p->fds);
 	p->fds = NULL;
@@ -429,17 +421,24 @@ static void release_resources(struct proc *p)
 void proc_exit(int status)
 {
 	struct proc *p = proc_current();
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
+	if (!p->group_exiting) { /* the first exit_group's status stands */
+		p->group_exiting = true;
+		p->group_exit_status = status;
+	}
+	thread_kill_others_locked(p, thread_current());
+	spin_unlock_irqrestore(&proc_lock, flags);
+	proc_wake();
+	proc_thread_exit(status);
+}
+
+void proc_finish(int status)
+{
+	struct proc *p = proc_current();
 	unsigned long flags;
 
-	if (!uptr_is_null(p->clear_child_tid) && p->mm) {
-		uint32_t zero = 0;
-
-		/* CLONE_CHILD_CLEARTID: the tid word is zeroed; the futex
-		 * wake that goes with it has no other thread to wake yet. */
-		if (copy_to_user(p->clear_child_tid, &zero, sizeof(zero)))
-			log_debug("pid %d: its clear_child_tid is not writable\n", p->pid);
-	}
-	p->utime_ns = READ_ONCE(task_current()->runtime_ns);
+	p->utime_ns = READ_ONCE(p->threads_ns);
 	release_resources(p);
 	if (p->pid != 1)
 		start_reaper(); /* for a parent that ignores SIGCHLD */
@@ -447,7 +446,7 @@ void proc_exit(int status)
 	reparent_children_locked(p);
 	p->state = PROC_ZOMBIE;
 	p->wait_status = status;
-	p->task = NULL;
+	p->last_task = task_current(); /* the reap joins it: off its stack by then */
 	p->vfork_done = true;
 	p->alarm_ns = 0;
 	if (signal_notify_parent_locked(p,
@@ -522,15 +521,15 @@ bool proc_mm_fault(uintptr_t addr, bool write, bool exec)
 
 bool proc_is_killed(void)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 
-	return p && READ_ONCE(p->killed);
+	return th && READ_ONCE(th->killed);
 }
 
 void proc_user_return(void)
 {
 	if (proc_is_killed())
-		proc_exit(PROC_SIGKILL);
+		proc_thread_exit(READ_ONCE(proc_current()->group_exit_status));
 }
 
 int proc_kill(int pid)
@@ -554,14 +553,19 @@ int proc_kill(int pid)
 
 static char state_letter_locked(const struct proc *p) REQUIRES(&proc_lock)
 {
+	struct thread *th;
+
 	spin_assert_held(&proc_lock);
 	if (p->state == PROC_ZOMBIE)
 		return 'Z';
-	if (!p->task)
+	if (list_empty(&p->threads))
+		return 'R';
+	th = list_first_entry(&p->threads, struct thread, link);
+	if (!th->task)
 		return 'R';
 	if (p->stopped)
 		return 'T'; /* by a stop signal (signal.c) */
-	switch (READ_ONCE(p->task->state)) {
+	switch (READ_ONCE(th->task->state)) {
 	case TASK_BLOCKED:
 	case TASK_SLEEPING:
 		return 'S';

@@ -1,6 +1,6 @@
 /*
  * Processes: a user program with its own address space (struct mm), file
- * descriptors and one thread (a struct task with a user half), in a tree
+ * descriptors and one or more threads (proc/thread.h), in a tree
  * like Linux's: a parent, children, a process group and a session. A
  * process that ends stays a zombie holding its wait status until its
  * parent reaps it with wait4; orphans go to PID 1 (the init= program) or,
@@ -8,8 +8,9 @@
  * they end. The kernel shell starts processes with proc_spawn() and waits
  * for them with proc_wait() (they have no parent process: ppid 0).
  * Locking: proc_lock (LOCK_RANK_TASKS - 1) guards the process list, pids,
- * the tree links, groups, sessions, states and wait statuses; the rest of
- * a process is its thread's (Owner) unless noted.
+ * the tree links, groups, sessions, states, wait statuses and the thread
+ * list; the rest is written by its threads (Owner) unless noted: the
+ * descriptor table, cwd and mm have their own locks inside.
  */
 #pragma once
 
@@ -73,22 +74,23 @@ struct proc {
 	/* Immutable after creation: */
 	int pid;
 	int exit_signal; /* sent to the parent at exit (SIGCHLD; clone's CSIGNAL) */
-	/* Owner (the process's thread): */
+	/* Owner (its threads; exec and exit run with only one left): */
 	char name[PROC_NAME_MAX];
 	struct mm *mm;
-	void *fpu; /* the thread's FPU area (arch_fpu_alloc) */
 	struct fd_table *fds;
-	struct vfs_path cwd;	/* referenced; relative paths and AT_FDCWD start here */
-	uint32_t umask;		/* 022 at spawn, like Linux's init */
-	uptr_t clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID: zeroed at exit */
-	/* Signals: written by the thread with proc_lock held, read by
-	 * senders under proc_lock (the thread reads its own freely): */
-	uint64_t sigmask;
+	struct vfs_path cwd; /* referenced; relative paths and AT_FDCWD start here */
+	uint32_t umask;	     /* 022 at spawn, like Linux's init */
+	/* Signals: written with proc_lock held, read by senders under it: */
 	struct proc_sigaction sigactions[PROC_NSIG];
 	/* Protected by proc_lock: */
-	struct task *task;   /* the running thread; NULL once it has exited */
-	struct task *thread; /* the same, kept until the reap joins (frees) it */
-	struct proc *parent; /* NULL: the kernel (shell or reaper) */
+	struct list_head threads; /* struct thread, by creation; empty once ended */
+	int nr_threads;
+	bool group_exiting;	    /* exit_group or a fatal signal: every thread ends */
+	int group_exit_status;	    /* the wait status it gives */
+	struct thread *exec_thread; /* execve's de_thread in progress */
+	uint64_t threads_ns;	    /* CPU time of the threads that ended */
+	struct task *last_task;	    /* the last thread's task, joined (freed) by the reap */
+	struct proc *parent;	    /* NULL: the kernel (shell or reaper) */
 	struct list_head children, sibling;
 	struct list_head link; /* all processes, by creation */
 	int pgid, sid;
@@ -98,11 +100,10 @@ struct proc {
 	bool did_exec;	      /* execve succeeded (setpgid's -EACCES) */
 	bool vfork_done;      /* false only while a vfork child has not exec'd or ended */
 	uint64_t utime_ns;    /* CPU time, set at exit */
-	uint64_t sigpending;  /* pending signals (bit n-1: signal n): signal.c */
+	uint64_t sigpending;  /* process-directed pending signals (bit n-1: signal n) */
 	uint64_t child_utime; /* CPU time of reaped children */
 	/* Signals (proc/signal.c). Protected by proc_lock: */
 	struct proc_siginfo siginfo[PROC_NSIG]; /* of each pending signal */
-	uint64_t sigwaiting;			/* rt_sigtimedwait's set while it waits */
 	/* real-time signals (32-64) queue: each sent one waits here, in order */
 	uint8_t rtq_sig[PROC_RTQ_MAX];
 	struct proc_siginfo rtq_info[PROC_RTQ_MAX];
@@ -111,15 +112,8 @@ struct proc {
 	int stop_report;		    /* for WUNTRACED: the stop signal, or 0 */
 	bool cont_report;		    /* for WCONTINUED */
 	uint64_t alarm_ns, alarm_period_ns; /* ITIMER_REAL: ktime deadline (0: off) */
-	/* Signals, Owner: */
-	uint64_t altstack_sp, altstack_size;
-	int altstack_flags;
-	bool restore_sigmask; /* rt_sigsuspend: saved_sigmask comes back after delivery */
-	uint64_t saved_sigmask;
 	/* Atomic (written under proc_lock with parent, read without it): */
 	int ppid; /* parent->pid, 0 for the kernel */
-	/* Atomic: */
-	bool killed; /* a fatal signal is pending: ends at the next return to user mode */
 	/* The shell's spawn: */
 	int exec_error; /* 0, or why the program could not start */
 	/* limits and accounting (syscall/info.c). Owner; all zero at spawn,
@@ -161,8 +155,9 @@ void proc_set_name(const char *name);
 void proc_get_name(char out[PROC_NAME_MAX]);
 
 /* End the calling process with wait status @status (Linux's encoding:
- * (code & 0xff) << 8, or the signal number). Frees everything but the
- * struct, which stays a zombie for the parent. */
+ * (code & 0xff) << 8, or the signal number): exit_group. Every other
+ * thread is killed; the last one to go frees everything but the struct,
+ * which stays a zombie for the parent. */
 void proc_exit(int status) __noreturn;
 
 /* A fault in user mode that the process cannot survive: log Linux's line
@@ -209,8 +204,8 @@ int proc_user_page_fault(uintptr_t addr, bool write, bool exec);
  * signals through the arch code, x86_64/signal_frame.c). Interrupts on. */
 void proc_user_return(void);
 
-/* Whether the calling process has a fatal signal pending (blocking waits
- * give up with -EINTR when it does). */
+/* Whether the calling thread must end (a fatal signal, exit_group or
+ * another thread's exec): blocking waits give up with -EINTR. */
 bool proc_is_killed(void);
 
 /* Kill process @pid (SIGKILL semantics: it ends at its next return to
@@ -241,8 +236,10 @@ long proc_execve(uptr_t path, uptr_t argv, uptr_t envp);
  * low byte; @newsp: the child's stack pointer (0: the parent's); @ptid,
  * @ctid: CLONE_PARENT_SETTID / CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID
  * addresses; @tls: CLONE_SETTLS's FS base. Returns the child's pid in the
- * parent (0 in the child), or -EAGAIN (PROC_MAX), -ENOMEM, -EINVAL (a
- * flag combination Linux refuses), -ENOSYS (thread flags: not yet). */
+ * parent (0 in the child; a new thread's tid with CLONE_THREAD), or
+ * -EAGAIN (PROC_MAX, PROC_THREAD_MAX), -ENOMEM, -EINVAL (a flag
+ * combination Linux refuses), -ENOSYS (namespaces and the sharing forms
+ * without CLONE_THREAD Corvid lacks, logged once). */
 long proc_clone(unsigned long flags, uintptr_t newsp, uptr_t ptid, uptr_t ctid, uintptr_t tls);
 
 /* wait4(@pid, @status, @options, @rusage) with Linux's rules. */

@@ -29,29 +29,39 @@ extern uint64_t proc_events; /* Atomic; bumped under proc_lock */
  * NULL when memory runs out. */
 struct proc *proc_alloc(void);
 
-/* Give @p a pid and put it in the tree under @parent (NULL: the kernel;
- * then it leads a new session and group, else it inherits the parent's).
- * @pid1: take pid 1 (init=). Returns 0, -EAGAIN (PROC_MAX processes, or
- * no free pid), -EBUSY (@pid1 taken). */
-int proc_publish(struct proc *p, struct proc *parent, bool pid1) __must_check;
+struct thread;
 
-/* Undo proc_publish() for a process whose thread never ran. */
+/* Give @p a pid and put it in the tree under @parent (NULL: the kernel;
+ * then it leads a new session and group, else it inherits the parent's),
+ * with @th its first thread (tid = pid). @pid1: take pid 1 (init=).
+ * Returns 0, -EAGAIN (PROC_MAX processes, PROC_THREAD_MAX threads, or no
+ * free pid), -EBUSY (@pid1 taken). */
+int proc_publish(struct proc *p, struct thread *th, struct proc *parent, bool pid1) __must_check;
+
+/* Undo proc_publish() for a process whose thread never ran (the caller
+ * frees the thread). */
 void proc_unpublish(struct proc *p);
+
+/* A free pid (for a process or a thread), or -EAGAIN. */
+int proc_alloc_pid_locked(void) REQUIRES(&proc_lock);
+
+/* thread.c: add @th to @p with @tid (-EAGAIN past PROC_THREAD_MAX), and
+ * take every thread off a process that never ran. */
+int thread_link_locked(struct proc *p, struct thread *th, int tid) REQUIRES(&proc_lock);
+void thread_unlink_all_locked(struct proc *p) REQUIRES(&proc_lock);
+
+/* The last thread's end of the process (proc.c): resources freed, the
+ * zombie made with wait status @status, the parent told. */
+void proc_finish(int status) __noreturn;
 
 /* A reaped process leaves the count (its links already dropped). */
 void proc_forget_locked(void) REQUIRES(&proc_lock);
 
-/* Free what a process still holds (mm, FPU, fds, cwd), join its exited
- * thread (which frees it) and free the struct. For processes that never
- * ran or are reaped. May sleep. */
+/* Free what a process still holds (mm, fds, cwd), join its last
+ * thread's task (which frees it) and free the struct. For processes that
+ * never ran (their threads freed by the caller) or are reaped. May
+ * sleep. */
 void proc_free(struct proc *p);
-
-/* @t is @p's thread (its creator, right after task_create_user); the
- * reap joins it. */
-void proc_set_thread(struct proc *p, struct task *t);
-
-/* The calling thread becomes @p's (from the new thread's first steps). */
-void proc_attach_task(struct proc *p);
 
 /* The live or zombie process @pid, or NULL. */
 struct proc *proc_find_locked(int pid) REQUIRES(&proc_lock);

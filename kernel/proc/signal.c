@@ -9,8 +9,18 @@
  * arch code (x86_64/signal_frame.c) builds the
  * handler's frame. Reference: signal(7), Linux kernel/signal.c,
  * kernel/exit.c (wait_task_stopped/continued), kernel/time/itimer.c.
- * Locking: proc_lock for every process's signal state (proc.h); the
- * thread's interrupt mark (task_interrupt) is recomputed under it.
+ * Threads (proc/thread.h): a process-directed signal (kill, the tty,
+ * alarms, SIGCHLD) is pending on the process and taken by the first of
+ * its threads that does not block it - the sender itself if it is one,
+ * else the first in creation order - which is interrupted (Linux's
+ * complete_signal, without its round robin); a thread-directed one
+ * (tgkill, tkill, a fault) is pending on that thread alone, taken before
+ * the process's, and does not queue even when real-time. SIGKILL and a
+ * fatal default action end every thread (exit_group); a stop stops the
+ * whole group, each thread parking on its way to user mode.
+ * Locking: proc_lock for every process's and thread's signal state
+ * (proc.h, thread.h); a thread's interrupt mark (task_interrupt) is
+ * recomputed under it.
  */
 #include "proc/signal.h"
 
@@ -19,6 +29,7 @@
 #include "lib/string.h"
 #include "proc/mm_internal.h"
 #include "proc/proc_internal.h"
+#include "proc/thread.h"
 #include "sched/task.h"
 #include "time/ktime.h"
 
@@ -45,46 +56,107 @@ static enum sig_default def_of(int sig)
 	return sig < 32 ? (enum sig_default)default_action[sig] : DEF_TERM;
 }
 
-/* Would @sig be dropped on arrival (ignored and not blocked)? */
+/* Would @sig be dropped on arrival (ignored, and no thread blocks it or
+ * waits for it)? */
 static bool ignored_locked(const struct proc *p, int sig)
 {
 	uint64_t h = p->sigactions[sig - 1].handler;
+	const struct thread *th;
 
-	if (sig == PROC_SIGKILL || sig == PROC_SIGSTOP || (p->sigmask & SIG_BIT(sig)))
+	if (sig == PROC_SIGKILL || sig == PROC_SIGSTOP)
 		return false;
-	if (p->sigwaiting & SIG_BIT(sig))
-		return false; /* rt_sigtimedwait takes it */
+	list_for_each_entry (th, &p->threads, link)
+		if ((th->sigmask | th->sigwaiting) & SIG_BIT(sig))
+			return false; /* blocked stays pending; rt_sigtimedwait takes it */
 	return h == SIG_IGN_HANDLER || (h == SIG_DFL_HANDLER && def_of(sig) == DEF_IGN);
 }
 
-void signal_recalc_locked(struct proc *p)
+/* What @th could take now: its own and its process's pending signals
+ * that it does not block. */
+static uint64_t ready_locked(const struct thread *th)
+{
+	return (th->sigpending | th->proc->sigpending) & ~th->sigmask;
+}
+
+void signal_recalc_locked(struct thread *th)
 {
 	spin_assert_held(&proc_lock);
-	if (!p->task)
+	if (!th->task)
 		return;
-	if (READ_ONCE(p->killed) || (p->sigpending & ~p->sigmask))
-		task_interrupt(p->task);
+	if (READ_ONCE(th->killed) || th->proc->stopped || ready_locked(th))
+		task_interrupt(th->task);
 	else
-		task_clear_interrupt(p->task);
+		task_clear_interrupt(th->task);
 }
 
 bool signal_work_pending(void)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
+	struct proc *p;
 
-	return p && (READ_ONCE(p->killed) || (READ_ONCE(p->sigpending) & ~READ_ONCE(p->sigmask)));
+	if (!th)
+		return false;
+	p = th->proc;
+	return READ_ONCE(th->killed) || READ_ONCE(p->stopped) ||
+	       ((READ_ONCE(th->sigpending) | READ_ONCE(p->sigpending)) & ~READ_ONCE(th->sigmask));
 }
 
-int signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
+/* Could @th take process-directed @sig now? */
+static bool wants_locked(const struct thread *th, int sig)
 {
+	return th->task && !READ_ONCE(th->killed) && !(th->sigmask & SIG_BIT(sig));
+}
+
+/* Interrupt one thread of @p that will take its pending @sig: the
+ * calling thread if it is one of them and does not block it, else the
+ * first that does not. None: it waits for an unblock (or a sigwait). */
+static void wake_one_locked(struct proc *p, int sig)
+{
+	struct thread *cur = thread_current(), *th;
+
+	if (cur && cur->proc == p && wants_locked(cur, sig)) {
+		signal_recalc_locked(cur);
+		return;
+	}
+	list_for_each_entry (th, &p->threads, link) {
+		if (wants_locked(th, sig)) {
+			signal_recalc_locked(th);
+			return;
+		}
+	}
+}
+
+void signal_reroute_locked(struct proc *p)
+{
+	uint64_t pend = p->sigpending;
+
 	spin_assert_held(&proc_lock);
+	while (pend) {
+		int sig = __builtin_ctzll(pend) + 1;
+
+		pend &= pend - 1;
+		wake_one_locked(p, sig);
+	}
+}
+
+/* The effects of @sig on arrival that do not depend on its target
+ * thread (SIGKILL ends the group, SIGCONT and stops cancel each other);
+ * false when nothing is left to queue. */
+static bool arrive_locked(struct proc *p, int sig)
+{
 	if (p->state != PROC_ALIVE || sig < 1 || sig > SIG_NSIG)
-		return 0;
+		return false;
 	proc_changed_locked(); /* stop/continue reports, sigtimedwait and the stop sleep */
 	if (sig == PROC_SIGKILL) {
-		WRITE_ONCE(p->killed, true);
+		if (!p->group_exiting) {
+			p->group_exiting = true;
+			p->group_exit_status = PROC_SIGKILL;
+		}
 		p->stopped = false;
-	} else if (sig == PROC_SIGCONT) {
+		thread_kill_others_locked(p, NULL);
+		return false;
+	}
+	if (sig == PROC_SIGCONT) {
 		p->sigpending &= ~STOP_SIGS;
 		if (p->stopped) {
 			p->stopped = false;
@@ -93,9 +165,32 @@ int signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
 			(void)signal_notify_parent_locked(p, CLD_CONTINUED, PROC_SIGCONT);
 		}
 	} else if (SIG_BIT(sig) & STOP_SIGS) {
+		struct thread *th;
+
 		p->sigpending &= ~SIG_BIT(PROC_SIGCONT);
+		list_for_each_entry (th, &p->threads, link)
+			th->sigpending &= ~SIG_BIT(PROC_SIGCONT);
 	}
-	if (ignored_locked(p, sig))
+	return !ignored_locked(p, sig);
+}
+
+int signal_send_thread_locked(struct thread *th, int sig, const struct proc_siginfo *info)
+{
+	spin_assert_held(&proc_lock);
+	if (!arrive_locked(th->proc, sig))
+		return 0;
+	if (!(th->sigpending & SIG_BIT(sig))) { /* does not queue, even real-time */
+		th->sigpending |= SIG_BIT(sig);
+		th->siginfo[sig - 1] = info ? *info : (struct proc_siginfo){ .code = SI_KERNEL };
+	}
+	signal_recalc_locked(th);
+	return 0;
+}
+
+int signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
+{
+	spin_assert_held(&proc_lock);
+	if (!arrive_locked(p, sig))
 		return 0;
 	if (sig >= SIG_RTMIN) { /* real-time signals queue, each with its siginfo */
 		if (p->rtq_len == PROC_RTQ_MAX)
@@ -111,7 +206,7 @@ int signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
 		else
 			p->siginfo[sig - 1] = (struct proc_siginfo){ .code = SI_KERNEL };
 	}
-	signal_recalc_locked(p);
+	wake_one_locked(p, sig);
 	return 0;
 }
 
@@ -143,8 +238,24 @@ struct proc_siginfo signal_take_locked(struct proc *p, int sig)
 	return info;
 }
 
+/* Take pending @sig off thread @th (its own pending set). */
+static struct proc_siginfo take_thread_locked(struct thread *th, int sig)
+{
+	th->sigpending &= ~SIG_BIT(sig);
+	return th->siginfo[sig - 1];
+}
+
+struct proc_siginfo signal_dequeue_locked(struct thread *th, int sig)
+{
+	spin_assert_held(&proc_lock);
+	if (th->sigpending & SIG_BIT(sig))
+		return take_thread_locked(th, sig);
+	return signal_take_locked(th->proc, sig);
+}
+
 void signal_discard_locked(struct proc *p, int sig)
 {
+	struct thread *th;
 	int n = 0;
 
 	spin_assert_held(&proc_lock);
@@ -156,7 +267,10 @@ void signal_discard_locked(struct proc *p, int sig)
 		p->rtq_info[n++] = p->rtq_info[i];
 	}
 	p->rtq_len = n;
-	signal_recalc_locked(p);
+	list_for_each_entry (th, &p->threads, link) {
+		th->sigpending &= ~SIG_BIT(sig);
+		signal_recalc_locked(th);
+	}
 }
 
 void signal_send(struct proc *p, int sig, const struct proc_siginfo *info)
@@ -170,11 +284,12 @@ void signal_send(struct proc *p, int sig, const struct proc_siginfo *info)
 
 void signal_set_mask(uint64_t mask)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
 
-	p->sigmask = mask & ~SIG_UNBLOCKABLE;
-	signal_recalc_locked(p);
+	th->sigmask = mask & ~SIG_UNBLOCKABLE;
+	signal_recalc_locked(th);
+	signal_reroute_locked(th->proc); /* what it now blocks goes to another */
 	spin_unlock_irqrestore(&proc_lock, flags);
 }
 
@@ -212,46 +327,59 @@ void signal_force_exit(int sig)
 	proc_exit(death_status(proc_current(), sig));
 }
 
-/* Stop the calling process with @sig until SIGCONT or SIGKILL. Called
- * with proc_lock held (flags from its irqsave); returns with it dropped. */
-static void do_stop(struct proc *p, int sig, unsigned long flags) RELEASE(&proc_lock)
+/* Stop the calling thread's process with @sig until SIGCONT or
+ * SIGKILL: every thread parks (signal_next). Called with proc_lock held
+ * (flags from its irqsave); returns with it dropped. */
+static void do_stop(struct thread *self, int sig, unsigned long flags) RELEASE(&proc_lock)
 {
+	struct proc *p = self->proc;
+	struct thread *th;
+
 	p->stopped = true;
 	p->stop_report = sig;
 	p->cont_report = false;
+	list_for_each_entry (th, &p->threads, link)
+		signal_recalc_locked(th); /* interrupted: they park on their way out */
 	(void)signal_notify_parent_locked(p, CLD_STOPPED, sig);
 	proc_changed_locked();
 	spin_unlock_irqrestore(&proc_lock, flags);
 	proc_wake();
-	wait_event(&proc_child_wq, !READ_ONCE(p->stopped) || READ_ONCE(p->killed));
 }
 
 bool signal_next(struct signal_delivery *d)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
+	struct proc *p = th->proc;
 
 	for (;;) {
 		unsigned long flags = spin_lock_irqsave(&proc_lock);
-		uint64_t ready = p->sigpending & ~p->sigmask;
+		uint64_t ready = ready_locked(th), own = th->sigpending & ~th->sigmask;
 		struct proc_sigaction *act;
 		int sig;
 
-		if (READ_ONCE(p->killed)) {
+		if (READ_ONCE(th->killed)) {
 			spin_unlock_irqrestore(&proc_lock, flags);
-			proc_exit(PROC_SIGKILL);
+			proc_thread_exit(p->group_exit_status);
+		}
+		if (p->stopped) {
+			spin_unlock_irqrestore(&proc_lock, flags);
+			wait_event(&proc_child_wq, !READ_ONCE(p->stopped) || READ_ONCE(th->killed));
+			continue;
 		}
 		if (!ready) {
-			if (p->restore_sigmask) {
-				p->restore_sigmask = false;
-				p->sigmask = p->saved_sigmask;
+			if (th->restore_sigmask) {
+				th->restore_sigmask = false;
+				th->sigmask = th->saved_sigmask;
+				signal_reroute_locked(p);
 			}
-			signal_recalc_locked(p);
+			signal_recalc_locked(th);
 			spin_unlock_irqrestore(&proc_lock, flags);
 			return false;
 		}
-		sig = __builtin_ctzll(ready) + 1;
+		/* its own (faults, tgkill) first, as Linux's dequeue_signal */
+		sig = __builtin_ctzll(own ? own : ready) + 1;
 		d->sig = sig;
-		d->info = signal_take_locked(p, sig);
+		d->info = own ? take_thread_locked(th, sig) : signal_take_locked(p, sig);
 		act = &p->sigactions[sig - 1];
 		d->act = *act;
 		if (act->handler == SIG_IGN_HANDLER) {
@@ -270,21 +398,22 @@ bool signal_next(struct signal_delivery *d)
 					spin_unlock_irqrestore(&proc_lock, flags);
 					continue;
 				}
-				do_stop(p, sig, flags);
+				do_stop(th, sig, flags);
 				continue;
 			}
 			spin_unlock_irqrestore(&proc_lock, flags);
 			proc_exit(death_status(p, sig));
 		}
-		d->old_mask = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
-		p->restore_sigmask = false;
-		p->sigmask |= act->mask;
+		d->old_mask = th->restore_sigmask ? th->saved_sigmask : th->sigmask;
+		th->restore_sigmask = false;
+		th->sigmask |= act->mask;
 		if (!(act->flags & SA_NODEFER))
-			p->sigmask |= SIG_BIT(sig);
-		p->sigmask &= ~SIG_UNBLOCKABLE;
+			th->sigmask |= SIG_BIT(sig);
+		th->sigmask &= ~SIG_UNBLOCKABLE;
 		if (act->flags & SA_RESETHAND)
 			act->handler = SIG_DFL_HANDLER;
-		signal_recalc_locked(p);
+		signal_recalc_locked(th);
+		signal_reroute_locked(p);
 		spin_unlock_irqrestore(&proc_lock, flags);
 		return true;
 	}
@@ -329,13 +458,14 @@ static int fault_code(const struct proc_fault *f)
 bool proc_signal_fault(const struct proc_fault *f)
 {
 	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 	struct proc_sigaction *act;
 	struct proc_siginfo info = { .code = fault_code(f) };
 	unsigned long flags;
 	bool caught;
 	int sig = f->signal;
 
-	if (!p || sig < 1 || sig > SIG_NSIG || sig == PROC_SIGKILL)
+	if (!p || !th || sig < 1 || sig > SIG_NSIG || sig == PROC_SIGKILL)
 		return false;
 	if (f->is_page_fault && info.code != SI_KERNEL)
 		info.addr = f->addr;
@@ -343,16 +473,16 @@ bool proc_signal_fault(const struct proc_fault *f)
 		info.addr = f->ip;
 	flags = spin_lock_irqsave(&proc_lock);
 	act = &p->sigactions[sig - 1];
-	if ((p->sigmask & SIG_BIT(sig)) || act->handler == SIG_IGN_HANDLER) {
+	if ((th->sigmask & SIG_BIT(sig)) || act->handler == SIG_IGN_HANDLER) {
 		/* blocked or ignored: it cannot be caught, so the default */
 		act->handler = SIG_DFL_HANDLER;
-		p->sigmask &= ~SIG_BIT(sig);
+		th->sigmask &= ~SIG_BIT(sig);
 	}
 	caught = act->handler != SIG_DFL_HANDLER;
-	if (caught) {
-		p->sigpending |= SIG_BIT(sig);
-		p->siginfo[sig - 1] = info;
-		signal_recalc_locked(p);
+	if (caught) { /* the faulting thread's own (force_sig_fault) */
+		th->sigpending |= SIG_BIT(sig);
+		th->siginfo[sig - 1] = info;
+		signal_recalc_locked(th);
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return caught;
@@ -367,14 +497,14 @@ int proc_fault_status(int sig)
 
 bool signal_on_altstack(uint64_t sp)
 {
-	struct proc *p = proc_current();
+	struct thread *p = thread_current();
 
 	return p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
 }
 
 int signal_altstack_set(uint64_t sp, uint64_t ss_sp, int ss_flags, uint64_t ss_size)
 {
-	struct proc *p = proc_current();
+	struct thread *p = thread_current();
 	unsigned int mode = (unsigned int)ss_flags & ~SS_AUTODISARM;
 
 	if (signal_on_altstack(sp))
@@ -416,7 +546,11 @@ long signal_kill(int pid, int sig)
 		return -ESRCH;
 	flags = spin_lock_irqsave(&proc_lock);
 	if (pid > 0) {
+		struct thread *th;
+
 		p = proc_find_locked(pid);
+		if (!p && (th = thread_find_locked(pid)))
+			p = th->proc; /* a tid names its process, as Linux's */
 		if (p)
 			ret = kill_one_locked(p, self, sig, SI_USER);
 	} else {
@@ -440,16 +574,18 @@ long signal_kill(int pid, int sig)
 
 long signal_tgkill(int tgid, int tid, int sig)
 {
-	struct proc *p;
+	struct proc *self = proc_current();
+	struct proc_siginfo info = { .code = SI_TKILL, .pid = self ? self->pid : 0 };
+	struct thread *th;
 	unsigned long flags;
 	long ret = -ESRCH;
 
 	if (sig < 0 || sig > SIG_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
 		return -EINVAL;
 	flags = spin_lock_irqsave(&proc_lock);
-	p = proc_find_locked(tid);
-	if (p && p->state == PROC_ALIVE && (tgid == -1 || p->pid == tgid))
-		ret = kill_one_locked(p, proc_current(), sig, SI_TKILL);
+	th = thread_find_locked(tid);
+	if (th && th->proc->state == PROC_ALIVE && (tgid == -1 || th->proc->pid == tgid))
+		ret = sig ? signal_send_thread_locked(th, sig, &info) : 0;
 	spin_unlock_irqrestore(&proc_lock, flags);
 	proc_wake();
 	return ret;
@@ -498,13 +634,14 @@ int proc_signal_pgrp(int pgid, int sig)
 bool proc_signal_blocked_or_ignored(int sig)
 {
 	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 	unsigned long flags;
 	bool r;
 
-	if (!p)
+	if (!p || !th)
 		return true;
 	flags = spin_lock_irqsave(&proc_lock);
-	r = (p->sigmask & SIG_BIT(sig)) || p->sigactions[sig - 1].handler == SIG_IGN_HANDLER;
+	r = (th->sigmask & SIG_BIT(sig)) || p->sigactions[sig - 1].handler == SIG_IGN_HANDLER;
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return r;
 }
@@ -513,10 +650,16 @@ bool proc_signal_blocked_or_ignored(int sig)
 void proc_send_sigpipe(void)
 {
 	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 	struct proc_siginfo info = { .code = SI_USER, .pid = p ? p->pid : 0 };
+	unsigned long flags;
 
-	if (p)
-		signal_send(p, 13, &info);
+	if (!th)
+		return;
+	flags = spin_lock_irqsave(&proc_lock); /* the writing thread's (Linux's send_sig) */
+	(void)signal_send_thread_locked(th, 13, &info);
+	spin_unlock_irqrestore(&proc_lock, flags);
+	proc_wake();
 }
 
 void signal_fill_siginfo(struct linux_siginfo *out, int sig, const struct proc_siginfo *i)

@@ -18,6 +18,7 @@
 #include "sync/spinlock.h"
 
 extern struct spinlock proc_lock;
+struct thread;
 
 #define SIG_NSIG 64
 #define SIG_RTMIN 32 /* the first real-time signal: these queue */
@@ -71,6 +72,18 @@ enum {
 int signal_send_locked(struct proc *p, int sig, const struct proc_siginfo *info)
 	REQUIRES(&proc_lock);
 
+/* The same directed at thread @th (tgkill, tkill): pending on it alone,
+ * not queued even when real-time. Returns 0. */
+int signal_send_thread_locked(struct thread *th, int sig, const struct proc_siginfo *info)
+	REQUIRES(&proc_lock);
+
+/* Interrupt a thread for each of @p's pending process-directed signals
+ * that one could take (after a mask change or a thread's exit). */
+void signal_reroute_locked(struct proc *p) REQUIRES(&proc_lock);
+
+/* Take pending @sig off @th's own set, else off its process's. */
+struct proc_siginfo signal_dequeue_locked(struct thread *th, int sig) REQUIRES(&proc_lock);
+
 /* Drop every pending @sig of @p (an action set to ignore it). */
 void signal_discard_locked(struct proc *p, int sig) REQUIRES(&proc_lock);
 
@@ -79,11 +92,12 @@ void signal_discard_locked(struct proc *p, int sig) REQUIRES(&proc_lock);
 struct proc_siginfo signal_take_locked(struct proc *p, int sig) REQUIRES(&proc_lock);
 void signal_send(struct proc *p, int sig, const struct proc_siginfo *info);
 
-/* Interrupt @p's thread when a signal it must act on is pending, else
- * clear the mark. */
-void signal_recalc_locked(struct proc *p) REQUIRES(&proc_lock);
+/* Interrupt @th when it must act (a signal it does not block is pending
+ * on it or its process, it is killed, the group is stopping), else clear
+ * the mark. */
+void signal_recalc_locked(struct thread *th) REQUIRES(&proc_lock);
 
-/* Set the calling process's mask (SIGKILL and SIGSTOP never blocked). */
+/* Set the calling thread's mask (SIGKILL and SIGSTOP never blocked). */
 void signal_set_mask(uint64_t mask);
 
 /* The next signal whose handler must run on the way to user mode: true
@@ -116,7 +130,7 @@ bool signal_on_altstack(uint64_t sp);
 
 /* kill(2)'s targets and rules: 0, -ESRCH, -EPERM, -EINVAL. */
 long signal_kill(int pid, int sig);
-/* tgkill/tkill (tid == pid: one thread per process). */
+/* tgkill/tkill (@tgid -1: tkill): to thread @tid alone. */
 long signal_tgkill(int tgid, int tid, int sig);
 
 /* The SIGCHLD (or clone exit signal) of child @c that changed: exited

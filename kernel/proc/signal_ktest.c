@@ -1,8 +1,9 @@
 /*
- * In-kernel tests of proc/signal.c's sending rules on a process that has
- * no thread (never published): standard signals do not queue, ignored
- * ones are dropped unless blocked, SIGCONT and the stop signals cancel
- * each other, SIGKILL marks the process killed; and the siginfo layout
+ * In-kernel tests of proc/signal.c's sending rules on a process that was
+ * never published, with one thread that has no task: standard signals do
+ * not queue, ignored ones are dropped unless blocked, SIGCONT and the
+ * stop signals cancel each other, SIGKILL marks the thread killed, a
+ * thread-directed signal stays on its thread; and the siginfo layout
  * user mode reads (kill, SIGCHLD, faults).
  */
 #include "include/uapi/errno.h"
@@ -11,12 +12,19 @@
 #include "mm/kmalloc.h"
 #include "proc/proc_internal.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
 
+static struct thread fake_thread;
+
+/* A process with fake_thread (zeroed, no task) as its only thread. */
 static struct proc *fake(void)
 {
 	struct proc *p = proc_alloc();
 
 	KASSERT(p);
+	memset(&fake_thread, 0, sizeof(fake_thread));
+	fake_thread.proc = p;
+	list_add_tail(&fake_thread.link, &p->threads);
 	return p;
 }
 
@@ -32,6 +40,7 @@ KTEST(signal_pending_rules)
 {
 	struct proc *p = fake();
 	struct proc_siginfo a = { .code = SI_USER, .pid = 7 }, b = { .code = SI_USER, .pid = 8 };
+	unsigned long flags;
 
 	send(p, 10, &a);
 	send(p, 10, &b); /* not queued: the first one's siginfo stays */
@@ -40,14 +49,14 @@ KTEST(signal_pending_rules)
 	send(p, PROC_SIGCHLD, NULL); /* default-ignored: dropped */
 	send(p, 28, NULL);	     /* SIGWINCH */
 	KASSERT_EQ(p->sigpending, SIG_BIT(10));
-	p->sigmask = SIG_BIT(PROC_SIGCHLD); /* blocked: kept pending */
+	fake_thread.sigmask = SIG_BIT(PROC_SIGCHLD); /* blocked: kept pending */
 	send(p, PROC_SIGCHLD, NULL);
 	KASSERT_EQ(p->sigpending, SIG_BIT(10) | SIG_BIT(PROC_SIGCHLD));
 	KASSERT_EQ(p->siginfo[PROC_SIGCHLD - 1].code, SI_KERNEL);
 	p->sigactions[11].handler = SIG_IGN_HANDLER; /* SIGUSR2 ignored */
 	send(p, 12, NULL);
 	KASSERT(!(p->sigpending & SIG_BIT(12)));
-	p->sigmask = SIG_BIT(PROC_SIGCONT) | SIG_BIT(20);
+	fake_thread.sigmask = SIG_BIT(PROC_SIGCONT) | SIG_BIT(20);
 	send(p, PROC_SIGCONT, NULL);
 	KASSERT(p->sigpending & SIG_BIT(PROC_SIGCONT));
 	send(p, 20, NULL); /* SIGTSTP cancels the pending SIGCONT */
@@ -55,9 +64,15 @@ KTEST(signal_pending_rules)
 	KASSERT(p->sigpending & SIG_BIT(20));
 	send(p, PROC_SIGCONT, NULL); /* and the reverse */
 	KASSERT(!(p->sigpending & SIG_BIT(20)));
-	KASSERT(!p->killed);
+	KASSERT(!fake_thread.killed);
+	flags = spin_lock_irqsave(&proc_lock);
+	(void)signal_send_thread_locked(&fake_thread, 10, NULL); /* tgkill: its own */
+	spin_unlock_irqrestore(&proc_lock, flags);
+	KASSERT_EQ(fake_thread.sigpending, SIG_BIT(10));
 	send(p, PROC_SIGKILL, NULL);
-	KASSERT(p->killed);
+	KASSERT(fake_thread.killed);
+	KASSERT(p->group_exiting);
+	KASSERT_EQ(p->group_exit_status, PROC_SIGKILL);
 	p->state = PROC_ZOMBIE;
 	p->sigpending = 0;
 	send(p, 10, NULL); /* a zombie takes nothing */

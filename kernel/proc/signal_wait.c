@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "include/uapi/errno.h"
 #include "proc/proc_internal.h"
+#include "proc/thread.h"
 #include "sched/task.h"
 #include "sched/waitqueue.h"
 #include "time/ktime.h"
@@ -27,59 +28,61 @@ long signal_pause(void)
 	return -ERESTARTNOHAND;
 }
 
-void proc_sigmask_for_wait(uint64_t mask)
+/* Put @mask in place of the calling thread's, the old one saved for
+ * after the wait (or the handler). */
+static void swap_mask(uint64_t mask)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
 
-	p->saved_sigmask = p->sigmask;
-	p->restore_sigmask = true;
-	p->sigmask = mask & ~SIG_UNBLOCKABLE;
-	signal_recalc_locked(p);
+	th->saved_sigmask = th->sigmask;
+	th->restore_sigmask = true;
+	th->sigmask = mask & ~SIG_UNBLOCKABLE;
+	signal_recalc_locked(th);
+	signal_reroute_locked(th->proc);
 	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
+void proc_sigmask_for_wait(uint64_t mask)
+{
+	swap_mask(mask);
 }
 
 void proc_sigmask_after_wait(bool interrupted)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 	unsigned long flags;
 
 	if (interrupted)
 		return; /* the delivery restores it once the handler's frame is set */
 	flags = spin_lock_irqsave(&proc_lock);
-	if (p->restore_sigmask) {
-		p->restore_sigmask = false;
-		p->sigmask = p->saved_sigmask;
-		signal_recalc_locked(p);
+	if (th->restore_sigmask) {
+		th->restore_sigmask = false;
+		th->sigmask = th->saved_sigmask;
+		signal_recalc_locked(th);
+		signal_reroute_locked(th->proc);
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 }
 
 long signal_suspend(uint64_t mask)
 {
-	struct proc *p = proc_current();
-	unsigned long flags = spin_lock_irqsave(&proc_lock);
-
-	p->saved_sigmask = p->sigmask;
-	p->restore_sigmask = true;
-	p->sigmask = mask & ~SIG_UNBLOCKABLE;
-	signal_recalc_locked(p);
-	spin_unlock_irqrestore(&proc_lock, flags);
+	swap_mask(mask);
 	return signal_pause();
 }
 
-/* Take the lowest pending signal of @set, or 0. */
-static int take_from_set(struct proc *p, uint64_t set, struct proc_siginfo *info)
+/* Take the lowest pending signal of @set (the thread's own first), or 0. */
+static int take_from_set(struct thread *th, uint64_t set, struct proc_siginfo *info)
 {
 	unsigned long flags = spin_lock_irqsave(&proc_lock);
-	uint64_t ready = p->sigpending & set;
+	uint64_t own = th->sigpending & set, ready = (th->sigpending | th->proc->sigpending) & set;
 	int sig = 0;
 
 	if (ready) {
-		sig = __builtin_ctzll(ready) + 1;
-		*info = signal_take_locked(p, sig);
-		p->sigwaiting = 0;
-		signal_recalc_locked(p);
+		sig = __builtin_ctzll(own ? own : ready) + 1;
+		*info = signal_dequeue_locked(th, sig);
+		th->sigwaiting = 0;
+		signal_recalc_locked(th);
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return sig;
@@ -87,7 +90,7 @@ static int take_from_set(struct proc *p, uint64_t set, struct proc_siginfo *info
 
 long signal_timedwait(uint64_t set, uint64_t timeout_ns, struct proc_siginfo *info)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 	uint64_t now0 = ktime_ns();
 	uint64_t deadline = timeout_ns > UINT64_MAX - now0 ? UINT64_MAX : now0 + timeout_ns;
 	unsigned long flags;
@@ -99,9 +102,9 @@ long signal_timedwait(uint64_t set, uint64_t timeout_ns, struct proc_siginfo *in
 		int r;
 
 		flags = spin_lock_irqsave(&proc_lock);
-		p->sigwaiting = set;
+		th->sigwaiting = set;
 		spin_unlock_irqrestore(&proc_lock, flags);
-		sig = take_from_set(p, set, info);
+		sig = take_from_set(th, set, info);
 		if (sig)
 			return sig;
 		now = ktime_ns();
@@ -120,7 +123,7 @@ long signal_timedwait(uint64_t set, uint64_t timeout_ns, struct proc_siginfo *in
 		}
 	}
 	flags = spin_lock_irqsave(&proc_lock);
-	p->sigwaiting = 0;
+	th->sigwaiting = 0;
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return sig;
 }

@@ -21,6 +21,7 @@
 #include "mm/vmalloc.h"
 
 struct proc;
+struct thread;
 
 #define TASK_NAME_MAX 24
 #define TASK_STACK_SIZE (16u * 1024)
@@ -48,7 +49,8 @@ struct task {
 	struct kstack stack;
 	int (*fn)(void *arg);
 	void *arg;
-	struct proc *proc; /* the process it is the thread of; NULL: a kernel task */
+	struct proc *proc;     /* the process it is the thread of; NULL: a kernel task */
+	struct thread *thread; /* its user half (proc/thread.h); set by the thread itself */
 	bool is_idle;
 	bool pinned; /* never moved to another CPU (idle, task_create_on) */
 	/* Protected by the run-queue lock of the CPU in `cpu`: */

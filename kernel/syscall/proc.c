@@ -1,7 +1,8 @@
 /*
- * Process system calls: exit, fork/vfork/clone, execve, wait4, the id,
- * group and session calls, arch_prctl and set_tid_address (the signal
- * calls are in signal.c).
+ * Process system calls: exit (one thread) and exit_group, fork/vfork/
+ * clone, execve, wait4, the id, group and session calls, arch_prctl,
+ * set_tid_address, futex and the robust-list calls (the signal calls are
+ * in signal.c).
  * The process work is in proc/ (proc.h); these are the ABI side.
  * Locking: the fields touched are the calling process's own (Owner);
  * proc/ takes proc_lock for the tree.
@@ -9,6 +10,8 @@
 #include "proc/proc.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
+#include "proc/futex.h"
+#include "proc/thread.h"
 #include "sched/task.h"
 #include "syscall/syscall_internal.h"
 
@@ -23,9 +26,34 @@ long sys_exit_group(int code)
 	proc_exit((code & 0xff) << 8);
 }
 
+long sys_exit(int code)
+{
+	proc_thread_exit((code & 0xff) << 8);
+}
+
 long sys_getpid(void)
 {
-	return proc_current()->pid;
+	return proc_current()->pid; /* the thread group's id */
+}
+
+long sys_gettid(void)
+{
+	return thread_current()->tid;
+}
+
+long sys_futex(uptr_t uaddr, int op, uint32_t val, uptr_t utime, uptr_t uaddr2, uint32_t val3)
+{
+	return futex_syscall(uaddr, op, val, utime, uaddr2, val3);
+}
+
+long sys_set_robust_list(uptr_t head, size_t len)
+{
+	return thread_set_robust_list(head, len);
+}
+
+long sys_get_robust_list(int pid, uptr_t head_ptr, uptr_t len_ptr)
+{
+	return thread_get_robust_list(pid, head_ptr, len_ptr);
 }
 
 long sys_getppid(void)
@@ -98,8 +126,8 @@ long sys_arch_prctl(int code, unsigned long addr)
 
 long sys_set_tid_address(uptr_t tidptr)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 
-	p->clear_child_tid = tidptr; /* zeroed at exit */
-	return p->pid;
+	th->clear_child_tid = tidptr; /* zeroed and woken at exit */
+	return th->tid;
 }

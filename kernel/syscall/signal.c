@@ -6,14 +6,15 @@
  * rt_sigreturn is the arch code's (it rewrites every register).
  * Reference: rt_sigaction(2), sigprocmask(2), sigaltstack(2), kill(2),
  * tgkill(2), setitimer(2), Linux kernel/signal.c, kernel/time/itimer.c.
- * Locking: proc/signal.c takes proc_lock; the alternate stack is the
- * calling thread's own.
+ * Locking: proc/signal.c takes proc_lock; the mask and the alternate
+ * stack are the calling thread's own (sigaction's table is the process's).
  */
 #include "proc/signal.h"
 #include "arch/arch.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "proc/proc.h"
+#include "proc/thread.h"
 #include "syscall/syscall_internal.h"
 
 #define SIG_BLOCK 0
@@ -57,8 +58,8 @@ long sys_rt_sigaction(int sig, uptr_t act, uptr_t oact, size_t sigsetsize)
 
 long sys_rt_sigprocmask(int how, uptr_t set, uptr_t oset, size_t sigsetsize)
 {
-	struct proc *p = proc_current();
-	uint64_t old = p->sigmask, s, m;
+	struct thread *th = thread_current();
+	uint64_t old = th->sigmask, s, m;
 
 	if (sigsetsize != sizeof(uint64_t))
 		return -EINVAL;
@@ -82,14 +83,14 @@ long sys_rt_sigprocmask(int how, uptr_t set, uptr_t oset, size_t sigsetsize)
 
 long sys_rt_sigpending(uptr_t set, size_t sigsetsize)
 {
-	struct proc *p = proc_current();
+	struct thread *th = thread_current();
 	uint64_t pend;
 	unsigned long flags;
 
 	if (sigsetsize > sizeof(uint64_t))
 		return -EINVAL;
 	flags = spin_lock_irqsave(&proc_lock);
-	pend = p->sigpending & p->sigmask;
+	pend = (th->sigpending | th->proc->sigpending) & th->sigmask;
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return copy_to_user(set, &pend, sigsetsize) ? -EFAULT : 0;
 }
@@ -148,7 +149,7 @@ struct linux_stack_t {
 
 long sys_sigaltstack(uptr_t uss, uptr_t uoss)
 {
-	struct proc *p = proc_current();
+	struct thread *p = thread_current();
 	uint64_t sp = arch_user_sp();
 	bool on = signal_on_altstack(sp);
 	struct linux_stack_t old = {

@@ -258,6 +258,11 @@ long sys_umask(uint32_t mask);
 
 /* proc.c */
 long sys_exit_group(int code);
+long sys_exit(int code);
+long sys_gettid(void);
+long sys_futex(uptr_t uaddr, int op, uint32_t val, uptr_t utime, uptr_t uaddr2, uint32_t val3);
+long sys_set_robust_list(uptr_t head, size_t len);
+long sys_get_robust_list(int pid, uptr_t head_ptr, uptr_t len_ptr);
 long sys_getpid(void);
 long sys_getppid(void);
 long sys_arch_prctl(int code, unsigned long addr);

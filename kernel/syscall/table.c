@@ -189,8 +189,9 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 
 	/* ---- processes: ids, fork, exec, wait, exit (proc.c) ---- */
 	case NR_getpid:
-	case NR_gettid:
 		return sys_getpid();
+	case NR_gettid:
+		return sys_gettid();
 	case NR_getppid:
 		return sys_getppid();
 	case NR_getuid:
@@ -203,8 +204,16 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 	case NR_set_tid_address:
 		return sys_set_tid_address(uptr(a[0]));
 	case NR_exit:
-	case NR_exit_group: /* one thread per process: the same */
+		return sys_exit((int)a[0]);
+	case NR_exit_group:
 		return sys_exit_group((int)a[0]);
+	case NR_futex:
+		return sys_futex(uptr(a[0]), (int)a[1], (uint32_t)a[2], uptr(a[3]), uptr(a[4]),
+				 (uint32_t)a[5]);
+	case NR_set_robust_list:
+		return sys_set_robust_list(uptr(a[0]), a[1]);
+	case NR_get_robust_list:
+		return sys_get_robust_list((int)a[0], uptr(a[1]), uptr(a[2]));
 	case NR_clone:
 		return sys_clone(a[0], a[1], uptr(a[2]), uptr(a[3]), a[4]);
 	case NR_fork:

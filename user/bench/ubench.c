@@ -19,12 +19,19 @@
  *   ubench_pipe_pingpong       a 1-byte round trip between two processes
  *                              over two pipes (write, the other reads and
  *                              answers, read)
+ *   ubench_futex_pingpong      a round trip between two threads of one
+ *                              process through two futex words (store,
+ *                              FUTEX_WAKE, FUTEX_WAIT for the answer)
+ *   ubench_thread_create_join  pthread_create + pthread_join of an empty
+ *                              thread
  * Each figure is the median of 5 runs. As PID 1 (Linux's /init in QEMU)
  * it powers the machine off at the end. Usage: ubench [SCALE] (a
  * percentage of the default iteration counts, default 100).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +267,74 @@ static double pingpong_loop(long n)
 	return (double)t0 / n;
 }
 
+/* ---- threads: futex ping-pong and create + join ---- */
+
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+
+static atomic_int ping, pong; /* round numbers: the thread answers ping with pong */
+static long pp_rounds;
+
+static void futex_wait_for(atomic_int *w, int old)
+{
+	while (atomic_load(w) == old)
+		syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, old, NULL, NULL, 0);
+}
+
+static void futex_set(atomic_int *w, int v)
+{
+	atomic_store(w, v);
+	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void *ponger(void *arg)
+{
+	for (long i = 1; i <= pp_rounds; i++) {
+		futex_wait_for(&ping, (int)(i - 1));
+		futex_set(&pong, (int)i);
+	}
+	return arg;
+}
+
+static double futex_pingpong_loop(long n)
+{
+	pthread_t t;
+	uint64_t t0;
+
+	atomic_store(&ping, 0);
+	atomic_store(&pong, 0);
+	pp_rounds = n;
+	if (pthread_create(&t, NULL, ponger, NULL))
+		return -1;
+	t0 = now_ns();
+	for (long i = 1; i <= n; i++) {
+		futex_set(&ping, (int)i);
+		futex_wait_for(&pong, (int)(i - 1));
+	}
+	t0 = now_ns() - t0;
+	pthread_join(t, NULL);
+	return (double)t0 / n;
+}
+
+static void *empty_thread(void *arg)
+{
+	return arg;
+}
+
+static double thread_loop(long n)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, empty_thread, NULL))
+			return -1;
+		pthread_join(t, NULL);
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
 int main(int argc, char **argv)
 {
 	double fork_ns[RUNS], exec_ns[RUNS], diff_ns[RUNS];
@@ -291,6 +366,8 @@ int main(int argc, char **argv)
 		close(mapfd);
 	}
 	metric("ubench_pipe_pingpong", median(pingpong_loop, count(5000)), "ns");
+	metric("ubench_futex_pingpong", median(futex_pingpong_loop, count(5000)), "ns");
+	metric("ubench_thread_create_join", median(thread_loop, count(500)), "us");
 	if (getpid() == 1) {
 		sync();
 		reboot(RB_POWER_OFF);

@@ -280,7 +280,8 @@ int main(int argc, char **argv)
 {
 	static const struct ut_test *const tables[] = { ut_badptr_tests, ut_proc_tests,
 							ut_exec_tests,	 ut_file_tests,
-							ut_mem_tests,	 ut_signal_tests, ut_pipe_tests };
+							ut_mem_tests,	 ut_signal_tests,
+							ut_pipe_tests,	 ut_thread_tests };
 	const char *failed[256];
 	int nfailed = 0, npassed = 0;
 

@@ -24,6 +24,7 @@ struct ut_test {
 /* Each test file's table, ended by a NULL name. */
 extern const struct ut_test ut_badptr_tests[], ut_proc_tests[], ut_exec_tests[], ut_file_tests[],
 	ut_mem_tests[], ut_signal_tests[], ut_pipe_tests[];
+extern const struct ut_test ut_thread_tests[];
 
 /* The test running now, the program's path (for exec tests), and whether
  * the kernel is Corvid (uname's sysname). */

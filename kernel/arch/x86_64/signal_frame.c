@@ -29,6 +29,7 @@
 #include "mm/kmalloc.h"
 #include "mm/usercopy.h"
 #include "proc/signal.h"
+#include "proc/thread.h"
 #include "sched/task.h"
 
 #define RED_ZONE 128
@@ -99,7 +100,7 @@ static void handler_fpu_init(void)
 /* Build the frame for @d; false when user memory cannot take it. */
 static bool setup_frame(struct trap_frame *f, const struct signal_delivery *d)
 {
-	struct proc *p = proc_current();
+	struct thread *p = thread_current();
 	size_t fpsize = fpu_area_size();
 	uint64_t sp = f->rsp, fpstate, frame_addr;
 	struct rt_sigframe fr;
@@ -206,7 +207,7 @@ void signal_frame_deliver(struct trap_frame *f, long nr)
 
 void signal_frame_return(struct trap_frame *f)
 {
-	struct proc *p = proc_current();
+	struct thread *p = thread_current();
 	uint64_t frame_addr = f->rsp - 8;
 	struct linux_ucontext uc;
 	const struct linux_sigcontext *mc = &uc.uc_mcontext;

@@ -10,6 +10,9 @@
  * long arch_strncpy_user(char *dst=%rdi, const char *src=%rsi, size_t n=%rdx)
  *	copies up to n bytes, stopping after a NUL; returns the length
  *	before the NUL, n if there was none, -1 on a fault.
+ * long arch_cmpxchg_user32(uint32_t *uaddr=%rdi, uint32_t old=%esi, uint32_t new=%edx)
+ *	lock cmpxchg: returns the value found (0..2^32-1; the word became
+ *	@new when it equals @old), -1 on a fault.
  */
 	.macro UACCESS_OPEN
 	testb $1, usercopy_smap(%rip)
@@ -55,7 +58,19 @@ arch_strncpy_user:
 	movq $-1, %rax
 	ret
 
+	.globl arch_cmpxchg_user32
+arch_cmpxchg_user32:
+	UACCESS_OPEN
+	movl %esi, %eax
+7:	lock cmpxchgl %edx, (%rdi)
+	UACCESS_CLOSE
+	ret				/* eax zero-extended: the old value */
+8:	UACCESS_CLOSE
+	movq $-1, %rax
+	ret
+
 	.section __ex_table, "a"
 	.balign 8
 	.quad 1b, 2b
 	.quad 3b, 5b
+	.quad 7b, 8b
