@@ -18,6 +18,7 @@
 #include "arch/arch.h"
 #include "core/log.h"
 #include "fs/fdtable.h"
+#include "fs/fs_cmds.h"
 #include "fs/file.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
@@ -33,6 +34,7 @@
 #include "time/ktime.h"
 
 #define LOG_PREFIX "exec: "
+#define EXE_PATH_MAX 256 /* longer names leave /proc/PID/exe empty */
 
 #define HEADER_BYTES 4096 /* ELF header and program headers must fit */
 #define STACK_IMAGE (PROC_ARG_MAX + 4 * PAGE_SIZE)
@@ -245,6 +247,7 @@ struct exec_image {
 	struct mm *mm;
 	void *fpu;
 	uintptr_t ip, sp;
+	char *exe; /* the file's absolute path (kmalloc'd), or NULL */
 };
 
 /* Build the new address space of ELF @f (parsed into @in). */
@@ -273,6 +276,18 @@ static int load_elf(const struct exec_args *a, struct file *f, const struct elf_
 	return 0;
 }
 
+/* @f's absolute name for /proc/PID/exe (NULL when memory runs out). */
+static char *path_of(struct file *f)
+{
+	char *name = kmalloc(EXE_PATH_MAX);
+
+	if (name && fs_cmd_path_name(&f->path, name, EXE_PATH_MAX) < 0) {
+		kfree(name);
+		name = NULL;
+	}
+	return name;
+}
+
 /* Open, follow #! lines, parse and load: everything that can fail. */
 static int prepare(struct proc *p, struct exec_args *a, struct exec_image *img)
 {
@@ -299,6 +314,8 @@ static int prepare(struct proc *p, struct exec_args *a, struct exec_image *img)
 			log_warn("%s: not executable: %s\n", a->path, why);
 		else
 			err = load_elf(a, f, in, img);
+		if (!err)
+			img->exe = path_of(f);
 		file_put(f);
 		break;
 	}
@@ -336,6 +353,7 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 
 	fd_close_on_exec(p->fds);
 	reset_handlers(p);
+	proc_set_cmdline(p, a->strings, a->argc, img->exe);
 	p->clear_child_tid = uptr(0);
 	flags = spin_lock_irqsave(&proc_lock);
 	strlcpy(p->name, base ? base + 1 : a->filename, sizeof(p->name));

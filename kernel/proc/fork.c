@@ -115,6 +115,7 @@ static int copy_state(struct proc *parent, struct proc *c, struct fork_start *s)
 	c->altstack_sp = parent->altstack_sp; /* pending, timers: none (fork(2)) */
 	c->altstack_size = parent->altstack_size;
 	c->altstack_flags = parent->altstack_flags;
+	proc_copy_cmdline(c, parent);
 	c->cwd = parent->cwd;
 	if (c->cwd.mnt)
 		vfs_path_get(&c->cwd);
