@@ -5,6 +5,7 @@
  * directory appears with the task and is gone once it is joined. A
  * second procfs mounted, used and unmounted leaves the heap as it was.
  */
+#include "fs/procfs/procfs_internal.h"
 #include "fs/procfs/procfs_text.h"
 #include "fs/vfs.h"
 #include "fs/vfs_conformance.h"
@@ -225,7 +226,7 @@ KTEST(procfs_task_dir)
 	atomic_set(&stop, 0);
 	t = task_create(probe_task, &stop, "procfs-probe");
 	KASSERT(t);
-	ksnprintf(name, sizeof(name), "%lu", (unsigned long)t->id);
+	ksnprintf(name, sizeof(name), "%lu", (unsigned long)(PROCFS_KTASK_BASE + t->id));
 	ksnprintf(path, sizeof(path), "/proc/%s/status", name);
 	char *s = read_all(path, &len);
 	KASSERT(strstr(s, "Name:\tprocfs-probe\n"));
@@ -249,11 +250,12 @@ KTEST(procfs_task_dir)
 
 static const struct conf_fs second_proc = { .type = "proc" };
 
-/* Open, read and close each of a second procfs's files and task 1's. */
+/* Open, read and close each of a second procfs's files and kernel task
+ * 1's (the first idle task: PROCFS_KTASK_BASE + 1). */
 static void proc_workload(struct conf_ctx *c)
 {
 	static const char *const names[] = { "meminfo",	   "cpuinfo",  "mounts", "uptime",
-					     "interrupts", "1/status", "1/stat", "1/cmdline" };
+					     "interrupts", "stat", "32769/status", "32769/stat", "32769/cmdline" };
 	char buf[128];
 	struct linux_stat st;
 	struct file *f;
@@ -265,7 +267,7 @@ static void proc_workload(struct conf_ctx *c)
 		file_put(f);
 	}
 	KASSERT_EQ(vfs_stat(&c->cwd, "999999", &st), -ENOENT);
-	KASSERT_EQ(vfs_stat(&c->cwd, "1", &st), 0);
+	KASSERT_EQ(vfs_stat(&c->cwd, "32769", &st), 0);
 	KASSERT(S_ISDIR(st.st_mode));
 }
 
@@ -303,7 +305,8 @@ static int churn_reader(void *arg)
 			return -ENOMEM;
 		n = task_list(ti, CHURN_TASKS * 4);
 		for (size_t i = 0; i < n && i < CHURN_TASKS * 4; i++) {
-			ksnprintf(path, sizeof(path), "/proc/%lu/status", (unsigned long)ti[i].id);
+			ksnprintf(path, sizeof(path), "/proc/%lu/status",
+				  (unsigned long)(PROCFS_KTASK_BASE + ti[i].id));
 			int err = vfs_open(NULL, path, O_RDONLY, 0, &f);
 			if (err == -ENOENT)
 				continue;
