@@ -141,17 +141,36 @@ enum {
 #define LOG_KEPT (16 * 1024) // log_buffer_read's window (core/log.h)
 #define LOG_CHUNK 512
 
-/* Copy the kept log text, oldest first, up to @len bytes, to @ubuf. */
+/* Bytes of kept log text now. */
+static size_t log_length(char *chunk)
+{
+	size_t len = 0, n;
+
+	while ((n = log_buffer_read(len, chunk, LOG_CHUNK)))
+		len += n;
+	return len;
+}
+
+/* Copy the newest whole lines of the kept log text that fit in @len
+ * bytes, oldest first, to @ubuf (Linux's syslog_print_all). */
 static long syslog_read_all(uptr_t ubuf, int len)
 {
 	char *chunk = kmalloc(LOG_CHUNK);
-	size_t done = 0, n;
+	size_t total, off, done = 0, n;
 
 	if (!chunk)
 		return -ENOMEM;
-	while (done < (size_t)len && (n = log_buffer_read(done, chunk, LOG_CHUNK))) {
-		if (n > (size_t)len - done)
-			n = (size_t)len - done;
+	total = log_length(chunk);
+	off = total > (size_t)len ? total - (size_t)len : 0;
+	if (off) { // start after the line cut at @off
+		char c = 0;
+
+		while (off < total && log_buffer_read(off - 1, &c, 1) == 1 && c != '\n')
+			off++;
+	}
+	while (off + done < total && (n = log_buffer_read(off + done, chunk, LOG_CHUNK))) {
+		if (n > total - off - done)
+			n = total - off - done;
 		if (copy_to_user(uptr_add(ubuf, done), chunk, n)) {
 			kfree(chunk);
 			return -EFAULT;

@@ -82,3 +82,85 @@ def busybox_sessions_match_linux(vm):
     assert want.rstrip().endswith("end"), want
     compare(want, debugfs_cat(vm.disk, "/tmp.out"), "tmpfs")
     compare(want, debugfs_cat(vm.disk, "/ext2.out"), "ext2")
+
+
+def _ext2_empty():
+    fd, path = tempfile.mkstemp(prefix="ext2-bbshape-", suffix=".img")
+    os.close(fd)
+    ext2img.mkfs(path, 8, 1024)
+    return path
+
+
+EMPTY = _ext2_empty()
+
+
+def _procs(vm):
+    """ps -o pid,ppid,pgid,stat,comm rows as tuples, and the header."""
+    out = bb_run(vm, "ps -o pid,ppid,pgid,stat,comm").splitlines()
+    return out[0].split(), [l.split() for l in out[1:]]
+
+
+@scenario(uefi=False, smp=2, cmdline="init=/bin/init", wait_prompt=False, virtio=True,
+          disk=EMPTY, timeout=150)
+def busybox_system_tools_shape(vm):
+    boot_to_busybox(vm)
+    sh = bb_run(vm, "echo $$").strip()
+    # ps: processes under their pids, kernel tasks from 32768 as [name].
+    head, rows = _procs(vm)
+    assert head == ["PID", "PPID", "PGID", "STAT", "COMMAND"], head
+    byname = {r[4]: r for r in rows}
+    assert byname["init"][:3] == ["1", "0", "1"], rows
+    assert byname["sh"][:3] == [sh, "1", sh], rows
+    assert byname["ps"][1] == sh, rows        # its parent is this shell
+    assert byname["ps"][3].startswith("R"), rows
+    plain = bb_run(vm, "ps").splitlines()
+    assert plain[0].split() == ["PID", "USER", "COMMAND"], plain
+    assert any(re.match(r"^ *1 root +/bin/init$", l) for l in plain), plain
+    assert any(re.match(r"^ *3276[89] root +\[\w+\]$", l) for l in plain), plain
+    # /proc/self and the process files.
+    assert bb_run(vm, "readlink /proc/self/exe") == "/bin/busybox\n"
+    assert bb_run(vm, "cat /proc/self/cmdline | tr '\\0' '|'") == "cat|/proc/self/cmdline|"
+    stat = bb_run(vm, "cat /proc/$$/stat").split()
+    assert stat[:2] == [sh, "(sh)"] and stat[3:6] == ["1", sh, sh] and len(stat) == 52, stat
+    status = bb_run(vm, "cat /proc/$$/status")
+    assert f"\nPid:\t{sh}\nPPid:\t1\n" in status and "\nVmRSS:\t" in status, status
+    selfpid = bb_run(vm, "sh -c 'echo $$; exec readlink /proc/self'").split()
+    assert selfpid[0] == selfpid[1], selfpid
+    # free's total is /proc/meminfo's MemTotal; uptime and /proc/stat.
+    free = bb_run(vm, "free").splitlines()
+    assert free[0].split() == ["total", "used", "free", "shared", "buff/cache", "available"]
+    memtotal = re.search(r"MemTotal: +(\d+) kB", bb_run(vm, "cat /proc/meminfo")).group(1)
+    assert free[1].split()[:2] == ["Mem:", memtotal], (free, memtotal)
+    up = bb_run(vm, "uptime")
+    assert re.match(r"^ \d\d:\d\d:\d\d up +\d+ min, +\d+ users?, +load average: "
+                    r"\d+\.\d\d, \d+\.\d\d, \d+\.\d\d\n$", up), up
+    pstat = bb_run(vm, "cat /proc/stat")
+    assert re.match(r"^cpu  \d+ \d+ \d+ \d+ ", pstat) and "\ncpu1 " in pstat, pstat
+    assert re.search(r"\nbtime \d+\nprocesses \d+\nprocs_running \d+\n", pstat), pstat
+    # df and mount list the disk; mount(2) and umount2(2) work.
+    df = bb_run(vm, "df").splitlines()
+    assert df[0].split() == ["Filesystem", "1K-blocks", "Used", "Available", "Use%",
+                             "Mounted", "on"], df
+    assert any(l.split()[-1] == "/mnt/vdb" for l in df[1:]), df
+    assert "vdb on /mnt/vdb type ext2 (rw" in bb_run(vm, "mount"), "mount"
+    # (Commands stay short: the terminal echo of a long one wraps.)
+    assert bb_run(vm, "mkdir /tmp/m; mount -t tmpfs scratch /tmp/m; echo $?") == "0\n"
+    out = bb_run(vm, "echo x > /tmp/m/f; mount | grep /tmp/m")
+    assert out == "scratch on /tmp/m type tmpfs (rw)\n", out
+    assert bb_run(vm, "umount /tmp/m && ls /tmp/m; echo rc=$?") == "rc=0\n"
+    out = bb_run(vm, "umount /tmp/m; mount -t nosuchfs none /tmp/m")
+    assert "Invalid argument" in out and "No such device" in out, out
+    # dmesg reads the kernel log (syslog(2)); id, uname, env, date.
+    assert "kmain: boot complete" in bb_run(vm, "dmesg"), "dmesg"
+    assert bb_run(vm, "id").startswith("uid=0(root) gid=0(root)")
+    assert bb_run(vm, "uname -sm") == "Corvid x86_64\n"
+    env = bb_run(vm, "env").splitlines()
+    assert "HOME=/root" in env and "PATH=/bin:/sbin:/usr/bin:/usr/sbin" in env, env
+    assert re.match(r"^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d UTC \d{4}\n$", bb_run(vm, "date"))
+    assert bb_run(vm, "echo kept > /mnt/vdb/k; sync; cat /mnt/vdb/k") == "kept\n"
+    # poweroff -f: reboot(2) at once; the disk is unmounted and clean.
+    vm.send("poweroff -f\r")
+    assert vm.wait_exit(60) == 0
+    assert "powering off" in vm.text()
+    ext2img.fsck(vm.disk)
+    assert debugfs_cat(vm.disk, "/k") == "kept\n"
