@@ -33,8 +33,8 @@
 #define MNT_DETACH 2
 #define MNT_EXPIRE 4
 #define UMOUNT_NOFOLLOW 8
-#define TYPE_MAX 64	 // a type name is shorter (Linux copies at most a page)
-#define OPTS_MAX 4096	 // a page, as Linux's copy_mount_options
+#define TYPE_MAX 64   // a type name is shorter (Linux copies at most a page)
+#define OPTS_MAX 4096 // a page, as Linux's copy_mount_options
 #define DEV_PREFIX "/dev/"
 #define SOURCE_MAX 64 // then cut to the mount table's field (fs/mount.h)
 

@@ -254,8 +254,9 @@ static const struct conf_fs second_proc = { .type = "proc" };
  * 1's (the first idle task: PROCFS_KTASK_BASE + 1). */
 static void proc_workload(struct conf_ctx *c)
 {
-	static const char *const names[] = { "meminfo",	   "cpuinfo",  "mounts", "uptime",
-					     "interrupts", "stat", "32769/status", "32769/stat", "32769/cmdline" };
+	static const char *const names[] = { "meminfo",	     "cpuinfo",	   "mounts",
+					     "uptime",	     "interrupts", "stat",
+					     "32769/status", "32769/stat", "32769/cmdline" };
 	char buf[128];
 	struct linux_stat st;
 	struct file *f;

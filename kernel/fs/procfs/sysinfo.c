@@ -13,6 +13,7 @@
 #include "include/uapi/errno.h"
 #include "irq/irq.h"
 #include "lib/loadavg.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
@@ -20,7 +21,6 @@
 #include "sched/percpu.h"
 #include "sched/sched.h"
 #include "sched/task.h"
-#include "lib/printf.h"
 #include "time/ktime.h"
 #include "time/rtc.h"
 
@@ -248,7 +248,8 @@ static int render_filesystems(struct procfs_text *t, uint64_t id)
 static void stat_cpu_line(struct procfs_text *t, const char *name, uint64_t busy, uint64_t idle)
 {
 	procfs_text_printf(t, "%s 0 0 %lu %lu 0 0 0 0 0 0\n", name,
-			   (unsigned long)(busy / (NS_PER_CENTI)), (unsigned long)(idle / NS_PER_CENTI));
+			   (unsigned long)(busy / (NS_PER_CENTI)),
+			   (unsigned long)(idle / NS_PER_CENTI));
 }
 
 /* Linux's /proc/stat (fs/proc/stat.c): the summed and per-CPU times,
@@ -289,7 +290,8 @@ static int render_stat(struct procfs_text *t, uint64_t unused)
 	for (unsigned int v = 0; v < IRQ_NR_VECTORS; v++)
 		irqs += irq_vector_count(v);
 	procfs_text_printf(t, "intr %lu\nctxt %lu\nbtime %ld\n", (unsigned long)irqs,
-			   (unsigned long)sw, (long)(rtc_unix_now() - (int64_t)(now / 1000000000ull)));
+			   (unsigned long)sw,
+			   (long)(rtc_unix_now() - (int64_t)(now / 1000000000ull)));
 	procfs_text_printf(t, "processes %lu\nprocs_running %lu\nprocs_blocked 0\n",
 			   (unsigned long)last, (unsigned long)running);
 	return 0;

@@ -16,8 +16,8 @@
 #include "proc/proc.h"
 #include "sched/task.h"
 
-#define SNAPSHOT_SLACK 16     // room for tasks created while we allocate
-#define USER_HZ 100	      // clock ticks of /proc/ID/stat (sysconf(_SC_CLK_TCK))
+#define SNAPSHOT_SLACK 16 // room for tasks created while we allocate
+#define USER_HZ 100	  // clock ticks of /proc/ID/stat (sysconf(_SC_CLK_TCK))
 #define NS_PER_TICK (1000000000ull / USER_HZ)
 #define PF_KTHREAD 0x00200000 // Linux include/linux/sched.h: a kernel thread
 #define PF_FORKNOEXEC 0x40    // Linux: forked but not exec'd; not tracked (0)
@@ -119,18 +119,26 @@ static bool view_of(uint64_t id, struct id_view *v)
 	if (procfs_is_ktask(id)) {
 		if (!procfs_task_find(id - PROCFS_KTASK_BASE, &ti))
 			return false;
-		*v = (struct id_view){ .pid = (int)id, .cpu = ti.cpu,
-				       .flags = PF_KTHREAD, .cpu_ns = ti.runtime_ns };
-		v->state = ti.state == TASK_EXITED ? 'Z'
-			   : ti.state == TASK_BLOCKED || ti.state == TASK_SLEEPING ? 'S' : 'R';
+		*v = (struct id_view){
+			.pid = (int)id, .cpu = ti.cpu, .flags = PF_KTHREAD, .cpu_ns = ti.runtime_ns
+		};
+		v->state = ti.state == TASK_EXITED				   ? 'Z'
+			   : ti.state == TASK_BLOCKED || ti.state == TASK_SLEEPING ? 'S'
+										   : 'R';
 		memcpy(v->name, ti.name, sizeof(v->name));
 		return true;
 	}
 	if (!id || id >= PROCFS_KTASK_BASE || proc_get_info((int)id, &pi))
 		return false;
-	*v = (struct id_view){ .state = pi.state, .pid = pi.pid, .ppid = pi.ppid,
-			       .pgid = pi.pgid, .sid = pi.sid, .cpu = pi.cpu, .cpu_ns = pi.cpu_ns,
-			       .start_ns = pi.start_ns, .rss_pages = pi.rss_pages };
+	*v = (struct id_view){ .state = pi.state,
+			       .pid = pi.pid,
+			       .ppid = pi.ppid,
+			       .pgid = pi.pgid,
+			       .sid = pi.sid,
+			       .cpu = pi.cpu,
+			       .cpu_ns = pi.cpu_ns,
+			       .start_ns = pi.start_ns,
+			       .rss_pages = pi.rss_pages };
 	memcpy(v->name, pi.name, sizeof(pi.name));
 	return true;
 }
@@ -188,8 +196,8 @@ static int render_stat(struct procfs_text *t, uint64_t id)
 	procfs_text_printf(t, "0 %lu 0 0 20 0 1 0 %lu %lu %lu %llu ",
 			   (unsigned long)(v.cpu_ns / NS_PER_TICK),
 			   (unsigned long)(v.start_ns / NS_PER_TICK),
-			   (unsigned long)(v.rss_pages * PAGE_KIB * 1024), (unsigned long)v.rss_pages,
-			   RLIM_INFINITY_U64);
+			   (unsigned long)(v.rss_pages * PAGE_KIB * 1024),
+			   (unsigned long)v.rss_pages, RLIM_INFINITY_U64);
 	/* 26-35 code/stack/signals/wchan, 36-37 swap, 38 exit_signal,
 	 * 39 processor, 40 rt_priority, 41 policy, 42-44 delays and guest */
 	procfs_text_printf(t, "0 0 0 0 0 0 0 0 0 0 0 0 %d %u 0 0 0 0 0 ",
