@@ -6,6 +6,7 @@ an ext2 disk; the outputs must be equal but for du's sizes (each
 filesystem allocates its own way). The ext2 disk is clean after poweroff
 (e2fsck -fn). Shape checks cover what cannot be equal (ps, free, uptime,
 df, mount, dmesg, id, uname, env, date) and /proc's per-process files."""
+import atexit
 import os
 import re
 import shutil
@@ -48,8 +49,10 @@ def _disk():
     shutil.copy(SESSION, os.path.join(stage, "s.sh"))
     fd, path = tempfile.mkstemp(prefix="ext2-bb-", suffix=".img")
     os.close(fd)
-    ext2img.mkfs(path, 16, 1024, tree=stage)
+    subprocess.run([ext2img.tool("mke2fs"), "-q", "-F", "-t", "ext2", "-b", "1024", "-d", stage,
+                    path, "16M"], check=True, stdout=subprocess.DEVNULL)
     shutil.rmtree(stage)
+    atexit.register(os.unlink, path)  # each scenario boots a copy of it
     return path
 
 
@@ -87,7 +90,8 @@ def busybox_sessions_match_linux(vm):
 def _ext2_empty():
     fd, path = tempfile.mkstemp(prefix="ext2-bbshape-", suffix=".img")
     os.close(fd)
-    ext2img.mkfs(path, 8, 1024)
+    subprocess.run([ext2img.tool("mke2fs"), "-q", "-F", "-t", "ext2", path, "8M"], check=True)
+    atexit.register(os.unlink, path)
     return path
 
 
