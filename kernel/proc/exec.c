@@ -365,10 +365,10 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 	p->vfork_done = true;
 	if (vforked)
 		proc_changed_locked();
+	p->mm = img->mm; // under proc_lock: procinfo.c reads its page count
 	spin_unlock_irqrestore(&proc_lock, flags);
 	if (vforked)
 		proc_wake();
-	p->mm = img->mm;
 	p->fpu = img->fpu;
 	arch_context_set_user(&task_current()->ctx, img->mm->root, img->fpu);
 	if (old_mm)

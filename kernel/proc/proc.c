@@ -414,10 +414,13 @@ static void release_resources(struct proc *p)
 {
 	struct mm *mm = p->mm;
 	void *fpu = p->fpu;
+	unsigned long flags;
 
 	/* Back on the kernel's tables before the address space goes. */
 	arch_context_set_user(&task_current()->ctx, 0, NULL);
+	flags = spin_lock_irqsave(&proc_lock); // procinfo.c reads mm under it
 	p->mm = NULL;
+	spin_unlock_irqrestore(&proc_lock, flags);
 	p->fpu = NULL;
 	if (mm)
 		mm_destroy(mm);

@@ -75,6 +75,7 @@ struct proc {
 	int exit_signal; /* sent to the parent at exit (SIGCHLD; clone's CSIGNAL) */
 	/* Owner (the process's thread): */
 	char name[PROC_NAME_MAX];
+	/* mm: also changed (exec, exit) under proc_lock, for procinfo.c */
 	struct mm *mm;
 	void *fpu; /* the thread's FPU area (arch_fpu_alloc) */
 	struct fd_table *fds;
