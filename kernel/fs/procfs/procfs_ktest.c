@@ -248,6 +248,26 @@ KTEST(procfs_task_dir)
 	KASSERT(!proc_lists(name));
 }
 
+/* /proc/self names the reader's pid: a kernel task has none. The
+ * process directories' own tests are tests/qemu/test_busybox.py. */
+KTEST(procfs_self_and_stat)
+{
+	char buf[32];
+	struct linux_stat st;
+	size_t len;
+
+	KASSERT_EQ(vfs_readlink(NULL, "/proc/self", buf, sizeof(buf)), -ENOENT);
+	KASSERT_EQ(vfs_stat(NULL, "/proc/self/stat", &st), -ENOENT);
+	KASSERT_EQ(vfs_stat(NULL, "/proc/0", &st), -ENOENT); // pid 0 is no process
+	KASSERT_EQ(vfs_readlink(NULL, "/proc/32769/exe", buf, sizeof(buf)), -ENOENT);
+	char *t = read_all("/proc/stat", &len);
+	KASSERT(!strncmp(t, "cpu  ", 5));
+	KASSERT(strstr(t, "\ncpu0 "));
+	KASSERT(strstr(t, "\nbtime "));
+	KASSERT(strstr(t, "\nprocs_running "));
+	kfree(t);
+}
+
 static const struct conf_fs second_proc = { .type = "proc" };
 
 /* Open, read and close each of a second procfs's files and kernel task
