@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "fs/fdtable.h"
 #include "fs/file.h"
+#include "fs/fs_cmds.h"
 #include "fs/vfs.h"
 #include "include/uapi/errno.h"
 #include "lib/elf.h"
@@ -35,6 +36,7 @@
 #include "time/ktime.h"
 
 #define LOG_PREFIX "exec: "
+#define EXE_PATH_MAX 256 /* longer names leave /proc/PID/exe empty */
 
 #define HEADER_BYTES 4096 /* ELF header and program headers must fit */
 #define STACK_IMAGE (PROC_ARG_MAX + 4 * PAGE_SIZE)
@@ -247,6 +249,7 @@ struct exec_image {
 	struct mm *mm;
 	void *fpu;
 	uintptr_t ip, sp;
+	char *exe; /* the file's absolute path (kmalloc'd), or NULL */
 };
 
 /* Build the new address space of ELF @f (parsed into @in). */
@@ -275,6 +278,18 @@ static int load_elf(const struct exec_args *a, struct file *f, const struct elf_
 	return 0;
 }
 
+/* @f's absolute name for /proc/PID/exe (NULL when memory runs out). */
+static char *path_of(struct file *f)
+{
+	char *name = kmalloc(EXE_PATH_MAX);
+
+	if (name && fs_cmd_path_name(&f->path, name, EXE_PATH_MAX) < 0) {
+		kfree(name);
+		name = NULL;
+	}
+	return name;
+}
+
 /* Open, follow #! lines, parse and load: everything that can fail. */
 static int prepare(struct proc *p, struct exec_args *a, struct exec_image *img)
 {
@@ -301,6 +316,8 @@ static int prepare(struct proc *p, struct exec_args *a, struct exec_image *img)
 			log_warn("%s: not executable: %s\n", a->path, why);
 		else
 			err = load_elf(a, f, in, img);
+		if (!err)
+			img->exe = path_of(f);
 		file_put(f);
 		break;
 	}
@@ -343,6 +360,7 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 	th->altstack_sp = 0; /* gone with the old memory */
 	th->altstack_size = 0;
 	th->altstack_flags = 0;
+	proc_set_cmdline(p, a->strings, a->argc, img->exe);
 	flags = spin_lock_irqsave(&proc_lock);
 	strlcpy(p->name, base ? base + 1 : a->filename, sizeof(p->name));
 	p->did_exec = true;
@@ -353,10 +371,10 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 	p->vfork_done = true;
 	if (vforked)
 		proc_changed_locked();
+	p->mm = img->mm; // under proc_lock: procinfo.c reads its page count
 	spin_unlock_irqrestore(&proc_lock, flags);
 	if (vforked)
 		proc_wake();
-	p->mm = img->mm;
 	th->fpu = img->fpu;
 	arch_context_set_user(&task_current()->ctx, img->mm->root, img->fpu);
 	if (old_mm)

@@ -129,6 +129,7 @@ static int copy_state(struct proc *parent, struct proc *c, struct fork_start *s)
 	th->altstack_sp = self->altstack_sp; /* pending, timers: none (fork(2)) */
 	th->altstack_size = self->altstack_size;
 	th->altstack_flags = self->altstack_flags;
+	proc_copy_cmdline(c, parent);
 	c->cwd = parent->cwd;
 	if (c->cwd.mnt)
 		vfs_path_get(&c->cwd);

@@ -2,7 +2,7 @@
  * Processes (proc/proc.h): creation and pids, the tree (parent, children,
  * orphans re-parented to PID 1 or to the kernel's reaper), exit into a
  * zombie, the shell's spawn and wait, kill as a pending fatal flag,
- * user faults and the `ps` snapshot. fork.c, wait.c, group.c and exec.c
+ * user faults (procinfo.c has the `ps` snapshots). fork.c, wait.c, group.c and exec.c
  * build on the pieces here (proc_internal.h).
  * Locking: proc_lock guards proc_all, pids, links, states and statuses;
  * every change a waiter may sleep on bumps proc_events under it and wakes
@@ -27,6 +27,7 @@
 #include "proc/thread.h"
 #include "sched/task.h"
 #include "sync/spinlock.h"
+#include "time/ktime.h"
 
 #define LOG_PREFIX "proc: "
 #define PID_FIRST 2 /* pid 1 is kept for init= */
@@ -164,6 +165,7 @@ int proc_publish(struct proc *p, struct thread *th, struct proc *parent, bool pi
 		return pid;
 	}
 	p->pid = pid;
+	p->start_ns = ktime_ns();
 	p->parent = parent;
 	WRITE_ONCE(p->ppid, parent ? parent->pid : 0);
 	if (parent) {
@@ -202,6 +204,8 @@ void proc_free(struct proc *p)
 		vfs_path_put(&p->cwd);
 	if (p->mm)
 		mm_destroy(p->mm);
+	kfree(p->cmdline);
+	kfree(p->exe);
 	/* Off its CPU for good once joined: its stack is back in the cache
 	 * before the reaper returns, so memory counts are exact. */
 	if (p->last_task && task_join(p->last_task, NULL))
@@ -406,8 +410,10 @@ static void reparent_children_locked(struct proc *p) REQUIRES(&proc_lock)
 static void release_resources(struct proc *p)
 {
 	struct mm *mm = p->mm;
+	unsigned long flags = spin_lock_irqsave(&proc_lock); // procinfo.c reads mm under it
 
 	p->mm = NULL;
+	spin_unlock_irqrestore(&proc_lock, flags);
 	if (mm)
 		mm_destroy(mm);
 	if (p->fds)
@@ -547,52 +553,4 @@ int proc_kill(int pid)
 	if (!err)
 		proc_wake();
 	return err;
-}
-
-/* ---- ps ---- */
-
-static char state_letter_locked(const struct proc *p) REQUIRES(&proc_lock)
-{
-	struct thread *th;
-
-	spin_assert_held(&proc_lock);
-	if (p->state == PROC_ZOMBIE)
-		return 'Z';
-	if (list_empty(&p->threads))
-		return 'R';
-	th = list_first_entry(&p->threads, struct thread, link);
-	if (!th->task)
-		return 'R';
-	if (p->stopped)
-		return 'T'; /* by a stop signal (signal.c) */
-	switch (READ_ONCE(th->task->state)) {
-	case TASK_BLOCKED:
-	case TASK_SLEEPING:
-		return 'S';
-	default:
-		return 'R';
-	}
-}
-
-size_t proc_list(struct proc_info *out, size_t max)
-{
-	unsigned long flags = spin_lock_irqsave(&proc_lock);
-	struct proc *p;
-	size_t n = 0;
-
-	list_for_each_entry (p, &proc_all, link) {
-		if (n < max) {
-			struct proc_info *i = &out[n];
-
-			i->pid = p->pid;
-			i->ppid = p->parent ? p->parent->pid : 0;
-			i->pgid = p->pgid;
-			i->sid = p->sid;
-			i->state = state_letter_locked(p);
-			memcpy(i->name, p->name, sizeof(i->name));
-		}
-		n++;
-	}
-	spin_unlock_irqrestore(&proc_lock, flags);
-	return n;
 }

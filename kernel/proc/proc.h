@@ -76,6 +76,7 @@ struct proc {
 	int exit_signal; /* sent to the parent at exit (SIGCHLD; clone's CSIGNAL) */
 	/* Owner (its threads; exec and exit run with only one left): */
 	char name[PROC_NAME_MAX];
+	/* mm: also changed (exec, exit) under proc_lock, for procinfo.c */
 	struct mm *mm;
 	struct fd_table *fds;
 	struct vfs_path cwd; /* referenced; relative paths and AT_FDCWD start here */
@@ -122,6 +123,13 @@ struct proc {
 	struct proc_rlimit {
 		uint64_t cur, max;
 	} rlimits[16]; /* by RLIMIT_* number: Linux's RLIM_NLIMITS */
+	/* What /proc/PID shows (procinfo.c). start_ns is immutable after
+	 * publish; the strings (kmalloc'd, NULL: none) are replaced at exec
+	 * and read under proc_lock: */
+	uint64_t start_ns;
+	char *cmdline; /* argv, each string NUL-terminated, cmdline_len bytes */
+	size_t cmdline_len;
+	char *exe; /* the executable's absolute path */
 };
 
 /*
@@ -259,16 +267,37 @@ long proc_getppid(void);
 /* Processes alive or zombie (for tests and `mem` leak checks). */
 size_t proc_count(void);
 
-/* Snapshot of a process for `ps`. */
+/* Snapshot of a process for `ps` and /proc/PID (procinfo.c). */
 struct proc_info {
 	int pid, ppid, pgid, sid;
 	char state; /* 'R' running or ready, 'S' sleeping, 'T' stopped, 'Z' zombie */
 	char name[PROC_NAME_MAX];
+	unsigned int cpu;   /* where its newest thread last ran */
+	uint64_t cpu_ns;    /* CPU time used, all its threads' */
+	uint64_t start_ns;  /* when it was created (ktime) */
+	uint64_t rss_pages; /* frames mapped in its address space */
+	int threads;	    /* threads alive */
 };
 
 /* Fill up to @max snapshots in pid order; returns how many processes
  * there are (may exceed @max). */
 size_t proc_list(struct proc_info *out, size_t max);
+
+/* The snapshot of live or zombie process @pid: 0 or -ESRCH. */
+int proc_get_info(int pid, struct proc_info *out) __must_check;
+
+/* Copy at most @size bytes of @pid's command line (argv strings, each
+ * NUL-terminated, as /proc/PID/cmdline) or of its executable's path (no
+ * NUL) into @buf. Returns the length, 0 when it has none (a zombie),
+ * or -ESRCH. */
+ssize_t proc_get_cmdline(int pid, char *buf, size_t size);
+ssize_t proc_get_exe(int pid, char *buf, size_t size);
+
+/* exec's part (exec.c): @p's command line becomes @argc strings at
+ * @strings and its executable @exe (kmalloc'd; taken over, may be NULL);
+ * the old ones are freed. fork's part: @c gets copies of @parent's. */
+void proc_set_cmdline(struct proc *p, const char *strings, int argc, char *exe);
+void proc_copy_cmdline(struct proc *c, const struct proc *parent);
 
 /* proc_cmds.c: print the process table (pid, ppid, pgid, sid, state,
  * name) for the shell's `ps`; nothing when there are none. May sleep. */

@@ -251,6 +251,7 @@ size_t task_list(struct task_info *out, size_t max)
 			ti->state = READ_ONCE(t->state);
 			ti->cpu = READ_ONCE(t->cpu);
 			ti->runtime_ns = READ_ONCE(t->runtime_ns);
+			ti->is_user = t->proc != NULL;
 			uint64_t since = READ_ONCE(t->slice_start_ns);
 			if (ti->state == TASK_RUNNING && now > since)
 				ti->runtime_ns += now - since;

@@ -120,6 +120,7 @@ struct task_info {
 	enum task_state state;
 	unsigned int cpu;
 	uint64_t runtime_ns;
+	bool is_user; /* the thread of a process (procfs lists it by pid) */
 };
 
 /* Fill up to @max snapshots of live tasks in id order; returns how many

@@ -127,6 +127,8 @@ enum {
 	NR_setrlimit = 160,
 	NR_sync = 162,
 	NR_reboot = 169,
+	NR_mount = 165,
+	NR_umount2 = 166,
 	NR_sethostname = 170,
 	NR_gettid = 186,
 	NR_tkill = 200,
@@ -199,6 +201,11 @@ long sys_pread64(int fd, uptr_t buf, size_t count, int64_t off);
 long sys_pwrite64(int fd, uptr_t buf, size_t count, int64_t off);
 long sys_sendfile(int out_fd, int in_fd, uptr_t off, size_t count);
 long sys_reboot(int magic1, int magic2, int cmd);
+
+/* fs_mount.c: mount(2), umount2(2) and syslog(2). */
+long sys_mount(uptr_t source, uptr_t target, uptr_t type, unsigned long flags, uptr_t data);
+long sys_umount2(uptr_t target, int flags);
+long sys_syslog(int type, uptr_t buf, int len);
 long sys_creat(uptr_t path, uint32_t mode);
 long sys_statx(int dirfd, uptr_t path, int flags, unsigned int mask, uptr_t buf);
 long sys_truncate(uptr_t path, int64_t len);

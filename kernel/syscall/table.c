@@ -303,6 +303,12 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_sched_getaffinity((int)a[0], (unsigned int)a[1], uptr(a[2]));
 	case NR_reboot:
 		return sys_reboot((int)a[0], (int)a[1], (int)a[2]);
+	case NR_mount:
+		return sys_mount(uptr(a[0]), uptr(a[1]), uptr(a[2]), a[3], uptr(a[4]));
+	case NR_umount2:
+		return sys_umount2(uptr(a[0]), (int)a[1]);
+	case NR_syslog:
+		return sys_syslog((int)a[0], uptr(a[1]), (int)a[2]);
 	case NR_prctl:
 		return sys_prctl((int)a[0], a[1]);
 	case NR_rseq:

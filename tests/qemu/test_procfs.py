@@ -87,18 +87,20 @@ def procfs_files(vm):
     check_mounts(vm.run("cat /proc/mounts"))
     up = lines(vm.run("cat /proc/uptime"))
     assert len(up) == 1 and UPTIME.match(up[0]), up
-    status = lines(vm.run("cat /proc/1/status"))
+    # Kernel tasks are at 32768 + their id (processes have the pids):
+    # 32769 is task 1, the first idle task.
+    status = lines(vm.run("cat /proc/32769/status"))
     keys = [l.split(":", 1)[0] for l in status]
     for k in STATUS_KEYS:
         assert k in keys, (k, status)
     assert all(re.match(r"^[A-Za-z_]+:\t", l) for l in status), status
     assert re.search(r"^State:\t[RSDZTI] \([a-z ]+\)$", "\n".join(status), re.M), status
-    stat = lines(vm.run("cat /proc/1/stat"))
-    assert len(stat) == 1 and re.match(r"^1 \(.*\) [RSZ] ", stat[0]), stat
+    stat = lines(vm.run("cat /proc/32769/stat"))
+    assert len(stat) == 1 and re.match(r"^32769 \(.*\) [RSZ] ", stat[0]), stat
     assert len(re.sub(r"\(.*\)", "comm", stat[0]).split()) == 52, stat
     listing = vm.run("ls /proc").split()
     for name in ["meminfo", "cpuinfo", "mounts", "uptime", "loadavg", "interrupts",
-                 "version", "filesystems", "1"]:
+                 "version", "filesystems", "stat", "self", "32769"]:
         assert name in listing, (name, listing)
     out = vm.run("write /proc/meminfo x")
     assert "Permission denied" in out, out

@@ -6,6 +6,7 @@
 #pragma once
 #include "fs/procfs/procfs_text.h"
 #include "include/compiler.h"
+#include "include/types.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,9 @@ struct task_info;
 struct procfs_entry {
 	const char *name;
 	int (*render)(struct procfs_text *t, uint64_t id);
+	/* A symbolic link instead (render NULL): its target into @buf, or
+	 * -ENOENT. @id as render's. */
+	ssize_t (*readlink)(uint64_t id, char *buf, size_t size);
 };
 
 extern const struct procfs_entry procfs_root_files[];
@@ -27,12 +31,22 @@ extern const size_t procfs_nr_task_files;
 
 /*
  * Inode numbers say what an inode is, so inodes carry no private data:
- * 1 is /proc, 2 + i the i-th root file, and from PROCFS_TASK_INO_BASE
- * each task owns PROCFS_TASK_SLOTS numbers: its directory, then its files.
+ * 1 is /proc, 2 + i the i-th root file, PROCFS_SELF_INO /proc/self, and
+ * from PROCFS_TASK_INO_BASE each directory id owns PROCFS_TASK_SLOTS
+ * numbers: its directory, then its files. A directory id is a process's
+ * pid, or PROCFS_KTASK_BASE + the task id for a kernel task (tasks that
+ * are a process's thread show only as their process).
  */
 #define PROCFS_ROOT_INO 1
+#define PROCFS_SELF_INO 4000
 #define PROCFS_TASK_INO_BASE 4096
 #define PROCFS_TASK_SLOTS 16
+#define PROCFS_KTASK_BASE 32768 // PROC_PID_MAX: above every pid
+
+static inline bool procfs_is_ktask(uint64_t id)
+{
+	return id >= PROCFS_KTASK_BASE;
+}
 
 static inline uint64_t procfs_task_ino(uint64_t id, unsigned int slot)
 {
@@ -45,10 +59,19 @@ int procfs_render_mounts(struct procfs_text *t, uint64_t id);
 /* Pages used by every mounted tmpfs (meminfo's Shmem). May sleep. */
 uint64_t procfs_tmpfs_pages(void);
 
-/* Copy the live task @id (exited but not yet joined counts) into *@out
- * (may be NULL). Returns false when there is no such task, or memory ran
- * out. Takes the task table lock through task_list(); may sleep. */
+/* Copy the live kernel task @id (task id, not directory id; exited but
+ * not yet joined counts) into *@out (may be NULL). Returns false when
+ * there is no such task, or memory ran out. Takes the task table lock
+ * through task_list(); may sleep. */
 bool procfs_task_find(uint64_t id, struct task_info *out);
+
+/* Whether directory id @id (a pid or PROCFS_KTASK_BASE + task id) names
+ * a live process or kernel task. May sleep. */
+bool procfs_id_exists(uint64_t id);
+
+/* Every directory id now, ascending, in a new array (kfree it); *@n gets
+ * the count. NULL when memory runs out. May sleep. */
+uint64_t *procfs_ids_snapshot(size_t *n);
 
 /* Snapshot every task into a new array (kfree it); *@n gets the count.
  * NULL when memory runs out. May sleep. */

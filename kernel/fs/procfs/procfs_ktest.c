@@ -5,6 +5,7 @@
  * directory appears with the task and is gone once it is joined. A
  * second procfs mounted, used and unmounted leaves the heap as it was.
  */
+#include "fs/procfs/procfs_internal.h"
 #include "fs/procfs/procfs_text.h"
 #include "fs/vfs.h"
 #include "fs/vfs_conformance.h"
@@ -225,7 +226,7 @@ KTEST(procfs_task_dir)
 	atomic_set(&stop, 0);
 	t = task_create(probe_task, &stop, "procfs-probe");
 	KASSERT(t);
-	ksnprintf(name, sizeof(name), "%lu", (unsigned long)t->id);
+	ksnprintf(name, sizeof(name), "%lu", (unsigned long)(PROCFS_KTASK_BASE + t->id));
 	ksnprintf(path, sizeof(path), "/proc/%s/status", name);
 	char *s = read_all(path, &len);
 	KASSERT(strstr(s, "Name:\tprocfs-probe\n"));
@@ -247,13 +248,35 @@ KTEST(procfs_task_dir)
 	KASSERT(!proc_lists(name));
 }
 
+/* /proc/self names the reader's pid: a kernel task has none. The
+ * process directories' own tests are tests/qemu/test_busybox.py. */
+KTEST(procfs_self_and_stat)
+{
+	char buf[32];
+	struct linux_stat st;
+	size_t len;
+
+	KASSERT_EQ(vfs_readlink(NULL, "/proc/self", buf, sizeof(buf)), -ENOENT);
+	KASSERT_EQ(vfs_stat(NULL, "/proc/self/stat", &st), -ENOENT);
+	KASSERT_EQ(vfs_stat(NULL, "/proc/0", &st), -ENOENT); // pid 0 is no process
+	KASSERT_EQ(vfs_readlink(NULL, "/proc/32769/exe", buf, sizeof(buf)), -ENOENT);
+	char *t = read_all("/proc/stat", &len);
+	KASSERT(!strncmp(t, "cpu  ", 5));
+	KASSERT(strstr(t, "\ncpu0 "));
+	KASSERT(strstr(t, "\nbtime "));
+	KASSERT(strstr(t, "\nprocs_running "));
+	kfree(t);
+}
+
 static const struct conf_fs second_proc = { .type = "proc" };
 
-/* Open, read and close each of a second procfs's files and task 1's. */
+/* Open, read and close each of a second procfs's files and kernel task
+ * 1's (the first idle task: PROCFS_KTASK_BASE + 1). */
 static void proc_workload(struct conf_ctx *c)
 {
-	static const char *const names[] = { "meminfo",	   "cpuinfo",  "mounts", "uptime",
-					     "interrupts", "1/status", "1/stat", "1/cmdline" };
+	static const char *const names[] = { "meminfo",	     "cpuinfo",	   "mounts",
+					     "uptime",	     "interrupts", "stat",
+					     "32769/status", "32769/stat", "32769/cmdline" };
 	char buf[128];
 	struct linux_stat st;
 	struct file *f;
@@ -265,7 +288,7 @@ static void proc_workload(struct conf_ctx *c)
 		file_put(f);
 	}
 	KASSERT_EQ(vfs_stat(&c->cwd, "999999", &st), -ENOENT);
-	KASSERT_EQ(vfs_stat(&c->cwd, "1", &st), 0);
+	KASSERT_EQ(vfs_stat(&c->cwd, "32769", &st), 0);
 	KASSERT(S_ISDIR(st.st_mode));
 }
 
@@ -303,7 +326,8 @@ static int churn_reader(void *arg)
 			return -ENOMEM;
 		n = task_list(ti, CHURN_TASKS * 4);
 		for (size_t i = 0; i < n && i < CHURN_TASKS * 4; i++) {
-			ksnprintf(path, sizeof(path), "/proc/%lu/status", (unsigned long)ti[i].id);
+			ksnprintf(path, sizeof(path), "/proc/%lu/status",
+				  (unsigned long)(PROCFS_KTASK_BASE + ti[i].id));
 			int err = vfs_open(NULL, path, O_RDONLY, 0, &f);
 			if (err == -ENOENT)
 				continue;

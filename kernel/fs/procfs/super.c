@@ -1,7 +1,8 @@
 /*
  * procfs glue: the "proc" filesystem type, its inodes and directories, and
  * the files' open/read. /proc holds the fixed files of procfs_root_files
- * and one directory per task (named by its id) holding procfs_task_files.
+ * and /proc/self, and one directory per process (named by its pid) or
+ * kernel task (PROCFS_KTASK_BASE + its id) holding procfs_task_files.
  * Inodes are made on lookup (no links: they go with their last dentry)
  * and say what they are by their number; the dcache asks revalidate()
  * before trusting a cached name, so a task's directory vanishes when the
@@ -23,6 +24,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "proc/proc.h"
 #include "sched/task.h"
 
 #define LOG_PREFIX "procfs: "
@@ -39,6 +41,7 @@ static const struct file_ops procfs_file_fops;
 
 /* What an inode number means (procfs_internal.h). */
 struct procfs_what {
+	bool is_self; // /proc/self
 	bool is_task;
 	uint64_t id;			  // is_task: the task
 	const struct procfs_entry *entry; // NULL: a directory
@@ -46,9 +49,12 @@ struct procfs_what {
 
 static void procfs_decode(uint64_t ino, struct procfs_what *w)
 {
+	w->is_self = ino == PROCFS_SELF_INO;
 	w->is_task = ino >= PROCFS_TASK_INO_BASE;
 	w->entry = NULL;
 	w->id = 0;
+	if (w->is_self)
+		return;
 	if (!w->is_task) {
 		if (ino > PROCFS_ROOT_INO)
 			w->entry = &procfs_root_files[ino - PROCFS_ROOT_INO - 1];
@@ -60,10 +66,18 @@ static void procfs_decode(uint64_t ino, struct procfs_what *w)
 		w->entry = &procfs_task_files[slot - 1];
 }
 
-static struct inode *procfs_new_inode(struct super_block *sb, uint64_t ino, bool dir)
+static struct inode *procfs_new_inode(struct super_block *sb, uint64_t ino)
 {
-	return inode_alloc(sb, ino, dir ? S_IFDIR | 0555 : S_IFREG | 0444, &procfs_iops,
-			   dir ? &procfs_dir_fops : &procfs_file_fops);
+	struct procfs_what w;
+	uint32_t mode = S_IFREG | 0444;
+
+	procfs_decode(ino, &w);
+	if (w.is_self || (w.entry && w.entry->readlink))
+		mode = S_IFLNK | 0777;
+	else if (!w.entry)
+		mode = S_IFDIR | 0555;
+	return inode_alloc(sb, ino, mode, &procfs_iops,
+			   S_ISDIR(mode) ? &procfs_dir_fops : &procfs_file_fops);
 }
 
 /* "123" -> 123; false for anything else (leading zeros included). */
@@ -97,14 +111,15 @@ static uint64_t procfs_lookup_ino(struct inode *dir, const char *name, size_t le
 	if (w.is_task) {
 		for (size_t i = 0; i < procfs_nr_task_files; i++)
 			if (name_is(name, len, procfs_task_files[i].name))
-				return procfs_task_find(w.id, NULL) ? procfs_task_ino(w.id, i + 1)
-								    : 0;
+				return procfs_id_exists(w.id) ? procfs_task_ino(w.id, i + 1) : 0;
 		return 0;
 	}
 	for (size_t i = 0; i < procfs_nr_root_files; i++)
 		if (name_is(name, len, procfs_root_files[i].name))
 			return PROCFS_ROOT_INO + 1 + i;
-	if (parse_id(name, len, &id) && procfs_task_find(id, NULL))
+	if (name_is(name, len, "self"))
+		return PROCFS_SELF_INO;
+	if (parse_id(name, len, &id) && procfs_id_exists(id))
 		return procfs_task_ino(id, 0);
 	return 0;
 }
@@ -112,12 +127,10 @@ static uint64_t procfs_lookup_ino(struct inode *dir, const char *name, size_t le
 static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct inode **out)
 {
 	uint64_t ino = procfs_lookup_ino(dir, name, len);
-	struct procfs_what w;
 
 	if (!ino)
 		return -ENOENT;
-	procfs_decode(ino, &w);
-	*out = procfs_new_inode(dir->sb, ino, !w.entry);
+	*out = procfs_new_inode(dir->sb, ino);
 	return *out ? 0 : -ENOMEM;
 }
 
@@ -149,10 +162,27 @@ static int procfs_rename(struct inode *odir, const char *oname, size_t olen, str
 	return -EPERM;
 }
 
+/* /proc/self names the reader's pid (-ENOENT for kernel tasks, which
+ * have none); a task directory's links have their own readlink. */
 static ssize_t procfs_readlink(struct inode *inode, char *buf, size_t size)
 {
-	(void)inode, (void)buf, (void)size;
-	return -EINVAL;
+	struct procfs_what w;
+	struct proc *p = proc_current();
+	char num[PROCFS_ID_DIGITS];
+	int len;
+
+	procfs_decode(inode->ino, &w);
+	if (w.entry && w.entry->readlink)
+		return w.entry->readlink(w.id, buf, size);
+	if (!w.is_self)
+		return -EINVAL;
+	if (!p)
+		return -ENOENT;
+	len = ksnprintf(num, sizeof(num), "%d", p->pid);
+	if ((size_t)len > size)
+		len = (int)size;
+	memcpy(buf, num, (size_t)len);
+	return len;
 }
 
 /* Truncation (O_TRUNC, truncate) is a write: -EACCES, as an open for
@@ -178,45 +208,48 @@ static const struct inode_ops procfs_iops = {
 static int procfs_readdir_task(struct inode *dir, uint64_t id, struct dirent_sink *sink,
 			       int64_t *pos)
 {
-	if (!procfs_task_find(id, NULL))
+	if (!procfs_id_exists(id))
 		return 0; // gone: an empty listing, as Linux gives
 	for (; *pos < 2 + (int64_t)procfs_nr_task_files; (*pos)++) {
 		bool ok;
 
-		if (*pos < 2)
+		const struct procfs_entry *e = *pos < 2 ? NULL : &procfs_task_files[*pos - 2];
+
+		if (!e)
 			ok = dirent_sink_add(sink, *pos ? PROCFS_ROOT_INO : dir->ino, *pos + 1,
 					     DT_DIR, "..", (size_t)*pos + 1);
 		else
 			ok = dirent_sink_add(sink, procfs_task_ino(id, (unsigned int)*pos - 1),
-					     *pos + 1, DT_REG, procfs_task_files[*pos - 2].name,
-					     strlen(procfs_task_files[*pos - 2].name));
+					     *pos + 1, e->readlink ? DT_LNK : DT_REG, e->name,
+					     strlen(e->name));
 		if (!ok)
 			break;
 	}
 	return 0;
 }
 
-/* /proc's task directories from *@pos (PROCFS_POS_TASKS + id) on. */
+/* /proc's process and task directories from *@pos (PROCFS_POS_TASKS +
+ * id) on, in id order. */
 static int procfs_readdir_tasks(struct dirent_sink *sink, int64_t *pos)
 {
 	size_t n;
-	struct task_info *ti = procfs_task_snapshot(&n);
+	uint64_t *ids = procfs_ids_snapshot(&n);
 	char name[PROCFS_ID_DIGITS];
 
-	if (!ti)
+	if (!ids)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		int64_t p = PROCFS_POS_TASKS + (int64_t)ti[i].id;
+		int64_t p = PROCFS_POS_TASKS + (int64_t)ids[i];
 
 		if (p < *pos)
 			continue;
-		int len = ksnprintf(name, sizeof(name), "%lu", (unsigned long)ti[i].id);
-		if (!dirent_sink_add(sink, procfs_task_ino(ti[i].id, 0), p + 1, DT_DIR, name,
+		int len = ksnprintf(name, sizeof(name), "%lu", (unsigned long)ids[i]);
+		if (!dirent_sink_add(sink, procfs_task_ino(ids[i], 0), p + 1, DT_DIR, name,
 				     (size_t)len))
 			break;
 		*pos = p + 1;
 	}
-	kfree(ti);
+	kfree(ids);
 	return 0;
 }
 
@@ -236,6 +269,11 @@ static int procfs_readdir(struct file *f, struct dirent_sink *sink, int64_t *pos
 
 		if (!dirent_sink_add(sink, ino, *pos + 1, *pos < 2 ? DT_DIR : DT_REG, name, len))
 			return 0;
+	}
+	if (*pos == files_end) {
+		if (!dirent_sink_add(sink, PROCFS_SELF_INO, *pos + 1, DT_LNK, "self", 4))
+			return 0;
+		(*pos)++;
 	}
 	if (*pos < PROCFS_POS_TASKS)
 		*pos = PROCFS_POS_TASKS;
@@ -285,6 +323,8 @@ static int procfs_open(struct file *f)
 	if ((f->flags & O_ACCMODE) != O_RDONLY)
 		return -EACCES;
 	procfs_decode(f->inode->ino, &w);
+	if (!w.entry || !w.entry->render)
+		return -ELOOP; // a link itself (O_NOFOLLOW)
 	err = procfs_render(w.entry, w.id, &t);
 	if (err)
 		return err;
@@ -331,7 +371,7 @@ static bool procfs_revalidate(struct dentry *d)
 	if (!inode)
 		return false;
 	procfs_decode(inode->ino, &w);
-	return !w.is_task || w.entry || procfs_task_find(w.id, NULL);
+	return !w.is_task || w.entry || procfs_id_exists(w.id);
 }
 
 static int procfs_statfs(struct super_block *sb, struct linux_statfs *st)
@@ -363,7 +403,7 @@ static int procfs_mount(const char *source, const char *opts, struct super_block
 		return -ENOMEM;
 	super_init(sb, &procfs_super_ops, "proc");
 	sb->max_file_size = PROCFS_TEXT_MAX;
-	sb->root = procfs_new_inode(sb, PROCFS_ROOT_INO, true);
+	sb->root = procfs_new_inode(sb, PROCFS_ROOT_INO);
 	if (!sb->root) {
 		kfree(sb);
 		return -ENOMEM;

@@ -1,7 +1,7 @@
 /*
  * procfs system files, each in the layout Linux gives it so user tools
  * parse them unchanged: meminfo (fs/proc/meminfo.c), cpuinfo
- * (arch/x86/kernel/cpu/proc.c), uptime, loadavg, interrupts
+ * (arch/x86/kernel/cpu/proc.c), stat (fs/proc/stat.c), uptime, loadavg, interrupts
  * (kernel/irq/proc.c), version and filesystems. The numbers come from the
  * subsystems' own stats calls (pmm, kmalloc, vmalloc, sched, irq, ktime),
  * each a snapshot taken under that subsystem's lock or read lock-free.
@@ -13,6 +13,7 @@
 #include "include/uapi/errno.h"
 #include "irq/irq.h"
 #include "lib/loadavg.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
@@ -21,6 +22,7 @@
 #include "sched/sched.h"
 #include "sched/task.h"
 #include "time/ktime.h"
+#include "time/rtc.h"
 
 #define KIB(pages) ((pages) * (PAGE_SIZE / 1024))
 #define NS_PER_CENTI 10000000ull
@@ -241,10 +243,69 @@ static int render_filesystems(struct procfs_text *t, uint64_t id)
 	return 0;
 }
 
+/* One "cpu" line: user nice system idle iowait irq softirq steal guest
+ * guest_nice, in USER_HZ ticks; all busy time counts as system time. */
+static void stat_cpu_line(struct procfs_text *t, const char *name, uint64_t busy, uint64_t idle)
+{
+	procfs_text_printf(t, "%s 0 0 %lu %lu 0 0 0 0 0 0\n", name,
+			   (unsigned long)(busy / (NS_PER_CENTI)),
+			   (unsigned long)(idle / NS_PER_CENTI));
+}
+
+/* Linux's /proc/stat (fs/proc/stat.c): the summed and per-CPU times,
+ * interrupts, context switches, boot time, tasks created (the newest
+ * task id) and runnable now. */
+static int render_stat(struct procfs_text *t, uint64_t unused)
+{
+	uint64_t now = ktime_ns(), busy = 0, sw = 0, irqs = 0, mask = percpu_online_mask();
+	struct sched_cpu_stats st;
+	size_t n, running = 0;
+	struct task_info *ti = procfs_task_snapshot(&n);
+	uint64_t last = 0;
+	char name[8];
+
+	(void)unused;
+	if (!ti)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		running += ti[i].state == TASK_RUNNING || ti[i].state == TASK_READY;
+		last = ti[i].id > last ? ti[i].id : last;
+	}
+	kfree(ti);
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if (mask & (1ull << c)) {
+			sched_cpu_stats(c, &st);
+			busy += st.busy_ns < now ? st.busy_ns : now;
+			sw += st.switches;
+		}
+	stat_cpu_line(t, "cpu ", busy, now * percpu_online_count() - busy);
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		if (mask & (1ull << c)) {
+			sched_cpu_stats(c, &st);
+			uint64_t b = st.busy_ns < now ? st.busy_ns : now;
+
+			ksnprintf(name, sizeof(name), "cpu%u", c);
+			stat_cpu_line(t, name, b, now - b);
+		}
+	for (unsigned int v = 0; v < IRQ_NR_VECTORS; v++)
+		irqs += irq_vector_count(v);
+	procfs_text_printf(t, "intr %lu\nctxt %lu\nbtime %ld\n", (unsigned long)irqs,
+			   (unsigned long)sw,
+			   (long)(rtc_unix_now() - (int64_t)(now / 1000000000ull)));
+	procfs_text_printf(t, "processes %lu\nprocs_running %lu\nprocs_blocked 0\n",
+			   (unsigned long)last, (unsigned long)running);
+	return 0;
+}
+
 const struct procfs_entry procfs_root_files[] = {
-	{ "cpuinfo", render_cpuinfo },	     { "filesystems", render_filesystems },
-	{ "interrupts", render_interrupts }, { "loadavg", render_loadavg },
-	{ "meminfo", render_meminfo },	     { "mounts", procfs_render_mounts },
-	{ "uptime", render_uptime },	     { "version", render_version },
+	{ "cpuinfo", render_cpuinfo, NULL },
+	{ "filesystems", render_filesystems, NULL },
+	{ "interrupts", render_interrupts, NULL },
+	{ "loadavg", render_loadavg, NULL },
+	{ "meminfo", render_meminfo, NULL },
+	{ "mounts", procfs_render_mounts, NULL },
+	{ "stat", render_stat, NULL },
+	{ "uptime", render_uptime, NULL },
+	{ "version", render_version, NULL },
 };
 const size_t procfs_nr_root_files = sizeof(procfs_root_files) / sizeof(procfs_root_files[0]);

@@ -1,21 +1,29 @@
 /*
- * procfs task directories: /proc/ID/status, stat and cmdline, in Linux's
- * formats (fs/proc/array.c) with zeros where Corvid has nothing yet (no
- * users, signals, address spaces or parents). Task data is never read
- * through a struct task pointer, whose task may be joined and freed at
- * any moment: task_list() copies every task under the task table lock,
- * and the files are rendered from that copy (doc/locking.md).
+ * procfs per-process and per-task directories: /proc/ID/status, stat,
+ * cmdline and exe in Linux's formats (fs/proc/array.c, base.c). ID is a
+ * process's pid (its data from proc_get_info, a copy made under
+ * proc_lock) or PROCFS_KTASK_BASE + a kernel task's id (from task_list,
+ * copied under the task table lock), so nothing is read through a
+ * pointer whose process or task may be freed meanwhile (doc/locking.md).
+ * Corvid has one user, no tty numbers yet and no virtual-size count:
+ * those fields are 0, and vsize is the resident size (doc/busybox.md).
  */
 #include "fs/procfs/procfs_internal.h"
 
 #include "include/uapi/errno.h"
+#include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "proc/proc.h"
 #include "sched/task.h"
 
-#define SNAPSHOT_SLACK 16     // room for tasks created while we allocate
-#define USER_HZ 100	      // clock ticks of /proc/ID/stat (sysconf(_SC_CLK_TCK))
+#define SNAPSHOT_SLACK 16 // room for tasks created while we allocate
+#define USER_HZ 100	  // clock ticks of /proc/ID/stat (sysconf(_SC_CLK_TCK))
+#define NS_PER_TICK (1000000000ull / USER_HZ)
 #define PF_KTHREAD 0x00200000 // Linux include/linux/sched.h: a kernel thread
+#define PF_FORKNOEXEC 0x40    // Linux: forked but not exec'd; not tracked (0)
 #define RLIM_INFINITY_U64 (~0ull)
+#define PAGE_KIB 4
+#define SIGCHLD_NR 17
 
 struct task_info *procfs_task_snapshot(size_t *n)
 {
@@ -41,7 +49,7 @@ bool procfs_task_find(uint64_t id, struct task_info *out)
 	if (!ti)
 		return false;
 	for (size_t i = 0; i < n && !found; i++) {
-		if (ti[i].id != id)
+		if (ti[i].id != id || ti[i].is_user)
 			continue;
 		found = true;
 		if (out)
@@ -51,39 +59,128 @@ bool procfs_task_find(uint64_t id, struct task_info *out)
 	return found;
 }
 
-/* Linux's state letter and word (fs/proc/array.c task_state_array). */
-static char state_letter(enum task_state s, const char **word)
+bool procfs_id_exists(uint64_t id)
 {
-	switch (s) {
-	case TASK_RUNNING:
-	case TASK_READY:
-		*word = "running";
-		return 'R';
-	case TASK_BLOCKED:
-	case TASK_SLEEPING:
-		*word = "sleeping";
-		return 'S';
-	case TASK_EXITED:
-		break;
+	struct proc_info pi;
+
+	if (procfs_is_ktask(id))
+		return procfs_task_find(id - PROCFS_KTASK_BASE, NULL);
+	return id && id < PROCFS_KTASK_BASE && !proc_get_info((int)id, &pi);
+}
+
+static void sort_ids(uint64_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j && v[j - 1] > v[j]; j--) {
+			uint64_t x = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+}
+
+uint64_t *procfs_ids_snapshot(size_t *n)
+{
+	size_t nt, np = proc_count() + SNAPSHOT_SLACK, k = 0;
+	struct task_info *ti = procfs_task_snapshot(&nt);
+	struct proc_info *pi = kmalloc(np * sizeof(*pi));
+	uint64_t *ids = ti && pi ? kmalloc((nt + np) * sizeof(*ids)) : NULL;
+
+	if (ids) {
+		size_t got = proc_list(pi, np);
+
+		for (size_t i = 0; i < got && i < np; i++)
+			ids[k++] = (uint64_t)pi[i].pid;
+		for (size_t i = 0; i < nt; i++)
+			if (!ti[i].is_user)
+				ids[k++] = PROCFS_KTASK_BASE + ti[i].id;
+		sort_ids(ids, k);
+		*n = k;
 	}
-	*word = "zombie";
-	return 'Z';
+	kfree(pi);
+	kfree(ti);
+	return ids;
+}
+
+/* What a directory's files show, from either source. */
+struct id_view {
+	char name[TASK_NAME_MAX];
+	char state;
+	int pid, ppid, pgid, sid, threads;
+	unsigned int cpu, flags;
+	uint64_t cpu_ns, start_ns, rss_pages;
+};
+
+static bool view_of(uint64_t id, struct id_view *v)
+{
+	struct task_info ti;
+	struct proc_info pi;
+
+	if (procfs_is_ktask(id)) {
+		if (!procfs_task_find(id - PROCFS_KTASK_BASE, &ti))
+			return false;
+		*v = (struct id_view){
+			.pid = (int)id,
+			.threads = 1,
+			.cpu = ti.cpu,
+			.flags = PF_KTHREAD,
+			.cpu_ns = ti.runtime_ns,
+		};
+		v->state = ti.state == TASK_EXITED				   ? 'Z'
+			   : ti.state == TASK_BLOCKED || ti.state == TASK_SLEEPING ? 'S'
+										   : 'R';
+		memcpy(v->name, ti.name, sizeof(v->name));
+		return true;
+	}
+	if (!id || id >= PROCFS_KTASK_BASE || proc_get_info((int)id, &pi))
+		return false;
+	*v = (struct id_view){ .state = pi.state,
+			       .pid = pi.pid,
+			       .ppid = pi.ppid,
+			       .pgid = pi.pgid,
+			       .sid = pi.sid,
+			       .cpu = pi.cpu,
+			       .cpu_ns = pi.cpu_ns,
+			       .start_ns = pi.start_ns,
+			       .rss_pages = pi.rss_pages,
+			       .threads = pi.threads };
+	memcpy(v->name, pi.name, sizeof(pi.name));
+	return true;
+}
+
+/* Linux's state word for a letter (fs/proc/array.c task_state_array). */
+static const char *state_word(char c)
+{
+	switch (c) {
+	case 'R':
+		return "running";
+	case 'S':
+		return "sleeping";
+	case 'T':
+		return "stopped";
+	default:
+		return "zombie";
+	}
 }
 
 static int render_status(struct procfs_text *t, uint64_t id)
 {
-	struct task_info ti;
-	const char *word;
-	char c;
+	struct id_view v;
 
-	if (!procfs_task_find(id, &ti))
+	if (!view_of(id, &v))
 		return -ENOENT;
-	c = state_letter(ti.state, &word);
-	procfs_text_printf(t, "Name:\t%s\nUmask:\t0000\nState:\t%c (%s)\n", ti.name, c, word);
-	procfs_text_printf(t, "Tgid:\t%lu\nNgid:\t0\nPid:\t%lu\nPPid:\t0\nTracerPid:\t0\n",
-			   (unsigned long)id, (unsigned long)id);
-	procfs_text_printf(t, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t0\nGroups:\t\n");
-	procfs_text_printf(t, "Threads:\t1\nCpus_allowed_list:\t%u\n", ti.cpu);
+	procfs_text_printf(t, "Name:\t%s\nUmask:\t0022\nState:\t%c (%s)\n", v.name, v.state,
+			   state_word(v.state));
+	procfs_text_printf(t, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", v.pid,
+			   v.pid, v.ppid);
+	procfs_text_printf(t, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\n");
+	if (!procfs_is_ktask(id)) {
+		unsigned long kb = (unsigned long)(v.rss_pages * PAGE_KIB);
+
+		procfs_text_printf(t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\n", kb, kb);
+		procfs_text_printf(t, "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n", kb, kb);
+	}
+	procfs_text_printf(t, "Threads:\t%d\nCpus_allowed_list:\t%u\n", v.threads, v.cpu);
 	return 0;
 }
 
@@ -91,37 +188,58 @@ static int render_status(struct procfs_text *t, uint64_t id)
  * system time, in USER_HZ ticks. */
 static int render_stat(struct procfs_text *t, uint64_t id)
 {
-	struct task_info ti;
-	const char *word;
-	unsigned long ticks;
+	struct id_view v;
 
-	if (!procfs_task_find(id, &ti))
+	if (!view_of(id, &v))
 		return -ENOENT;
-	ticks = (unsigned long)(ti.runtime_ns / (1000000000ull / USER_HZ));
-	/* 1 pid, 2 comm, 3 state, 4 ppid .. 8 tpgid, 9 flags, 10-13 faults */
-	procfs_text_printf(t, "%lu (%s) %c 0 0 0 0 -1 %u 0 0 0 0 ", (unsigned long)id, ti.name,
-			   state_letter(ti.state, &word), PF_KTHREAD);
+	/* 1 pid, 2 comm, 3 state, 4 ppid, 5 pgrp, 6 session, 7 tty_nr,
+	 * 8 tpgid, 9 flags, 10-13 faults */
+	procfs_text_printf(t, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 ", v.pid, v.name, v.state,
+			   v.ppid, v.pgid, v.sid, v.flags);
 	/* 14 utime, 15 stime, 16-17 children, 18 priority, 19 nice,
 	 * 20 threads, 21 itrealvalue, 22 starttime, 23 vsize, 24 rss, 25 rsslim */
-	procfs_text_printf(t, "0 %lu 0 0 20 0 1 0 0 0 0 %llu ", ticks, RLIM_INFINITY_U64);
+	procfs_text_printf(t, "0 %lu 0 0 20 0 %d 0 %lu %lu %lu %llu ",
+			   (unsigned long)(v.cpu_ns / NS_PER_TICK), v.threads,
+			   (unsigned long)(v.start_ns / NS_PER_TICK),
+			   (unsigned long)(v.rss_pages * PAGE_KIB * 1024),
+			   (unsigned long)v.rss_pages, RLIM_INFINITY_U64);
 	/* 26-35 code/stack/signals/wchan, 36-37 swap, 38 exit_signal,
 	 * 39 processor, 40 rt_priority, 41 policy, 42-44 delays and guest */
-	procfs_text_printf(t, "0 0 0 0 0 0 0 0 0 0 0 0 0 %u 0 0 0 0 0 ", ti.cpu);
+	procfs_text_printf(t, "0 0 0 0 0 0 0 0 0 0 0 0 %d %u 0 0 0 0 0 ",
+			   procfs_is_ktask(id) ? 0 : SIGCHLD_NR, v.cpu);
 	/* 45-51 data/brk/arg/env addresses, 52 exit_code */
 	procfs_text_printf(t, "0 0 0 0 0 0 0 0\n");
 	return 0;
 }
 
-/* Kernel tasks have no command line: empty, as Linux's kernel threads. */
+/* argv as exec gave it; kernel tasks and zombies have none (ps then
+ * shows "[name]", as for Linux's kernel threads). */
 static int render_cmdline(struct procfs_text *t, uint64_t id)
 {
-	(void)t;
-	return procfs_task_find(id, NULL) ? 0 : -ENOENT;
+	ssize_t n;
+
+	if (procfs_is_ktask(id))
+		return procfs_id_exists(id) ? 0 : -ENOENT;
+	n = proc_get_cmdline((int)id, t->buf, t->cap);
+	if (n < 0)
+		return -ENOENT;
+	t->len = (size_t)n;
+	t->overflow = (size_t)n == t->cap; // may be cut: again, bigger
+	return 0;
+}
+
+/* The executable; -ENOENT for kernel tasks and zombies, as Linux's. */
+static ssize_t readlink_exe(uint64_t id, char *buf, size_t size)
+{
+	ssize_t n = procfs_is_ktask(id) ? -ENOENT : proc_get_exe((int)id, buf, size);
+
+	return n > 0 ? n : -ENOENT;
 }
 
 const struct procfs_entry procfs_task_files[] = {
-	{ "cmdline", render_cmdline },
-	{ "stat", render_stat },
-	{ "status", render_status },
+	{ "cmdline", render_cmdline, NULL },
+	{ "exe", NULL, readlink_exe },
+	{ "stat", render_stat, NULL },
+	{ "status", render_status, NULL },
 };
 const size_t procfs_nr_task_files = sizeof(procfs_task_files) / sizeof(procfs_task_files[0]);
