@@ -123,19 +123,12 @@ int tty_shell_getc(void)
 	return input_getc();
 }
 
+/* Echo went through the line discipline's output processing (ONLCR's
+ * CR is already there): the devices get it exactly. */
 static void echo_out(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	/* The console drivers add CR to LF themselves: ONLCR's CR would come
-	 * out twice. */
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i;
-
-		while (j < n && !(s[j] == '\r' && j + 1 < n && s[j + 1] == '\n'))
-			j++;
-		console_write_devices(s + i, j - i);
-		i = j;
-	}
+	console_write_devices_raw(s, n);
 }
 
 static void note_signal(void *ctx, int sig)
@@ -338,6 +331,26 @@ unsigned int tty_poll(struct file *f, struct poll_table *pt)
 	return POLLOUT | POLLWRNORM;
 }
 
+/* Output processing (OPOST: ONLCR, OCRNL) in chunks, then the bytes go to
+ * the consoles exactly: with -opost or ONLCR off a '\n' goes out alone,
+ * as raw-mode programs (vi, less) expect. */
+static void write_processed(struct tty *t, const char *buf, size_t n)
+{
+	enum { CHUNK = 256 };
+	char out[2 * CHUNK]; // ONLCR at most doubles
+	size_t k;
+
+	for (size_t i = 0; i < n; i += k) {
+		size_t m;
+
+		k = n - i < CHUNK ? n - i : CHUNK;
+		mutex_lock(&t->lock);
+		m = ldisc_output(&t->ld, buf + i, k, out);
+		mutex_unlock(&t->lock);
+		console_write_raw(out, m);
+	}
+}
+
 ssize_t tty_write(struct file *f, const void *buf, size_t n, int64_t off)
 {
 	struct tty *t = &console_tty;
@@ -354,9 +367,7 @@ ssize_t tty_write(struct file *f, const void *buf, size_t n, int64_t off)
 		if (err)
 			return err;
 	}
-	/* FIXME: the console drivers add CR to LF themselves (OPOST|ONLCR
-	 * always); a raw-mode program's "\r\n" still comes out right. */
-	console_write(buf, n);
+	write_processed(t, buf, n);
 	return (ssize_t)n;
 }
 

@@ -1,0 +1,130 @@
+"""BusyBox at the terminal: job control at BusyBox sh's prompt (^Z, jobs,
+bg, fg, ^C, a background `cat` stopped by SIGTTIN, stty tostop) and the
+tty's output processing (OPOST/ONLCR: with `stty -opost` a '\\n' goes out
+alone). The job control transcript is compared with the host's
+/bin/busybox sh run on a pty with the same keystrokes (pids masked)."""
+import os
+import pty
+import re
+import select
+import shutil
+import tempfile
+import time
+
+from harness import ScenarioError, scenario
+from test_init import BB_PROMPT, bb_run, boot_to_busybox
+
+HOST_BUSYBOX = "/bin/busybox"
+
+
+def _mask(text):
+    """Pids and the first-run set_robust_list warning out of a transcript."""
+    # A killed job's notice comes at the next prompt or `jobs`, whichever
+    # the reaping reaches first: a race, on Linux too.
+    text = "\n".join(ln for ln in text.split("\n")
+                     if "set_robust_list" not in ln and not re.match(r"\[\d+\][-+ ] +Killed", ln))
+    text = re.sub(r"^\[(\d+)\]\s+\d+$", r"[\1] PID", text, flags=re.M)
+    # Job numbers are reused once the notice was given: that race again.
+    text = re.sub(r"^\[\d+\]", "[N]", text, flags=re.M)
+    return re.sub(r"^corvid:[^\n#]*# ", "corvid:# ", text, flags=re.M)
+
+
+# (keystrokes, what to wait for after them: a regex, or seconds to let a
+# just started job set itself up - a ^Z typed before the child made its
+# group the foreground one reaches the shell, which ignores it, on Linux too)
+JOBS_SCRIPT = [
+    (b"sleep 100\r", 2.0),
+    (b"\x1a", r"Stopped[^\n]*\n" + BB_PROMPT),
+    (b"jobs\r", BB_PROMPT),
+    (b"bg\r", BB_PROMPT),
+    (b"jobs\r", BB_PROMPT),
+    (b"fg\r", r"sleep 100\n"),
+    (b"", 1.0),
+    (b"\x03", BB_PROMPT),
+    (b"echo status $?\r", BB_PROMPT),
+    (b"cat &\r", BB_PROMPT),
+    (b"sleep 1; jobs\r", r"Stopped \(tty input\)[^\n]*\n(?:.*\n)?" + BB_PROMPT),
+    (b"kill -9 %1; wait; echo killed\r", r"killed\n(?:.*\n)*?" + BB_PROMPT),
+    (b"stty tostop; (sleep 1; echo out) &\r", BB_PROMPT),
+    (b"sleep 2; jobs\r", r"Stopped \(tty output\)[^\n]*\n(?:.*\n)?" + BB_PROMPT),
+    (b"kill -9 %+; wait; stty -tostop; echo done\r", r"done\n(?:.*\n)*?" + BB_PROMPT),
+]
+
+
+def _strip(raw):
+    raw = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", raw).replace(b"\r", b"")
+    return raw.decode("utf-8", "replace")
+
+
+def host_transcript(script):
+    """Run @script's keystrokes against the host's BusyBox sh on a pty."""
+    home = tempfile.mkdtemp(prefix="bbtty-")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(home)  # PS1's \w shows ~, as Corvid's /root
+        env = {"TERM": "vt100", "PS1": "corvid:\\w# ", "HOME": home,
+               "PATH": "/bin:/sbin:/usr/bin:/usr/sbin", "ENV": "/dev/null"}
+        os.execve(HOST_BUSYBOX, [HOST_BUSYBOX, "sh", "-i"], env)
+    raw = bytearray()
+
+    def wait_for(pattern, timeout=30):
+        end = time.monotonic() + timeout
+        rx = re.compile(pattern, re.M)
+        while not rx.search(_strip(bytes(raw)), wait_for.pos):
+            left = end - time.monotonic()
+            if left <= 0:
+                raise ScenarioError(f"host sh: no {pattern!r} in {_strip(bytes(raw))!r}")
+            r, _, _ = select.select([fd], [], [], left)
+            if r:
+                try:
+                    raw.extend(os.read(fd, 4096))
+                except OSError:
+                    break
+        wait_for.pos = rx.search(_strip(bytes(raw)), wait_for.pos).end()
+    wait_for.pos = 0
+    wait_for(BB_PROMPT)
+    start = len(_strip(bytes(raw)))
+    for keys, until in script:
+        os.write(fd, keys)
+        if isinstance(until, float):
+            time.sleep(until)
+        else:
+            wait_for(until)
+    out = _strip(bytes(raw))[start:]
+    os.write(fd, b"exit\r")
+    os.close(fd)
+    os.waitpid(pid, 0)
+    shutil.rmtree(home, ignore_errors=True)
+    return out
+
+
+def corvid_transcript(vm, script):
+    start = vm.pos
+    for keys, until in script:
+        if keys:
+            vm.send(keys)
+        if isinstance(until, float):
+            time.sleep(until)
+        else:
+            vm.expect(until, timeout=60)
+    return vm.text()[start:]
+
+
+@scenario(uefi=False, smp=2, cmdline="init=/bin/init", wait_prompt=False, timeout=240)
+def busybox_job_control_matches_host(vm):
+    boot_to_busybox(vm)
+    mine = _mask(corvid_transcript(vm, JOBS_SCRIPT))
+    host = _mask(host_transcript(JOBS_SCRIPT))
+    assert mine == host, f"corvid:\n{mine}\nhost:\n{host}"
+
+
+@scenario(uefi=False, smp=1, cmdline="init=/bin/init", wait_prompt=False, timeout=120)
+def busybox_stty_opost_sends_bare_lf(vm):
+    boot_to_busybox(vm)
+    start = len(vm.raw)
+    bb_run(vm, "stty -opost; echo ONE; echo TWO; stty opost; echo THREE")
+    raw = bytes(vm.raw[start:])
+    assert b"ONE\nTWO\n" in raw, raw
+    assert b"THREE\r\n" in raw, raw
+    # ^C's and the prompt's output is processed again.
+    assert bb_run(vm, "echo back") == "back\n"
