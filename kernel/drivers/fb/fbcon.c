@@ -196,10 +196,9 @@ static int flusher_main(void *arg)
 	return 0;
 }
 
-static const struct console fb_console = { .name = "fb0",
-					   .write = fbcon_write,
-					   .write_raw = fbcon_write_raw,
-					   .flush = fbcon_flush };
+static const struct console fb_console = {
+	.name = "fb0", .write = fbcon_write, .write_raw = fbcon_write_raw, .flush = fbcon_flush
+};
 
 /* Check the loader's description before anything is drawn: a bad pitch,
  * size or address would have us write outside the framebuffer. Refused
