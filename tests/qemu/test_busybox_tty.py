@@ -122,6 +122,7 @@ def busybox_job_control_matches_host(vm):
     mine = _mask(corvid_transcript(vm, JOBS_SCRIPT))
     host = _mask(host_transcript(JOBS_SCRIPT))
     assert mine == host, f"corvid:\n{mine}\nhost:\n{host}"
+    assert "rows 24; columns 80;" in mine and "24 80\na tty" in mine, mine
 
 
 @scenario(uefi=False, smp=1, cmdline="init=/bin/init", wait_prompt=False, timeout=120)
@@ -167,6 +168,7 @@ def busybox_vi_edits_a_file_like_host(vm):
     mine = _od(corvid_transcript(vm, VI_SCRIPT))
     host = _od(host_transcript(VI_SCRIPT))
     assert mine == host, f"corvid:\n{mine}\nhost:\n{host}"
+    assert "rows 24; columns 80;" in mine and "24 80\na tty" in mine, mine
     assert "o   n   e  \\n" in mine and "w   o  \\n" in mine, mine
 
 
@@ -203,3 +205,20 @@ def busybox_less_and_top_page_and_quit(vm):
     screen = vm.text()[start:]
     for head in ("Mem:", "CPU:", "Load average:"):
         assert head in screen, screen
+
+
+STTY_SCRIPT = [
+    (b"stty -a\r", BB_PROMPT),
+    (b"stty size; tty >/dev/null && echo a tty\r", BB_PROMPT),
+    (b"stty raw -echo; stty -a | head -n 4; stty sane\r", BB_PROMPT),
+    (b"stty -a | head -n 4\r", BB_PROMPT),
+]
+
+
+@scenario(uefi=False, smp=1, cmdline="init=/bin/init", wait_prompt=False, timeout=120)
+def busybox_stty_matches_host(vm):
+    boot_to_busybox(vm)
+    mine = _mask(corvid_transcript(vm, STTY_SCRIPT))
+    host = _mask(host_transcript(STTY_SCRIPT))
+    assert mine == host, f"corvid:\n{mine}\nhost:\n{host}"
+    assert "rows 24; columns 80;" in mine and "24 80\na tty" in mine, mine
