@@ -16,6 +16,7 @@ import time
 
 from harness import ScenarioError, scenario
 from test_init import BB_PROMPT, bb_run, boot_to_busybox
+from test_tty import KEYS, ROOT, Monitor, screen_has_text
 
 HOST_BUSYBOX = "/bin/busybox"
 
@@ -222,3 +223,34 @@ def busybox_stty_matches_host(vm):
     host = _mask(host_transcript(STTY_SCRIPT))
     assert mine == host, f"corvid:\n{mine}\nhost:\n{host}"
     assert "rows 24; columns 80;" in mine and "24 80\na tty" in mine, mine
+
+
+BB_MONITOR = os.path.join(ROOT, "build", "bbtty-kbd-monitor.sock")
+
+
+@scenario(uefi=False, smp=1, cmdline="init=/bin/init", wait_prompt=False, timeout=120,
+          extra=f"-monitor unix:{BB_MONITOR},server=on,wait=off")
+def busybox_keyboard_types_into_sh_on_the_screen(vm):
+    """The PS/2 keyboard types into BusyBox sh; the framebuffer shows the
+    command and its output (drawn from the same PSF font)."""
+    boot_to_busybox(vm)
+    mon = Monitor(BB_MONITOR)
+    for c in "echo bb-Kbd | rev\r":
+        key = KEYS.get(c) or (f"shift-{c.lower()}" if c.isupper() else c)
+        mon.cmd(f"sendkey {key}")
+    vm.expect(r"^dbK-bb$")
+    vm.expect(BB_PROMPT)
+    shot = os.path.join(ROOT, "build", "bbtty-kbd-screen.ppm")
+    end = time.monotonic() + 30   # the screen is drawn in batches
+    while True:
+        if os.path.exists(shot):
+            os.unlink(shot)
+        mon.cmd(f"screendump {shot}")
+        while not os.path.exists(shot) and time.monotonic() < end:
+            time.sleep(0.1)
+        if screen_has_text(shot, "dbK-bb") or time.monotonic() > end:
+            break
+        time.sleep(0.2)
+    assert screen_has_text(shot, "echo bb-Kbd | rev"), "the typed line is not on the screen"
+    assert screen_has_text(shot, "dbK-bb"), "the output is not on the screen"
+    os.unlink(shot)
