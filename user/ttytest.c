@@ -10,11 +10,15 @@
  *                  its length (the scenario types with ERASE, KILL, ^D).
  *   ttytest raw N  raw mode (VMIN 1): N bytes read one read at a time,
  *                  printed in hex; the terminal restored after.
+ *   ttytest poll   poll on half a canonical line (the scenario types
+ *                  "ab" at "ready", "c\n" at "half"): not readable until
+ *                  the line is complete.
  * Expects to be a session leader with fd 0 as its controlling tty.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,11 +181,30 @@ static void raw(int count)
 	ioctl(0, TCSETS, &t0);
 }
 
+/* poll(2) reports a canonical tty readable only for a whole line. */
+static void poll_line(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char buf[64];
+	ssize_t n;
+
+	printf("ready\n");
+	/* However late "ab" arrives, half a line must not wake the poll. */
+	val("half: poll", poll(&p, 1, 1000));
+	val("whole: poll", poll(&p, 1, -1));
+	val("revents POLLIN", p.revents & POLLIN);
+	n = read(0, buf, sizeof(buf));
+	val("read", n);
+	printf("got %.*s", n > 0 ? (int)n : 0, buf);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && !strcmp(argv[1], "lines"))
 		lines();
+	else if (argc == 2 && !strcmp(argv[1], "poll"))
+		poll_line();
 	else if (argc == 3 && !strcmp(argv[1], "raw"))
 		raw(atoi(argv[2]));
 	else {

@@ -137,6 +137,34 @@ void console_write_devices(const char *s, size_t n)
 	console_unlock_irqrestore(flags);
 }
 
+static void write_all_raw_locked(const char *s, size_t n)
+{
+	for (unsigned int i = 0; i < nr_consoles; i++)
+		(consoles[i]->write_raw ? consoles[i]->write_raw : consoles[i]->write)(s, n);
+}
+
+void console_write_raw(const char *s, size_t n)
+{
+	const struct console_redirect *r = my_redirect();
+	unsigned long flags;
+
+	if (r) {
+		r->write(r->ctx, s, n);
+		return;
+	}
+	flags = console_lock_irqsave();
+	write_all_raw_locked(s, n);
+	console_unlock_irqrestore(flags);
+}
+
+void console_write_devices_raw(const char *s, size_t n)
+{
+	unsigned long flags = console_lock_irqsave();
+
+	write_all_raw_locked(s, n);
+	console_unlock_irqrestore(flags);
+}
+
 void console_flush_devices(void)
 {
 	unsigned long flags = console_lock_irqsave();

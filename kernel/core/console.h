@@ -16,6 +16,10 @@ struct console {
 	const char *name;
 	/* Write @n bytes; '\n' is a bare line feed (drivers add CR). */
 	void (*write)(const char *s, size_t n);
+	/* Optional: write @n bytes exactly as they are, '\n' moving down
+	 * only (a terminal's output after its own OPOST processing). Without
+	 * it, write is used. */
+	void (*write_raw)(const char *s, size_t n);
 	/* Optional: draw what earlier writes left pending (a device that
 	 * batches expensive updates: console_flush_devices). */
 	void (*flush)(void);
@@ -34,6 +38,13 @@ void console_write(const char *s, size_t n);
 /* Write raw bytes to every console device, never to a redirect (the
  * terminal's echo: what is typed shows on the screen). IRQ-safe. */
 void console_write_devices(const char *s, size_t n);
+
+/* Like console_write and console_write_devices, but the bytes reach the
+ * devices exactly (write_raw): no CR is added before LF, as a terminal
+ * sends what its line discipline's output processing (OPOST, ONLCR) made.
+ * A redirect gets them as they are. IRQ-safe. */
+void console_write_raw(const char *s, size_t n);
+void console_write_devices_raw(const char *s, size_t n);
 
 /* Formatted output on every console. Returns characters written. IRQ-safe. */
 int kprintf(const char *fmt, ...) __printf(1, 2);

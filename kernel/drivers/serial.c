@@ -61,9 +61,21 @@ static void serial_console_write(const char *s, size_t n)
 	serial_write(s, n);
 }
 
+static void put_raw(char c);
+
+/* The tty's processed output: bytes as they are (no CR added). */
+static void serial_console_write_raw(const char *s, size_t n)
+{
+	if (!present)
+		return;
+	for (size_t i = 0; i < n; i++)
+		put_raw(s[i]);
+}
+
 static const struct console serial_console = {
 	.name = "ttyS0",
 	.write = serial_console_write,
+	.write_raw = serial_console_write_raw,
 };
 
 void serial_init(void)

@@ -112,6 +112,47 @@ def tty_raw_mode_and_ctrl_c(vm):
     vm.shutdown()
 
 
+def host_poll_line():
+    """`ttytest poll` on a host pty: "ab" at "ready", "c\\n" at "half"."""
+    master, slave = pty.openpty()
+
+    def ctty():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    p = subprocess.Popen([TTYTEST, "poll"], stdin=slave, stdout=subprocess.PIPE,
+                         preexec_fn=ctty)
+    os.close(slave)
+    out = b""
+    for want, typed in ((b"ready\n", b"ab"), (b"half", b"c\n")):
+        while want not in out:
+            chunk = os.read(p.stdout.fileno(), 4096)
+            assert chunk, out
+            out += chunk
+        os.write(master, typed)
+    out += p.stdout.read()
+    assert p.wait(timeout=30) == 0, out
+    os.close(master)
+    return out.decode()
+
+
+@scenario(uefi=False, smp=1, timeout=60)
+def tty_poll_waits_for_a_whole_line(vm):
+    host = host_poll_line()
+    assert re.search(r"half: poll +0\n", host) and "got abc" in host, host
+    vm.send("exec /bin/ttytest poll\r")
+    vm.expect(r"^ready\r?$")
+    vm.send(b"ab")
+    vm.expect(r"half: poll")
+    vm.send(b"c\r")
+    m = vm.wait_prompt()
+    out = vm.text()[vm.text().rfind("exec /bin/ttytest poll"):m.start()]
+    pick = re.compile(r"(?:half|whole): poll +-?\d+|revents POLLIN +\d+|read +-?\d+|got [a-z]*|ttytest: done")
+    assert_same("\n".join(pick.findall(out)), "\n".join(pick.findall(host)))
+    assert status(vm) == 0
+    vm.shutdown()
+
+
 # ---- the PS/2 keyboard and the framebuffer console ----
 
 MONITOR = os.path.join(ROOT, "build", "tty-kbd-monitor.sock")

@@ -165,6 +165,18 @@ static void fbcon_write(const char *s, size_t n)
 		ps2kbd_set_app_cursor(vt.app_cursor); // the keyboard is this screen's
 }
 
+/* The tty's processed output: a bare '\n' only moves down (the screen's
+ * LNM, on for the kernel's own lines, is off for it). FIXME: a program's
+ * own LNM (CSI 20 h) is not kept across these writes. */
+static void fbcon_write_raw(const char *s, size_t n)
+{
+	bool lnm = vt.newline_mode;
+
+	vt.newline_mode = false;
+	fbcon_write(s, n);
+	vt.newline_mode = lnm;
+}
+
 static void fbcon_flush(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(dirty); i++)
@@ -184,9 +196,9 @@ static int flusher_main(void *arg)
 	return 0;
 }
 
-static const struct console fb_console = { .name = "fb0",
-					   .write = fbcon_write,
-					   .flush = fbcon_flush };
+static const struct console fb_console = {
+	.name = "fb0", .write = fbcon_write, .write_raw = fbcon_write_raw, .flush = fbcon_flush
+};
 
 /* Check the loader's description before anything is drawn: a bad pitch,
  * size or address would have us write outside the framebuffer. Refused

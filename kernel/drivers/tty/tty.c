@@ -54,6 +54,11 @@ static struct tty {
 	uint64_t pumped; // bumped when the pump task moved input (readers recheck)
 } console_tty;
 
+/* Drop tty.lock. A poller that found it busy (tty_poll only tries it)
+ * said "not readable" without looking at input waiting in the devices'
+ * rings: wake it to look again. */
+static void tty_unlock(struct tty *t) RELEASE(&t->lock);
+
 static struct task *pump_task; // Shell task only (created at the first begin)
 
 void tty_init(void)
@@ -61,6 +66,13 @@ void tty_init(void)
 	mutex_init(&console_tty.lock, "tty");
 	ldisc_init(&console_tty.ld);
 	console_tty.ws = (struct winsize){ 24, 80, 0, 0 };
+}
+
+static void tty_unlock(struct tty *t)
+{
+	mutex_unlock(&t->lock);
+	if (tty_input_pending())
+		waitq_wake_all(tty_input_waitqueue());
 }
 
 struct waitqueue *tty_input_waitqueue(void)
@@ -116,26 +128,19 @@ int tty_shell_getc(void)
 		mutex_lock(&t->lock);
 		typeahead_len = ldisc_take_all(&t->ld, typeahead);
 		typeahead_pos = 0;
-		mutex_unlock(&t->lock);
+		tty_unlock(t);
 	}
 	if (typeahead_pos < typeahead_len)
 		return (unsigned char)typeahead[typeahead_pos++];
 	return input_getc();
 }
 
+/* Echo went through the line discipline's output processing (ONLCR's
+ * CR is already there): the devices get it exactly. */
 static void echo_out(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	/* The console drivers add CR to LF themselves: ONLCR's CR would come
-	 * out twice. */
-	for (size_t i = 0; i < n; i++) {
-		size_t j = i;
-
-		while (j < n && !(s[j] == '\r' && j + 1 < n && s[j + 1] == '\n'))
-			j++;
-		console_write_devices(s + i, j - i);
-		i = j;
-	}
+	console_write_devices_raw(s, n);
 }
 
 static void note_signal(void *ctx, int sig)
@@ -175,7 +180,7 @@ static int job_control(struct tty *t, int sig)
 	sid = (int)proc_getsid(0);
 	mutex_lock(&t->lock);
 	pgrp = t->sid == sid ? t->pgrp : 0;
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	if (!pgrp || pgrp == pgid)
 		return 0;
 	/* Linux (n_tty's job control): a blocked or ignored SIGTTIN is
@@ -244,7 +249,7 @@ static bool read_step(struct tty *t, char *out, size_t n, size_t *got, struct re
 	done = read_done_locked(t, n, *got);
 	if (done || !rs->canon)
 		*got += ldisc_read(&t->ld, out + *got, n - *got);
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	return done;
 }
 
@@ -261,7 +266,7 @@ static int pump_main(void *arg)
 		mutex_lock(&t->lock);
 		sig = pump_locked(t);
 		pgrp = t->pgrp;
-		mutex_unlock(&t->lock);
+		tty_unlock(t);
 		__atomic_fetch_add(&t->pumped, 1, __ATOMIC_RELEASE);
 		waitq_wake_all(tty_input_waitqueue()); // a reader rechecks
 		send_signal(pgrp, sig);
@@ -324,18 +329,63 @@ ssize_t tty_read(struct file *f, void *buf, size_t n, int64_t off)
 	}
 }
 
-/* Readable once the line discipline holds readable bytes (a whole line in
- * canonical mode) or raw input waits to be run through it - the latter
- * may still be half a line: a poll cannot take tty.lock (it must not
- * sleep), so it says "readable" and the read then waits for the rest.
- * Always writable. */
+/* Input a read could take now, as Linux's input_available_p for a poll:
+ * a whole line (or EOF) in canonical mode, else VMIN bytes when TIME is 0
+ * and one byte otherwise. */
+static bool poll_available_locked(struct tty *t)
+{
+	size_t min = t->ld.t.c_cc[LD_VMIN];
+
+	if (t->ld.t.c_lflag & LD_ICANON)
+		return ldisc_can_read(&t->ld, 1);
+	if (t->ld.t.c_cc[LD_VTIME] || !min)
+		min = 1;
+	return t->ld.nread >= min;
+}
+
+/* Readable once a read would not wait (poll_available_locked). Raw input
+ * still in the devices' rings is pumped through the line discipline
+ * first, so half a canonical line is not readable. A poll must not
+ * sleep: when tty.lock is busy it answers from what the line discipline
+ * already holds, and the holder's tty_unlock wakes it to look again
+ * while input waits. Always writable. */
 unsigned int tty_poll(struct file *f, struct poll_table *pt)
 {
+	struct tty *t = &console_tty;
+	unsigned int ready = POLLOUT | POLLWRNORM;
+	int sig, pgrp;
+	bool in;
+
 	(void)f;
 	poll_wait(pt, tty_input_waitqueue());
-	if (tty_input_pending() || READ_ONCE(console_tty.ld.nread))
-		return POLLOUT | POLLWRNORM | POLLIN | POLLRDNORM;
-	return POLLOUT | POLLWRNORM;
+	if (!mutex_trylock(&t->lock)) // lockless: whole lines only
+		return READ_ONCE(t->ld.nread) ? ready | POLLIN | POLLRDNORM : ready;
+	sig = pump_locked(t);
+	pgrp = t->pgrp;
+	in = poll_available_locked(t);
+	tty_unlock(t);
+	send_signal(pgrp, sig);
+	return in ? ready | POLLIN | POLLRDNORM : ready;
+}
+
+/* Output processing (OPOST: ONLCR, OCRNL) in chunks, then the bytes go to
+ * the consoles exactly: with -opost or ONLCR off a '\n' goes out alone,
+ * as raw-mode programs (vi, less) expect. */
+static void write_processed(struct tty *t, const char *buf, size_t n)
+{
+	enum { CHUNK = 256 };
+	char out[2 * CHUNK]; // ONLCR at most doubles
+	size_t k;
+
+	for (size_t i = 0; i < n; i += k) {
+		size_t m;
+
+		k = n - i < CHUNK ? n - i : CHUNK;
+		mutex_lock(&t->lock);
+		m = ldisc_output(&t->ld, buf + i, k, out);
+		tty_unlock(t);
+		console_write_raw(out, m);
+	}
 }
 
 ssize_t tty_write(struct file *f, const void *buf, size_t n, int64_t off)
@@ -347,16 +397,14 @@ ssize_t tty_write(struct file *f, const void *buf, size_t n, int64_t off)
 	(void)off;
 	mutex_lock(&t->lock);
 	tostop = t->ld.t.c_lflag & LD_TOSTOP;
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	if (tostop) {
 		int err = job_control(t, SIGTTOU);
 
 		if (err)
 			return err;
 	}
-	/* FIXME: the console drivers add CR to LF themselves (OPOST|ONLCR
-	 * always); a raw-mode program's "\r\n" still comes out right. */
-	console_write(buf, n);
+	write_processed(t, buf, n);
 	return (ssize_t)n;
 }
 
@@ -398,7 +446,7 @@ int tty_open(struct file *f)
 		return 0;
 	mutex_lock(&t->lock);
 	maybe_acquire_locked(t, false);
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	return 0;
 }
 
@@ -411,7 +459,7 @@ int tty_open_ctty(struct file *f)
 	mutex_lock(&t->lock);
 	drop_dead_session_locked(t);
 	err = is_ctty_locked(t) ? 0 : -ENXIO;
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	return err;
 }
 
@@ -445,7 +493,7 @@ static long set_termios(struct tty *t, unsigned long cmd, unsigned long arg)
 	if (cmd == TCSETSF)
 		ldisc_flush_input(&t->ld);
 	ldisc_set_termios(&t->ld, &nt); // output is synchronous: TCSETSW has nothing to drain
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	return 0;
 }
 
@@ -472,7 +520,7 @@ static long set_pgrp(struct tty *t, unsigned long arg)
 		err = -EPERM;
 	else
 		t->pgrp = pgrp;
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	return err;
 }
 
@@ -491,7 +539,7 @@ static long set_ctty(struct tty *t, unsigned long arg)
 		else
 			maybe_acquire_locked(t, true);
 	}
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	return err;
 }
 
@@ -507,7 +555,7 @@ static long no_ctty(struct tty *t)
 		t->sid = t->pgrp = 0; // the leader gives the console up
 	/* FIXME: a non-leader cannot leave alone: the controlling tty is
 	 * per session here (no per-process field), so it stays. */
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	return err;
 }
 
@@ -519,7 +567,7 @@ static long get_id(struct tty *t, unsigned long arg, bool sid)
 	mutex_lock(&t->lock);
 	drop_dead_session_locked(t);
 	v = !is_ctty_locked(t) ? -1 : sid ? t->sid : t->pgrp;
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	if (v < 0)
 		return -ENOTTY;
 	return copy_to_user(uptr(arg), &v, sizeof(v)) ? -EFAULT : 0;
@@ -537,7 +585,7 @@ static long set_winsize(struct tty *t, unsigned long arg)
 	changed = memcmp(&ws, &t->ws, sizeof(ws)) != 0;
 	t->ws = ws;
 	pgrp = t->pgrp;
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	if (changed)
 		send_signal(pgrp, SIGWINCH);
 	return 0;
@@ -568,7 +616,7 @@ static long get_state(struct tty *t, unsigned long cmd, unsigned long arg)
 		len = sizeof(u.n);
 	}
 	pgrp = t->pgrp;
-	mutex_unlock(&t->lock);
+	tty_unlock(t);
 	send_signal(pgrp, sig);
 	return copy_to_user(uptr(arg), &u, len) ? -EFAULT : 0;
 }
@@ -594,7 +642,7 @@ long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 		mutex_lock(&t->lock);
 		if (arg != TCOFLUSH)
 			ldisc_flush_input(&t->ld);
-		mutex_unlock(&t->lock);
+		tty_unlock(t);
 		return 0;
 	case TIOCSWINSZ:
 		return set_winsize(t, arg);
