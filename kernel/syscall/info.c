@@ -200,9 +200,11 @@ long sys_getrandom(uptr_t buf, size_t count, unsigned int flags)
 	return done ? (long)done : (count ? -EFAULT : 0);
 }
 
+/* Only the calling process (pid 0 or its own) is supported: another
+ * pid is -ESRCH. */
 long sys_sched_getaffinity(int pid, unsigned int len, uptr_t mask)
 {
-	uint64_t m = percpu_online_mask();
+	uint64_t m = task_affinity(task_current());
 
 	if (pid != 0 && pid != proc_current()->pid)
 		return -ESRCH;
@@ -212,6 +214,20 @@ long sys_sched_getaffinity(int pid, unsigned int len, uptr_t mask)
 	if (copy_to_user(mask, &m, sizeof(m)))
 		return -EFAULT;
 	return sizeof(m);
+}
+
+long sys_sched_setaffinity(int pid, unsigned int len, uptr_t mask)
+{
+	uint64_t m = 0;
+
+	if (pid < 0)
+		return -EINVAL;
+	if (pid != 0 && pid != proc_current()->pid)
+		return -ESRCH;
+	/* Linux reads min(len, its mask size) bytes; the rest count as 0. */
+	if (copy_from_user(&m, mask, MIN(len, (unsigned int)sizeof(m))))
+		return -EFAULT;
+	return task_set_affinity(m);
 }
 
 long sys_prctl(int option, unsigned long arg2)

@@ -301,6 +301,7 @@ long sys_times(uptr_t buf);
 long sys_sysinfo(uptr_t info);
 long sys_getrandom(uptr_t buf, size_t count, unsigned int flags);
 long sys_sched_getaffinity(int pid, unsigned int len, uptr_t mask);
+long sys_sched_setaffinity(int pid, unsigned int len, uptr_t mask);
 long sys_prctl(int option, unsigned long arg2);
 /* The calling process's soft limit for RLIMIT_* @res (RLIM_INFINITY for
  * an unknown one). */

@@ -19,12 +19,16 @@
  *   ubench_pipe_pingpong       a 1-byte round trip between two processes
  *                              over two pipes (write, the other reads and
  *                              answers, read)
+ *   ubench_pipe_pingpong_1cpu  the same with both processes pinned to CPU 0
+ *   ubench_pipe_pingpong_2cpu  the same, parent on CPU 0, child on CPU 1
+ *                              (sched_setaffinity; skipped on one CPU)
  * Each figure is the median of 5 runs. As PID 1 (Linux's /init in QEMU)
  * it powers the machine off at the end. Usage: ubench [SCALE] (a
  * percentage of the default iteration counts, default 100).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,8 +229,26 @@ static double file_fault_loop(long n)
 	return sum == (char)('u' * n) ? ns : -1;
 }
 
+/* CPUs for pingpong_loop's parent and child (-1: wherever). */
+static int parent_cpu = -1, child_cpu = -1;
+
+/* Pin the caller to @cpu, or let it run anywhere (-1); 0 or -1. */
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (cpu < 0) {
+		for (int i = 0; i < CPU_SETSIZE; i++)
+			CPU_SET(i, &set);
+	} else {
+		CPU_SET(cpu, &set);
+	}
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* @n round trips of one byte: parent -> child -> parent over two pipes;
- * -1 if the pipes or the fork fail. */
+ * -1 if the pipes, the fork or the pinning fail. */
 static double pingpong_loop(long n)
 {
 	int to[2], from[2], st;
@@ -236,10 +258,14 @@ static double pingpong_loop(long n)
 
 	if (pipe(to) || pipe(from))
 		return -1;
+	if (parent_cpu >= 0 && pin(parent_cpu))
+		return -1;
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		if (child_cpu >= 0 && pin(child_cpu))
+			_exit(1);
 		close(to[1]);
 		close(from[0]);
 		while (read(to[0], &c, 1) == 1)
@@ -257,6 +283,9 @@ static double pingpong_loop(long n)
 	close(to[1]);
 	close(from[0]);
 	waitpid(pid, &st, 0);
+	pin(-1);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
 	return (double)t0 / n;
 }
 
@@ -291,6 +320,12 @@ int main(int argc, char **argv)
 		close(mapfd);
 	}
 	metric("ubench_pipe_pingpong", median(pingpong_loop, count(5000)), "ns");
+	parent_cpu = child_cpu = 0;
+	metric("ubench_pipe_pingpong_1cpu", median(pingpong_loop, count(5000)), "ns");
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		child_cpu = 1;
+		metric("ubench_pipe_pingpong_2cpu", median(pingpong_loop, count(5000)), "ns");
+	}
 	if (getpid() == 1) {
 		sync();
 		reboot(RB_POWER_OFF);
