@@ -22,6 +22,9 @@
  *   ubench_pipe_pingpong_1cpu  the same with both processes pinned to CPU 0
  *   ubench_pipe_pingpong_2cpu  the same, parent on CPU 0, child on CPU 1
  *                              (sched_setaffinity; skipped on one CPU)
+ *   ubench_sh_1000_true        /bin/busybox sh -c running a loop of 1,000
+ *                              external /bin/true (fork+exec each; skipped
+ *                              without /bin/busybox)
  * Each figure is the median of 5 runs. As PID 1 (Linux's /init in QEMU)
  * it powers the machine off at the end. Usage: ubench [SCALE] (a
  * percentage of the default iteration counts, default 100).
@@ -289,6 +292,30 @@ static double pingpong_loop(long n)
 	return (double)t0 / n;
 }
 
+#define SH_LOOP "i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done"
+
+/* One run of BusyBox sh's 1,000 /bin/true loop, in ns; -1 on failure. */
+static double sh_loop(long n)
+{
+	char *argv[] = { "sh", "-c", SH_LOOP, NULL };
+	uint64_t t0 = now_ns();
+	int st;
+
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return -1;
+		if (pid == 0) {
+			execve("/bin/busybox", argv, environ);
+			_exit(127);
+		}
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+			return -1;
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
 int main(int argc, char **argv)
 {
 	double fork_ns[RUNS], exec_ns[RUNS], diff_ns[RUNS];
@@ -326,6 +353,8 @@ int main(int argc, char **argv)
 		child_cpu = 1;
 		metric("ubench_pipe_pingpong_2cpu", median(pingpong_loop, count(5000)), "ns");
 	}
+	if (access("/bin/busybox", X_OK) == 0)
+		metric("ubench_sh_1000_true", median(sh_loop, 1), "ms");
 	if (getpid() == 1) {
 		sync();
 		reboot(RB_POWER_OFF);
