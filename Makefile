@@ -134,6 +134,7 @@ USER_PROGS += ucheck-pie # ucheck as a static PIE (ET_DYN at 0x555555554000; tes
 USER_PROGS += sigtest # the signals differential test (tests/qemu/test_signal.py)
 USER_PROGS += pipetest # pipes, FIFOs, poll and select (tests/qemu/test_pipe.py)
 USER_PROGS += ttytest # the terminal differential test (tests/qemu/test_tty.py)
+USER_PROGS += affinity # sched_setaffinity, differentially (tests/qemu/test_affinity.py)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh tools/busybox-install.sh \
 		$(wildcard $(BUSYBOX)) | $(B)/.deps-ok

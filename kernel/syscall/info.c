@@ -220,14 +220,27 @@ long sys_sched_setaffinity(int pid, unsigned int len, uptr_t mask)
 {
 	uint64_t m = 0;
 
-	if (pid < 0)
-		return -EINVAL;
-	if (pid != 0 && pid != proc_current()->pid)
-		return -ESRCH;
-	/* Linux reads min(len, its mask size) bytes; the rest count as 0. */
+	/* Linux reads min(len, its mask size) bytes (the rest count as 0),
+	 * then looks the pid up. */
 	if (copy_from_user(&m, mask, MIN(len, (unsigned int)sizeof(m))))
 		return -EFAULT;
+	if (pid != 0 && pid != proc_current()->pid)
+		return -ESRCH;
 	return task_set_affinity(m);
+}
+
+/* getcpu(2): the CPU the caller ran on (stale at once unless pinned);
+ * one NUMA node. A NULL pointer is skipped; the third argument (a cache)
+ * has been unused since Linux 2.6.24. */
+long sys_getcpu(uptr_t cpu, uptr_t node)
+{
+	unsigned int c = this_cpu_id(), n = 0;
+
+	if (!uptr_is_null(cpu) && copy_to_user(cpu, &c, sizeof(c)))
+		return -EFAULT;
+	if (!uptr_is_null(node) && copy_to_user(node, &n, sizeof(n)))
+		return -EFAULT;
+	return 0;
 }
 
 long sys_prctl(int option, unsigned long arg2)
