@@ -23,6 +23,10 @@ METRIC ubench_<name>_ratio_vs_linux X x gives Corvid's time / Linux's
 (below 1, Corvid is faster; issue 16's targets are 0.7, 0.5 and 0.5).
 The same binary also runs natively on the host (host_ubench_*: the
 machine itself, not emulated, for reference only).
+With 5 runs each, QEMU start to the BusyBox prompt (init=/bin/init) is
+timed against QEMU start to the first line Linux's /init prints (a BusyBox
+sh script in Linux's initramfs, which also holds /bin/busybox with its sh
+and true links for ubench_sh_1000_true): boot_busybox_ratio_vs_linux.
 Nothing here passes or fails: it measures.
 """
 import argparse
@@ -46,6 +50,22 @@ def boot_to_prompt(elf, uefi, logdir):
     vm = harness.VM("bench-boot-" + ("uefi" if uefi else "bios"), opts, elf, logdir)
     try:
         vm.wait_prompt()
+        return time.monotonic() - start
+    finally:
+        vm.kill()
+
+
+BB_PROMPT = r"corvid:[^\n]*# $"
+
+
+def boot_to_busybox(elf, logdir):
+    """Seconds from QEMU start to BusyBox sh's prompt under init=/bin/init."""
+    opts = dict(harness.DEFAULTS, smp=LINUX_SMP, mem=LINUX_MEM, timeout=120,
+                cmdline="init=/bin/init", wait_prompt=False)
+    start = time.monotonic()
+    vm = harness.VM("bench-boot-busybox", opts, elf, logdir)
+    try:
+        vm.expect(BB_PROMPT, timeout=120)
         return time.monotonic() - start
     finally:
         vm.kill()
@@ -126,7 +146,8 @@ def host_metrics(program):
     return [line for line in out.splitlines() if line.startswith("METRIC ")]
 
 
-UBENCH_RATIOS = ("getppid", "fork_exit_wait", "fork_execve_wait", "execve")
+UBENCH_RATIOS = ("getppid", "fork_exit_wait", "fork_execve_wait", "execve", "pipe_pingpong",
+                 "pipe_pingpong_1cpu", "pipe_pingpong_2cpu", "sh_1000_true")
 
 
 def ubench_ratios(corvid, linux):
@@ -140,6 +161,65 @@ def ubench_ratios(corvid, linux):
     return lines
 
 
+HOST_BUSYBOX = "/bin/busybox"  # Debian's busybox-static, as in Corvid's initramfs
+
+
+def busybox_files():
+    """/bin/busybox with its sh and true links, for Linux's initramfs (none
+    when the host has no static BusyBox)."""
+    try:
+        with open(HOST_BUSYBOX, "rb") as f:
+            bb = f.read()
+    except OSError:
+        return []
+    return [("bin", 0o40755, b"", (0, 0)), ("bin/busybox", 0o100755, bb, (0, 0)),
+            ("bin/sh", 0o120777, b"busybox", (0, 0)), ("bin/true", 0o120777, b"busybox", (0, 0))]
+
+
+def linux_initramfs(path, init):
+    with open(path, "wb") as f:
+        f.write(newc_archive([("dev", 0o40755, b"", (0, 0)),
+                              ("dev/console", 0o20600, b"", (5, 1)),
+                              ("dev/null", 0o20666, b"", (1, 3)),
+                              ("init", 0o100755, init, (0, 0))] + busybox_files()))
+
+
+def linux_cmd(kernel, cpio):
+    return ["qemu-system-x86_64", "-M", "q35", "-smp", str(LINUX_SMP), "-m", LINUX_MEM,
+            "-accel", "tcg", "-nographic", "-no-reboot", "-nic", "none", "-kernel", kernel,
+            "-initrd", cpio, "-append", "console=ttyS0 quiet panic=-1"]
+
+
+LINUX_INIT_LINE = b"bench: Linux /init runs"
+
+
+def linux_boot_to_init(kernel, logdir):
+    """Seconds from QEMU start to the first line of Linux's /init (a BusyBox
+    sh script, then powered off), or None without a kernel or BusyBox."""
+    if not kernel or not os.path.exists(kernel) or not busybox_files():
+        return None
+    cpio = os.path.join(logdir, "linux-boot.cpio")
+    linux_initramfs(cpio, b"#!/bin/sh\necho '" + LINUX_INIT_LINE +
+                    b"'\nexec /bin/busybox poweroff -f\n")
+    start = time.monotonic()
+    proc = subprocess.Popen(linux_cmd(kernel, cpio), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    seen, took = b"", None
+    try:
+        while took is None:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            seen += chunk
+            if LINUX_INIT_LINE in seen:
+                took = time.monotonic() - start
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+    return took
+
+
 def linux_metrics(kernel, program, logdir):
     """Boot Linux @kernel with @program as /init; its METRIC lines, or [] with a note."""
     name = os.path.basename(program)
@@ -149,16 +229,10 @@ def linux_metrics(kernel, program, logdir):
     with open(program, "rb") as f:
         init = f.read()
     cpio = os.path.join(logdir, f"linux-{name}.cpio")
-    with open(cpio, "wb") as f:
-        f.write(newc_archive([("dev", 0o40755, b"", (0, 0)),
-                              ("dev/console", 0o20600, b"", (5, 1)),
-                              ("dev/null", 0o20666, b"", (1, 3)),
-                              ("init", 0o100755, init, (0, 0))]))
-    cmd = ["qemu-system-x86_64", "-M", "q35", "-smp", str(LINUX_SMP), "-m", LINUX_MEM,
-           "-accel", "tcg", "-nographic", "-no-reboot", "-nic", "none", "-kernel", kernel,
-           "-initrd", cpio, "-append", "console=ttyS0 quiet panic=-1"]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    linux_initramfs(cpio, init)
+    proc = subprocess.Popen(linux_cmd(kernel, cpio), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     try:
         out, _ = proc.communicate(timeout=600)
     except subprocess.TimeoutExpired:
@@ -213,7 +287,8 @@ def main():
     ap.add_argument("--linux-only", action="store_true",
                     help="only the Linux run (make bench-linux)")
     ap.add_argument("names", nargs="*",
-                    help="kernel benchmarks to run, \"ubench\" for the user-mode one (default all)")
+                    help="kernel benchmarks to run, \"ubench\" for the user-mode one, \"boot\" "
+                    "for BusyBox's boot against Linux's (default all)")
     args = ap.parse_args()
     elf = os.path.abspath(args.elf)
     logdir = os.path.join(harness.ROOT, "build", "bench-logs")
@@ -226,7 +301,7 @@ def main():
 
     # Build the ISO once so the first timed boot does not include it.
     harness.build_iso(elf, "")
-    names = [n for n in args.names if n != "ubench"]
+    names = [n for n in args.names if n not in ("ubench", "boot")]
     want_user = not args.names or "ubench" in args.names
     corvid = []
     if names or not args.names:
@@ -239,6 +314,16 @@ def main():
         corvid = kernel_metrics(elf, logdir, names)
         for line in corvid:
             print(line, flush=True)
+    if "boot" in args.names or not args.names:
+        bb = [boot_to_busybox(elf, logdir) for _ in range(args.runs)]
+        print(f"METRIC boot_busybox_qemu_start_to_prompt_ms {statistics.median(bb) * 1000:.0f} ms",
+              flush=True)
+        lin = [linux_boot_to_init(args.linux_kernel, logdir) for _ in range(args.runs)]
+        if None not in lin:
+            lin_ms = statistics.median(lin) * 1000
+            print(f"METRIC linux_boot_qemu_start_to_init_ms {lin_ms:.0f} ms", flush=True)
+            print(f"METRIC boot_busybox_ratio_vs_linux "
+                  f"{statistics.median(bb) * 1000 / lin_ms:.2f} x", flush=True)
     if want_user:
         ucorvid = user_metrics(elf, logdir, args.ubench)
         for line in ucorvid:

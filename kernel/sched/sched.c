@@ -150,10 +150,19 @@ static struct task *rq_pull_locked(struct runqueue *rq) REQUIRES(&rq->lock)
 static void finish_switch(void)
 {
 	struct runqueue *rq = this_cpu()->rq;
-	struct task *dead = rq->dead;
+	struct task *dead = rq->dead, *moving = rq->moving;
+	unsigned int to = rq->moving_to;
 
 	rq->dead = NULL;
+	rq->moving = NULL;
 	spin_unlock(&rq->lock);
+	if (moving) {
+		struct runqueue *other = percpu_get(to)->rq;
+
+		spin_lock(&other->lock);
+		sched_enqueue_locked(other, moving);
+		spin_unlock(&other->lock);
+	}
 	if (dead)
 		task_reap(dead);
 }
@@ -209,6 +218,26 @@ static void schedule(bool preempted)
 	if (!prev->is_idle && (prev->state == TASK_RUNNING || preempted))
 		rq_push_locked(rq, prev);
 	sched_switch_locked(rq);
+	arch_irq_restore(flags);
+}
+
+void sched_move_current(int cpu)
+{
+	unsigned long flags = arch_irq_save();
+	struct runqueue *rq = this_cpu()->rq;
+	struct task *t = current_task();
+
+	spin_lock(&rq->lock);
+	/* Not queued while it runs: nr_pullable does not count it. */
+	t->pinned = cpu >= 0;
+	if (cpu < 0 || (unsigned int)cpu == rq->cpu->id) {
+		spin_unlock(&rq->lock);
+		arch_irq_restore(flags);
+		return;
+	}
+	rq->moving = t;
+	rq->moving_to = (unsigned int)cpu;
+	sched_switch_locked(rq); // never picks t: it is in no queue
 	arch_irq_restore(flags);
 }
 

@@ -21,6 +21,8 @@ struct runqueue {
 	unsigned int nr_pullable;  /* of those, unpinned: what idle CPUs may take */
 	struct list_head sleepers; /* tasks with a wake time, by wake_ns */
 	struct task *dead;	   /* exited task to reap after the switch */
+	struct task *moving;	   /* task to queue on CPU moving_to after it */
+	unsigned int moving_to;
 	uint64_t switches, busy_ns, tasks_run;
 	bool wake_pending;	/* a wakee waits behind a busy current task */
 	uint64_t wake_preempts; /* current tasks asked to give way to a wakee */
@@ -31,6 +33,12 @@ struct runqueue {
 	/* Immutable after init: */
 	struct percpu *cpu;
 };
+
+/* Pin the calling task to CPU @cpu (-1: unpin it), switching it there
+ * first when it runs elsewhere: it is switched out here and queued on
+ * @cpu by the task switched to (finish_switch), so no two CPUs ever run
+ * it at once. @cpu must be online. */
+void sched_move_current(int cpu);
 
 /* CPU 0's boot task (the kmain flow), valid before the scheduler runs. */
 struct task *sched_boot_task(void);

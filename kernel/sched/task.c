@@ -126,13 +126,50 @@ struct task *task_create_on(unsigned int cpu, int (*fn)(void *arg), void *arg, c
 struct task *task_create_user(int (*fn)(void *arg), void *arg, const char *name, struct proc *proc)
 {
 	struct task *t = task_alloc(fn, arg, name);
+	struct task *me = current_task();
+	int cpu = -1;
 
 	if (!t)
 		return NULL;
 	t->proc = proc;
+	/* A forked child inherits its parent's affinity, as on Linux. */
+	if (me->proc && me->affinity && (me->affinity & percpu_online_mask())) {
+		t->affinity = me->affinity;
+		t->pinned = true;
+		cpu = (int)me->cpu; // the parent runs on a CPU of its mask
+	}
 	task_publish(t);
-	sched_enqueue_new(t, -1);
+	sched_enqueue_new(t, cpu);
 	return t;
+}
+
+int task_set_affinity(uint64_t mask)
+{
+	struct task *t = current_task();
+	uint64_t online = percpu_online_mask();
+	uint64_t m = mask & online;
+	unsigned int cpu = READ_ONCE(t->cpu);
+
+	if (!m)
+		return -EINVAL;
+	if (m == online) {
+		t->affinity = 0;
+		sched_move_current(-1);
+		return 0;
+	}
+	t->affinity = mask;
+	if (!(m & (1ull << cpu)))
+		cpu = (unsigned int)__builtin_ctzll(m);
+	sched_move_current((int)cpu);
+	return 0;
+}
+
+uint64_t task_affinity(const struct task *t)
+{
+	uint64_t online = percpu_online_mask();
+	uint64_t m = READ_ONCE(t->affinity) & online;
+
+	return m ? m : online;
 }
 
 void task_exit(int code)

@@ -43,6 +43,9 @@ struct task {
 	 * interruptible waits (task_interrupt / task_clear_interrupt): */
 	bool interrupted;
 	bool wait_interruptible; /* Atomic: inside wait_event_interruptible */
+	/* CPUs it may run on (sched_setaffinity, inherited by fork); 0: all.
+	 * Set only by the task itself (task_set_affinity) or before it runs: */
+	uint64_t affinity;
 	/* Immutable after task_create(): */
 	uint64_t id;
 	char name[TASK_NAME_MAX];
@@ -82,6 +85,18 @@ struct task *task_create_on(unsigned int cpu, int (*fn)(void *arg), void *arg, c
 
 /* Like task_create() for the thread of user process @proc (its ->proc). */
 struct task *task_create_user(int (*fn)(void *arg), void *arg, const char *name, struct proc *proc);
+
+/*
+ * Restrict the calling task to the CPUs in @mask (bit n: CPU n), Linux's
+ * sched_setaffinity(2): it is pinned to one of them (the one it runs on
+ * if it is in @mask, else the lowest, moving there at once); a mask of
+ * every online CPU unpins it. Returns 0 or -EINVAL (no online CPU in
+ * @mask). May sleep.
+ */
+int task_set_affinity(uint64_t mask) __must_check;
+
+/* The CPUs @t may run on (the online mask when it is not restricted). */
+uint64_t task_affinity(const struct task *t);
 
 /* End the calling task with @code. */
 void task_exit(int code) __noreturn;

@@ -200,9 +200,11 @@ long sys_getrandom(uptr_t buf, size_t count, unsigned int flags)
 	return done ? (long)done : (count ? -EFAULT : 0);
 }
 
+/* Only the calling process (pid 0 or its own) is supported: another
+ * pid is -ESRCH. */
 long sys_sched_getaffinity(int pid, unsigned int len, uptr_t mask)
 {
-	uint64_t m = percpu_online_mask();
+	uint64_t m = task_affinity(task_current());
 
 	if (pid != 0 && pid != proc_current()->pid)
 		return -ESRCH;
@@ -212,6 +214,33 @@ long sys_sched_getaffinity(int pid, unsigned int len, uptr_t mask)
 	if (copy_to_user(mask, &m, sizeof(m)))
 		return -EFAULT;
 	return sizeof(m);
+}
+
+long sys_sched_setaffinity(int pid, unsigned int len, uptr_t mask)
+{
+	uint64_t m = 0;
+
+	/* Linux reads min(len, its mask size) bytes (the rest count as 0),
+	 * then looks the pid up. */
+	if (copy_from_user(&m, mask, MIN(len, (unsigned int)sizeof(m))))
+		return -EFAULT;
+	if (pid != 0 && pid != proc_current()->pid)
+		return -ESRCH;
+	return task_set_affinity(m);
+}
+
+/* getcpu(2): the CPU the caller ran on (stale at once unless pinned);
+ * one NUMA node. A NULL pointer is skipped; the third argument (a cache)
+ * has been unused since Linux 2.6.24. */
+long sys_getcpu(uptr_t cpu, uptr_t node)
+{
+	unsigned int c = this_cpu_id(), n = 0;
+
+	if (!uptr_is_null(cpu) && copy_to_user(cpu, &c, sizeof(c)))
+		return -EFAULT;
+	if (!uptr_is_null(node) && copy_to_user(node, &n, sizeof(n)))
+		return -EFAULT;
+	return 0;
 }
 
 long sys_prctl(int option, unsigned long arg2)

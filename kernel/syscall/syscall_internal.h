@@ -169,6 +169,7 @@ enum {
 	NR_dup3 = 292,
 	NR_pipe2 = 293,
 	NR_prlimit64 = 302,
+	NR_getcpu = 309,
 	NR_renameat2 = 316,
 	NR_getrandom = 318,
 	NR_statx = 332,
@@ -313,6 +314,8 @@ long sys_times(uptr_t buf);
 long sys_sysinfo(uptr_t info);
 long sys_getrandom(uptr_t buf, size_t count, unsigned int flags);
 long sys_sched_getaffinity(int pid, unsigned int len, uptr_t mask);
+long sys_sched_setaffinity(int pid, unsigned int len, uptr_t mask);
+long sys_getcpu(uptr_t cpu, uptr_t node);
 long sys_prctl(int option, unsigned long arg2);
 /* The calling process's soft limit for RLIMIT_* @res (RLIM_INFINITY for
  * an unknown one). */

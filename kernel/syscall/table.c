@@ -299,6 +299,10 @@ static long dispatch(unsigned long nr, const unsigned long a[6])
 		return sys_sysinfo(uptr(a[0]));
 	case NR_getrandom:
 		return sys_getrandom(uptr(a[0]), a[1], (unsigned int)a[2]);
+	case NR_getcpu:
+		return sys_getcpu(uptr(a[0]), uptr(a[1]));
+	case NR_sched_setaffinity:
+		return sys_sched_setaffinity((int)a[0], (unsigned int)a[1], uptr(a[2]));
 	case NR_sched_getaffinity:
 		return sys_sched_getaffinity((int)a[0], (unsigned int)a[1], uptr(a[2]));
 	case NR_reboot:

@@ -24,6 +24,12 @@
  *                              FUTEX_WAKE, FUTEX_WAIT for the answer)
  *   ubench_thread_create_join  pthread_create + pthread_join of an empty
  *                              thread
+ *   ubench_pipe_pingpong_1cpu  the same with both processes pinned to CPU 0
+ *   ubench_pipe_pingpong_2cpu  the same, parent on CPU 0, child on CPU 1
+ *                              (sched_setaffinity; skipped on one CPU)
+ *   ubench_sh_1000_true        /bin/busybox sh -c running a loop of 1,000
+ *                              external /bin/true (fork+exec each; skipped
+ *                              without /bin/busybox)
  * Each figure is the median of 5 runs. As PID 1 (Linux's /init in QEMU)
  * it powers the machine off at the end. Usage: ubench [SCALE] (a
  * percentage of the default iteration counts, default 100).
@@ -32,6 +38,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,8 +239,26 @@ static double file_fault_loop(long n)
 	return sum == (char)('u' * n) ? ns : -1;
 }
 
+/* CPUs for pingpong_loop's parent and child (-1: wherever). */
+static int parent_cpu = -1, child_cpu = -1;
+
+/* Pin the caller to @cpu, or let it run anywhere (-1); 0 or -1. */
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (cpu < 0) {
+		for (int i = 0; i < CPU_SETSIZE; i++)
+			CPU_SET(i, &set);
+	} else {
+		CPU_SET(cpu, &set);
+	}
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* @n round trips of one byte: parent -> child -> parent over two pipes;
- * -1 if the pipes or the fork fail. */
+ * -1 if the pipes, the fork or the pinning fail. */
 static double pingpong_loop(long n)
 {
 	int to[2], from[2], st;
@@ -243,10 +268,14 @@ static double pingpong_loop(long n)
 
 	if (pipe(to) || pipe(from))
 		return -1;
+	if (parent_cpu >= 0 && pin(parent_cpu))
+		return -1;
 	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		if (child_cpu >= 0 && pin(child_cpu))
+			_exit(1);
 		close(to[1]);
 		close(from[0]);
 		while (read(to[0], &c, 1) == 1)
@@ -264,6 +293,9 @@ static double pingpong_loop(long n)
 	close(to[1]);
 	close(from[0]);
 	waitpid(pid, &st, 0);
+	pin(-1);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return -1;
 	return (double)t0 / n;
 }
 
@@ -335,6 +367,30 @@ static double thread_loop(long n)
 	return (double)(now_ns() - t0) / n;
 }
 
+#define SH_LOOP "i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done"
+
+/* One run of BusyBox sh's 1,000 /bin/true loop, in ns; -1 on failure. */
+static double sh_loop(long n)
+{
+	char *argv[] = { "sh", "-c", SH_LOOP, NULL };
+	uint64_t t0 = now_ns();
+	int st;
+
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return -1;
+		if (pid == 0) {
+			execve("/bin/busybox", argv, environ);
+			_exit(127);
+		}
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+			return -1;
+	}
+	return (double)(now_ns() - t0) / n;
+}
+
 int main(int argc, char **argv)
 {
 	double fork_ns[RUNS], exec_ns[RUNS], diff_ns[RUNS];
@@ -368,6 +424,14 @@ int main(int argc, char **argv)
 	metric("ubench_pipe_pingpong", median(pingpong_loop, count(5000)), "ns");
 	metric("ubench_futex_pingpong", median(futex_pingpong_loop, count(5000)), "ns");
 	metric("ubench_thread_create_join", median(thread_loop, count(500)), "us");
+	parent_cpu = child_cpu = 0;
+	metric("ubench_pipe_pingpong_1cpu", median(pingpong_loop, count(5000)), "ns");
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		child_cpu = 1;
+		metric("ubench_pipe_pingpong_2cpu", median(pingpong_loop, count(5000)), "ns");
+	}
+	if (access("/bin/busybox", X_OK) == 0)
+		metric("ubench_sh_1000_true", median(sh_loop, 1), "ms");
 	if (getpid() == 1) {
 		sync();
 		reboot(RB_POWER_OFF);
