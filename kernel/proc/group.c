@@ -85,6 +85,22 @@ long proc_getsid(int pid)
 	return get_id(pid, true);
 }
 
+long proc_pgrp_session(int pgid)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	long sid = -ESRCH;
+	struct proc *p;
+
+	/* A group lives while any member does (its leader may be gone). */
+	list_for_each_entry (p, &proc_all, link)
+		if (p->pgid == pgid && pgid > 0) {
+			sid = p->sid;
+			break;
+		}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return sid;
+}
+
 long proc_setsid(void)
 {
 	struct proc *self = proc_current();

@@ -262,6 +262,9 @@ long proc_setpgid(int pid, int pgid);
 long proc_getpgid(int pid);
 long proc_setsid(void);
 long proc_getsid(int pid);
+/* The session of process group @pgid (any member, its leader gone or
+ * not), or -ESRCH when no process is in it (TIOCSPGRP's check). */
+long proc_pgrp_session(int pgid);
 long proc_getppid(void);
 
 /* Processes alive or zombie (for tests and `mem` leak checks). */

@@ -500,23 +500,22 @@ static long set_termios(struct tty *t, unsigned long cmd, unsigned long arg)
 static long set_pgrp(struct tty *t, unsigned long arg)
 {
 	int pgrp;
-	long err = 0;
+	long err = 0, sid;
 
 	if (copy_from_user(&pgrp, uptr(arg), sizeof(pgrp)))
 		return -EFAULT;
 	if (pgrp < 0)
 		return -EINVAL;
-	/* Linux: no such pid is -ESRCH, a group outside the caller's
-	 * session -EPERM. The group is found by its leader here: one whose
-	 * leader has gone is refused. */
-	if (proc_getpgid(pgrp) < 0)
+	/* Linux: a group nobody is in is -ESRCH, one of another session
+	 * -EPERM. A group lives while any member does: a pipeline's first
+	 * process may be gone when ash makes its group the foreground. */
+	sid = proc_pgrp_session(pgrp);
+	if (sid < 0)
 		return -ESRCH;
-	if (proc_getpgid(pgrp) != pgrp)
-		return -EPERM;
 	mutex_lock(&t->lock);
 	if (!is_ctty_locked(t))
 		err = -ENOTTY;
-	else if (proc_getsid(pgrp) != t->sid)
+	else if (sid != t->sid)
 		err = -EPERM;
 	else
 		t->pgrp = pgrp;
