@@ -108,61 +108,51 @@ static void console_unlock_irqrestore(unsigned long flags)
 	arch_irq_restore(flags);
 }
 
-static void write_all_locked(const char *s, size_t n)
+/* Every console device, console lock held; @raw: through its write_raw
+ * (no CR added before LF) where it has one. */
+static void write_all_locked(const char *s, size_t n, bool raw)
 {
 	for (unsigned int i = 0; i < nr_consoles; i++)
-		consoles[i]->write(s, n);
+		(raw && consoles[i]->write_raw ? consoles[i]->write_raw : consoles[i]->write)(s, n);
+}
+
+static void write_devices(const char *s, size_t n, bool raw)
+{
+	unsigned long flags = console_lock_irqsave();
+
+	write_all_locked(s, n, raw);
+	console_unlock_irqrestore(flags);
+}
+
+/* The calling task's redirection if it has one, else the devices. */
+static void write_console(const char *s, size_t n, bool raw)
+{
+	const struct console_redirect *r = my_redirect();
+
+	if (r)
+		r->write(r->ctx, s, n);
+	else
+		write_devices(s, n, raw);
 }
 
 void console_write(const char *s, size_t n)
 {
-	const struct console_redirect *r = my_redirect();
-	unsigned long flags;
-
-	if (r) {
-		r->write(r->ctx, s, n);
-		return;
-	}
-	flags = console_lock_irqsave();
-
-	write_all_locked(s, n);
-	console_unlock_irqrestore(flags);
+	write_console(s, n, false);
 }
 
 void console_write_devices(const char *s, size_t n)
 {
-	unsigned long flags = console_lock_irqsave();
-
-	write_all_locked(s, n);
-	console_unlock_irqrestore(flags);
-}
-
-static void write_all_raw_locked(const char *s, size_t n)
-{
-	for (unsigned int i = 0; i < nr_consoles; i++)
-		(consoles[i]->write_raw ? consoles[i]->write_raw : consoles[i]->write)(s, n);
+	write_devices(s, n, false);
 }
 
 void console_write_raw(const char *s, size_t n)
 {
-	const struct console_redirect *r = my_redirect();
-	unsigned long flags;
-
-	if (r) {
-		r->write(r->ctx, s, n);
-		return;
-	}
-	flags = console_lock_irqsave();
-	write_all_raw_locked(s, n);
-	console_unlock_irqrestore(flags);
+	write_console(s, n, true);
 }
 
 void console_write_devices_raw(const char *s, size_t n)
 {
-	unsigned long flags = console_lock_irqsave();
-
-	write_all_raw_locked(s, n);
-	console_unlock_irqrestore(flags);
+	write_devices(s, n, true);
 }
 
 void console_flush_devices(void)
@@ -178,7 +168,7 @@ void console_flush_devices(void)
 static void console_sink(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;
-	write_all_locked(s, n);
+	write_all_locked(s, n, false);
 }
 
 static int kvprintf_consoles(const char *fmt, va_list ap)
