@@ -51,33 +51,102 @@ static bool idle_switch(struct runqueue *rq)
 }
 
 /*
- * Every CPU's idle task: halt until an interrupt, switch when there is work
- * here or to pull from elsewhere. The check and the halt are atomic
- * (interrupts stay off until `sti; hlt`), so a wake-up cannot slip in
- * between them unnoticed. A pull that came back empty is not retried
- * until the next interrupt (the tick at the latest): retrying at once
- * would spin on the other CPU's run-queue lock with nothing to gain.
+ * Halt polling. Under a hypervisor a halted virtual CPU is a sleeping host
+ * thread: waking it costs the waker an interrupt-controller write and the
+ * host a thread wake-up, tens of microseconds under QEMU (its own
+ * cross-CPU pipe round trip is ~95 us on this kind of host). So before it
+ * halts, an idle CPU that was recently woken soon after going idle polls
+ * for its work for up to poll_ns, and a kick that sees it polling
+ * (sched_idle_polling) only has to set need_resched. It watches its own
+ * queue and its need_resched only, not the other queues' pullable tasks:
+ * a wakee offered to an idle CPU comes with that CPU's need_resched, and
+ * every poller trylocking the waker's queue at once would only slow it. The window adapts as
+ * Linux's haltpoll governor does: an idle period that ended within
+ * IDLE_POLL_MAX_NS (a poll would have caught it, or did) grows it, a longer
+ * one (the tick alone, every millisecond, is enough) halves it, so an idle
+ * machine polls not at all.
+ */
+#define IDLE_POLL_START_NS (25 * NSEC_PER_USEC)
+#define IDLE_POLL_MAX_NS (200 * NSEC_PER_USEC)
+
+bool sched_idle_polling(struct runqueue *rq)
+{
+	smp_mb();
+	return atomic_load_acquire(&rq->polling) != 0;
+}
+
+void sched_idle_end(struct runqueue *rq, uint64_t now)
+{
+	uint64_t idle_ns = now - rq->idle_since;
+
+	rq->idle_since = 0;
+	if (idle_ns <= IDLE_POLL_MAX_NS) {
+		if (rq->poll_ns < idle_ns)
+			rq->poll_ns = rq->poll_ns ? rq->poll_ns * 2 : IDLE_POLL_START_NS;
+		if (rq->poll_ns > IDLE_POLL_MAX_NS)
+			rq->poll_ns = IDLE_POLL_MAX_NS;
+	} else if (rq->poll_ns) {
+		rq->poll_ns /= 2;
+		if (rq->poll_ns < IDLE_POLL_START_NS)
+			rq->poll_ns = 0;
+	}
+}
+
+/* Poll (interrupts on) until this CPU has work or poll_ns is over. */
+static void idle_poll(struct runqueue *rq)
+{
+	struct task *self = current_task();
+	uint64_t end = ktime_ns() + rq->poll_ns;
+
+	WRITE_ONCE(rq->idle_polls, rq->idle_polls + 1);
+	arch_irq_enable();
+	atomic_exchange(&rq->polling, 1); /* a full barrier before the reads */
+	while (!READ_ONCE(rq->nr_ready) && !READ_ONCE(self->need_resched) && ktime_ns() < end)
+		arch_cpu_relax();
+	atomic_exchange(&rq->polling, 0); /* and before the caller's re-check */
+}
+
+/*
+ * Every CPU's idle task: poll a while, then halt until an interrupt, and
+ * switch when there is work here or to pull from elsewhere. The check and
+ * the halt are atomic (interrupts stay off until `sti; hlt`), so a wake-up
+ * cannot slip in between them unnoticed; after a poll the loop checks
+ * again with interrupts off, since a kick during the poll sent no IPI. A
+ * pull that came back empty is not retried until the next interrupt (the
+ * tick at the latest): retrying at once would spin on the other CPU's
+ * run-queue lock with nothing to gain.
  */
 static int idle_loop(void *arg)
 {
 	struct runqueue *rq = arg;
-	bool pull_failed = false;
+	bool pull_failed = false, polled = false;
 
 	for (;;) {
 		arch_irq_disable();
 		WRITE_ONCE(rq->idle_passes, rq->idle_passes + 1);
+		if (!rq->idle_since)
+			rq->idle_since = ktime_ns();
 		if (READ_ONCE(rq->nr_ready)) {
 			idle_switch(rq);
-			pull_failed = false;
+			pull_failed = polled = false;
 			continue;
 		}
 		if (!pull_failed && work_elsewhere(rq)) {
 			pull_failed = !idle_switch(rq);
+			polled = false;
 			continue;
 		}
 		pull_failed = false;
+		if (!polled && rq->poll_ns) {
+			idle_poll(rq);
+			polled = true;
+			continue;
+		}
+		polled = false;
 		WRITE_ONCE(rq->idle_halts, rq->idle_halts + 1);
 		arch_wait_for_interrupt();
+		if (rq->idle_since) /* woken without a switch: the tick, say */
+			sched_idle_end(rq, ktime_ns());
 	}
 	return 0;
 }
@@ -218,4 +287,5 @@ void sched_cpu_stats(unsigned int cpu, struct sched_cpu_stats *st)
 	spin_unlock_irqrestore(&rq->lock, flags);
 	st->idle_passes = READ_ONCE(rq->idle_passes);
 	st->idle_halts = READ_ONCE(rq->idle_halts);
+	st->idle_polls = READ_ONCE(rq->idle_polls);
 }

@@ -10,6 +10,7 @@
 #include "ktest/ktest.h"
 #include "sched/percpu.h"
 #include "sched/sched.h"
+#include "sched/sched_internal.h"
 #include "sched/task.h"
 #include "time/ktime.h"
 
@@ -94,4 +95,32 @@ KTEST(sched_idle_halts_while_only_pinned_work_elsewhere)
 		(unsigned long)(h1 - h0));
 	KASSERT(p1 - p0 > 0);
 	KASSERT((h1 - h0) * 2 > p1 - p0);
+}
+
+/* The halt-polling window (cpu_start.c, sched_idle_end) on a queue of our
+ * own: short idle periods grow it from nothing to its cap, long ones (the
+ * tick alone) shrink it back to nothing. */
+KTEST(sched_idle_poll_window_adapts)
+{
+	struct runqueue rq = { 0 };
+	uint64_t now = 1000 * NSEC_PER_MSEC, cap;
+
+	rq.idle_since = now;
+	sched_idle_end(&rq, now + 10 * NSEC_PER_USEC);
+	KASSERT(rq.poll_ns > 0);
+	KASSERT_EQ(rq.idle_since, 0);
+	for (int i = 0; i < 20; i++) {
+		rq.idle_since = now;
+		sched_idle_end(&rq, now + 150 * NSEC_PER_USEC);
+	}
+	cap = rq.poll_ns;
+	KASSERT(cap >= 150 * NSEC_PER_USEC);
+	rq.idle_since = now;
+	sched_idle_end(&rq, now + 10 * NSEC_PER_USEC);
+	KASSERT_EQ(rq.poll_ns, cap); /* inside the window: no change */
+	for (int i = 0; i < 20 && rq.poll_ns; i++) {
+		rq.idle_since = now;
+		sched_idle_end(&rq, now + NSEC_PER_MSEC);
+	}
+	KASSERT_EQ(rq.poll_ns, 0);
 }

@@ -103,7 +103,7 @@ static void rq_kick_locked(struct runqueue *rq)
 
 	if (cur && cur->is_idle) {
 		WRITE_ONCE(cur->need_resched, true);
-		if (rq->cpu != this_cpu())
+		if (rq->cpu != this_cpu() && !sched_idle_polling(rq))
 			arch_send_reschedule(rq->cpu->id);
 	}
 }
@@ -186,6 +186,8 @@ void sched_switch_locked(struct runqueue *rq)
 		return;
 	}
 	now = ktime_ns();
+	if (prev->is_idle && rq->idle_since)
+		sched_idle_end(rq, now);
 	prev->runtime_ns += now - prev->slice_start_ns;
 	if (!prev->is_idle)
 		rq->busy_ns += now - prev->slice_start_ns;
@@ -431,9 +433,10 @@ static void wake_preempt_locked(struct runqueue *rq, struct task *t) REQUIRES(&r
 		return; /* sched_enqueue_locked kicked it already */
 	if (!t->pinned && (idle = idle_cpu_other_than(rq->cpu))) {
 		rq->wake_offered++;
-		if (idle == this_cpu())
-			WRITE_ONCE(idle->current->need_resched, true);
-		else
+		/* Its idle task's need_resched ends a poll, or its switch
+		 * at the reschedule interrupt's exit pulls the wakee. */
+		WRITE_ONCE(idle->idle->need_resched, true);
+		if (idle != this_cpu() && !sched_idle_polling(idle->rq))
 			arch_send_reschedule(idle->id);
 		return;
 	}

@@ -77,6 +77,7 @@ struct sched_cpu_stats {
 	uint64_t tasks_run;	/* distinct non-idle task slices started */
 	uint64_t idle_passes;	/* idle-loop iterations on this CPU */
 	uint64_t idle_halts;	/* idle-loop iterations that halted */
+	uint64_t idle_polls;	/* idle-loop iterations that polled first */
 	uint64_t wake_preempts; /* running tasks asked to give way to a wakee */
 	uint64_t wake_offered;	/* wakees offered to an idle CPU instead */
 };

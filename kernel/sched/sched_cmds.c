@@ -26,13 +26,13 @@ static void print_cpus(void)
 		if (!c)
 			continue;
 		sched_cpu_stats(i, &st);
-		kprintf("cpu%u: %s, %lu switches, %u ready, busy %lu.%lu%%, idle %lu passes %lu halts, "
+		kprintf("cpu%u: %s, %lu switches, %u ready, busy %lu.%lu%%, idle %lu passes %lu halts %lu polls, "
 			"wake-ups: %lu preempted, %lu sent to an idle CPU\n",
 			i, READ_ONCE(c->online) ? "online" : "offline", (unsigned long)st.switches,
 			st.nr_ready, (unsigned long)(st.busy_ns * 100 / up),
 			(unsigned long)(st.busy_ns * 1000 / up % 10), (unsigned long)st.idle_passes,
-			(unsigned long)st.idle_halts, (unsigned long)st.wake_preempts,
-			(unsigned long)st.wake_offered);
+			(unsigned long)st.idle_halts, (unsigned long)st.idle_polls,
+			(unsigned long)st.wake_preempts, (unsigned long)st.wake_offered);
 	}
 }
 

@@ -30,6 +30,10 @@ struct runqueue {
 	/* Owner CPU only (written by its idle task, read racily by stats): */
 	uint64_t idle_passes; /* idle-loop iterations */
 	uint64_t idle_halts;  /* of those, the ones that halted */
+	uint64_t idle_polls;  /* of those, the ones that polled (idle_poll) */
+	uint64_t poll_ns;     /* how long the idle loop polls before halting */
+	uint64_t idle_since;  /* ktime_ns() the CPU went idle; 0 while busy */
+	uint32_t polling;     /* Atomic: the idle loop polls: a kick needs no IPI */
 	/* Immutable after init: */
 	struct percpu *cpu;
 };
@@ -58,6 +62,16 @@ unsigned int sched_enqueue_new(struct task *t, int cpu);
 
 /* Make @t READY on @rq and kick @rq's CPU if it idles. */
 void sched_enqueue_locked(struct runqueue *rq, struct task *t) REQUIRES(&rq->lock);
+
+/* Does @rq's CPU poll in its idle loop, so that work it can see (its
+ * nr_ready, an idle need_resched, a pullable task) needs no reschedule
+ * interrupt? A full barrier first orders the caller's stores of that work
+ * before the read, against the poller's store of polling and its reads. */
+bool sched_idle_polling(struct runqueue *rq);
+
+/* The idle period of @rq's CPU that began at rq->idle_since ends now
+ * (@now): adjust the poll window (cpu_start.c). Owner CPU only. */
+void sched_idle_end(struct runqueue *rq, uint64_t now);
 
 /* Mark the scheduler as running (sched_init's last step). */
 void sched_set_running(void);
