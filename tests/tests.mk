@@ -11,6 +11,8 @@
 RESULTS := build/test-results.txt
 LINT_SRCS = $(shell find kernel tests/unit tests/fuzz -name '*.[ch]' | sort)
 QEMU_JOBS ?= 2
+# Parallel jobs for the builds make test does (CI calls plain `make test`).
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Record the outcome of one command as a PASS/FAIL line (log on failure).
 # $(1) = test name, $(2) = command.
@@ -27,14 +29,14 @@ test:
 	@tools/deps.sh
 	@mkdir -p build && rm -f $(RESULTS)
 	@echo "== user programs (the ELF test checks each against readelf)"
-	$(call record,build/user,$(MAKE) --no-print-directory $(USER_BINS))
+	$(call record,build/user,$(MAKE) -j$(TEST_JOBS) --no-print-directory $(USER_BINS))
 	@echo "== host unit tests"
-	@$(MAKE) --no-print-directory unit-test RESULTS=$(RESULTS)
+	@$(MAKE) -j$(TEST_JOBS) --no-print-directory unit-test RESULTS=$(RESULTS)
 	@echo "== fuzz harnesses ($(FUZZ_TEST_SECONDS) s each)"
-	@$(MAKE) --no-print-directory fuzz-test RESULTS=$(RESULTS)
+	@$(MAKE) -j$(TEST_JOBS) --no-print-directory fuzz-test RESULTS=$(RESULTS)
 	@echo "== kernel builds (-Werror)"
-	$(call record,build/debug,$(MAKE) --no-print-directory BUILD=debug kernel)
-	$(call record,build/release,$(MAKE) --no-print-directory BUILD=release kernel)
+	$(call record,build/debug,$(MAKE) -j$(TEST_JOBS) --no-print-directory BUILD=debug kernel)
+	$(call record,build/release,$(MAKE) -j$(TEST_JOBS) --no-print-directory BUILD=release kernel)
 	@echo "== lint"
 	$(call record,lint/format,$(MAKE) --no-print-directory format-check)
 	$(call record,lint/cppcheck,$(MAKE) --no-print-directory cppcheck)

@@ -6,6 +6,7 @@
 # harness is picked up by the wildcard; its seeds go in tests/fuzz/corpus/<name>/.
 # Targets:
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ=name...]  run each harness that long
+#                                                (FUZZ_JOBS at a time)
 #   make fuzz-test [RESULTS=file]                run each FUZZ_TEST_SECONDS,
 #                                                print/append PASS/FAIL fuzz/<name>
 #   make fuzz-build                              build the harnesses only
@@ -18,6 +19,8 @@ FUZZ_CC ?= clang
 FUZZ_AR ?= ar
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 2
+# Harnesses run at once (make fuzz, make fuzz-test).
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Per-input limits: an input slower than this is a hang, not a test.
 FUZZ_TIMEOUT ?= 10
 FUZZ_RSS_MB ?= 1024
@@ -42,29 +45,26 @@ FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(addsuffix _fuzz,$(FUZZ_ALL)))
 fuzz-build: $(FUZZ_BINS)
 	@:
 
-# Run the harnesses named in $(FUZZ) for $(1) seconds each; $(2) nonempty
-# means "report PASS/FAIL lines" (to stdout and $(RESULTS) if set) and keep
-# going, otherwise stop at the first failure.
+# Run the harnesses named in $(FUZZ) for $(1) seconds each, FUZZ_JOBS at
+# a time (tests/fuzz/run-one.sh); $(2) nonempty means "report PASS/FAIL
+# lines" (to stdout and $(RESULTS) if set) and keep going, otherwise stop at
+# the first failure. A harness counts as built only if make says it is up
+# to date after the -k build.
 define fuzz_run
 	@$(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory -k \
 		$(addprefix $(FUZZ_OUT)/,$(addsuffix _fuzz,$(FUZZ))) || true
+	@for n in $(FUZZ); do \
+		rm -f $(FUZZ_OUT)/$$n.built $(FUZZ_OUT)/$$n.verdict; \
+		if [ -x $(FUZZ_OUT)/$${n}_fuzz ] && $(MAKE) -f $(firstword $(MAKEFILE_LIST)) \
+				--no-print-directory -q $(FUZZ_OUT)/$${n}_fuzz >/dev/null 2>&1; then \
+			: >$(FUZZ_OUT)/$$n.built; \
+		fi; \
+	done
+	@printf '%s\n' $(FUZZ) | xargs -P $(FUZZ_JOBS) -n 1 tests/fuzz/run-one.sh \
+		$(FUZZ_OUT) $(1) $(FUZZ_TIMEOUT) $(FUZZ_RSS_MB) "$(FUZZ_FLAGS)"
 	@fail=0; \
 	for n in $(FUZZ); do \
-		bin=$(FUZZ_OUT)/$${n}_fuzz; log=$(FUZZ_OUT)/$$n.log; \
-		art=$(FUZZ_OUT)/artifacts/$$n/; new=$(FUZZ_OUT)/corpus/$$n; \
-		seeds=$(FUZZ_DIR)/corpus/$$n; [ -d $$seeds ] || seeds=; \
-		mkdir -p $$art $$new; rm -f $$log; \
-		if [ ! -x $$bin ] || ! $(MAKE) -f $(firstword $(MAKEFILE_LIST)) \
-				--no-print-directory -q $$bin >/dev/null 2>&1; then \
-			echo "fuzz/$$n: build failed" >$$log; r=FAIL; \
-		elif $$bin -max_total_time=$(1) -timeout=$(FUZZ_TIMEOUT) \
-				-rss_limit_mb=$(FUZZ_RSS_MB) -print_final_stats=1 \
-				-artifact_prefix=$$art $(FUZZ_FLAGS) \
-				$$new $$seeds >$$log 2>&1; then \
-			r=PASS; \
-		else \
-			r=FAIL; \
-		fi; \
+		log=$(FUZZ_OUT)/$$n.log; r=$$(cat $(FUZZ_OUT)/$$n.verdict 2>/dev/null || echo FAIL); \
 		if [ $$r = FAIL ]; then fail=1; tail -40 $$log; fi; \
 		if [ -n "$(2)" ]; then \
 			echo "$$r fuzz/$$n"; \

@@ -97,8 +97,12 @@ def crc(path, limit=None):
             c = zlib.crc32(b, c)
 
 
+CRC_MAX = 1 << 30   # a larger (sparse) file's CRC would mean reading GiBs of holes
+
+
 def files(root):
-    """Relative path -> ('f', size, crc) / ('l', target) / ('d',) for a tree."""
+    """Relative path -> ('f', size, crc) / ('l', target) / ('d',) for a tree;
+    crc is None for files over CRC_MAX (huge.bin: 9 s of reading zeros)."""
     out = {}
     for d, dirs, names in os.walk(root):
         for n in dirs + names:
@@ -109,7 +113,8 @@ def files(root):
             elif os.path.isdir(p):
                 out[rel] = ("d",)
             else:
-                out[rel] = ("f", os.path.getsize(p), crc(p))
+                size = os.path.getsize(p)
+                out[rel] = ("f", size, crc(p) if size <= CRC_MAX else None)
     return out
 
 

@@ -50,13 +50,6 @@ def ktest_suite_bios(vm):
     assert rc == 33, f"isa-debug-exit status {rc}, expected 33 (pass)"
 
 
-@scenario(uefi=True, smp=1, cmdline="test", wait_prompt=False, timeout=150,
-          virtio=True, disk=64)
-def ktest_suite_uefi(vm):
-    vm.expect(r"ktest: \d+ passed, 0 failed")
-    assert vm.wait_exit() == 33
-
-
 @scenario(uefi=False, smp=1)
 def int3_resumes(vm):
     out = vm.run("trap int3")
