@@ -22,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,6 +149,47 @@ static void jobs(void)
 	}
 }
 
+/* Does the caller have a controlling tty? (/dev/tty opens, TIOCGPGRP.) */
+static void have_ctty(const char *who)
+{
+	char what[64];
+	pid_t pg;
+	int fd = open("/dev/tty", O_RDWR);
+
+	snprintf(what, sizeof(what), "%s: open /dev/tty", who);
+	val(what, fd >= 0 ? 0 : -1);
+	if (fd >= 0)
+		close(fd);
+	snprintf(what, sizeof(what), "%s: TIOCGPGRP", who);
+	val(what, ioctl(0, TIOCGPGRP, &pg) < 0 ? -1 : 0);
+}
+
+/* TIOCNOTTY: a member of the session gives up the controlling tty for
+ * itself (and the children it forks after), the leader for the session;
+ * last, since the leader then has none. */
+static void notty(void)
+{
+	pid_t child = fork();
+	int st;
+
+	if (child == 0) {
+		val("member: TIOCNOTTY", ioctl(0, TIOCNOTTY));
+		have_ctty("member");
+		val("member: TIOCNOTTY again", ioctl(0, TIOCNOTTY));
+		if (fork() == 0) {
+			have_ctty("member's child");
+			_exit(0);
+		}
+		wait(&st);
+		_exit(0);
+	}
+	waitpid(child, &st, 0);
+	have_ctty("leader");
+	signal(SIGHUP, SIG_IGN); /* the foreground group (ours) gets SIGHUP */
+	val("leader: TIOCNOTTY", ioctl(0, TIOCNOTTY));
+	have_ctty("leader after");
+}
+
 /* Canonical reads until end-of-file. */
 static void lines(void)
 {
@@ -211,6 +254,7 @@ int main(int argc, char **argv)
 		modes();
 		sizes();
 		jobs();
+		notty();
 	}
 	printf("ttytest: done\n");
 	return 0;

@@ -111,10 +111,27 @@ long proc_setsid(void)
 	list_for_each_entry (p, &proc_all, link)
 		if (p->pgid == self->pid)
 			r = -EPERM;
-	if (r > 0)
+	if (r > 0) {
 		self->pgid = self->sid = self->pid;
+		WRITE_ONCE(self->no_ctty, false);
+	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 	return r;
+}
+
+bool proc_ctty_given_up(void)
+{
+	struct proc *self = proc_current();
+
+	return self && READ_ONCE(self->no_ctty);
+}
+
+void proc_give_up_ctty(void)
+{
+	struct proc *self = proc_current();
+
+	if (self)
+		WRITE_ONCE(self->no_ctty, true);
 }
 
 long proc_getppid(void)

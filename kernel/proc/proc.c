@@ -171,6 +171,7 @@ int proc_publish(struct proc *p, struct thread *th, struct proc *parent, bool pi
 	if (parent) {
 		p->pgid = parent->pgid;
 		p->sid = parent->sid;
+		p->no_ctty = READ_ONCE(parent->no_ctty);
 		list_add_tail(&p->sibling, &parent->children);
 	} else {
 		p->pgid = p->sid = pid;

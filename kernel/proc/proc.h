@@ -95,6 +95,9 @@ struct proc {
 	struct list_head children, sibling;
 	struct list_head link; /* all processes, by creation */
 	int pgid, sid;
+	bool no_ctty; /* gave up its session's controlling tty (TIOCNOTTY by a
+		       * member, not the leader); forked children inherit it,
+		       * setsid ends it. Written by the process itself. */
 	enum proc_state state;
 	int wait_status;
 	bool reap_by_kernel;  /* an orphan with no init: the reaper frees it */
@@ -266,6 +269,12 @@ long proc_getsid(int pid);
  * not), or -ESRCH when no process is in it (TIOCSPGRP's check). */
 long proc_pgrp_session(int pgid);
 long proc_getppid(void);
+
+/* The caller's controlling tty is its session's, unless it gave it up
+ * for itself (TIOCNOTTY by a member): proc_ctty_given_up says which,
+ * proc_give_up_ctty gives it up. Kernel tasks: false / nothing. */
+bool proc_ctty_given_up(void);
+void proc_give_up_ctty(void);
 
 /* Processes alive or zombie (for tests and `mem` leak checks). */
 size_t proc_count(void);

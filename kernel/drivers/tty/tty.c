@@ -33,6 +33,8 @@
 
 #define LOG_PREFIX "tty: "
 
+#define SIGHUP 1
+#define SIGCONT 18
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGWINCH 28
@@ -179,7 +181,7 @@ static int job_control(struct tty *t, int sig)
 	pgid = (int)proc_getpgid(0);
 	sid = (int)proc_getsid(0);
 	mutex_lock(&t->lock);
-	pgrp = t->sid == sid ? t->pgrp : 0;
+	pgrp = t->sid == sid && !proc_ctty_given_up() ? t->pgrp : 0;
 	tty_unlock(t);
 	if (!pgrp || pgrp == pgid)
 		return 0;
@@ -408,10 +410,11 @@ ssize_t tty_write(struct file *f, const void *buf, size_t n, int64_t off)
 	return (ssize_t)n;
 }
 
-/* The caller's session owns the console? */
+/* Is the console the caller's controlling tty: its session owns it and
+ * the caller has not given it up for itself? */
 static bool is_ctty_locked(struct tty *t)
 {
-	return proc_current() && t->sid && t->sid == proc_getsid(0);
+	return proc_current() && t->sid && t->sid == proc_getsid(0) && !proc_ctty_given_up();
 }
 
 /*
@@ -542,19 +545,30 @@ static long set_ctty(struct tty *t, unsigned long arg)
 	return err;
 }
 
+/*
+ * TIOCNOTTY (Linux tiocnotty): a member of the session gives the console
+ * up for itself (and the children it forks from now on); the leader gives
+ * it up for the whole session, and its foreground group gets SIGHUP and
+ * SIGCONT.
+ */
 static long no_ctty(struct tty *t)
 {
 	struct proc *self = proc_current();
+	int hup = 0;
 	long err = 0;
 
 	mutex_lock(&t->lock);
-	if (!is_ctty_locked(t))
+	if (!is_ctty_locked(t)) {
 		err = -ENOTTY;
-	else if (t->sid == self->pid)
-		t->sid = t->pgrp = 0; // the leader gives the console up
-	/* FIXME: a non-leader cannot leave alone: the controlling tty is
-	 * per session here (no per-process field), so it stays. */
+	} else if (t->sid == self->pid) {
+		hup = t->pgrp;
+		t->sid = t->pgrp = 0;
+	} else {
+		proc_give_up_ctty();
+	}
 	tty_unlock(t);
+	send_signal(hup, SIGHUP);
+	send_signal(hup, SIGCONT);
 	return err;
 }
 
