@@ -21,7 +21,7 @@
 
 #define LOG_PREFIX "tick: "
 
-#define CALIBRATE_NS (20 * NSEC_PER_MSEC)
+#define CALIBRATE_NS (10 * NSEC_PER_MSEC) /* as clocksource.c's window */
 
 _Static_assert(CONFIG_HZ >= 10 && CONFIG_HZ <= 10000, "CONFIG_HZ out of range");
 

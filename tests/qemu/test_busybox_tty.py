@@ -7,6 +7,7 @@ import fcntl
 import os
 import pty
 import re
+import subprocess
 import select
 import shutil
 import struct
@@ -199,6 +200,20 @@ def busybox_less_and_top_page_and_quit(vm):
     screen = vm.text()[start:]
     for head in ("Mem:", "CPU:", "Load average:"):
         assert head in screen, screen
+    # One batch screen against the host's: the header lines and top's own
+    # line, every number masked (the figures are each machine's own).
+    mine = _top_skeleton(bb_run(vm, TOP_BATCH))
+    host = _top_skeleton(subprocess.run([HOST_BUSYBOX, "sh"], input=TOP_BATCH + "\n",
+                                        capture_output=True, text=True, check=True).stdout)
+    assert mine == host, f"corvid:\n{mine}\nhost:\n{host}"
+
+
+TOP_BATCH = 'top -b -n 1 | head -n 4; top -b -n 1 | grep "top -b -n [1]"'
+
+
+def _top_skeleton(text):
+    text = re.sub(r"\d+(\.\d+)?[KMG]?", "N", text)
+    return "\n".join(" ".join(ln.split()) for ln in text.strip().split("\n"))
 
 
 STTY_SCRIPT = [
