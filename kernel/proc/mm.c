@@ -113,6 +113,7 @@ struct mm *mm_create(void)
 		return NULL;
 	}
 	spin_init(&mm->lock, "mm", LOCK_RANK_MM - 1);
+	atomic_set(&mm->refs, 1);
 	list_init(&mm->vmas);
 	return mm;
 }
