@@ -98,6 +98,8 @@ int procfs_fd_readdir(struct inode *dir, uint64_t id, struct dirent_sink *sink, 
 		if (!dirent_sink_add(sink, *pos ? procfs_task_ino(id, 0) : dir->ino, *pos + 1,
 				     DT_DIR, "..", (size_t)*pos + 1))
 			return 0;
+	if (*pos - 2 >= FD_TABLE_MAX)
+		return 0; // past the last descriptor (a seek may put it anywhere)
 	t = procfs_is_ktask(id) ? NULL : proc_get_fds((int)id);
 	if (!t)
 		return 0; // a kernel task or a zombie: no descriptors
