@@ -136,6 +136,7 @@ USER_PROGS += pipetest # pipes, FIFOs, poll and select (tests/qemu/test_pipe.py)
 USER_PROGS += ttytest # the terminal differential test (tests/qemu/test_tty.py)
 USER_PROGS += threadtest # threads, futexes, robust mutexes (tests/qemu/test_thread.py)
 USER_PROGS += affinity # sched_setaffinity, differentially (tests/qemu/test_affinity.py)
+USER_PROGS += procself # /proc/PID's fd, maps, environ, ..., differentially (test_procfs.py)
 USER_BINS := $(addprefix build/user/,$(USER_PROGS))
 $(INITRD): $(ROOTFS_FILES) $(USER_BINS) tools/mkinitramfs.sh tools/busybox-install.sh \
 		$(wildcard $(BUSYBOX)) | $(B)/.deps-ok

@@ -1,8 +1,9 @@
 /*
  * File-descriptor tables (fs/fdtable.h): lowest-free allocation, dup,
  * dup2, close and close-on-exec bits over a fixed array of FD_TABLE_MAX
- * slots. Locking: the table's spinlock around slot changes; file_put()
- * (which may sleep) always runs after it is dropped.
+ * slots, and the table's reference count. Locking: the table's spinlock
+ * around slot changes; file_put() (which may sleep) always runs after it
+ * is dropped.
  */
 #include "fs/fdtable.h"
 
@@ -44,8 +45,10 @@ struct fd_table *fd_table_create(void)
 {
 	struct fd_table *t = kzalloc(sizeof(*t));
 
-	if (t)
+	if (t) {
 		spin_init(&t->lock, "fd_table", LOCK_RANK_SUBSYS + 1);
+		atomic_set(&t->refs, 1);
+	}
 	return t;
 }
 
@@ -70,7 +73,18 @@ void fd_table_destroy(struct fd_table *t)
 {
 	for (int fd = 0; fd < FD_TABLE_MAX; fd++)
 		file_put(fd_take(t, fd));
-	kfree(t);
+	fd_table_put(t);
+}
+
+void fd_table_get(struct fd_table *t)
+{
+	atomic_inc(&t->refs);
+}
+
+void fd_table_put(struct fd_table *t)
+{
+	if (t && atomic_dec_and_test(&t->refs))
+		kfree(t);
 }
 
 /* Put @f at the lowest free slot at or above @min; table locked. */
@@ -237,4 +251,15 @@ int fd_count(struct fd_table *t)
 		n += t->files[fd] != NULL;
 	spin_unlock(&t->lock);
 	return n;
+}
+
+int fd_next_open(struct fd_table *t, int from)
+{
+	int fd = from < 0 ? 0 : from;
+
+	spin_lock(&t->lock);
+	while (fd < FD_TABLE_MAX && !t->files[fd])
+		fd++;
+	spin_unlock(&t->lock);
+	return fd < FD_TABLE_MAX ? fd : -1;
 }

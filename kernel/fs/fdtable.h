@@ -1,15 +1,20 @@
 /*
  * File-descriptor tables: small integers naming open files, with a
- * close-on-exec bit each. The kernel shell owns one now; processes will
- * own one each (fork copies it, exec closes the close-on-exec ones).
+ * close-on-exec bit each. The kernel shell owns one, and each process
+ * (fork copies it, exec closes the close-on-exec ones). A table is
+ * reference counted so that a reader of another process's table
+ * (/proc/PID/fd) can keep its memory while the owner exits: the owner's
+ * fd_table_destroy() closes every descriptor at once, the memory goes
+ * with the last reference.
  * Locking: the table's lock (spinlock, LOCK_RANK_SUBSYS + 1) guards the
- * slots and bits; files are dropped after it is released.
+ * slots and bits; files are dropped after it is released. refs is atomic.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "include/atomic.h"
 #include "include/compiler.h"
 #include "sync/spinlock.h"
 
@@ -19,6 +24,7 @@ struct file;
 
 struct fd_table {
 	struct spinlock lock;
+	atomic_t refs; // the owner's and readers' (fd_table_get)
 	/* Protected by lock: */
 	struct file *files[FD_TABLE_MAX];
 	uint64_t cloexec[FD_TABLE_MAX / 64];
@@ -31,8 +37,19 @@ struct fd_table *fd_table_create(void);
  * more) with the same close-on-exec bits, or NULL when memory runs out. */
 struct fd_table *fd_table_dup(struct fd_table *t);
 
-/* Close every descriptor and free the table. May sleep. */
+/* The owner is done with @t: close every descriptor and drop the
+ * owner's reference (the memory goes with the last one). May sleep. */
 void fd_table_destroy(struct fd_table *t);
+
+/* Another reference to @t, which the caller knows is alive (it holds a
+ * reference, or the lock under which the owner publishes and clears its
+ * table pointer: proc_lock for a process's). Atomic only: safe under any
+ * spinlock. */
+void fd_table_get(struct fd_table *t);
+
+/* Drop a reference from fd_table_get; the last frees the (by then
+ * empty) table. NULL is ignored. */
+void fd_table_put(struct fd_table *t);
 
 /* Install @f (the table takes the caller's reference) at the lowest free
  * descriptor. Returns it, or -EMFILE (the reference stays the caller's). */
@@ -66,5 +83,9 @@ bool fd_is_cloexec(struct fd_table *t, int fd);
 /* exec: close every close-on-exec descriptor. May sleep. */
 void fd_close_on_exec(struct fd_table *t);
 
-/* Descriptors open (tests, `ls /proc/self/fd` later). */
+/* Descriptors open (tests). */
 int fd_count(struct fd_table *t);
+
+/* The lowest open descriptor at or above @from, or -1 when there is
+ * none (/proc/PID/fd's listing). */
+int fd_next_open(struct fd_table *t, int from);

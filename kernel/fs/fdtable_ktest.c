@@ -70,3 +70,26 @@ KTEST(vfs_fdtable_dup3_and_dup_from)
 	KASSERT_EQ(fd_count(t), 5);
 	fd_table_destroy(t);
 }
+
+/* A reader's reference (procfs's /proc/PID/fd) outlives the owner's
+ * destroy: the descriptors close at once, the reader sees an empty table
+ * and frees it with its put; fd_next_open walks the open ones. */
+KTEST(vfs_fdtable_reader_reference)
+{
+	struct fd_table *t = fd_table_create();
+	struct file *f;
+
+	KASSERT(t);
+	KASSERT_EQ(vfs_open(NULL, "/", O_RDONLY | O_DIRECTORY, 0, &f), 0);
+	KASSERT_EQ(fd_install(t, f, false), 0);
+	KASSERT_EQ(fd_dup_from(t, 0, 5, false), 5);
+	KASSERT_EQ(fd_next_open(t, 0), 0);
+	KASSERT_EQ(fd_next_open(t, 1), 5);
+	KASSERT_EQ(fd_next_open(t, 6), -1);
+	fd_table_get(t);
+	fd_table_destroy(t); // the owner's end: files closed, memory kept
+	KASSERT_EQ(fd_next_open(t, 0), -1);
+	KASSERT(!fd_get(t, 0));
+	fd_table_put(t);
+	fd_table_put(NULL);
+}

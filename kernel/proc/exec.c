@@ -177,6 +177,21 @@ static void fill_random(uint8_t out[16])
 	}
 }
 
+/* Where ustack_build put the argv and envp strings (lib/ustack.h: below
+ * the top's zero word and AT_EXECFN, argv's then envp's in one block),
+ * for /proc/PID/environ and stat. */
+static void note_strings(const struct exec_args *a, struct mm *mm)
+{
+	size_t argv_len = 0;
+
+	for (int i = 0; i < a->argc && argv_len < a->len; i++)
+		argv_len += strlen(a->strings + argv_len) + 1;
+	mm->arg_start = MM_STACK_TOP - sizeof(uint64_t) - (strlen(a->filename) + 1) - a->len;
+	mm->arg_end = mm->arg_start + argv_len;
+	mm->env_start = mm->arg_end;
+	mm->env_end = mm->arg_start + a->len;
+}
+
 /* Build the initial stack and copy it into the stack region's top pages. */
 static int setup_stack(const struct exec_args *a, struct mm *mm, const struct elf_info *in,
 		       uint64_t bias, uint64_t *sp)
@@ -203,6 +218,8 @@ static int setup_stack(const struct exec_args *a, struct mm *mm, const struct el
 	err = mm_add_vma(mm, MM_STACK_TOP - MM_STACK_SIZE, MM_STACK_TOP, sprot);
 	if (!err)
 		err = ustack_build(img, STACK_IMAGE, MM_STACK_TOP, &u, sp);
+	if (!err)
+		note_strings(a, mm);
 	for (uint64_t page = ALIGN_DOWN(*sp, PAGE_SIZE); !err && page < MM_STACK_TOP;
 	     page += PAGE_SIZE) {
 		paddr_t pa;
@@ -377,8 +394,7 @@ static void commit(struct proc *p, const struct exec_args *a, struct exec_image 
 		proc_wake();
 	th->fpu = img->fpu;
 	arch_context_set_user(&task_current()->ctx, img->mm->root, img->fpu);
-	if (old_mm)
-		mm_destroy(old_mm);
+	mm_put(old_mm); // procfs may still be reading it
 	arch_fpu_free(old_fpu);
 }
 

@@ -113,6 +113,7 @@ struct mm *mm_create(void)
 		return NULL;
 	}
 	spin_init(&mm->lock, "mm", LOCK_RANK_MM - 1);
+	atomic_set(&mm->refs, 1);
 	list_init(&mm->vmas);
 	return mm;
 }
@@ -169,6 +170,10 @@ static int dup_locked(struct mm *dst, struct mm *src, struct list_head *spare) R
 	spin_assert_held(&src->lock);
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;
+	dst->arg_start = src->arg_start; // the stack is copied: its strings too
+	dst->arg_end = src->arg_end;
+	dst->env_start = src->env_start;
+	dst->env_end = src->env_end;
 	list_for_each_entry (v, &src->vmas, link) {
 		struct vma *n = list_entry(spare->next, struct vma, link);
 		long copied;

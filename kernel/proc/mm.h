@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "arch/arch.h"
+#include "include/atomic.h"
 #include "include/compiler.h"
 #include "include/list.h"
 #include "sync/spinlock.h"
@@ -79,8 +80,14 @@ enum mm_fault_result {
 
 struct mm {
 	struct spinlock lock;
+	/* Atomic: the owner's reference and readers' (mm_get). */
+	atomic_t refs;
 	/* Immutable after mm_create(): */
 	paddr_t root;
+	/* Immutable once exec has built it (0 before): where the initial
+	 * stack holds argv's and envp's strings, as Linux's arg_start..
+	 * env_end (/proc/PID/environ, stat's fields 48-51). */
+	uintptr_t arg_start, arg_end, env_start, env_end;
 	/* Protected by lock: */
 	struct list_head vmas;
 	uintptr_t brk_start, brk; /* the heap is [brk_start, page_up(brk)) */
@@ -95,8 +102,46 @@ struct mm *mm_create(void);
 
 /* Drop every page (a frame is freed with its last reference), free every
  * page-table page and region of @mm, which must not be loaded on any
- * CPU. May sleep. */
+ * CPU. For an address space nobody else can reach (never published in a
+ * process, or mm_put's last reference). May sleep. */
 void mm_destroy(struct mm *mm);
+
+/*
+ * References for readers of another process's address space (procfs,
+ * proc/mm_info.c). A process's mm is published in p->mm under
+ * proc_lock; a reader takes mm_get() there (atomic only), drops
+ * proc_lock, reads, and mm_put()s. The process drops its own reference
+ * with mm_put() at exec (the old one) and exit; the last reference
+ * destroys the mm (which is on no CPU by then). mm_put may sleep.
+ */
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+
+/* Copy up to @n bytes of user memory at @va of @mm into @buf, page by
+ * page through the direct map (the reader's own address space is not
+ * touched); stops at the first page that is not mapped (nothing is
+ * faulted in). Returns the bytes copied. Takes mm->lock. */
+size_t mm_read(struct mm *mm, uintptr_t va, void *buf, size_t n);
+
+/* A region as /proc/PID/maps shows it: a copy, @file referenced. */
+struct mm_region {
+	uintptr_t start, end;
+	unsigned int prot; /* VMA_* */
+	bool shared;
+	int64_t off;
+	struct file *file; /* NULL: anonymous */
+};
+
+/* Copy up to @max regions of @mm, by address, into @out (their files
+ * referenced: mm_regions_put them). Returns how many regions @mm has,
+ * which may be more than @max (only @max were copied then). Takes
+ * mm->lock. */
+size_t mm_regions(struct mm *mm, struct mm_region *out, size_t max);
+void mm_regions_put(struct mm_region *r, size_t n);
+
+/* Bytes covered by @mm's regions (Linux's total_vm, stat's vsize).
+ * Takes mm->lock. */
+uint64_t mm_total_size(struct mm *mm);
 
 /*
  * fork's copy of @src: every region copied (file references taken; not

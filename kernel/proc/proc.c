@@ -203,8 +203,7 @@ void proc_free(struct proc *p)
 		fd_table_destroy(p->fds);
 	if (p->cwd.mnt)
 		vfs_path_put(&p->cwd);
-	if (p->mm)
-		mm_destroy(p->mm);
+	mm_put(p->mm);
 	kfree(p->cmdline);
 	kfree(p->exe);
 	/* Off its CPU for good once joined: its stack is back in the cache
@@ -407,22 +406,25 @@ static void reparent_children_locked(struct proc *p) REQUIRES(&proc_lock)
 }
 
 /* Drop the address space, descriptors and cwd (the calling process's
- * own; its last thread is already off the mm). */
+ * own; its last thread is already off the mm). The pointers are cleared
+ * under proc_lock, where procfs takes its references (procinfo.c), and
+ * the objects dropped after it: a reader's reference keeps each alive. */
 static void release_resources(struct proc *p)
 {
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
 	struct mm *mm = p->mm;
-	unsigned long flags = spin_lock_irqsave(&proc_lock); // procinfo.c reads mm under it
+	struct fd_table *fds = p->fds;
+	struct vfs_path cwd = p->cwd;
 
 	p->mm = NULL;
-	spin_unlock_irqrestore(&proc_lock, flags);
-	if (mm)
-		mm_destroy(mm);
-	if (p->fds)
-		fd_table_destroy(p->fds);
 	p->fds = NULL;
-	if (p->cwd.mnt)
-		vfs_path_put(&p->cwd);
-	p->cwd.mnt = NULL;
+	p->cwd = (struct vfs_path){ 0 };
+	spin_unlock_irqrestore(&proc_lock, flags);
+	mm_put(mm);
+	if (fds)
+		fd_table_destroy(fds);
+	if (cwd.mnt)
+		vfs_path_put(&cwd);
 }
 
 void proc_exit(int status)

@@ -78,6 +78,7 @@ struct proc {
 	char name[PROC_NAME_MAX];
 	/* mm: also changed (exec, exit) under proc_lock, for procinfo.c */
 	struct mm *mm;
+	/* fds, cwd: also changed (chdir, exit) under proc_lock, for procinfo.c */
 	struct fd_table *fds;
 	struct vfs_path cwd; /* referenced; relative paths and AT_FDCWD start here */
 	uint32_t umask;	     /* 022 at spawn, like Linux's init */
@@ -304,6 +305,24 @@ int proc_get_info(int pid, struct proc_info *out) __must_check;
  * or -ESRCH. */
 ssize_t proc_get_cmdline(int pid, char *buf, size_t size);
 ssize_t proc_get_exe(int pid, char *buf, size_t size);
+
+/*
+ * References to @pid's descriptor table, address space and working
+ * directory for procfs, taken under proc_lock (where exec and exit swap
+ * and clear them) without any lock of lower rank: fd_table_put, mm_put
+ * or vfs_path_put them. NULL / -ESRCH when there is no such process,
+ * NULL / -ENOENT for one that has ended (a zombie has none). May be
+ * called from any task; the reference keeps the object alive however
+ * the process goes on (an exited owner leaves its table empty).
+ */
+struct fd_table *proc_get_fds(int pid);
+struct mm *proc_get_mm(int pid);
+int proc_get_cwd(int pid, struct vfs_path *out) __must_check;
+
+/* chdir, fchdir: @path (referenced anew; the caller keeps its own) is
+ * the calling process's working directory from now; the old one is
+ * dropped after proc_lock. May sleep. */
+void proc_set_cwd(const struct vfs_path *path);
 
 /* exec's part (exec.c): @p's command line becomes @argc strings at
  * @strings and its executable @exe (kmalloc'd; taken over, may be NULL);

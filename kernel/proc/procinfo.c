@@ -4,13 +4,19 @@
  * process, copied under proc_lock so the reader never holds a pointer
  * into a process that may be reaped; and the command line and executable
  * path that exec records (a copy of argv and the file's absolute name,
- * as Linux's /proc/PID/cmdline and exe show).
+ * as Linux's /proc/PID/cmdline and exe show); and references to a
+ * process's descriptor table, address space and working directory that
+ * outlive proc_lock (/proc/PID/fd, maps, environ, cwd).
  * Locking: proc_lock guards the strings' pointers (swapped at exec, freed
- * after the lock is dropped); the mm's page count is read without its
+ * after the lock is dropped) and the fds, mm and cwd pointers (cleared
+ * at exit, swapped at exec and chdir, dropped after the lock); the
+ * references taken under it are atomic increments, so no lock ranking
+ * below proc_lock is taken; the mm's page count is read without its
  * lock (a word-sized snapshot).
  */
 #include "proc/proc.h"
 
+#include "fs/fdtable.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -170,4 +176,57 @@ void proc_copy_cmdline(struct proc *c, const struct proc *parent)
 
 	replace_strings(c, dup_bytes(parent->cmdline, parent->cmdline_len), parent->cmdline_len,
 			exe ? dup_bytes(exe, strlen(exe)) : NULL);
+}
+
+struct fd_table *proc_get_fds(int pid)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	struct proc *p = proc_find_locked(pid);
+	struct fd_table *t = p ? p->fds : NULL;
+
+	if (t)
+		fd_table_get(t);
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return t;
+}
+
+struct mm *proc_get_mm(int pid)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	struct proc *p = proc_find_locked(pid);
+	struct mm *mm = p ? p->mm : NULL;
+
+	if (mm)
+		mm_get(mm);
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return mm;
+}
+
+int proc_get_cwd(int pid, struct vfs_path *out)
+{
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+	struct proc *p = proc_find_locked(pid);
+	int err = !p ? -ESRCH : !p->cwd.mnt ? -ENOENT : 0;
+
+	if (!err) {
+		*out = p->cwd;
+		vfs_path_get(out); // atomic increments on held references
+	}
+	spin_unlock_irqrestore(&proc_lock, flags);
+	return err;
+}
+
+void proc_set_cwd(const struct vfs_path *path)
+{
+	struct proc *p = proc_current();
+	struct vfs_path old, new = *path;
+	unsigned long flags;
+
+	vfs_path_get(&new);
+	flags = spin_lock_irqsave(&proc_lock);
+	old = p->cwd;
+	p->cwd = new;
+	spin_unlock_irqrestore(&proc_lock, flags);
+	if (old.mnt)
+		vfs_path_put(&old);
 }

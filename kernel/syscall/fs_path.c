@@ -177,32 +177,32 @@ long sys_readlinkat(int dirfd, uptr_t upath, uptr_t buf, int bufsiz)
 
 long sys_chdir(uptr_t upath)
 {
-	struct proc *p = proc_current();
+	struct vfs_path cwd = proc_current()->cwd; // only our threads change it
 	struct at a;
 	long err = at_get(AT_FDCWD, upath, &a);
 
 	if (err)
 		return err;
-	err = vfs_chdir(&p->cwd, a.path);
+	vfs_path_get(&cwd);
+	err = vfs_chdir(&cwd, a.path); // swaps our reference for the new directory's
+	if (!err)
+		proc_set_cwd(&cwd);
+	vfs_path_put(&cwd);
 	at_put(&a);
 	return err;
 }
 
 long sys_fchdir(int fd)
 {
-	struct proc *p = proc_current();
 	struct file *f = sys_file(fd);
 	long err = 0;
 
 	if (!f)
 		return -EBADF;
-	if (!inode_is_dir(f->inode)) {
+	if (!inode_is_dir(f->inode))
 		err = -ENOTDIR;
-	} else {
-		vfs_path_put(&p->cwd);
-		p->cwd = f->path;
-		vfs_path_get(&p->cwd);
-	}
+	else
+		proc_set_cwd(&f->path);
 	file_put(f);
 	return err;
 }

@@ -130,6 +130,28 @@ def busybox_system_tools_shape(vm):
     assert f"\nPid:\t{sh}\nPPid:\t1\n" in status and "\nVmRSS:\t" in status, status
     selfpid = bb_run(vm, "sh -c 'echo $$; exec readlink /proc/self'").split()
     assert selfpid[0] == selfpid[1], selfpid
+    # /proc/PID/fd, cwd, root, maps, environ as ls, readlink, tty see them.
+    fds = bb_run(vm, "ls -l /proc/self/fd").splitlines()
+    assert fds[0] == "total 0", fds
+    for fd in "012":
+        assert any(re.match(rf"^lrwx------ .* {fd} -> /dev/console$", l) for l in fds), fds
+    out = bb_run(vm, "ls -l /proc/self/fd 2>/dev/null | grep ' 1 '")
+    assert re.match(r"^l-wx------ .* 1 -> pipe:\[\d+\]$", out), out
+    out = bb_run(vm, "exec 7>/tmp/gone; rm /tmp/gone; readlink /proc/$$/fd/7")
+    assert out == "/tmp/gone (deleted)\n", out
+    out = bb_run(vm, "exec 7>&-; ls /proc/$$/fd | xargs")
+    assert out == "0 1 10 2\n", out
+    assert bb_run(vm, "cd /tmp; readlink /proc/$$/cwd; cd /") == "/tmp\n"
+    assert bb_run(vm, "readlink /proc/$$/root") == "/\n"
+    assert bb_run(vm, "tty") == "/dev/console\n"
+    maps = bb_run(vm, "cat /proc/self/maps").splitlines()
+    assert re.match(r"^00400000-[0-9a-f]{8} r--p 00000000 00:\w\w \d+ {20,}/bin/busybox$",
+                    maps[0]), maps
+    assert maps[-1].endswith(" [stack]"), maps
+    out = bb_run(vm, "tr '\\0' '\\n' < /proc/$$/environ")
+    assert out.splitlines() == ["PATH=/bin", "HOME=/", "TERM=vt100"], out  # as init gave it
+    vsize = int(bb_run(vm, "cat /proc/$$/stat").split()[22])
+    assert vsize == int(bb_run(vm, "cat /proc/$$/statm").split()[0]) * 4096, vsize
     # free's total is /proc/meminfo's MemTotal; uptime and /proc/stat.
     free = bb_run(vm, "free").splitlines()
     assert free[0].split() == ["total", "used", "free", "shared", "buff/cache", "available"]

@@ -12,6 +12,10 @@
 #include <stdint.h>
 
 struct task_info;
+struct dirent_sink;
+struct file;
+struct inode;
+struct vfs_path;
 
 /* A generated file: render() writes its whole text into @t for the task
  * @id (unused outside task directories) and returns 0, or -ENOENT when
@@ -22,6 +26,8 @@ struct procfs_entry {
 	/* A symbolic link instead (render NULL): its target into @buf, or
 	 * -ENOENT. @id as render's. */
 	ssize_t (*readlink)(uint64_t id, char *buf, size_t size);
+	/* Neither: a directory (/proc/ID/fd, fd.c). */
+	bool is_dir;
 };
 
 extern const struct procfs_entry procfs_root_files[];
@@ -42,6 +48,11 @@ extern const size_t procfs_nr_task_files;
 #define PROCFS_TASK_INO_BASE 4096
 #define PROCFS_TASK_SLOTS 16
 #define PROCFS_KTASK_BASE 32768 // PROC_PID_MAX: above every pid
+/* /proc/PID/fd/N: from here each pid owns FD_TABLE_MAX numbers, above
+ * every task directory's. */
+#define PROCFS_FD_INO_BASE (1ull << 40)
+#define PROCFS_FD_SLOTS 256  // FD_TABLE_MAX (fs/fdtable.h)
+#define PROCFS_PATH_MAX 4096 // a link's target (PATH_MAX)
 
 static inline bool procfs_is_ktask(uint64_t id)
 {
@@ -52,6 +63,33 @@ static inline uint64_t procfs_task_ino(uint64_t id, unsigned int slot)
 {
 	return PROCFS_TASK_INO_BASE + id * PROCFS_TASK_SLOTS + slot;
 }
+
+static inline uint64_t procfs_fd_ino(uint64_t id, int fd)
+{
+	return PROCFS_FD_INO_BASE + id * PROCFS_FD_SLOTS + (uint64_t)fd;
+}
+
+/* /proc/ID/fd (fd.c). May sleep; no locks held. */
+/* The inode number of descriptor @name (@len bytes) of @id, or 0 when
+ * it is not open (or @id is no process). */
+uint64_t procfs_fd_lookup(uint64_t id, const char *name, size_t len);
+/* The listing of /proc/ID/fd (@dir) from *@pos: ".", "..", then 2 + fd
+ * for each open descriptor. */
+int procfs_fd_readdir(struct inode *dir, uint64_t id, struct dirent_sink *sink, int64_t *pos);
+/* Descriptor @fd's link mode (S_IFLNK and its access), 0: not open. */
+uint32_t procfs_fd_mode(uint64_t id, int fd);
+/* Its target, the open file's name (procfs_file_link), or -ENOENT. */
+ssize_t procfs_fd_readlink(uint64_t id, int fd, char *buf, size_t size);
+/* The name of @p as a link shows it: absolute, " (deleted)" after a
+ * removed name; of an open file @f: its path's, or "pipe:[INODE]".
+ * Cut at @size (no NUL) as readlink; -ENOMEM, -ENAMETOOLONG. */
+ssize_t procfs_path_link(const struct vfs_path *p, char *buf, size_t size);
+ssize_t procfs_file_link(struct file *f, char *buf, size_t size);
+
+/* /proc/ID/environ, maps, statm (task_mm.c); render's contract. */
+int procfs_render_environ(struct procfs_text *t, uint64_t id);
+int procfs_render_maps(struct procfs_text *t, uint64_t id);
+int procfs_render_statm(struct procfs_text *t, uint64_t id);
 
 /* /proc/mounts (mounts.c). */
 int procfs_render_mounts(struct procfs_text *t, uint64_t id);

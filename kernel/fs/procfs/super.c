@@ -2,7 +2,8 @@
  * procfs glue: the "proc" filesystem type, its inodes and directories, and
  * the files' open/read. /proc holds the fixed files of procfs_root_files
  * and /proc/self, and one directory per process (named by its pid) or
- * kernel task (PROCFS_KTASK_BASE + its id) holding procfs_task_files.
+ * kernel task (PROCFS_KTASK_BASE + its id) holding procfs_task_files
+ * and the /proc/ID/fd directory of descriptor links (fd.c).
  * Inodes are made on lookup (no links: they go with their last dentry)
  * and say what they are by their number; the dcache asks revalidate()
  * before trusting a cached name, so a task's directory vanishes when the
@@ -43,18 +44,27 @@ static const struct file_ops procfs_file_fops;
 struct procfs_what {
 	bool is_self; // /proc/self
 	bool is_task;
+	bool is_fd;			  // /proc/ID/fd/N (is_task too; entry NULL)
 	uint64_t id;			  // is_task: the task
-	const struct procfs_entry *entry; // NULL: a directory
+	int fd;				  // is_fd: N
+	const struct procfs_entry *entry; // NULL: a directory (but is_fd)
 };
 
 static void procfs_decode(uint64_t ino, struct procfs_what *w)
 {
 	w->is_self = ino == PROCFS_SELF_INO;
 	w->is_task = ino >= PROCFS_TASK_INO_BASE;
+	w->is_fd = ino >= PROCFS_FD_INO_BASE;
 	w->entry = NULL;
 	w->id = 0;
+	w->fd = -1;
 	if (w->is_self)
 		return;
+	if (w->is_fd) {
+		w->id = (ino - PROCFS_FD_INO_BASE) / PROCFS_FD_SLOTS;
+		w->fd = (int)((ino - PROCFS_FD_INO_BASE) % PROCFS_FD_SLOTS);
+		return;
+	}
 	if (!w->is_task) {
 		if (ino > PROCFS_ROOT_INO)
 			w->entry = &procfs_root_files[ino - PROCFS_ROOT_INO - 1];
@@ -72,8 +82,12 @@ static struct inode *procfs_new_inode(struct super_block *sb, uint64_t ino)
 	uint32_t mode = S_IFREG | 0444;
 
 	procfs_decode(ino, &w);
-	if (w.is_self || (w.entry && w.entry->readlink))
+	if (w.is_fd)
+		mode = procfs_fd_mode(w.id, w.fd) ?: S_IFLNK | 0500; // closed since: any link
+	else if (w.is_self || (w.entry && w.entry->readlink))
 		mode = S_IFLNK | 0777;
+	else if (w.entry && w.entry->is_dir)
+		mode = S_IFDIR | 0500; // Linux's dr-x------ fd
 	else if (!w.entry)
 		mode = S_IFDIR | 0555;
 	return inode_alloc(sb, ino, mode, &procfs_iops,
@@ -108,6 +122,8 @@ static uint64_t procfs_lookup_ino(struct inode *dir, const char *name, size_t le
 	uint64_t id;
 
 	procfs_decode(dir->ino, &w);
+	if (w.entry && w.entry->is_dir)
+		return procfs_fd_lookup(w.id, name, len);
 	if (w.is_task) {
 		for (size_t i = 0; i < procfs_nr_task_files; i++)
 			if (name_is(name, len, procfs_task_files[i].name))
@@ -172,6 +188,8 @@ static ssize_t procfs_readlink(struct inode *inode, char *buf, size_t size)
 	int len;
 
 	procfs_decode(inode->ino, &w);
+	if (w.is_fd)
+		return procfs_fd_readlink(w.id, w.fd, buf, size);
 	if (w.entry && w.entry->readlink)
 		return w.entry->readlink(w.id, buf, size);
 	if (!w.is_self)
@@ -220,8 +238,11 @@ static int procfs_readdir_task(struct inode *dir, uint64_t id, struct dirent_sin
 					     DT_DIR, "..", (size_t)*pos + 1);
 		else
 			ok = dirent_sink_add(sink, procfs_task_ino(id, (unsigned int)*pos - 1),
-					     *pos + 1, e->readlink ? DT_LNK : DT_REG, e->name,
-					     strlen(e->name));
+					     *pos + 1,
+					     e->is_dir	   ? DT_DIR
+					     : e->readlink ? DT_LNK
+							   : DT_REG,
+					     e->name, strlen(e->name));
 		if (!ok)
 			break;
 	}
@@ -260,6 +281,8 @@ static int procfs_readdir(struct file *f, struct dirent_sink *sink, int64_t *pos
 	int64_t files_end = 2 + (int64_t)procfs_nr_root_files;
 
 	procfs_decode(dir->ino, &w);
+	if (w.entry && w.entry->is_dir)
+		return procfs_fd_readdir(dir, w.id, sink, pos);
 	if (w.is_task)
 		return procfs_readdir_task(dir, w.id, sink, pos);
 	for (; *pos < files_end; (*pos)++) {
@@ -361,8 +384,9 @@ static const struct file_ops procfs_file_fops = {
 };
 
 /* A cached name is true while it is positive and, for a task's
- * directory, the task lives; negative names are never trusted (a task
- * with that id may have been created since). */
+ * directory, the task lives, for a descriptor's link, the descriptor is
+ * open with the same access (its mode); negative names are never trusted
+ * (a task or descriptor with that number may have been made since). */
 static bool procfs_revalidate(struct dentry *d)
 {
 	struct inode *inode = dentry_inode(d);
@@ -371,6 +395,8 @@ static bool procfs_revalidate(struct dentry *d)
 	if (!inode)
 		return false;
 	procfs_decode(inode->ino, &w);
+	if (w.is_fd)
+		return procfs_fd_mode(w.id, w.fd) == inode->mode; // fixed at inode_alloc
 	return !w.is_task || w.entry || procfs_id_exists(w.id);
 }
 

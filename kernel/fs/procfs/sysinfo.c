@@ -298,14 +298,14 @@ static int render_stat(struct procfs_text *t, uint64_t unused)
 }
 
 const struct procfs_entry procfs_root_files[] = {
-	{ "cpuinfo", render_cpuinfo, NULL },
-	{ "filesystems", render_filesystems, NULL },
-	{ "interrupts", render_interrupts, NULL },
-	{ "loadavg", render_loadavg, NULL },
-	{ "meminfo", render_meminfo, NULL },
-	{ "mounts", procfs_render_mounts, NULL },
-	{ "stat", render_stat, NULL },
-	{ "uptime", render_uptime, NULL },
-	{ "version", render_version, NULL },
+	{ "cpuinfo", render_cpuinfo, NULL, false },
+	{ "filesystems", render_filesystems, NULL, false },
+	{ "interrupts", render_interrupts, NULL, false },
+	{ "loadavg", render_loadavg, NULL, false },
+	{ "meminfo", render_meminfo, NULL, false },
+	{ "mounts", procfs_render_mounts, NULL, false },
+	{ "stat", render_stat, NULL, false },
+	{ "uptime", render_uptime, NULL, false },
+	{ "version", render_version, NULL, false },
 };
 const size_t procfs_nr_root_files = sizeof(procfs_root_files) / sizeof(procfs_root_files[0]);

@@ -1,18 +1,23 @@
 /*
  * procfs per-process and per-task directories: /proc/ID/status, stat,
- * cmdline and exe in Linux's formats (fs/proc/array.c, base.c). ID is a
+ * cmdline, exe, cwd and root in Linux's formats (fs/proc/array.c,
+ * base.c); fd/ is fd.c's, environ, maps and statm task_mm.c's. ID is a
  * process's pid (its data from proc_get_info, a copy made under
- * proc_lock) or PROCFS_KTASK_BASE + a kernel task's id (from task_list,
- * copied under the task table lock), so nothing is read through a
- * pointer whose process or task may be freed meanwhile (doc/locking.md).
- * Corvid has one user, no tty numbers yet and no virtual-size count:
- * those fields are 0, and vsize is the resident size (doc/busybox.md).
+ * proc_lock, and references to its mm and cwd taken there) or
+ * PROCFS_KTASK_BASE + a kernel task's id (from task_list, copied under
+ * the task table lock), so nothing is read through a pointer whose
+ * process or task may be freed meanwhile (doc/locking.md).
+ * Corvid has one user and does not split user from system time, and
+ * stat's tty_nr is 0 (the console tty does not say whose it is yet):
+ * doc/busybox.md.
  */
 #include "fs/procfs/procfs_internal.h"
 
+#include "fs/mount.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "proc/mm.h"
 #include "proc/proc.h"
 #include "sched/task.h"
 
@@ -109,7 +114,26 @@ struct id_view {
 	int pid, ppid, pgid, sid, threads;
 	unsigned int cpu, flags;
 	uint64_t cpu_ns, start_ns, rss_pages;
+	/* From the address space (0 for kernel tasks and zombies): */
+	uint64_t vm_bytes;
+	uintptr_t brk_start, arg_start, arg_end, env_start, env_end;
 };
+
+/* The address-space fields of @v for process @pid. */
+static void view_mm(int pid, struct id_view *v)
+{
+	struct mm *mm = proc_get_mm(pid);
+
+	if (!mm)
+		return;
+	v->vm_bytes = mm_total_size(mm);
+	v->brk_start = READ_ONCE(mm->brk_start); // set once by exec
+	v->arg_start = mm->arg_start;
+	v->arg_end = mm->arg_end;
+	v->env_start = mm->env_start;
+	v->env_end = mm->env_end;
+	mm_put(mm);
+}
 
 static bool view_of(uint64_t id, struct id_view *v)
 {
@@ -145,6 +169,7 @@ static bool view_of(uint64_t id, struct id_view *v)
 			       .rss_pages = pi.rss_pages,
 			       .threads = pi.threads };
 	memcpy(v->name, pi.name, sizeof(pi.name));
+	view_mm(pi.pid, v);
 	return true;
 }
 
@@ -176,8 +201,10 @@ static int render_status(struct procfs_text *t, uint64_t id)
 	procfs_text_printf(t, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\n");
 	if (!procfs_is_ktask(id)) {
 		unsigned long kb = (unsigned long)(v.rss_pages * PAGE_KIB);
+		unsigned long vm_kb = (unsigned long)(v.vm_bytes / 1024);
 
-		procfs_text_printf(t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\n", kb, kb);
+		/* No high-water marks are kept: the peaks are the current sizes. */
+		procfs_text_printf(t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\n", vm_kb, vm_kb);
 		procfs_text_printf(t, "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n", kb, kb);
 	}
 	procfs_text_printf(t, "Threads:\t%d\nCpus_allowed_list:\t%u\n", v.threads, v.cpu);
@@ -185,7 +212,8 @@ static int render_status(struct procfs_text *t, uint64_t id)
 }
 
 /* The 52 fields of Linux's /proc/PID/stat (proc(5)); CPU time is all
- * system time, in USER_HZ ticks. */
+ * system time, in USER_HZ ticks (the scheduler counts a task's run time,
+ * not which mode it ran in). */
 static int render_stat(struct procfs_text *t, uint64_t id)
 {
 	struct id_view v;
@@ -200,15 +228,17 @@ static int render_stat(struct procfs_text *t, uint64_t id)
 	 * 20 threads, 21 itrealvalue, 22 starttime, 23 vsize, 24 rss, 25 rsslim */
 	procfs_text_printf(t, "0 %lu 0 0 20 0 %d 0 %lu %lu %lu %llu ",
 			   (unsigned long)(v.cpu_ns / NS_PER_TICK), v.threads,
-			   (unsigned long)(v.start_ns / NS_PER_TICK),
-			   (unsigned long)(v.rss_pages * PAGE_KIB * 1024),
+			   (unsigned long)(v.start_ns / NS_PER_TICK), (unsigned long)v.vm_bytes,
 			   (unsigned long)v.rss_pages, RLIM_INFINITY_U64);
 	/* 26-35 code/stack/signals/wchan, 36-37 swap, 38 exit_signal,
 	 * 39 processor, 40 rt_priority, 41 policy, 42-44 delays and guest */
 	procfs_text_printf(t, "0 0 0 0 0 0 0 0 0 0 0 0 %d %u 0 0 0 0 0 ",
 			   procfs_is_ktask(id) ? 0 : SIGCHLD_NR, v.cpu);
-	/* 45-51 data/brk/arg/env addresses, 52 exit_code */
-	procfs_text_printf(t, "0 0 0 0 0 0 0 0\n");
+	/* 45-46 data addresses, 47 start_brk, 48-51 arg/env addresses,
+	 * 52 exit_code */
+	procfs_text_printf(t, "0 0 %lu %lu %lu %lu %lu 0\n", (unsigned long)v.brk_start,
+			   (unsigned long)v.arg_start, (unsigned long)v.arg_end,
+			   (unsigned long)v.env_start, (unsigned long)v.env_end);
 	return 0;
 }
 
@@ -236,10 +266,47 @@ static ssize_t readlink_exe(uint64_t id, char *buf, size_t size)
 	return n > 0 ? n : -ENOENT;
 }
 
+/* The working directory (" (deleted)" once removed); -ENOENT for kernel
+ * tasks and zombies. */
+static ssize_t readlink_cwd(uint64_t id, char *buf, size_t size)
+{
+	struct vfs_path cwd;
+	ssize_t n;
+
+	if (procfs_is_ktask(id) || proc_get_cwd((int)id, &cwd))
+		return -ENOENT;
+	n = procfs_path_link(&cwd, buf, size);
+	vfs_path_put(&cwd);
+	return n;
+}
+
+/* The root directory: "/" for every process (there is no chroot). */
+static ssize_t readlink_root(uint64_t id, char *buf, size_t size)
+{
+	struct vfs_path cwd;
+
+	if (procfs_is_ktask(id) || proc_get_cwd((int)id, &cwd))
+		return -ENOENT; // the cwd's presence says the process has not ended
+	vfs_path_put(&cwd);
+	if (!size)
+		return 0;
+	buf[0] = '/';
+	return 1;
+}
+
+/* In Linux's ls order; their inode numbers are their places (+1). */
 const struct procfs_entry procfs_task_files[] = {
-	{ "cmdline", render_cmdline, NULL },
-	{ "exe", NULL, readlink_exe },
-	{ "stat", render_stat, NULL },
-	{ "status", render_status, NULL },
+	{ "cmdline", render_cmdline, NULL, false },
+	{ "cwd", NULL, readlink_cwd, false },
+	{ "environ", procfs_render_environ, NULL, false },
+	{ "exe", NULL, readlink_exe, false },
+	{ "fd", NULL, NULL, true },
+	{ "maps", procfs_render_maps, NULL, false },
+	{ "root", NULL, readlink_root, false },
+	{ "stat", render_stat, NULL, false },
+	{ "statm", procfs_render_statm, NULL, false },
+	{ "status", render_status, NULL, false },
 };
 const size_t procfs_nr_task_files = sizeof(procfs_task_files) / sizeof(procfs_task_files[0]);
+_Static_assert(sizeof(procfs_task_files) / sizeof(procfs_task_files[0]) < PROCFS_TASK_SLOTS,
+	       "a task directory's files must fit its inode numbers");
