@@ -290,6 +290,7 @@ struct proc_info {
 	uint64_t start_ns;  /* when it was created (ktime) */
 	uint64_t rss_pages; /* frames mapped in its address space */
 	int threads;	    /* threads alive */
+	bool no_ctty;	    /* gave its session's controlling tty up (TIOCNOTTY) */
 };
 
 /* Fill up to @max snapshots in pid order; returns how many processes

@@ -60,6 +60,7 @@ static void fill_info_locked(const struct proc *p, struct proc_info *i) REQUIRES
 	i->ppid = p->parent ? p->parent->pid : 0;
 	i->pgid = p->pgid;
 	i->sid = p->sid;
+	i->no_ctty = READ_ONCE(p->no_ctty);
 	i->state = state_letter_locked(p);
 	memcpy(i->name, p->name, sizeof(i->name));
 	i->start_ns = p->start_ns;

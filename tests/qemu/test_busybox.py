@@ -150,6 +150,11 @@ def busybox_system_tools_shape(vm):
     assert maps[-1].endswith(" [stack]"), maps
     out = bb_run(vm, "tr '\\0' '\\n' < /proc/$$/environ")
     assert out.splitlines() == ["PATH=/bin", "HOME=/", "TERM=vt100"], out  # as init gave it
+    # tty_nr is /dev/console's (5:1) for the console's session, and tpgid
+    # its foreground group: the job reading its own stat; a process that
+    # gave the console up has none.
+    out = bb_run(vm, "awk '{print $7, $5 == $8}' /proc/self/stat")
+    assert out == "1281 1\n", out
     vsize = int(bb_run(vm, "cat /proc/$$/stat").split()[22])
     assert vsize == int(bb_run(vm, "cat /proc/$$/statm").split()[0]) * 4096, vsize
     # free's total is /proc/meminfo's MemTotal; uptime and /proc/stat.

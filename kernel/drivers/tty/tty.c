@@ -441,6 +441,17 @@ static void maybe_acquire_locked(struct tty *t, bool force)
 	ldisc_flush_input(&t->ld);
 }
 
+void tty_console_owner(int *sid, int *pgrp)
+{
+	struct tty *t = &console_tty;
+
+	mutex_lock(&t->lock);
+	drop_dead_session_locked(t);
+	*sid = t->sid;
+	*pgrp = t->sid ? t->pgrp : 0;
+	tty_unlock(t);
+}
+
 int tty_open(struct file *f)
 {
 	struct tty *t = &console_tty;

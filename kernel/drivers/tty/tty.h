@@ -40,6 +40,14 @@ void tty_foreground_begin(void);
 void tty_foreground_end(void);
 
 /* file_ops halves for /dev/console (5:1) and /dev/tty (5:0). May sleep. */
+/* The session whose controlling tty the console is and its foreground
+ * process group, both 0 when none (/proc/PID/stat's tty_nr and tpgid). */
+void tty_console_owner(int *sid, int *pgrp);
+
+/* The console's device number as /proc/PID/stat encodes it
+ * (/dev/console, 5:1: major << 8 | minor). */
+#define TTY_CONSOLE_NR ((5 << 8) | 1)
+
 int tty_open(struct file *f);
 int tty_open_ctty(struct file *f);
 ssize_t tty_read(struct file *f, void *buf, size_t n, int64_t off);

@@ -7,12 +7,13 @@
  * PROCFS_KTASK_BASE + a kernel task's id (from task_list, copied under
  * the task table lock), so nothing is read through a pointer whose
  * process or task may be freed meanwhile (doc/locking.md).
- * Corvid has one user and does not split user from system time, and
- * stat's tty_nr is 0 (the console tty does not say whose it is yet):
- * doc/busybox.md.
+ * Corvid has one user and does not split user from system time
+ * (doc/busybox.md). stat's tty_nr and tpgid are the console's
+ * (tty_console_owner) for the processes it is the controlling tty of.
  */
 #include "fs/procfs/procfs_internal.h"
 
+#include "drivers/tty/tty.h"
 #include "fs/mount.h"
 #include "include/uapi/errno.h"
 #include "lib/string.h"
@@ -112,6 +113,7 @@ struct id_view {
 	char name[TASK_NAME_MAX];
 	char state;
 	int pid, ppid, pgid, sid, threads;
+	int tty_nr, tpgid; /* the controlling tty's number and foreground group, 0 / -1 */
 	unsigned int cpu, flags;
 	uint64_t cpu_ns, start_ns, rss_pages;
 	/* From the address space (0 for kernel tasks and zombies): */
@@ -135,6 +137,18 @@ static void view_mm(int pid, struct id_view *v)
 	mm_put(mm);
 }
 
+/* The controlling-tty fields of @v: the console's, if it is @pi's. */
+static void view_tty(const struct proc_info *pi, struct id_view *v)
+{
+	int sid, pgrp;
+
+	tty_console_owner(&sid, &pgrp);
+	if (sid && sid == pi->sid && !pi->no_ctty) {
+		v->tty_nr = TTY_CONSOLE_NR;
+		v->tpgid = pgrp;
+	}
+}
+
 static bool view_of(uint64_t id, struct id_view *v)
 {
 	struct task_info ti;
@@ -145,6 +159,7 @@ static bool view_of(uint64_t id, struct id_view *v)
 			return false;
 		*v = (struct id_view){
 			.pid = (int)id,
+			.tpgid = -1,
 			.threads = 1,
 			.cpu = ti.cpu,
 			.flags = PF_KTHREAD,
@@ -163,6 +178,7 @@ static bool view_of(uint64_t id, struct id_view *v)
 			       .ppid = pi.ppid,
 			       .pgid = pi.pgid,
 			       .sid = pi.sid,
+			       .tpgid = -1,
 			       .cpu = pi.cpu,
 			       .cpu_ns = pi.cpu_ns,
 			       .start_ns = pi.start_ns,
@@ -170,6 +186,7 @@ static bool view_of(uint64_t id, struct id_view *v)
 			       .threads = pi.threads };
 	memcpy(v->name, pi.name, sizeof(pi.name));
 	view_mm(pi.pid, v);
+	view_tty(&pi, v);
 	return true;
 }
 
@@ -222,8 +239,8 @@ static int render_stat(struct procfs_text *t, uint64_t id)
 		return -ENOENT;
 	/* 1 pid, 2 comm, 3 state, 4 ppid, 5 pgrp, 6 session, 7 tty_nr,
 	 * 8 tpgid, 9 flags, 10-13 faults */
-	procfs_text_printf(t, "%d (%s) %c %d %d %d 0 -1 %u 0 0 0 0 ", v.pid, v.name, v.state,
-			   v.ppid, v.pgid, v.sid, v.flags);
+	procfs_text_printf(t, "%d (%s) %c %d %d %d %d %d %u 0 0 0 0 ", v.pid, v.name, v.state,
+			   v.ppid, v.pgid, v.sid, v.tty_nr, v.tpgid, v.flags);
 	/* 14 utime, 15 stime, 16-17 children, 18 priority, 19 nice,
 	 * 20 threads, 21 itrealvalue, 22 starttime, 23 vsize, 24 rss, 25 rsslim */
 	procfs_text_printf(t, "0 %lu 0 0 20 0 %d 0 %lu %lu %lu %llu ",
