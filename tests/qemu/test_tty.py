@@ -240,8 +240,14 @@ def read_ppm(path):
 
 def screen_has_text(ppm, text):
     """Is @text drawn somewhere on the screen in the kernel's font, on
-    the cell grid? Pixels differing from a cell's top-left corner
-    (the background: the font's glyphs have a blank first column) are ink."""
+    the cell grid?"""
+    return bool(screen_find_text(ppm, text))
+
+
+def screen_find_text(ppm, text):
+    """The (column, row) cells where @text is drawn in the kernel's font.
+    Pixels differing from a cell's top-left corner (the background: the
+    font's glyphs have a blank first column) are ink."""
     glyphs, cw, ch = psf_ascii_glyphs(FONT)
     w, h, px = read_ppm(ppm)
 
@@ -258,12 +264,13 @@ def screen_has_text(ppm, text):
         return rows
 
     want = [glyphs[c] for c in text]
+    found = []
     for cy in range(h // ch):
         first = [cx for cx in range(w // cw - len(text) + 1) if cell_bits(cx, cy) == want[0]]
         for cx in first:
             if all(cell_bits(cx + k, cy) == want[k] for k in range(1, len(text))):
-                return True
-    return False
+                found.append((cx, cy))
+    return found
 
 
 KEYS = {" ": "spc", "\r": "ret", "-": "minus", "|": "shift-backslash"}

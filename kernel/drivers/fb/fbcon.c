@@ -165,16 +165,20 @@ static void fbcon_write(const char *s, size_t n)
 		ps2kbd_set_app_cursor(vt.app_cursor); // the keyboard is this screen's
 }
 
-/* The tty's processed output: a bare '\n' only moves down (the screen's
- * LNM, on for the kernel's own lines, is off for it). FIXME: a program's
- * own LNM (CSI 20 h) is not kept across these writes. */
+/* The tty's processed output has a line-feed/new-line mode of its own
+ * (tty_lnm): off, so a bare '\n' only moves down, until a program sets it
+ * (CSI 20 h), and kept from one write to the next; the kernel's own lines
+ * keep theirs (on). Protected by the console lock. */
+static bool tty_lnm;
+
 static void fbcon_write_raw(const char *s, size_t n)
 {
-	bool lnm = vt.newline_mode;
+	bool kernel_lnm = vt.newline_mode;
 
-	vt.newline_mode = false;
+	vt.newline_mode = tty_lnm;
 	fbcon_write(s, n);
-	vt.newline_mode = lnm;
+	tty_lnm = vt.newline_mode;
+	vt.newline_mode = kernel_lnm;
 }
 
 static void fbcon_flush(void)
