@@ -41,11 +41,6 @@ static size_t nr_procs GUARDED_BY(&proc_lock);
 static struct proc *init_proc GUARDED_BY(&proc_lock); /* PID 1 while alive */
 static bool reaper_started GUARDED_BY(&proc_lock);
 
-struct proc *proc_current(void)
-{
-	return task_current()->proc;
-}
-
 void proc_set_name(const char *name)
 {
 	struct proc *p = proc_current();

@@ -22,6 +22,7 @@
 #include "include/compiler.h"
 #include "include/list.h"
 #include "mm/usercopy.h"
+#include "sched/task.h"
 
 struct fd_table;
 struct mm;
@@ -159,7 +160,10 @@ int proc_spawn_init(const char *path, char *const argv[], char *const envp[], st
 int proc_wait(struct proc *p, int *exec_error);
 
 /* The calling task's process, or NULL for a kernel task. */
-struct proc *proc_current(void);
+static inline struct proc *proc_current(void)
+{
+	return task_current()->proc;
+}
 
 /* prctl(PR_SET_NAME / PR_GET_NAME): the calling process's name (what ps
  * and the fault lines show; exec sets it to the file's base name). */

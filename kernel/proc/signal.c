@@ -89,18 +89,6 @@ void signal_recalc_locked(struct thread *th)
 		task_clear_interrupt(th->task);
 }
 
-bool signal_work_pending(void)
-{
-	struct thread *th = thread_current();
-	struct proc *p;
-
-	if (!th)
-		return false;
-	p = th->proc;
-	return READ_ONCE(th->killed) || READ_ONCE(p->stopped) ||
-	       ((READ_ONCE(th->sigpending) | READ_ONCE(p->sigpending)) & ~READ_ONCE(th->sigmask));
-}
-
 /* Could @th take process-directed @sig now? */
 static bool wants_locked(const struct thread *th, int sig)
 {

@@ -15,6 +15,7 @@
 
 #include "include/compiler.h"
 #include "proc/proc.h"
+#include "proc/thread.h"
 #include "sync/spinlock.h"
 
 extern struct spinlock proc_lock;
@@ -118,8 +119,19 @@ bool signal_next(struct signal_delivery *d);
 void signal_force_exit(int sig) __noreturn;
 
 /* Whether the calling process has something to act on at the return to
- * user mode (a hint read without the lock). */
-bool signal_work_pending(void);
+ * user mode (a hint read without the lock). Inline: every system call
+ * asks on its way out. */
+static inline bool signal_work_pending(void)
+{
+	struct thread *th = thread_current();
+	struct proc *p;
+
+	if (!th)
+		return false;
+	p = th->proc;
+	return READ_ONCE(th->killed) || READ_ONCE(p->stopped) ||
+	       ((READ_ONCE(th->sigpending) | READ_ONCE(p->sigpending)) & ~READ_ONCE(th->sigmask));
+}
 
 /* sigaltstack's change of the calling process's alternate stack, with
  * the user stack pointer @sp: 0, -EPERM (running on it), -EINVAL (bad

@@ -27,11 +27,6 @@
 
 static int nr_threads_all GUARDED_BY(&proc_lock);
 
-struct thread *thread_current(void)
-{
-	return task_current()->thread;
-}
-
 struct thread *thread_alloc(void)
 {
 	struct thread *th = kzalloc(sizeof(*th));

@@ -23,6 +23,7 @@
 #include "include/list.h"
 #include "mm/usercopy.h"
 #include "proc/proc.h"
+#include "sched/task.h"
 
 struct task;
 
@@ -62,7 +63,10 @@ struct thread {
 
 /* The calling task's user thread, or NULL for a kernel task (or a thread
  * past its last step). */
-struct thread *thread_current(void);
+static inline struct thread *thread_current(void)
+{
+	return task_current()->thread;
+}
 
 /* A zeroed thread with an initial FPU area, or NULL when memory runs
  * out. Free with thread_free until it is published. */

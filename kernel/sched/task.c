@@ -249,11 +249,6 @@ void task_detach(struct task *t)
 		task_free(t);
 }
 
-struct task *task_current(void)
-{
-	return current_task();
-}
-
 const char *task_state_name(enum task_state s)
 {
 	static const char *const names[] = {

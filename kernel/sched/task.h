@@ -118,8 +118,13 @@ void task_yield(void);
 /* Sleep at least @ns nanoseconds. May sleep (obviously). */
 void task_sleep_ns(uint64_t ns);
 
-/* The calling task. */
-struct task *task_current(void);
+/* The calling task. Inline, as the two below: the system-call path asks
+ * for it several times per call, and under TCG each out-of-line call and
+ * return is a translated-block lookup. */
+static inline struct task *task_current(void)
+{
+	return arch_current_task();
+}
 
 /* CPU time the calling task has used, including the current slice (for
  * the CPU-time clocks, getrusage and times). */

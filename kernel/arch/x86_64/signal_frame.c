@@ -173,14 +173,9 @@ static bool setup_frame(struct trap_frame *f, const struct signal_delivery *d)
 	return true;
 }
 
-static bool is_restart(long ret)
-{
-	return ret == -ERESTARTSYS || ret == -ERESTARTNOHAND || ret == -ERESTARTNOINTR;
-}
-
 void signal_frame_deliver(struct trap_frame *f, long nr)
 {
-	bool restart = nr >= 0 && is_restart((long)f->rax);
+	bool restart = nr >= 0 && signal_frame_is_restart((long)f->rax);
 	struct signal_delivery d;
 
 	while ((restart || signal_work_pending()) && signal_next(&d)) {

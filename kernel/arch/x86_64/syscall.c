@@ -75,7 +75,10 @@ bool syscall_from_user(struct trap_frame *f)
 		return false;
 	}
 	f->rax = (uint64_t)syscall_dispatch((unsigned long)nr, args);
-	signal_frame_deliver(f, nr); /* pending signals, restarts; a kill ends here */
+	/* Pending signals, restarts; a kill ends here. Checked inline first:
+	 * nearly every call has neither. */
+	if (signal_frame_is_restart((long)f->rax) || signal_work_pending())
+		signal_frame_deliver(f, nr);
 	return can_sysret(f);
 }
 
