@@ -5,7 +5,8 @@
  * statfs; plus the helpers the other files of the family share (fd and
  * path lookup, the *at start directory). Names are fs_path.c's business,
  * descriptors fs_fd.c's. Data passes
- * through a kernel bounce buffer of at most BOUNCE bytes per step; a
+ * through a kernel bounce buffer of at most BOUNCE bytes per step (on the
+ * stack for up to SMALL_RW); a
  * short count is returned when a later step fails after some bytes moved,
  * as Linux does. Paths are copied in with strncpy_from_user.
  * Locking: none of its own; fd_get takes the table's lock, the VFS its.
@@ -23,6 +24,7 @@
 #include "syscall/syscall_internal.h"
 
 #define BOUNCE 4096
+#define SMALL_RW 256 /* bytes: a transfer this small bounces on the stack */
 #define IOV_MAX 1024
 #define MAX_RW 0x7ffff000ul /* Linux's MAX_RW_COUNT */
 
@@ -39,8 +41,12 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *of
 	 * what is there (not just the first BOUNCE bytes) and writes keep
 	 * Linux's partial-write rules (fs/pipe.h). */
 	bool pipe = S_ISFIFO(f->inode->mode);
-	size_t bsize = pipe ? MAX(MIN(count, (size_t)PIPE_SIZE), (size_t)1) : BOUNCE;
-	uint8_t *k = kmalloc(bsize);
+	size_t bsize = MAX(MIN(count, pipe ? (size_t)PIPE_SIZE : (size_t)BOUNCE), (size_t)1);
+	/* Small transfers (a byte to a pipe, a line to the terminal) bounce
+	 * on the stack: a kmalloc and kfree per call were most of the cost
+	 * of a 1-byte write (and a 4 KiB one comes from pmm). */
+	uint8_t small[SMALL_RW];
+	uint8_t *k = bsize <= sizeof(small) ? small : kmalloc(bsize);
 	size_t done = 0;
 	long err = 0;
 
@@ -69,7 +75,8 @@ static long rw(struct file *f, uptr_t buf, size_t count, bool write, int64_t *of
 		if ((size_t)got < n || (pipe && !write))
 			break; /* end of file, a partial device read, a pipe read */
 	}
-	kfree(k);
+	if (k != small)
+		kfree(k);
 	return done ? (long)done : err;
 }
 
