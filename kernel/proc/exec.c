@@ -238,12 +238,16 @@ static int open_exec(struct proc *p, const char *path, struct file **f, uint8_t 
 		     uint64_t *size)
 {
 	struct linux_stat st;
+	struct vfs_path cwd;
 	ssize_t got;
 	int err;
 
 	/* Only a #! line can name "" (execve refuses it): Linux's kernel-side
 	 * lookup of "" is the cwd, a directory, hence -EACCES below. */
-	err = vfs_open(p->cwd.mnt ? &p->cwd : NULL, *path ? path : ".", O_RDONLY, 0, f);
+	proc_cwd_get(&cwd);
+	err = vfs_open(cwd.mnt ? &cwd : NULL, *path ? path : ".", O_RDONLY, 0, f);
+	if (cwd.mnt)
+		vfs_path_put(&cwd);
 	if (err)
 		return err;
 	err = vfs_fstat(*f, &st);

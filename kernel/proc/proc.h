@@ -329,6 +329,12 @@ int proc_get_cwd(int pid, struct vfs_path *out) __must_check;
  * dropped after proc_lock. May sleep. */
 void proc_set_cwd(const struct vfs_path *path);
 
+/* The calling process's working directory with a reference of its own
+ * (vfs_path_put it), taken under proc_lock: another thread's chdir may
+ * drop the old one at any moment. Nothing (mnt NULL) for a process that
+ * has none. */
+void proc_cwd_get(struct vfs_path *out);
+
 /* exec's part (exec.c): @p's command line becomes @argc strings at
  * @strings and its executable @exe (kmalloc'd; taken over, may be NULL);
  * the old ones are freed. fork's part: @c gets copies of @parent's. */

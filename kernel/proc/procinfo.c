@@ -217,6 +217,17 @@ int proc_get_cwd(int pid, struct vfs_path *out)
 	return err;
 }
 
+void proc_cwd_get(struct vfs_path *out)
+{
+	struct proc *p = proc_current();
+	unsigned long flags = spin_lock_irqsave(&proc_lock);
+
+	*out = p->cwd;
+	if (out->mnt)
+		vfs_path_get(out); // atomic increments on held references
+	spin_unlock_irqrestore(&proc_lock, flags);
+}
+
 void proc_set_cwd(const struct vfs_path *path)
 {
 	struct proc *p = proc_current();

@@ -322,8 +322,7 @@ long sys_at_start(int dirfd, const char *path, struct vfs_path *out)
 	long err = 0;
 
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
-		*out = proc_current()->cwd;
-		vfs_path_get(out);
+		proc_cwd_get(out);
 		return 0;
 	}
 	f = sys_file(dirfd);

@@ -177,13 +177,13 @@ long sys_readlinkat(int dirfd, uptr_t upath, uptr_t buf, int bufsiz)
 
 long sys_chdir(uptr_t upath)
 {
-	struct vfs_path cwd = proc_current()->cwd; // only our threads change it
+	struct vfs_path cwd;
 	struct at a;
 	long err = at_get(AT_FDCWD, upath, &a);
 
 	if (err)
 		return err;
-	vfs_path_get(&cwd);
+	proc_cwd_get(&cwd);
 	err = vfs_chdir(&cwd, a.path); // swaps our reference for the new directory's
 	if (!err)
 		proc_set_cwd(&cwd);
@@ -209,17 +209,23 @@ long sys_fchdir(int fd)
 
 long sys_getcwd(uptr_t buf, size_t size)
 {
-	struct proc *p = proc_current();
+	struct vfs_path cwd;
 	char *k;
 	long err;
 	size_t len;
 
-	if (READ_ONCE(dentry_inode(p->cwd.dentry)->dead)) // a hint: set once, under its lock
-		return -ENOENT;				  // removed: Linux's d_unlinked case
+	proc_cwd_get(&cwd);
+	if (READ_ONCE(dentry_inode(cwd.dentry)->dead)) { // a hint: set once, under its lock
+		vfs_path_put(&cwd);
+		return -ENOENT; // removed: Linux's d_unlinked case
+	}
 	k = kmalloc(SYS_PATH_MAX);
-	if (!k)
+	if (!k) {
+		vfs_path_put(&cwd);
 		return -ENOMEM;
-	err = fs_cmd_path_name(&p->cwd, k, SYS_PATH_MAX);
+	}
+	err = fs_cmd_path_name(&cwd, k, SYS_PATH_MAX);
+	vfs_path_put(&cwd);
 	if (!err) {
 		len = strlen(k) + 1;
 		if (len > size)
