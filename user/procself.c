@@ -392,6 +392,19 @@ static void race(void)
 	printf("race: done\n");
 }
 
+/* /proc is the kernel's: new names do not exist, old ones stay. */
+static void check_refusals(void)
+{
+	int fd = open("/proc/new", O_CREAT | O_WRONLY, 0644);
+
+	printf("create in /proc: %s\n", fd < 0 ? err(errno) : "created");
+	if (fd >= 0)
+		close(fd);
+	printf("mkdir in /proc: %s\n", mkdir("/proc/x", 0755) ? err(errno) : "made");
+	printf("unlink /proc/uptime: %s\n",
+	       unlink("/proc/uptime") ? (errno == EPERM ? "EPERM" : err(errno)) : "removed");
+}
+
 int main(int argc, char **argv)
 {
 	env0 = environ;
@@ -409,6 +422,7 @@ int main(int argc, char **argv)
 	check_child();
 	check_reads();
 	race();
+	check_refusals();
 	unlink("f1");
 	printf("procself: done\n");
 	return 0;

@@ -150,12 +150,15 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
 	return *out ? 0 : -ENOMEM;
 }
 
-/* The tree is the kernel's: nothing may be created, removed or changed. */
+/* The tree is the kernel's: nothing may be created, removed or changed.
+ * A new name is -ENOENT, as on Linux, whose proc lookups fail for names
+ * that do not exist instead of leaving a negative dentry to create on;
+ * the rest is -EPERM. */
 static int procfs_create(struct inode *dir, const char *name, size_t len, uint32_t mode,
 			 const char *target, size_t tlen, struct inode **out)
 {
 	(void)dir, (void)name, (void)len, (void)mode, (void)target, (void)tlen, (void)out;
-	return -EPERM;
+	return -ENOENT;
 }
 
 static int procfs_link(struct inode *old, struct inode *dir, const char *name, size_t len)
