@@ -6,7 +6,7 @@ the shell's exec status line)."""
 import os
 
 from harness import ROOT, scenario, status
-from test_syscalls import assert_same, host_run, program_output
+from userprog import assert_same, host_run, program_output
 
 AFFINITY = os.path.join(ROOT, "build", "user", "affinity")
 

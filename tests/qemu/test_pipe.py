@@ -6,28 +6,17 @@ Corvid must equal the same binary's on the host's Linux. Then the console's
 poll readiness, which the host cannot mirror on a pipe."""
 import os
 import re
-import subprocess
 import tempfile
 
 from harness import ROOT, scenario, status
-from test_proc import program_output
+from userprog import assert_same, host_run, program_output, used_pages
 
 PIPETEST = os.path.join(ROOT, "build", "user", "pipetest")
 
 
 def host_output():
     with tempfile.TemporaryDirectory() as d:
-        host = subprocess.run([PIPETEST, d], stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=120)
-    assert host.returncode == 0, host
-    assert host.stdout.endswith("pipetest: done\n"), host.stdout
-    return host.stdout
-
-
-def assert_same(ours, host):
-    a, b = ours.splitlines(), host.splitlines()
-    diff = [f"corvid: {x!r}\nlinux:  {y!r}" for x, y in zip(a, b) if x != y]
-    assert not diff and len(a) == len(b), "\n".join(diff[:20]) + f"\n({len(a)} vs {len(b)} lines)"
+        return host_run([PIPETEST, d], timeout=120, done="pipetest: done")
 
 
 def differential(vm, runs=1):
@@ -78,12 +67,6 @@ def pipe_ktests(vm):
     out = vm.run("test pipe", timeout=60)
     assert re.search(r"ktest: [1-9]\d* passed, 0 failed", out), out
     vm.shutdown()
-
-
-def used_pages(vm):
-    m = re.search(r"used (\d+)", vm.run("mem"))
-    assert m
-    return int(m.group(1))
 
 
 @scenario(uefi=False, smp=2, mem="512M", timeout=180)

@@ -6,36 +6,17 @@ bomb, thread clone flags, `ps` and `kill`, init=, and fork/exec/exit rounds
 that leak nothing."""
 import os
 import re
-import subprocess
 import time
 
 import harness
 from harness import ROOT, scenario, status
+from userprog import host_run, program_output, used_pages
 
 PROCTEST = os.path.join(ROOT, "build", "user", "proctest")
-LOG_LINE = re.compile(r"\[\s*\d+\.\d+\]")
-
-
-def program_output(out):
-    """Corvid's own log lines (the segfault line, -ENOSYS warnings) are not
-    the program's output."""
-    return "".join(l + "\n" for l in out.splitlines()
-                   if not LOG_LINE.match(l) and not l.startswith("exec: "))
 
 
 def host_output():
-    host = subprocess.run([PROCTEST], stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, timeout=60)
-    assert host.returncode == 0, host
-    assert host.stdout.endswith("== done\n"), host.stdout
-    return host.stdout
-
-
-def used_pages(vm):
-    out = vm.run("mem")
-    m = re.search(r"used (\d+)", out)
-    assert m, out
-    return int(m.group(1))
+    return host_run([PROCTEST], done="== done")
 
 
 def procs(vm):

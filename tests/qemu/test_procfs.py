@@ -10,7 +10,7 @@ import tempfile
 import time
 
 from harness import ROOT, scenario, status
-from test_syscalls import assert_same, host_run, program_output
+from userprog import assert_same, host_run, program_output
 
 MEMINFO_LINE = re.compile(r"^([A-Za-z0-9_()]+):\s+(\d+)( kB)?$")
 CPUINFO_KEYS = ["processor", "vendor_id", "cpu family", "model", "model name",

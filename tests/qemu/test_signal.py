@@ -10,16 +10,9 @@ import subprocess
 import time
 
 from harness import ROOT, scenario, status
+from userprog import program_output
 
 SIGTEST = os.path.join(ROOT, "build", "user", "sigtest")
-LOG_LINE = re.compile(r"\[\s*\d+\.\d+\]")
-
-
-def program_output(out):
-    """Corvid's log lines (the fault lines of the children that die) are
-    not the program's output."""
-    return "".join(l + "\n" for l in out.splitlines()
-                   if not LOG_LINE.match(l) and not l.startswith("exec: "))
 
 
 @scenario(uefi=False, smp=2, timeout=120)

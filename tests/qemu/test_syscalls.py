@@ -34,33 +34,10 @@ import threading
 
 import ext2img
 from harness import ROOT, scenario, status
+from userprog import assert_same, host_run, program_output, used_pages
 
 UFILES = os.path.join(ROOT, "build", "user", "ufiles")
 UINFO = os.path.join(ROOT, "build", "user", "uinfo")
-LOG_LINE = re.compile(r"\[\s*\d+\.\d+\]")
-
-
-def program_output(out):
-    """The program's lines of a `vm.run` transcript (see the masks above)."""
-    return "".join(l + "\n" for l in out.splitlines()
-                   if not LOG_LINE.match(l) and not l.startswith("exec: "))
-
-
-def host_run(argv):
-    r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                       text=True, timeout=60)
-    assert r.returncode == 0, r
-    return r.stdout
-
-
-def assert_same(ours, host):
-    """Equal outputs, or the first differing lines in the message."""
-    a, b = ours.splitlines(), host.splitlines()
-    diff = [f"line {i + 1}: corvid {x!r} / linux {y!r}"
-            for i, (x, y) in enumerate(zip(a, b)) if x != y]
-    if len(a) != len(b):
-        diff.append(f"corvid {len(a)} lines, linux {len(b)}")
-    assert not diff, "\n".join(diff[:20])
 
 
 @scenario(uefi=False, smp=2, timeout=120)
@@ -111,12 +88,6 @@ def syscalls_console_is_a_tty_like_linux(vm):
     assert_same(program_output(out), host)
     assert status(vm) == 0
     vm.shutdown()
-
-
-def used_pages(vm):
-    m = re.search(r"used (\d+)", vm.run("mem"))
-    assert m
-    return int(m.group(1))
 
 
 @scenario(uefi=False, smp=2, mem="512M", timeout=180)

@@ -7,32 +7,15 @@ host's Linux, on one CPU and on four. Then the Corvid-only parts: a thread
 bomb hits PROC_THREAD_MAX, and thread create/join rounds leak nothing."""
 import os
 import re
-import subprocess
 
 from harness import ROOT, scenario, status
+from userprog import host_run, program_output, used_pages
 
 THREADTEST = os.path.join(ROOT, "build", "user", "threadtest")
-LOG_LINE = re.compile(r"\[\s*\d+\.\d+\]")
-
-
-def program_output(out):
-    return "".join(l + "\n" for l in out.splitlines()
-                   if not LOG_LINE.match(l) and not l.startswith("exec: "))
 
 
 def host_output():
-    host = subprocess.run([THREADTEST], stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, timeout=120)
-    assert host.returncode == 0, host
-    assert host.stdout.endswith("== done\n"), host.stdout
-    return host.stdout
-
-
-def used_pages(vm):
-    out = vm.run("mem")
-    m = re.search(r"used (\d+)", out)
-    assert m, out
-    return int(m.group(1))
+    return host_run([THREADTEST], timeout=120, done="== done")
 
 
 def differential(vm):

@@ -17,7 +17,7 @@ import termios
 import time
 
 from harness import ROOT, scenario, status
-from test_syscalls import assert_same, program_output
+from userprog import assert_same, program_output
 
 TTYTEST = os.path.join(ROOT, "build", "user", "ttytest")
 

@@ -9,14 +9,7 @@ import re
 import subprocess
 
 from harness import ROOT, scenario, status
-
-
-
-def used_pages(vm):
-    out = vm.run("mem")
-    m = re.search(r"used (\d+)", out)
-    assert m, out
-    return int(m.group(1))
+from userprog import used_pages
 
 
 def used_pages_but_stacks(vm):

@@ -11,15 +11,9 @@ import subprocess
 import tempfile
 
 from harness import ROOT, scenario, status
+from userprog import used_pages
 
 USERTESTS = os.path.join(ROOT, "build", "user", "usertests")
-
-
-def used_pages(vm):
-    out = vm.run("mem")
-    m = re.search(r"used (\d+)", out)
-    assert m, out
-    return int(m.group(1))
 
 
 def failures(out):
