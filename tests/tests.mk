@@ -76,6 +76,7 @@ USER_CFLAGS ?= -static -O2 -Wall -Wextra -Werror
 # USER_PROGS) come from user/*.c.
 # PT_GNU_STACK with PF_X, for the executable-stack test.
 build/user/execstack: USER_CFLAGS += -Wl,-z,execstack
+build/user/ufiles build/user/uinfo: user/report.h
 build/user/%: user/%.c
 	@mkdir -p $(dir $@)
 	@echo "  MUSLCC  $<"

@@ -28,6 +28,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "report.h"
+
 #define KADDR 0xffffffff80000000ul // the kernel image: -EFAULT everywhere
 #define BADFD 199		   // under the lowered RLIMIT_NOFILE, never open
 #define NOFILE 200
@@ -64,54 +66,6 @@ struct ustatx {
 
 static char base[4096]; // the work directory's absolute name
 static size_t base_len;
-
-static const char *ename(int e)
-{
-	static const char *const names[] = {
-		[EPERM] = "EPERM",   [ENOENT] = "ENOENT",	[EBADF] = "EBADF",
-		[EACCES] = "EACCES", [EFAULT] = "EFAULT",	[EEXIST] = "EEXIST",
-		[EXDEV] = "EXDEV",   [ENOTDIR] = "ENOTDIR",	[EISDIR] = "EISDIR",
-		[EINVAL] = "EINVAL", [EMFILE] = "EMFILE",	[ENOTTY] = "ENOTTY",
-		[EFBIG] = "EFBIG",   [ESPIPE] = "ESPIPE",	[EROFS] = "EROFS",
-		[EMLINK] = "EMLINK", [ERANGE] = "ERANGE",	[ENAMETOOLONG] = "ENAMETOOLONG",
-		[ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY", [ELOOP] = "ELOOP",
-		[EBUSY] = "EBUSY",   [ESRCH] = "ESRCH",		[EOPNOTSUPP] = "EOPNOTSUPP",
-		[ENOSPC] = "ENOSPC",
-	};
-	static char other[16];
-
-	if (e > 0 && e < (int)(sizeof(names) / sizeof(names[0])) && names[e])
-		return names[e];
-	snprintf(other, sizeof(other), "errno %d", e);
-	return other;
-}
-
-/* "ok" or the errno's name. */
-static void ok(const char *what, long r)
-{
-	printf("%-44s %s\n", what, r < 0 ? ename(errno) : "ok");
-}
-
-/* The value or the errno's name. */
-static void val(const char *what, long r)
-{
-	if (r < 0)
-		printf("%-44s %s\n", what, ename(errno));
-	else
-		printf("%-44s %ld\n", what, r);
-}
-
-static void say(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%-44s ", what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static long sys_open(const char *p, int flags, int mode)
 {

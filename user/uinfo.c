@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report.h"
+
 #define KADDR 0xffffffff80000000ul
 #define NSEC 1000000000ll
 #define MSEC 1000000ll
@@ -40,56 +42,6 @@
 #define GRND_RANDOM 2
 #endif
 #define GRND_INSECURE 4
-
-static const char *ename(int e)
-{
-	static char other[16];
-
-	switch (e) {
-	case EPERM:
-		return "EPERM";
-	case EBADF:
-		return "EBADF";
-	case EINVAL:
-		return "EINVAL";
-	case EFAULT:
-		return "EFAULT";
-	case ESRCH:
-		return "ESRCH";
-	case ENOSYS:
-		return "ENOSYS";
-	case ENOTTY:
-		return "ENOTTY";
-	case EOPNOTSUPP:
-		return "EOPNOTSUPP";
-	case ESPIPE:
-		return "ESPIPE";
-	case EAGAIN:
-		return "EAGAIN";
-	}
-	snprintf(other, sizeof(other), "errno %d", e);
-	return other;
-}
-
-static void val(const char *what, long r)
-{
-	if (r < 0)
-		printf("%-44s %s\n", what, ename(errno));
-	else
-		printf("%-44s %ld\n", what, r);
-}
-
-static void say(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%-44s ", what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static const char *yes(int c)
 {
