@@ -253,7 +253,7 @@ def busybox_keyboard_types_into_sh_on_the_screen(vm):
     command and its output (drawn from the same PSF font)."""
     # Imported here: at module level it would register test_tty's
     # scenarios a second time.
-    from test_tty import KEYS, Monitor, screen_find_text, screen_has_text
+    from test_tty import KEYS, Monitor, screen_find_text, screen_has_text, screendump_showing
     boot_to_busybox(vm)
     mon = Monitor(BB_MONITOR)
     for c in "echo bb-Kbd | rev\r":
@@ -262,20 +262,7 @@ def busybox_keyboard_types_into_sh_on_the_screen(vm):
     vm.expect(r"^dbK-bb$")
     vm.expect(BB_PROMPT)
     shot = os.path.join(ROOT, "build", "bbtty-kbd-screen.ppm")
-
-    def screendump_showing(text):
-        end = time.monotonic() + 30   # the screen is drawn in batches
-        while True:
-            if os.path.exists(shot):
-                os.unlink(shot)
-            mon.cmd(f"screendump {shot}")
-            while not os.path.exists(shot) and time.monotonic() < end:
-                time.sleep(0.1)
-            if screen_has_text(shot, text) or time.monotonic() > end:
-                return
-            time.sleep(0.2)
-
-    screendump_showing("dbK-bb")
+    screendump_showing(mon, shot, "dbK-bb")
     assert screen_has_text(shot, "echo bb-Kbd | rev"), "the typed line is not on the screen"
     assert screen_has_text(shot, "dbK-bb"), "the output is not on the screen"
     # A program's own line-feed/new-line mode (CSI 20 h) holds across its
@@ -283,7 +270,7 @@ def busybox_keyboard_types_into_sh_on_the_screen(vm):
     # each bare \n also returns to column 0.
     bb_run(vm, "clear; stty -opost; printf '\\033[20hLNM-ab\\nLNM-cd\\nLNM-ef\\033[20l'; "
                "stty opost; echo")
-    screendump_showing("LNM-ef")
+    screendump_showing(mon, shot, "LNM-ef")
     where = {t: screen_find_text(shot, t) for t in ("LNM-ab", "LNM-cd", "LNM-ef")}
     assert where == {"LNM-ab": [(0, 0)], "LNM-cd": [(0, 1)], "LNM-ef": [(0, 2)]}, where
     os.unlink(shot)

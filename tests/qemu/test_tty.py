@@ -276,6 +276,22 @@ def screen_find_text(ppm, text):
 KEYS = {" ": "spc", "\r": "ret", "-": "minus", "|": "shift-backslash"}
 
 
+def screendump_showing(mon, shot, text):
+    """Take screendumps into @shot until @text is on the screen, with a
+    generous deadline: the screen is drawn in batches (fbcon.c, every
+    100 ms). The caller checks what the last one shows."""
+    end = time.monotonic() + 30
+    while True:
+        if os.path.exists(shot):
+            os.unlink(shot)
+        mon.cmd(f"screendump {shot}")
+        while not os.path.exists(shot) and time.monotonic() < end:
+            time.sleep(0.1)
+        if screen_has_text(shot, text) or time.monotonic() > end:
+            return
+        time.sleep(0.2)
+
+
 @scenario(uefi=False, smp=1, timeout=60,
           extra=f"-monitor unix:{MONITOR},server=on,wait=off")
 def tty_keyboard_types_into_the_shell(vm):
@@ -287,18 +303,7 @@ def tty_keyboard_types_into_the_shell(vm):
     vm.expect(r"^kbd-Ok42$")            # the shell ran what was typed
     vm.wait_prompt()
     shot = os.path.join(ROOT, "build", "tty-kbd-screen.ppm")
-    # The screen is drawn in batches (fbcon.c, every 100 ms): take shots
-    # until the line is there, with a generous deadline.
-    end = time.monotonic() + 30
-    while True:
-        if os.path.exists(shot):
-            os.unlink(shot)
-        mon.cmd(f"screendump {shot}")
-        while not os.path.exists(shot) and time.monotonic() < end:
-            time.sleep(0.1)
-        if screen_has_text(shot, "echo kbd-Ok42") or time.monotonic() > end:
-            break
-        time.sleep(0.2)
+    screendump_showing(mon, shot, "echo kbd-Ok42")
     assert screen_has_text(shot, "echo kbd-Ok42"), "the typed line is not on the screen"
     assert screen_has_text(shot, "kbd-Ok42")
     assert not screen_has_text(shot, "kbd-Ok43")  # the check can fail
