@@ -272,8 +272,10 @@ def busybox_keyboard_types_into_sh_on_the_screen(vm):
     # A program's own line-feed/new-line mode (CSI 20 h) holds across its
     # writes (printf writes a line at a time): with output processing off,
     # each bare \n also returns to column 0.
-    bb_run(vm, "clear; stty -opost; printf '\\033[20hLNM-ab\\nLNM-cd\\nLNM-ef\\033[20l'; "
-               "stty opost; echo")
+    # (The letters are octal escapes, so the typed line's echo never
+    # matches what the screendumps wait for.)
+    bb_run(vm, "clear; stty -opost; printf '\\033[20hLNM-\\141b\\nLNM-\\143d\\nLNM-\\145f"
+               "\\033[20l'; stty opost; echo")
     screendump_showing(mon, shot, "LNM-ef")
     where = {t: screen_find_text(shot, t) for t in ("LNM-ab", "LNM-cd", "LNM-ef")}
     assert where == {"LNM-ab": [(0, 0)], "LNM-cd": [(0, 1)], "LNM-ef": [(0, 2)]}, where
