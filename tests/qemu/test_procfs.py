@@ -6,11 +6,10 @@ the Linux layouts (proc(5)). Then the KTESTs run: `test procfs` and
 `test vfs`."""
 import os
 import re
-import tempfile
 import time
 
-from harness import ROOT, scenario, status
-from userprog import assert_same, host_run, program_output
+from harness import scenario
+from userprog import matches_host
 
 MEMINFO_LINE = re.compile(r"^([A-Za-z0-9_()]+):\s+(\d+)( kB)?$")
 CPUINFO_KEYS = ["processor", "vendor_id", "cpu family", "model", "model name",
@@ -136,7 +135,6 @@ def procfs_loadavg_follows_load(vm):
     vm.kill()
 
 
-PROCSELF = os.path.join(ROOT, "build", "user", "procself")
 
 
 @scenario(uefi=False, smp=2, timeout=120)
@@ -145,10 +143,5 @@ def procfs_pid_files_match_linux(vm):
     user/procself prints what holds on both kernels (DIR and pipe inode
     numbers masked, maps without addresses) and the host's Linux must
     print the same; then children that exit while it reads their files."""
-    with tempfile.TemporaryDirectory() as d:
-        host = host_run([PROCSELF, d])
-    assert host.endswith("procself: done\n"), host
-    out = vm.run("exec /bin/procself /tmp", timeout=90)
-    assert_same(program_output(out), host)
-    assert status(vm) == 0
+    matches_host(vm, "procself", "/tmp")
     vm.shutdown()

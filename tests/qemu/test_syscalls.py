@@ -26,7 +26,6 @@ from Linux 6.18.
 """
 import atexit
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -34,30 +33,20 @@ import threading
 
 import ext2img
 from harness import ROOT, scenario, status
-from userprog import assert_same, host_run, program_output, used_pages
+from userprog import assert_same, matches_host, program_output, used_pages
 
-UFILES = os.path.join(ROOT, "build", "user", "ufiles")
 UINFO = os.path.join(ROOT, "build", "user", "uinfo")
 
 
 @scenario(uefi=False, smp=2, timeout=120)
 def syscalls_files_match_linux(vm):
-    with tempfile.TemporaryDirectory() as d:
-        host = host_run([UFILES, d])
-    assert host.endswith("ufiles: done\n"), host
-    out = vm.run("exec /bin/ufiles /tmp", timeout=90)
-    assert_same(program_output(out), host)
-    assert status(vm) == 0
+    matches_host(vm, "ufiles", "/tmp")
     vm.shutdown()
 
 
 @scenario(uefi=False, smp=2, timeout=120)
 def syscalls_info_and_time_match_linux(vm):
-    host = host_run([UINFO])
-    assert host.endswith("uinfo: done\n"), host
-    out = vm.run("exec /bin/uinfo", timeout=90)
-    assert_same(program_output(out), host)
-    assert status(vm) == 0
+    matches_host(vm, "uinfo")
     vm.shutdown()
 
 
@@ -126,10 +115,6 @@ class _Ext2Image(os.PathLike):
 def syscalls_files_on_ext2_match_linux(vm):
     # The same calls on Corvid's ext2 (mounted at /mnt/vdb) as on the
     # host's filesystem: the VFS gives every filesystem the same rules.
-    with tempfile.TemporaryDirectory() as d:
-        host = host_run([UFILES, d])
-    out = vm.run("exec /bin/ufiles /mnt/vdb", timeout=120)
-    assert_same(program_output(out), host)
-    assert status(vm) == 0
+    matches_host(vm, "ufiles", "/mnt/vdb", timeout=120)
     vm.shutdown()
     ext2img.fsck(vm.disk)

@@ -1,8 +1,12 @@
 """Helpers of the user-program scenarios: a program's own lines out of a
 `vm.run` transcript, the same program's run on the host (the oracle), the
 comparison of the two, and the pages in use for leak checks."""
+import os
 import re
 import subprocess
+import tempfile
+
+from harness import ROOT, status
 
 LOG_LINE = re.compile(r"\[\s*\d+\.\d+\]")
 
@@ -34,6 +38,24 @@ def assert_same(ours, host):
     if len(a) != len(b):
         diff.append(f"corvid {len(a)} lines, linux {len(b)}")
     assert not diff, "\n".join(diff[:20])
+
+
+def matches_host(vm, program, corvid_dir=None, timeout=90):
+    """Run build/user/@program on the host and as /bin/@program in Corvid
+    and require the same output, ending "@program: done", and a 0 exit
+    status in Corvid. With @corvid_dir the program gets a directory to
+    work in: a fresh temporary one on the host, @corvid_dir in Corvid."""
+    path = os.path.join(ROOT, "build", "user", program)
+    done = program + ": done"
+    if corvid_dir is None:
+        host = host_run([path], done=done)
+    else:
+        with tempfile.TemporaryDirectory() as d:
+            host = host_run([path, d], done=done)
+    out = vm.run(" ".join(["exec", "/bin/" + program] + ([corvid_dir] if corvid_dir else [])),
+                 timeout=timeout)
+    assert_same(program_output(out), host)
+    assert status(vm) == 0
 
 
 def used_pages(vm):
