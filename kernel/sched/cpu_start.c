@@ -60,11 +60,11 @@ static bool idle_switch(struct runqueue *rq)
  * (sched_idle_polling) only has to set need_resched. It watches its own
  * queue and its need_resched only, not the other queues' pullable tasks:
  * a wakee offered to an idle CPU comes with that CPU's need_resched, and
- * every poller trylocking the waker's queue at once would only slow it. The window adapts as
- * Linux's haltpoll governor does: an idle period that ended within
- * IDLE_POLL_MAX_NS (a poll would have caught it, or did) grows it, a longer
- * one (the tick alone, every millisecond, is enough) halves it, so an idle
- * machine polls not at all.
+ * every poller trylocking the waker's queue at once would only slow it.
+ * The window adapts as Linux's haltpoll governor does: an idle period that
+ * ended within IDLE_POLL_MAX_NS (a poll would have caught it, or did)
+ * grows it, a longer one (the tick alone, every millisecond, is enough)
+ * halves it, so an idle machine polls not at all.
  */
 #define IDLE_POLL_START_NS (25 * NSEC_PER_USEC)
 #define IDLE_POLL_MAX_NS (200 * NSEC_PER_USEC)

@@ -34,7 +34,6 @@
 #define LOG_PREFIX "tty: "
 
 #define SIGHUP 1
-#define SIGCONT 18
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGWINCH 28
@@ -579,7 +578,7 @@ static long no_ctty(struct tty *t)
 	}
 	tty_unlock(t);
 	send_signal(hup, SIGHUP);
-	send_signal(hup, SIGCONT);
+	send_signal(hup, PROC_SIGCONT);
 	return err;
 }
 
